@@ -1,0 +1,119 @@
+"""portod's v4 string value formats, both directions.
+
+The simulator formats with these and the collectors parse with them, so the
+two agree by construction; tests pin both to the strings in the captures.
+"""
+
+from __future__ import annotations
+
+import time
+
+
+class ValueFormatError(ValueError):
+    """A property value does not have the format portod uses for it."""
+
+
+def format_uint_map(values: dict[str, int]) -> str:
+    """``{'vda': 2, 'hw': 1}`` -> ``'hw: 1; vda: 2'`` (sorted keys, empty map -> '')."""
+    return "; ".join(f"{key}: {values[key]}" for key in sorted(values))
+
+
+def format_str_map(values: dict[str, str]) -> str:
+    return "; ".join(f"{key}: {values[key]}" for key in sorted(values))
+
+
+def parse_str_map(text: str) -> dict[str, str]:
+    """``'a: x; b: y'`` -> ``{'a': 'x', 'b': 'y'}``; '' -> {}. Keys may contain spaces."""
+    result: dict[str, str] = {}
+    if not text:
+        return result
+    for item in text.split("; "):
+        key, sep, value = item.partition(": ")
+        if not sep:
+            if item.endswith(":"):  # an empty value prints as "key:" (no trailing space)
+                result[item[:-1]] = ""
+                continue
+            raise ValueFormatError(f"map item without ': ' separator: {item!r}")
+        result[key] = value
+    return result
+
+
+def parse_uint_map(text: str) -> dict[str, int]:
+    """``'hw: 1; vda: 2'`` -> ``{'hw': 1, 'vda': 2}``."""
+    try:
+        return {key: int(value) for key, value in parse_str_map(text).items()}
+    except ValueError as exc:
+        raise ValueFormatError(f"map with a non-integer value: {text!r}") from exc
+
+
+def format_cores(cores: float) -> str:
+    """Cores with portod's ``c`` suffix: ``0.5c``, ``2c``, ``1.23456c``."""
+    return f"{cores:g}c"
+
+
+def parse_cores(text: str) -> float:
+    if not text.endswith("c"):
+        raise ValueFormatError(f"cpu value without the 'c' suffix: {text!r}")
+    try:
+        return float(text[:-1])
+    except ValueError as exc:
+        raise ValueFormatError(f"bad cpu value: {text!r}") from exc
+
+
+def format_ns(nanoseconds: int) -> str:
+    """Durations such as respawn_delay carry an ``ns`` suffix."""
+    return f"{nanoseconds}ns"
+
+
+def parse_ns(text: str) -> int:
+    digits = text[:-2] if text.endswith("ns") else text
+    try:
+        return int(digits)
+    except ValueError as exc:
+        raise ValueFormatError(f"bad duration: {text!r}") from exc
+
+
+def format_bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def parse_bool(text: str) -> bool:
+    if text == "true":
+        return True
+    if text == "false":
+        return False
+    raise ValueFormatError(f"bad boolean: {text!r}")
+
+
+def parse_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError as exc:
+        raise ValueFormatError(f"bad integer: {text!r}") from exc
+
+
+def parse_optional_int(text: str) -> int | None:
+    """Limits such as thread_limit or max_respawns print '' when unset."""
+    return None if text == "" else parse_int(text)
+
+
+def format_local_time(unix_seconds: int) -> str:
+    """Dates print in the daemon's local time at second precision; 0 prints ''."""
+    if not unix_seconds:
+        return ""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(unix_seconds))
+
+
+def parse_local_time(text: str) -> int:
+    """Inverse of format_local_time (use the ``[raw]`` subscript where you can)."""
+    if not text:
+        return 0
+    try:
+        return int(time.mktime(time.strptime(text, "%Y-%m-%d %H:%M:%S")))
+    except ValueError as exc:
+        raise ValueFormatError(f"bad date: {text!r}") from exc
+
+
+def parse_controllers(text: str) -> list[str]:
+    """``'freezer;memory;cpu'`` -> the controllers a container owns."""
+    return [item for item in text.split(";") if item]

@@ -1,0 +1,111 @@
+"""The host the simulator starts with: the captured realistic tree plus N bulk containers.
+
+The realistic part mirrors the containers in ../shared/porto-captures (nested
+meta parents, a throttled CPU burner, a memory hog, a respawning job, paused,
+stopped, dead and OOM-killed containers, volumes, layers, a storage).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from .model import Behaviour, Host, Layer, MetaStorage, Volume
+
+# The busy container whose CPU rate tests check end to end: it wants 1 core
+# and is limited to BUSY_CPU_CORES, so it uses exactly that.
+BUSY_CONTAINER = "infra/web/cpu-hog"
+BUSY_CPU_CORES = 0.2
+RESPAWNING_CONTAINER = "flaky"
+OOM_CONTAINER = "oom-victim"
+
+
+def build_host(
+    seed: int = 1, containers: int = 0, clock: Callable[[], float] = time.time, age: float = 104.0
+) -> Host:
+    """The scenario as it looks ``age`` seconds after it was set up (counters already moving)."""
+    past = lambda: clock() - age
+    host = Host(seed=seed, clock=past)
+    now = past()
+
+    def make(name: str, command: str = "", behaviour: Behaviour | None = None, **props: object) -> None:
+        c = host.create(name, behaviour=behaviour)
+        c.command = command
+        for key, value in props.items():
+            setattr(c, key, value)
+
+    make("a", labels={"TEAM.name": "alpha"})
+    make("a/b")
+    make("a/b/c", "sleep 100000", Behaviour(cpu_cores=0.001, memory_bytes=400_000), memory_limit=64 << 20)
+    make("batch-job", "sleep 60", memory_limit=1 << 30, cpu_limit=1.5, thread_limit=10000,
+         labels={"APP.tier": "batch"})  # fmt: skip
+    make("failed-job", "sh -c 'echo failing; echo oops >&2; exit 3'", labels={"APP.tier": "batch"})
+    make(RESPAWNING_CONTAINER, "sh -c 'sleep 15; exit 1'",
+         Behaviour(cpu_cores=0.01, memory_bytes=2 << 20, io_read_bps=8192, respawn_period=15.0, exit_code=1),
+         respawn=True, respawn_delay_ns=2_000_000_000, labels={"TEAM.name": "infra"})  # fmt: skip
+    make("frozen", "sleep 100000", Behaviour(cpu_cores=0.001, memory_bytes=1 << 20))
+    make("host-sleeper", "sleep 100000", Behaviour(cpu_cores=0.0005, memory_bytes=1 << 20), virt_mode="host",
+         labels={"TEAM.name": "ops"})
+    make("idle-worker", "sleep 100000", Behaviour(cpu_cores=0.002, memory_bytes=3 << 20), cpu_guarantee=0.1)
+    make("infra", cpu_guarantee=0.5, labels={"ENV.stage": "prod", "TEAM.name": "infra"})
+    make("infra/db", "sh -c 'while :; do dd if=/dev/zero of=ddfile bs=1M count=64 oflag=direct; done'",
+         Behaviour(cpu_cores=0.05, memory_bytes=900_000, io_read_bps=2.5e6, io_write_bps=2.5e6, processes=2),
+         memory_limit=512 << 20, cpu_limit=0.3, io_limit={"/place": 20971520}, labels={"APP.tier": "db"})  # fmt: skip
+    make("infra/web", memory_limit=2 << 30, labels={"APP.tier": "web"})
+    make(BUSY_CONTAINER, "sh -c 'while :; do :; done'",
+         Behaviour(cpu_cores=1.0, system_fraction=0.004, memory_bytes=150_000), cpu_limit=BUSY_CPU_CORES,
+         labels={"APP.tier": "web"})  # fmt: skip
+    make("infra/web/mem-hog", "stress --vm 1 --vm-bytes 100M",
+         Behaviour(cpu_cores=0.01, memory_bytes=100 << 20), memory_limit=256 << 20,
+         labels={"APP.role": "cache", "APP.tier": "web"})  # fmt: skip
+    make("infra/web/threads", "threads 64", Behaviour(cpu_cores=0.02, memory_bytes=8 << 20, threads=64),
+         thread_limit=100)  # fmt: skip
+    make(OOM_CONTAINER, "stress --vm 1 --vm-bytes 200M", Behaviour(cpu_cores=0.05, memory_bytes=60 << 20),
+         memory_limit=64 << 20)  # fmt: skip
+
+    for name in ("a", "a/b/c", "failed-job", RESPAWNING_CONTAINER, "frozen", "host-sleeper", "idle-worker",
+                 "infra/db", BUSY_CONTAINER, "infra/web/mem-hog", "infra/web/threads", OOM_CONTAINER):  # fmt: skip
+        if host.by_name[name].state == "stopped":
+            host.start(name)
+    host.pause("frozen")
+    failed = host.by_name["failed-job"]
+    host._die(failed, now, exit_code=3, exit_status=768)
+    host._die(host.by_name[OOM_CONTAINER], now, exit_code=-99, exit_status=9, oom=True)
+
+    if containers > 0:
+        make("bulk")
+        shards = max(1, min(16, containers // 64))
+        for s in range(shards):
+            make(f"bulk/s{s}", labels={"APP.shard": f"s{s}"})
+        for i in range(containers):
+            make(f"bulk/s{i % shards}/ct-{i:05d}", "sleep 100000", memory_limit=16 << 20, cpu_limit=0.01,
+                 labels={"APP.idx": str(i), "APP.shard": f"s{i % shards}"})  # fmt: skip
+        host.start("bulk")
+        for i in range(containers):
+            host.start(f"bulk/s{i % shards}/ct-{i:05d}")
+
+    t = int(now)
+    host.volumes = {
+        v.path: v
+        for v in (
+            Volume("/place/porto_volumes/1/volume", 1, "loop", "/place", "/", 1 << 30, 52453376, 0, 12, t - 60,
+                   device_name="loop0"),
+            Volume("/place/porto_volumes/2/volume", 2, "tmpfs", "/place", "/", 64 << 20, 10 << 20, 0, 2, t - 60),
+            Volume("/place/porto_volumes/3/volume", 3, "loop", "/place", "/", 256 << 20, 12 << 20, 0, 11, t - 60,
+                   device_name="loop1"),
+            Volume("/place/porto_volumes/4/volume", 4, "overlay", "/place", "/", 0, 24_600_000_000, 0, 410_000,
+                   t - 56, links=["infra/db"], layers=["app-layer", "demo-layer"], device_name="vda",
+                   private="ovl-volume"),
+            Volume("/place/porto_volumes/7/volume", 7, "tmpfs", "/place", "/", 16 << 20, 15 << 20, 0, 40, t - 50,
+                   links=["infra/web/mem-hog", "a/b/c"], private="shared-cache"),
+            Volume("/srv/porto-demo/storage-vol", 5, "loop", "/place", "/", 128 << 20, 20 << 20, 0, 15, t - 54,
+                   storage="app-data", device_name="loop2", private="persistent", auto_path=False),
+        )
+    }  # fmt: skip
+    host.layers = {n: Layer(n, t - 88, p) for n, p in (("demo-layer", ""), ("app-layer", "build: 42"))}
+    host.storages = {"app-data": Layer("app-data", t - 86, "persistent")}
+    host.meta_storages = {
+        "team-store": MetaStorage("team-store", "/place", 10 << 30, 100_000, 1 << 30, 1_200, t - 300),
+    }
+    host.clock = clock
+    return host

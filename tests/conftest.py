@@ -1,0 +1,35 @@
+"""Shared fixtures: a simulated portod on a real unix socket, and a client for it."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from porto_exporter.porto import PortoClient
+from porto_exporter.simulator import Simulator, build_host
+
+# A copy of ../shared/porto-captures (recorded from real portod 5.3.59), vendored so CI has it.
+CAPTURES = Path(__file__).resolve().parent / "captures"
+
+
+@pytest.fixture
+def socket_dir() -> Iterator[Path]:
+    # unix socket paths are limited to ~107 bytes: keep them short, not under pytest's tmp_path.
+    with tempfile.TemporaryDirectory(prefix="pe-") as d:
+        yield Path(d)
+
+
+@pytest.fixture
+async def sim(socket_dir: Path) -> AsyncIterator[Simulator]:
+    simulator = Simulator(build_host(seed=7), str(socket_dir / "portod.socket"))
+    async with simulator:
+        yield simulator
+
+
+@pytest.fixture
+async def client(sim: Simulator) -> AsyncIterator[PortoClient]:
+    async with PortoClient(sim.socket_path, timeout=10.0) as c:
+        yield c

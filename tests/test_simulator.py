@@ -1,0 +1,177 @@
+"""Simulator behaviour beyond the captures: time, hierarchy, lifecycle, names, scale, CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from porto_exporter.porto import PortoClient, errors
+from porto_exporter.porto.values import parse_uint_map
+from porto_exporter.simulator import BUSY_CONTAINER, BUSY_CPU_CORES, Frame, Simulator, build_host
+
+
+class FakeClock:
+    def __init__(self, start: float = 1_800_000_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_counters_advance_at_the_configured_rate() -> None:
+    clock = FakeClock()
+    host = build_host(seed=3, clock=clock)
+    busy = host.by_name[BUSY_CONTAINER]
+    before = Frame(host, clock()).value(busy, "cpu_usage")
+    clock.now += 10
+    after = Frame(host, clock()).value(busy, "cpu_usage")
+    assert after - before == pytest.approx(BUSY_CPU_CORES * 10 * 1e9, rel=1e-6)
+    assert Frame(host, clock()).value(busy, "cpu_throttled") > 0  # it wants more than its limit
+
+
+def test_parent_includes_children_and_inherited_cgroups() -> None:
+    clock = FakeClock()
+    host = build_host(seed=3, clock=clock)
+    frame = Frame(host, clock())
+    web = host.by_name["infra/web"]
+    kids = [host.by_name[n] for n in ("infra/web/cpu-hog", "infra/web/mem-hog", "infra/web/threads")]
+    assert frame.value(web, "cpu_usage") == pytest.approx(sum(frame.value(k, "cpu_usage") for k in kids), abs=3)
+    # cpu-hog has no memory limit, so no memory cgroup: it reports infra/web's memory (which includes mem-hog)
+    assert "memory" not in kids[0].controllers()
+    assert frame.value(kids[0], "memory_usage") == frame.value(web, "memory_usage")
+    assert frame.value(kids[1], "memory_usage") < frame.value(web, "memory_usage")
+    root = host.root
+    assert frame.value(root, "cpu_usage") > frame.value(host.by_name["infra"], "cpu_usage")
+
+
+def test_stopping_a_child_keeps_the_parents_counter_monotonic() -> None:
+    clock = FakeClock()
+    host = build_host(seed=3, clock=clock)
+    clock.now += 30
+    web = host.by_name["infra/web"]
+    before = Frame(host, clock()).value(web, "cpu_usage")
+    host.stop(BUSY_CONTAINER)
+    assert Frame(host, clock()).value(web, "cpu_usage") >= before
+
+
+def test_respawning_container_cycles_and_bumps_change_time() -> None:
+    clock = FakeClock()
+    host = build_host(seed=3, clock=clock, age=0)
+    flaky = host.by_name["flaky"]
+    first = flaky.change_time
+    seen = set()
+    for _ in range(40):
+        clock.now += 1
+        host.advance(clock())
+        seen.add(flaky.state)
+    assert seen == {"running", "respawning"}
+    assert flaky.respawn_count == 2
+    assert flaky.change_time > first
+
+
+def test_exit_and_oom_behaviours() -> None:
+    clock = FakeClock()
+    host = build_host(seed=3, clock=clock)
+    c = host.create("job")
+    c.command = "sleep 5"
+    c.behaviour.exit_after = 5
+    c.behaviour.exit_code = 2
+    host.start("job")
+    clock.now += 6
+    host.advance(clock())
+    assert (c.state, c.exit_code, c.exit_status) == ("dead", 2, 512)
+    oom = host.by_name["oom-victim"]
+    assert (oom.state, oom.exit_code, oom.oom_killed, oom.oom_kills) == ("dead", -99, True, 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "ok"),
+    [
+        ("solo", True), ("n1/b-c_d.e@f:g", True), ("x" * 200, True), ("x" * 201, False),
+        ("/".join(["l"] * 16), True), ("/".join(["l"] * 17), False), ("bad name", False),
+        ("n2//b", False), ("n3/./b", False), ("", False), ("self", False), ("n4/b$", False),
+    ],
+)  # fmt: skip
+async def test_name_rules(client: PortoClient, name: str, ok: bool) -> None:
+    parts = name.split("/")
+    for i in range(1, len(parts)):  # create parents first when the name is valid
+        parent = "/".join(parts[:i])
+        if ok and parent not in await client.list():
+            await client.create(parent)
+    if ok:
+        await client.create(name)
+        assert name in await client.list()
+    else:
+        with pytest.raises(errors.PortoError):
+            await client.create(name)
+
+
+@pytest.mark.parametrize(
+    ("label", "ok"),
+    [("TEAM.name", True), ("AB.x-y.z_1", True), ("team.name", False), ("T.name", False),
+     ("NOPREFIX", False), ("PORTO.x", False), ("TOOLONGPREFIXABCDEFG.x", False)],
+)  # fmt: skip
+async def test_label_rules(client: PortoClient, label: str, ok: bool) -> None:
+    if ok:
+        await client.set_label("infra", label, "v")
+        assert (await client.get(["infra"], [f"labels[{label}]"])).containers[0].values[f"labels[{label}]"] == "v"
+    else:
+        with pytest.raises(errors.InvalidLabel):
+            await client.set_label("infra", label, "v")
+
+
+async def test_changed_since_answers_no_changes(client: PortoClient, sim: Simulator) -> None:
+    first = await client.get(["***"], ["state", "labels"])
+    await asyncio.sleep(1.05)  # whole seconds: a change in the cursor's second would be sent again
+    second = await client.get(["***"], ["state", "labels"], changed_since=first.timestamp + 1)
+    unchanged = [e for e in second.containers if e.no_changes]
+    assert unchanged and all(not e.values for e in unchanged)
+    await client.set_label("a/b/c", "APP.version", "2")
+    third = await client.get(["***"], ["state", "labels"], changed_since=second.timestamp)
+    changed = [e.name for e in third.containers if not e.no_changes]
+    assert "a/b/c" in changed and "infra" not in changed
+
+
+async def test_masks(client: PortoClient) -> None:
+    assert await client.list("infra/*") == ["infra/db", "infra/web"]
+    assert set(await client.list("infra/***")) == {
+        "infra/db", "infra/web", "infra/web/cpu-hog", "infra/web/mem-hog", "infra/web/threads"
+    }  # fmt: skip
+    lcb = await client.list_containers_by(["***"], ["state"])
+    assert lcb.ListContainersBy.containers[0].spec.name == "/"
+    get = await client.get(["***"], ["state"])
+    assert "/" not in [e.name for e in get.containers]
+
+
+async def test_ten_thousand_containers_answered(socket_dir: Path) -> None:
+    host = build_host(seed=1, containers=10_000)
+    async with Simulator(host, str(socket_dir / "big.sock")) as sim, PortoClient(sim.socket_path, timeout=60) as c:
+        started = time.perf_counter()
+        result = await c.get(["***"], ["state", "cpu_usage", "memory_usage", "io_read", "net_bytes", "labels"])
+        elapsed = time.perf_counter() - started
+        assert len(result.containers) == len(host.by_name) - 1
+        values = result.containers[-1].values
+        assert isinstance(values["io_read"], str) and "hw" in parse_uint_map(values["io_read"])
+        print(f"Get *** x6 at 10,000 containers: {elapsed:.2f}s")
+
+
+async def test_cli_prints_one_line_and_exits_on_sigterm(socket_dir: Path) -> None:
+    path = str(socket_dir / "cli.sock")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "porto_exporter.simulator", "--socket", path, "--containers", "5", "--seed", "2",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    line = await asyncio.wait_for(proc.stdout.readline(), 20)
+    assert f"listening on {path}" in line.decode()
+    async with PortoClient(path) as c:
+        assert len(await c.list("bulk/***")) >= 5
+    proc.send_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(proc.wait(), 10) == 0
+    assert not os.path.exists(path)
