@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+
+from ..porto.masks import is_mask, mask_regex, match
 
 MAX_NAME_LENGTH = 200
 MAX_DEPTH = 16
@@ -45,30 +46,5 @@ def check_label(label: str, value: str) -> None:
         raise NameError_(f"invalid label value for {label}")
 
 
-@lru_cache(maxsize=1024)
-def mask_regex(mask: str) -> re.Pattern[str]:
-    """Porto masks: ``***`` any depth, ``*`` within one level, ``?`` one character."""
-    out = []
-    i = 0
-    while i < len(mask):
-        if mask.startswith("***", i):
-            out.append(".*")
-            i += 3
-        elif mask[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif mask[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(mask[i]))
-            i += 1
-    return re.compile("^" + "".join(out) + "$")
-
-
-def is_mask(name: str) -> bool:
-    return "*" in name or "?" in name
-
-
-def match(mask: str, name: str) -> bool:
-    return bool(mask_regex(mask).match(name))
+# Wildcards live with the client: the exporter's container selection uses the same rules.
+__all__ = ["check_container_name", "check_label", "is_mask", "mask_regex", "match"]

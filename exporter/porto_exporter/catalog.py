@@ -1,0 +1,396 @@
+"""The one table of metrics: what each is called, what it means and where Porto keeps it.
+
+Every metric the exporter serves about Porto is one ``Metric`` here. A
+collector reads the source fields named in the table and converts with the
+``parse``/``scale`` given; it never invents names. ``docs/metrics.md`` is
+generated from this table (``python -m porto_exporter.catalog``).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Literal
+
+MetricType = Literal["counter", "gauge"]
+# How a v4 Get string becomes a number (the v5 field is already typed):
+#   int, cores ("0.5c"), bool ("true"), map ("k: v; ..."), raw_time (``prop[raw]``), ns ("1000ns")
+Parse = Literal["int", "cores", "bool", "map", "raw_time", "ns", "optional_int"]
+# Which reads a value belongs to: counters of every container every cycle ("fast"),
+# the costly ones (process/thread counts, virtual memory) on the slow interval
+# ("expensive"), and spec/limits/info re-read only when change_time moves ("spec").
+Tier = Literal["fast", "expensive", "spec"]
+
+STATES = ("stopped", "starting", "running", "paused", "dead", "meta", "respawning", "stopping", "destroyed")
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    name: str
+    type: MetricType
+    help: str
+    labels: tuple[str, ...] = ()
+    source: str = ""  # human-readable origin, for docs/metrics.md
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerMetric:
+    """A metric read from one container property (v4 name == v5 field_options name)."""
+
+    metric: Metric
+    prop: str  # the v4 property / v5 field_options property
+    where: Literal["status", "spec"]  # the TContainer part holding the typed v5 field
+    field: str  # the v5 field name in that part
+    parse: Parse = "int"
+    scale: float = 1.0
+    key_label: str | None = None  # map key -> this label
+    skip_keys: frozenset[str] = frozenset()
+    controller: str | None = None  # cgroup controller; no series when the container does not own it
+    tier: Tier = "fast"
+    group: str = "cpu"  # --no-collector.containers.<group>
+    skip_zero: bool = False  # 0 means "unset/unlimited"
+
+
+def _m(name: str, type_: MetricType, help_: str, labels: tuple[str, ...] = (), source: str = "") -> Metric:
+    return Metric(name, type_, help_, labels, source)
+
+
+# --- porto_daemon_*: Version + GetSystem -------------------------------------------
+
+# (TGetSystemResponse field, metric name, type, help, extra label as (name, value))
+SYSTEM_FIELDS: tuple[tuple[str, str, MetricType, str, tuple[str, str] | None], ...] = (
+    ("errors", "porto_daemon_errors_total", "counter", "Errors portod has logged.", None),
+    ("warnings", "porto_daemon_warnings_total", "counter", "Warnings portod has logged.", None),
+    ("porto_starts", "porto_daemon_starts_total", "counter", "Times the portod worker has started.", None),
+    ("porto_uptime", "porto_daemon_uptime_seconds", "gauge", "Seconds since the portod worker started.", None),
+    ("master_uptime", "porto_daemon_master_uptime_seconds", "gauge", "Seconds since the portod master started.", None),
+    ("taints", "porto_daemon_taints", "gauge", "Taint messages portod reports for its containers.", None),
+    ("frozen", "porto_daemon_frozen", "gauge", "1 when portod is frozen for maintenance.", None),
+    ("verbose", "porto_daemon_verbose", "gauge", "1 when portod logs verbosely.", None),
+    ("debug", "porto_daemon_debug", "gauge", "1 when portod runs in debug mode.", None),
+    ("log_lines", "porto_daemon_log_lines_total", "counter", "Lines portod has logged.", None),
+    ("log_bytes", "porto_daemon_log_bytes_total", "counter", "Bytes portod has logged.", None),
+    ("stream_rotate_bytes", "porto_daemon_stream_rotate_bytes_total", "counter",
+     "Bytes of container stdout/stderr dropped by rotation.", None),
+    ("stream_rotate_errors", "porto_daemon_stream_rotate_errors_total", "counter",
+     "Failed rotations of container stdout/stderr.", None),
+    ("log_lines_lost", "porto_daemon_log_lines_lost_total", "counter", "Log lines portod lost.", None),
+    ("log_bytes_lost", "porto_daemon_log_bytes_lost_total", "counter", "Log bytes portod lost.", None),
+    ("log_open", "porto_daemon_log_open_total", "counter", "Times portod (re)opened its log.", None),
+    ("container_count", "porto_daemon_container_objects", "gauge",
+     "Containers portod counts internally (never decremented on portod 5.3; see porto_daemon_containers).", None),
+    ("container_limit", "porto_daemon_container_limit", "gauge", "Maximum number of containers.", None),
+    ("container_running", "porto_daemon_containers_running", "gauge", "Running containers as portod counts them.", None),
+    ("container_created", "porto_daemon_containers_created_total", "counter", "Containers created.", None),
+    ("container_started", "porto_daemon_containers_started_total", "counter", "Container starts.", None),
+    ("container_start_failed", "porto_daemon_container_start_failures_total", "counter", "Failed container starts.",
+     None),
+    ("container_oom", "porto_daemon_container_oom_kills_total", "counter", "Containers killed by the OOM killer.", None),
+    ("container_buried", "porto_daemon_containers_buried_total", "counter", "Dead containers removed by aging.", None),
+    ("container_lost", "porto_daemon_containers_lost_total", "counter", "Containers lost across portod restarts.",
+     None),
+    ("container_tainted", "porto_daemon_containers_tainted", "gauge", "Containers with taints.", None),
+    ("volume_count", "porto_daemon_volumes", "gauge", "Volumes.", None),
+    ("volume_limit", "porto_daemon_volume_limit", "gauge", "Maximum number of volumes.", None),
+    ("volume_created", "porto_daemon_volumes_created_total", "counter", "Volumes created.", None),
+    ("volume_failed", "porto_daemon_volume_failures_total", "counter", "Volumes that failed to build.", None),
+    ("volume_links", "porto_daemon_volume_links", "gauge", "Links between volumes and containers.", None),
+    ("volume_links_mounted", "porto_daemon_volume_links_mounted", "gauge", "Volume links with a mount.", None),
+    ("volume_lost", "porto_daemon_volumes_lost_total", "counter", "Volumes lost across portod restarts.", None),
+    ("layer_import", "porto_daemon_layer_imports_total", "counter", "Layers imported.", None),
+    ("layer_export", "porto_daemon_layer_exports_total", "counter", "Layers exported.", None),
+    ("layer_remove", "porto_daemon_layer_removals_total", "counter", "Layers removed.", None),
+    ("client_count", "porto_daemon_clients", "gauge", "Connected clients.", None),
+    ("client_max", "porto_daemon_client_limit", "gauge", "Maximum number of connected clients.", None),
+    ("client_connected", "porto_daemon_client_connections_total", "counter", "Client connections accepted.", None),
+    ("request_queued", "porto_daemon_requests_queued", "gauge", "Requests waiting for a worker.", None),
+    ("request_completed", "porto_daemon_requests_completed_total", "counter", "Requests completed.", None),
+    ("request_failed", "porto_daemon_requests_failed_total", "counter", "Requests that failed.", None),
+    ("request_threads", "porto_daemon_request_threads", "gauge", "Request worker threads.", None),
+    ("request_longer_1s", "porto_daemon_slow_requests_total", "counter",
+     "Requests that took longer than a threshold.", ("threshold", "1s")),
+    ("request_longer_3s", "porto_daemon_slow_requests_total", "counter", "", ("threshold", "3s")),
+    ("request_longer_30s", "porto_daemon_slow_requests_total", "counter", "", ("threshold", "30s")),
+    ("request_longer_5m", "porto_daemon_slow_requests_total", "counter", "", ("threshold", "5m")),
+    ("fail_system", "porto_daemon_request_failures_total", "counter", "Failed requests by kind of failure.",
+     ("kind", "system")),
+    ("fail_invalid_value", "porto_daemon_request_failures_total", "counter", "", ("kind", "invalid_value")),
+    ("fail_invalid_command", "porto_daemon_request_failures_total", "counter", "", ("kind", "invalid_command")),
+    ("fail_memory_guarantee", "porto_daemon_request_failures_total", "counter", "", ("kind", "memory_guarantee")),
+    ("fail_invalid_netaddr", "porto_daemon_request_failures_total", "counter", "", ("kind", "invalid_netaddr")),
+    ("porto_crash", "porto_daemon_crashes_total", "counter", "portod crashes.", None),
+    ("network_count", "porto_daemon_networks", "gauge", "Network namespaces portod manages.", None),
+    ("network_created", "porto_daemon_networks_created_total", "counter", "Networks created.", None),
+    ("network_problems", "porto_daemon_network_problems_total", "counter", "Network problems detected.", None),
+    ("network_repairs", "porto_daemon_network_repairs_total", "counter", "Network repairs made.", None),
+)  # fmt: skip
+
+DAEMON_INFO = _m("porto_daemon_info", "gauge", "portod version, revision and kernel; always 1.",
+                 ("version", "revision", "kernel"), "Version, GetSystem")  # fmt: skip
+DAEMON_CONTAINERS = _m("porto_daemon_containers", "gauge", "Containers per state, counted from the listing.",
+                       ("state",), "ListContainersBy / Get state")  # fmt: skip
+
+
+# --- porto_container_* -------------------------------------------------------------
+
+C = ("container",)
+
+
+def _cm(
+    name: str, type_: MetricType, help_: str, prop: str, *, where: Literal["status", "spec"] = "status",
+    field_: str | None = None, parse: Parse = "int", scale: float = 1.0, key_label: str | None = None,
+    skip_keys: tuple[str, ...] = (), controller: str | None = None, tier: Tier = "fast", group: str = "cpu",
+    skip_zero: bool = False,
+) -> ContainerMetric:  # fmt: skip
+    labels = C + ((key_label,) if key_label else ())
+    fld = field_ or prop
+    source = f"TContainer{where.title()}.{fld} / Get {prop}"
+    return ContainerMetric(
+        Metric(name, type_, help_, labels, source), prop, where, fld, parse, scale, key_label,
+        frozenset(skip_keys), controller, tier, group, skip_zero,
+    )  # fmt: skip
+
+
+NS = 1e-9
+IO_SKIP = ("hw", "total_writeback")  # hw is the sum over disks: a device label on it would double count
+NET_SKIP = ("Latency", "SockDiag")  # not interfaces: sock-diag cache age (ms) and a root-only marker
+
+CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
+    # cpu
+    _cm("porto_container_cpu_usage_seconds_total", "counter", "CPU time consumed, including children.",
+        "cpu_usage", scale=NS, controller="cpuacct"),
+    _cm("porto_container_cpu_system_seconds_total", "counter", "CPU time spent in the kernel.",
+        "cpu_usage_system", scale=NS, controller="cpuacct"),
+    _cm("porto_container_cpu_wait_seconds_total", "counter", "Time runnable but waiting for a CPU.",
+        "cpu_wait", scale=NS, controller="cpuacct"),
+    _cm("porto_container_cpu_throttled_seconds_total", "counter", "Time throttled by the CPU limit.",
+        "cpu_throttled", scale=NS, controller="cpu"),
+    _cm("porto_container_cpu_pressure_seconds_total", "counter", "CPU pressure stall time (PSI).",
+        "cpu_pressure", parse="map", scale=1e-6, key_label="kind", group="pressure", field_="#76"),
+    # memory
+    _cm("porto_container_memory_usage_bytes", "gauge", "Memory charged to the cgroup, including page cache.",
+        "memory_usage", controller="memory", group="memory"),
+    _cm("porto_container_memory_anon_bytes", "gauge", "Anonymous memory.", "anon_usage", controller="memory",
+        group="memory"),
+    _cm("porto_container_memory_cache_bytes", "gauge", "Page cache.", "cache_usage", controller="memory",
+        group="memory"),
+    _cm("porto_container_memory_shmem_bytes", "gauge", "Shared memory.", "shmem_usage", controller="memory",
+        group="memory"),
+    _cm("porto_container_memory_mlock_bytes", "gauge", "Locked memory.", "mlock_usage", controller="memory",
+        group="memory"),
+    _cm("porto_container_memory_hugetlb_bytes", "gauge", "HugeTLB memory.", "hugetlb_usage", controller="hugetlb",
+        group="memory"),
+    _cm("porto_container_memory_reclaimed_bytes_total", "counter", "Memory reclaimed from the cgroup.",
+        "memory_reclaimed", controller="memory", group="memory"),
+    _cm("porto_container_memory_minor_faults_total", "counter", "Minor page faults.", "minor_faults",
+        controller="memory", group="memory"),
+    _cm("porto_container_memory_major_faults_total", "counter", "Major page faults.", "major_faults",
+        controller="memory", group="memory"),
+    _cm("porto_container_memory_pressure_seconds_total", "counter", "Memory pressure stall time (PSI).",
+        "memory_pressure", parse="map", scale=1e-6, key_label="kind", group="pressure", field_="#83"),
+    _cm("porto_container_virtual_memory_bytes", "gauge", "Virtual memory of the container's processes by type.",
+        "virtual_memory", parse="map", key_label="type", skip_keys=("count",), tier="expensive", group="memory"),
+    _cm("porto_container_oom_kills_total", "counter", "OOM kills in this container.", "oom_kills", group="memory"),
+    _cm("porto_container_subtree_oom_kills_total", "counter", "OOM kills in this container and its children.",
+        "oom_kills_total", group="memory"),
+    # io
+    _cm("porto_container_io_read_bytes_total", "counter", "Bytes read from disk.", "io_read", parse="map",
+        key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io"),
+    _cm("porto_container_io_write_bytes_total", "counter", "Bytes written to disk.", "io_write", parse="map",
+        key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io"),
+    _cm("porto_container_io_operations_total", "counter", "Disk operations.", "io_ops", parse="map",
+        key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io"),
+    _cm("porto_container_io_read_operations_total", "counter", "Disk read operations.", "io_read_ops", parse="map",
+        key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io"),
+    _cm("porto_container_io_write_operations_total", "counter", "Disk write operations.", "io_write_ops",
+        parse="map", key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io"),
+    _cm("porto_container_io_time_seconds_total", "counter", "Disk service time.", "io_time", parse="map", scale=NS,
+        key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io"),
+    _cm("porto_container_io_pressure_seconds_total", "counter", "IO pressure stall time (PSI).", "io_pressure",
+        parse="map", scale=1e-6, key_label="kind", group="pressure"),
+    # network
+    _cm("porto_container_network_rx_bytes_total", "counter", "Bytes received.", "net_rx_bytes", parse="map",
+        key_label="interface", skip_keys=NET_SKIP, group="network"),
+    _cm("porto_container_network_tx_bytes_total", "counter", "Bytes sent.", "net_tx_bytes", parse="map",
+        key_label="interface", skip_keys=NET_SKIP, group="network"),
+    _cm("porto_container_network_rx_packets_total", "counter", "Packets received.", "net_rx_packets", parse="map",
+        key_label="interface", skip_keys=NET_SKIP, group="network"),
+    _cm("porto_container_network_tx_packets_total", "counter", "Packets sent.", "net_tx_packets", parse="map",
+        key_label="interface", skip_keys=NET_SKIP, group="network"),
+    _cm("porto_container_network_rx_drops_total", "counter", "Received packets dropped.", "net_rx_drops",
+        parse="map", key_label="interface", skip_keys=NET_SKIP, group="network"),
+    _cm("porto_container_network_tx_drops_total", "counter", "Sent packets dropped.", "net_tx_drops", parse="map",
+        key_label="interface", skip_keys=NET_SKIP, group="network"),
+    _cm("porto_container_network_overlimits_total", "counter", "Packets over the traffic-class limit.",
+        "net_overlimits", parse="map", key_label="interface", skip_keys=NET_SKIP, group="network"),
+    # processes
+    _cm("porto_container_processes", "gauge", "Processes, including portoinit and children's.", "process_count",
+        tier="expensive", group="processes"),
+    _cm("porto_container_threads", "gauge", "Threads, including portoinit and children's.", "thread_count",
+        tier="expensive", group="processes"),
+    _cm("porto_container_running_seconds", "gauge", "Seconds the container has been running (start to death if dead).",
+        "time", group="processes"),
+    # lifecycle (fast: they move with state, which is read every cycle)
+    _cm("porto_container_exit_code", "gauge", "Exit code of a dead container (-99 when OOM-killed).", "exit_code",
+        group="lifecycle"),
+    _cm("porto_container_exit_status", "gauge", "Raw wait status of a dead container.", "exit_status",
+        group="lifecycle"),
+    _cm("porto_container_oom_killed", "gauge", "1 when a dead container was killed by the OOM killer.",
+        "oom_killed", parse="bool", group="lifecycle"),
+    _cm("porto_container_respawns_total", "counter", "Times the container was respawned.", "respawn_count",
+        where="spec", group="lifecycle"),
+    _cm("porto_container_start_time_seconds", "gauge", "When the container last started, unix time.",
+        "start_time", parse="raw_time", group="lifecycle", skip_zero=True),
+    _cm("porto_container_death_time_seconds", "gauge", "When a dead container died, unix time.", "death_time",
+        parse="raw_time", group="lifecycle", skip_zero=True),
+    _cm("porto_container_creation_time_seconds", "gauge", "When the container was created, unix time.",
+        "creation_time", parse="raw_time", tier="spec", group="lifecycle"),
+    _cm("porto_container_change_time_seconds", "gauge", "When the container's spec or state last changed.",
+        "change_time", parse="raw_time", group="lifecycle"),
+    # limits and guarantees (spec: re-read only when change_time moves)
+    _cm("porto_container_memory_limit_bytes", "gauge", "Memory limit (absent when unlimited).", "memory_limit",
+        where="spec", tier="spec", group="limits", skip_zero=True),
+    _cm("porto_container_memory_limit_total_bytes", "gauge", "Effective memory limit including ancestors' limits.",
+        "memory_limit_total", tier="spec", group="limits"),
+    _cm("porto_container_memory_guarantee_bytes", "gauge", "Memory guarantee.", "memory_guarantee", where="spec",
+        tier="spec", group="limits", skip_zero=True),
+    _cm("porto_container_memory_anon_limit_bytes", "gauge", "Anonymous memory limit.", "anon_limit", where="spec",
+        tier="spec", group="limits", skip_zero=True),
+    _cm("porto_container_memory_dirty_limit_bytes", "gauge", "Dirty page cache limit.", "dirty_limit", where="spec",
+        tier="spec", group="limits", skip_zero=True),
+    _cm("porto_container_memory_hugetlb_limit_bytes", "gauge", "HugeTLB limit.", "hugetlb_limit", where="spec",
+        tier="spec", group="limits", skip_zero=True),
+    _cm("porto_container_cpu_limit_cores", "gauge", "CPU limit in cores (absent when unlimited).", "cpu_limit",
+        where="spec", parse="cores", tier="spec", group="limits", skip_zero=True),
+    _cm("porto_container_cpu_guarantee_cores", "gauge", "CPU guarantee in cores (absent when none).",
+        "cpu_guarantee", where="spec", parse="cores", tier="spec", group="limits", skip_zero=True),
+    _cm("porto_container_cpu_limit_total_cores", "gauge", "Effective CPU limit including ancestors'.",
+        "cpu_limit_total", parse="cores", tier="spec", group="limits"),
+    _cm("porto_container_cpu_guarantee_total_cores", "gauge", "Effective CPU guarantee (inherited when unset).",
+        "cpu_guarantee_total", parse="cores", tier="spec", group="limits"),
+    _cm("porto_container_cpu_limit_bound_cores", "gauge", "CPU limit bound by ancestors.", "cpu_limit_bound",
+        parse="cores", tier="spec", group="limits"),
+    _cm("porto_container_cpu_guarantee_bound_cores", "gauge", "CPU guarantee bound by ancestors.",
+        "cpu_guarantee_bound", parse="cores", tier="spec", group="limits"),
+    _cm("porto_container_cpu_weight", "gauge", "CPU weight (0.01 .. 100).", "cpu_weight", where="spec",
+        tier="spec", group="limits"),
+    _cm("porto_container_thread_limit", "gauge", "Thread limit (absent when unlimited).", "thread_limit",
+        where="spec", parse="optional_int", tier="spec", group="limits", skip_zero=True),
+    _cm("porto_container_io_limit_bytes_per_second", "gauge", "Disk bandwidth limit by device or place.",
+        "io_limit", where="spec", parse="map", key_label="device", tier="spec", group="limits"),
+    _cm("porto_container_io_ops_limit_per_second", "gauge", "Disk operations limit by device or place.",
+        "io_ops_limit", where="spec", parse="map", key_label="device", tier="spec", group="limits"),
+    _cm("porto_container_network_limit_bytes_per_second", "gauge", "Network bandwidth limit by interface.",
+        "net_limit", where="spec", parse="map", key_label="interface", tier="spec", group="limits"),
+    _cm("porto_container_network_guarantee_bytes_per_second", "gauge", "Network bandwidth guarantee by interface.",
+        "net_guarantee", where="spec", parse="map", key_label="interface", tier="spec", group="limits"),
+    _cm("porto_container_respawn_limit", "gauge", "Maximum respawns (absent when unlimited).", "max_respawns",
+        where="spec", parse="optional_int", tier="spec", group="limits"),
+)  # fmt: skip
+
+CONTAINER_STATE = _m("porto_container_state", "gauge", "Container state: 1 for the current state, 0 for the others.",
+                     ("container", "state"), "TContainerStatus.state / Get state")  # fmt: skip
+CONTAINER_INFO_LABELS = ("container", "id", "level", "parent", "absolute_name", "owner_user", "owner_group",
+                         "virt_mode")  # fmt: skip
+CONTAINER_INFO = _m("porto_container_info", "gauge", "Container metadata; always 1. Sum over level to avoid "
+                    "counting nested usage twice.", CONTAINER_INFO_LABELS,
+                    "TContainerStatus id/level/parent/absolute_name, TContainerSpec owner_*/virt_mode")  # fmt: skip
+CONTAINER_LABELS = _m("porto_container_labels", "gauge", "Porto labels matched by --labels.allowlist; always 1.",
+                      ("container",), "TContainerSpec.labels / Get labels")  # fmt: skip
+# The properties behind the state/info/labels metrics and inherited-cgroup detection.
+INFO_PROPS = ("id", "level", "parent", "absolute_name", "owner_user", "owner_group", "virt_mode", "labels",
+              "controllers")  # fmt: skip
+
+# --- volumes, layers, storages -----------------------------------------------------
+
+V = ("volume",)
+VOLUME_INFO = _m("porto_volume_info", "gauge", "Volume metadata; always 1.",
+                 ("volume", "id", "backend", "place", "storage", "owner_container", "state", "read_only"),
+                 "GetVolume TVolumeSpec")  # fmt: skip
+VOLUME_GAUGES: tuple[tuple[str, str, str], ...] = (
+    # (metric, TVolumeSpec path, help)
+    ("porto_volume_space_used_bytes", "space.usage", "Bytes used on the volume (cached by portod up to 60 s)."),
+    ("porto_volume_space_limit_bytes", "space.limit", "Space limit (absent when unlimited)."),
+    ("porto_volume_space_guarantee_bytes", "space.guarantee", "Space guarantee (absent when none)."),
+    ("porto_volume_space_available_bytes", "space.available", "Bytes available."),
+    ("porto_volume_inodes_used", "inodes.usage", "Inodes used."),
+    ("porto_volume_inodes_limit", "inodes.limit", "Inode limit (absent when unlimited)."),
+    ("porto_volume_inodes_guarantee", "inodes.guarantee", "Inode guarantee (absent when none)."),
+    ("porto_volume_inodes_available", "inodes.available", "Inodes available."),
+    ("porto_volume_links", "links", "Containers the volume is linked to."),
+    ("porto_volume_build_time_seconds", "build_time", "When the volume was built, unix time."),
+)
+LAYERS = _m("porto_layers", "gauge", "Layers in the default place.", (), "ListLayers")
+LAYER_IDLE = _m("porto_layer_idle_seconds", "gauge", "Seconds since the layer was last used.", ("layer",),
+                "ListLayers TLayer.last_usage")  # fmt: skip
+STORAGES = _m("porto_storages", "gauge", "Persistent storages in the default place.", (), "ListStorages")
+STORAGE_IDLE = _m("porto_storage_idle_seconds", "gauge", "Seconds since the storage was last used.", ("storage",),
+                  "ListStorages TStorage.last_usage")  # fmt: skip
+META_STORAGE_GAUGES: tuple[tuple[str, str, str], ...] = (
+    ("porto_meta_storage_space_used_bytes", "space_used", "Bytes used by the meta-storage."),
+    ("porto_meta_storage_space_limit_bytes", "space_limit", "Space limit of the meta-storage."),
+    ("porto_meta_storage_space_available_bytes", "space_available", "Bytes available in the meta-storage."),
+    ("porto_meta_storage_inodes_used", "inode_used", "Inodes used by the meta-storage."),
+    ("porto_meta_storage_inodes_limit", "inode_limit", "Inode limit of the meta-storage."),
+    ("porto_meta_storage_inodes_available", "inode_available", "Inodes available in the meta-storage."),
+    ("porto_meta_storage_idle_seconds", "last_usage", "Seconds since the meta-storage was last used."),
+)
+
+# --- the exporter's own health -----------------------------------------------------
+
+UP = _m("porto_up", "gauge", "1 when portod answered the last collection cycle.", (), "exporter")
+COLLECTOR_SUCCESS = _m("porto_exporter_collector_success", "gauge", "1 when the collector's last run succeeded.",
+                       ("collector",), "exporter")  # fmt: skip
+COLLECTOR_DURATION = _m("porto_exporter_collector_duration_seconds", "gauge", "Duration of the collector's last run.",
+                        ("collector",), "exporter")  # fmt: skip
+PROPERTY_ERRORS = _m("porto_exporter_property_errors_total", "counter",
+                     "Per-value errors portod returned (the sample was skipped), by property and error.",
+                     ("property", "error"), "exporter")  # fmt: skip
+PARSE_ERRORS = _m("porto_exporter_parse_errors_total", "counter",
+                  "Values that could not be parsed (the sample was skipped), by property.", ("property",),
+                  "exporter")  # fmt: skip
+
+
+def all_metrics() -> list[Metric]:
+    """Every Porto metric family, in exposition order (one entry per family name)."""
+    seen: dict[str, Metric] = {}
+    system = [Metric(name, t, h, (lab[0],) if lab else (), f"TGetSystemResponse.{fld}")
+              for fld, name, t, h, lab in SYSTEM_FIELDS]  # fmt: skip
+    volume = [Metric(n, "gauge", h, V, f"GetVolume TVolumeSpec.{p}") for n, p, h in VOLUME_GAUGES]
+    meta = [Metric(n, "gauge", h, ("meta_storage",), f"ListStorages TMetaStorage.{p}") for n, p, h in META_STORAGE_GAUGES]
+    for metric in [UP, DAEMON_INFO, DAEMON_CONTAINERS, *system, CONTAINER_INFO, CONTAINER_STATE, CONTAINER_LABELS,
+                   *(cm.metric for cm in CONTAINER_METRICS), VOLUME_INFO, *volume, LAYERS, LAYER_IDLE, STORAGES,
+                   STORAGE_IDLE, *meta, COLLECTOR_SUCCESS, COLLECTOR_DURATION, PROPERTY_ERRORS, PARSE_ERRORS]:  # fmt: skip
+        if metric.name not in seen or (not seen[metric.name].help and metric.help):
+            seen[metric.name] = metric
+    return list(seen.values())
+
+
+def render_markdown() -> str:
+    lines = [
+        "# Metrics",
+        "",
+        "Generated from `exporter/porto_exporter/catalog.py` by `python -m porto_exporter.catalog > docs/metrics.md`;",
+        "a test fails when this file is stale.",
+        "",
+        "| metric | type | labels | help | source |",
+        "|---|---|---|---|---|",
+    ]
+    for m in all_metrics():
+        labels = ", ".join(f"`{label}`" for label in m.labels)
+        lines.append(f"| `{m.name}` | {m.type} | {labels} | {m.help} | {m.source} |")
+    lines += [
+        "",
+        "Map keys not exported as label values: " + ", ".join(f"`{k}`" for k in IO_SKIP + NET_SKIP) + ".",
+        "`porto_container_labels` also carries one `label_<NAME>` label per allowlisted Porto label.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def names_used() -> set[str]:
+    return {m.name for m in all_metrics()}
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render_markdown())

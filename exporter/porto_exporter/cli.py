@@ -1,0 +1,136 @@
+"""porto-exporter: flags -> client, collectors, scraper, HTTP server; graceful shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from aiohttp import web
+
+from .collect import (
+    Collector,
+    ContainersCollector,
+    LabelAllowlist,
+    Selection,
+    StorageCollector,
+    SystemCollector,
+    VolumesCollector,
+)
+from .config import Config, ConfigError, load
+from .porto import PortoClient
+from .scraper import Scraper
+from .web import WebConfig, build_app
+
+log = logging.getLogger("porto_exporter")
+DEMO_CONTAINERS = 24
+
+
+class LogfmtFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        ts = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+        msg = record.getMessage().replace('"', '\\"')
+        line = f'ts={ts}.{int(record.msecs):03d}Z level={record.levelname.lower()} logger={record.name} msg="{msg}"'
+        if record.exc_info:
+            line += ' exc="' + self.formatException(record.exc_info).replace("\n", "\\n").replace('"', "'") + '"'
+        return line
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        doc = {"ts": record.created, "level": record.levelname.lower(), "logger": record.name,
+               "msg": record.getMessage()}  # fmt: skip
+        if record.exc_info:
+            doc["exc"] = self.formatException(record.exc_info)
+        return json.dumps(doc)
+
+
+def setup_logging(cfg: Config) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if cfg.log_format == "json" else LogfmtFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel({"warn": "WARNING"}.get(cfg.log_level, cfg.log_level.upper()))
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+
+def build_collectors(cfg: Config) -> list[Collector]:
+    out: list[Collector] = []
+    if "system" in cfg.collectors:
+        out.append(SystemCollector())
+    if "containers" in cfg.collectors:
+        out.append(
+            ContainersCollector(
+                selection=Selection(tuple(cfg.include), tuple(cfg.exclude), cfg.max_depth),
+                allowlist=LabelAllowlist(cfg.labels_allowlist),
+                disabled_groups=cfg.disabled_groups,
+                api=cfg.api,  # type: ignore[arg-type]
+                expensive_interval=cfg.slow_interval,
+            )
+        )
+    if "volumes" in cfg.collectors:
+        out.append(VolumesCollector())
+    if "storage" in cfg.collectors:
+        out.append(StorageCollector())
+    return out
+
+
+async def serve(cfg: Config) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    sim = None
+    tmp = None
+    if cfg.demo:
+        from .simulator import Simulator, build_host
+
+        tmp = tempfile.TemporaryDirectory(prefix="porto-exporter-demo-")
+        cfg.socket = str(Path(tmp.name) / "portod.socket")
+        sim = Simulator(build_host(seed=1, containers=DEMO_CONTAINERS), cfg.socket)
+        await sim.start()
+        log.info("demo: embedded portod simulator on %s", cfg.socket)
+    client = PortoClient(cfg.socket, timeout=cfg.porto_timeout)
+    scraper = Scraper(client, build_collectors(cfg), interval=cfg.interval, timeout=cfg.timeout, max_age=cfg.max_age)
+    app = build_app(scraper, WebConfig(cfg.telemetry_path, cfg.max_requests, cfg.disable_exporter_metrics))
+    runner = web.AppRunner(app, shutdown_timeout=10.0, handle_signals=False)
+    await runner.setup()
+    try:
+        for host, port in cfg.listen:
+            site = web.TCPSite(runner, host or None, port, reuse_address=True)
+            try:
+                await site.start()
+            except OSError as exc:
+                print(f"porto-exporter: --web.listen-address: cannot listen on {host}:{port}: {exc.strerror}",
+                      file=sys.stderr)  # fmt: skip
+                return 1
+            log.info("listening on %s:%d%s", host or "*", port, cfg.telemetry_path)
+        await stop.wait()
+        log.info("shutting down")
+        return 0
+    finally:
+        await runner.cleanup()  # stop accepting, finish responses in flight, stop the loop, close portod
+        if sim is not None:
+            await sim.stop()
+        if tmp is not None:
+            tmp.cleanup()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        cfg = load(sys.argv[1:] if argv is None else argv)
+    except ConfigError as exc:
+        print(f"porto-exporter: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(cfg)
+    return asyncio.run(serve(cfg))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

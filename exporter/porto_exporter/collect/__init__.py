@@ -1,0 +1,20 @@
+"""Collectors: one module per Porto source, each turning replies into immutable samples."""
+
+from .base import CollectContext, Collector, Sample
+from .containers import ContainersCollector, Selection
+from .labels import LabelAllowlist
+from .storage import StorageCollector
+from .system import SystemCollector
+from .volumes import VolumesCollector
+
+__all__ = [
+    "CollectContext",
+    "Collector",
+    "ContainersCollector",
+    "LabelAllowlist",
+    "Sample",
+    "Selection",
+    "StorageCollector",
+    "SystemCollector",
+    "VolumesCollector",
+]

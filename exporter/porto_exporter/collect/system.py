@@ -1,0 +1,28 @@
+"""Version + GetSystem -> porto_daemon_*."""
+
+from __future__ import annotations
+
+from ..catalog import DAEMON_INFO, SYSTEM_FIELDS
+from .base import CollectContext, Sample
+
+
+class SystemCollector:
+    name = "system"
+
+    async def collect(self, ctx: CollectContext) -> list[Sample]:
+        client = ctx.client
+        version = await client.version(timeout=ctx.timeout)
+        system = await client.get_system(timeout=ctx.timeout)
+        samples = [
+            Sample(
+                DAEMON_INFO.name,
+                (("version", version.tag), ("revision", version.revision), ("kernel", system.kernel_version)),
+                1.0,
+            )
+        ]
+        for field, metric, _type, _help, label in SYSTEM_FIELDS:
+            if not system.HasField(field):
+                continue
+            labels = (label,) if label else ()
+            samples.append(Sample(metric, labels, float(getattr(system, field))))
+        return samples

@@ -1,0 +1,85 @@
+"""Volumes -> porto_volume_* (typed GetVolume; ListVolumes strings when GetVolume is missing)."""
+
+from __future__ import annotations
+
+from ..catalog import VOLUME_GAUGES, VOLUME_INFO
+from ..porto import errors
+from ..porto import rpc_pb2 as pb
+from .base import CollectContext, Sample
+
+# ListVolumes (v4) property names for the TVolumeSpec paths used by VOLUME_GAUGES.
+_V4_NAMES = {
+    "space.usage": "space_used", "space.limit": "space_limit", "space.guarantee": "space_guarantee",
+    "space.available": "space_available", "inodes.usage": "inode_used", "inodes.limit": "inode_limit",
+    "inodes.guarantee": "inode_guarantee", "inodes.available": "inode_available",
+}  # fmt: skip
+_OPTIONAL = {"space.limit", "space.guarantee", "inodes.limit", "inodes.guarantee"}  # 0 means none
+
+
+class VolumesCollector:
+    name = "volumes"
+
+    def __init__(self) -> None:
+        self._typed = True
+
+    async def collect(self, ctx: CollectContext) -> list[Sample]:
+        if self._typed:
+            try:
+                rsp = await ctx.client.get_volume(timeout=ctx.timeout)
+                return [s for v in rsp.GetVolume.volume for s in self._typed_samples(v)]
+            except errors.InvalidMethod:
+                self._typed = False
+        volumes = await ctx.client.list_volumes(timeout=ctx.timeout)
+        return [s for v in volumes for s in self._string_samples(ctx, v)]
+
+    def _typed_samples(self, v: pb.TVolumeSpec) -> list[Sample]:
+        vol = (("volume", v.path),)
+        info = (
+            *vol, ("id", v.id), ("backend", v.backend), ("place", v.place), ("storage", v.storage),
+            ("owner_container", v.owner_container), ("state", v.state), ("read_only", str(v.read_only).lower()),
+        )  # fmt: skip
+        out = [Sample(VOLUME_INFO.name, info, 1.0)]
+        for metric, path, _help in VOLUME_GAUGES:
+            if path == "links":
+                value: float = len(v.links)
+            elif path == "build_time":
+                value = v.build_time
+            else:
+                part, leaf = path.split(".")
+                msg = getattr(v, part)
+                if not v.HasField(part) or not msg.HasField(leaf):
+                    continue
+                value = getattr(msg, leaf)
+                if path in _OPTIONAL and value == 0:
+                    continue
+            out.append(Sample(metric, vol, float(value)))
+        return out
+
+    def _string_samples(self, ctx: CollectContext, v: pb.TVolumeDescription) -> list[Sample]:
+        p = dict(v.properties)
+        vol = (("volume", v.path),)
+        info = (
+            *vol, ("id", p.get("id", "")), ("backend", p.get("backend", "")), ("place", p.get("place", "")),
+            ("storage", p.get("storage", "")), ("owner_container", p.get("owner_container", "")),
+            ("state", p.get("state", "")), ("read_only", p.get("read_only", "")),
+        )  # fmt: skip
+        out = [Sample(VOLUME_INFO.name, info, 1.0)]
+        for metric, path, _help in VOLUME_GAUGES:
+            if path == "links":
+                out.append(Sample(metric, vol, float(len(v.links) or len(v.containers))))
+                continue
+            if path == "build_time":
+                if v.HasField("change_time"):
+                    out.append(Sample(metric, vol, float(v.change_time)))
+                continue
+            text = p.get(_V4_NAMES[path])
+            if text is None:
+                continue
+            try:
+                value = int(text)
+            except ValueError:
+                ctx.parse_errors[_V4_NAMES[path]] += 1
+                continue
+            if not (path in _OPTIONAL and value == 0):
+                out.append(Sample(metric, vol, float(value)))
+        return out

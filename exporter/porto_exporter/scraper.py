@@ -1,0 +1,159 @@
+"""The collection loop: run the collectors, render once, swap the snapshot atomically.
+
+With an interval the loop runs in the background (with a little jitter);
+with interval 0 each /metrics request triggers a cycle and concurrent
+requests share it (single flight). A collector that fails keeps serving its
+last good samples until they are older than ``max_age``; ``porto_up`` and the
+per-collector success gauges say what happened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector as PromCollector
+
+from .catalog import COLLECTOR_DURATION, COLLECTOR_SUCCESS, PARSE_ERRORS, PROPERTY_ERRORS, UP
+from .collect.base import CollectContext, Collector, Sample
+from .exposition import Renderer, Snapshot, build_snapshot
+from .porto import PortoClient, PortoError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _LastGood:
+    samples: list[Sample]
+    at: float
+
+
+class Scraper:
+    def __init__(
+        self,
+        client: PortoClient,
+        collectors: Sequence[Collector],
+        *,
+        interval: float = 15.0,
+        timeout: float = 10.0,
+        max_age: float | None = None,
+        jitter: float = 0.1,
+    ) -> None:
+        self.client = client
+        self.collectors = list(collectors)
+        self.interval = interval
+        self.timeout = timeout
+        self.max_age = max_age if max_age is not None else 3 * max(interval, timeout)
+        self.jitter = jitter
+        self.renderer = Renderer()
+        self.context = CollectContext(client, timeout=timeout)
+        self.snapshot: Snapshot | None = None
+        self.ready = False
+        self.up = False
+        self.cycles = 0
+        self.cycle_seconds = 0.0
+        self._last_good: dict[str, _LastGood] = {}
+        self._inflight: asyncio.Task[Snapshot] | None = None
+
+    async def cycle(self) -> Snapshot:
+        """One collection: every collector, then render off the event loop and swap."""
+        started = time.perf_counter()
+        now = time.time()
+        samples: list[Sample] = []
+        health: list[Sample] = []
+        any_ok = False
+        for collector in self.collectors:
+            t0 = time.perf_counter()
+            ok = False
+            try:
+                async with asyncio.timeout(self.timeout):
+                    got = await collector.collect(self.context)
+                self._last_good[collector.name] = _LastGood(got, now)
+                ok = any_ok = True
+            except (PortoError, TimeoutError, OSError) as exc:
+                log.warning("collector %s failed: %s", collector.name, exc)
+            except Exception:  # a bug or a reply we cannot read: count it, keep serving
+                log.exception("collector %s crashed", collector.name)
+            labels = (("collector", collector.name),)
+            health.append(Sample(COLLECTOR_SUCCESS.name, labels, 1.0 if ok else 0.0))
+            health.append(Sample(COLLECTOR_DURATION.name, labels, time.perf_counter() - t0))
+            last = self._last_good.get(collector.name)
+            if last is not None and now - last.at <= self.max_age:
+                samples.extend(last.samples)
+        self.up = any_ok
+        health.append(Sample(UP.name, (), 1.0 if any_ok else 0.0))
+        ctx = self.context
+        health += [Sample(PROPERTY_ERRORS.name, (("property", p), ("error", e)), float(n))
+                   for (p, e), n in sorted(ctx.property_errors.items())]  # fmt: skip
+        health += [Sample(PARSE_ERRORS.name, (("property", p),), float(n)) for p, n in sorted(ctx.parse_errors.items())]
+        all_samples = health + samples
+        snapshot = await asyncio.to_thread(self._render, all_samples, now)
+        self.snapshot = snapshot
+        self.cycles += 1
+        if any_ok:
+            self.ready = True
+        self.cycle_seconds = time.perf_counter() - started
+        return snapshot
+
+    def _render(self, samples: list[Sample], now: float) -> Snapshot:
+        text, om = self.renderer.render(samples)
+        return build_snapshot(text, om, now, len(samples))
+
+    async def run(self) -> None:
+        """The background loop (interval > 0); cancelled on shutdown."""
+        while True:
+            started = time.monotonic()
+            try:
+                await self.cycle()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("collection cycle failed")
+            spread = self.interval * self.jitter
+            delay = self.interval - (time.monotonic() - started) + random.uniform(-spread, spread) / 2
+            await asyncio.sleep(max(0.0, delay))
+
+    async def current(self) -> Snapshot | None:
+        """The snapshot to serve; on demand (interval 0) one shared cycle per burst of requests."""
+        if self.interval > 0:
+            return self.snapshot
+        if self._inflight is None or self._inflight.done():
+            self._inflight = asyncio.create_task(self.cycle())
+        return await asyncio.shield(self._inflight)
+
+
+class ExporterMetrics(PromCollector):
+    """The exporter's own per-scrape metrics, rendered by prometheus_client (few and cheap)."""
+
+    def __init__(self, scraper: Scraper) -> None:
+        self.scraper = scraper
+
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+        s = self.scraper
+        yield GaugeMetricFamily("porto_exporter_cycle_duration_seconds", "Duration of the last collection cycle.",
+                                value=s.cycle_seconds)  # fmt: skip
+        yield CounterMetricFamily("porto_exporter_cycles", "Collection cycles run.", value=s.cycles)
+        age = GaugeMetricFamily("porto_exporter_snapshot_age_seconds", "Age of the data being served.")
+        if s.snapshot is not None:
+            age.add_metric([], max(0.0, time.time() - s.snapshot.collected_at))
+        yield age
+        stats = s.client.stats
+        requests = CounterMetricFamily("porto_exporter_portod_requests", "Requests sent to portod.", labels=["method"])
+        failures = CounterMetricFamily("porto_exporter_portod_request_failures", "Requests to portod that failed.",
+                                       labels=["method"])  # fmt: skip
+        seconds = CounterMetricFamily("porto_exporter_portod_request_seconds", "Time spent waiting for portod.",
+                                      labels=["method"])  # fmt: skip
+        for method, m in sorted(stats.methods.items()):
+            requests.add_metric([method], m.requests)
+            failures.add_metric([method], m.failures)
+            seconds.add_metric([method], m.seconds)
+        yield requests
+        yield failures
+        yield seconds
+        yield CounterMetricFamily("porto_exporter_portod_connects", "Connections opened to portod.",
+                                  value=stats.connects)  # fmt: skip

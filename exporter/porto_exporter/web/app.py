@@ -1,0 +1,142 @@
+"""The HTTP side: /metrics (text or OpenMetrics, gzip, HEAD), /, /-/healthy, /-/ready.
+
+Handlers only copy bytes the scraper rendered; the per-scrape part (process
+and exporter metrics) is small and rendered by prometheus_client. The
+scraper's loop lives in the app's cleanup context; state is reached through
+``web.AppKey``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gzip
+import html
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from aiohttp import web
+from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
+from prometheus_client import generate_latest as text_latest
+from prometheus_client.openmetrics.exposition import generate_latest as om_latest
+
+from .. import __version__
+from ..exposition import OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE
+from ..scraper import ExporterMetrics, Scraper
+
+
+@dataclass
+class WebConfig:
+    telemetry_path: str = "/metrics"
+    max_requests: int = 40
+    disable_exporter_metrics: bool = False
+
+
+SCRAPER = web.AppKey("scraper", Scraper)
+CONFIG = web.AppKey("web_config", WebConfig)
+SELF_REGISTRY = web.AppKey("self_registry", CollectorRegistry)
+INFLIGHT = web.AppKey("inflight", list)
+
+
+def wants_openmetrics(accept: str) -> bool:
+    return "application/openmetrics-text" in accept
+
+
+def wants_gzip(accept_encoding: str) -> bool:
+    for part in accept_encoding.split(","):
+        token, *params = part.split(";")
+        quality = 1.0
+        for param in params:
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if token.strip().lower() in ("gzip", "*") and quality > 0:
+            return True
+    return False
+
+
+async def metrics(request: web.Request) -> web.StreamResponse:
+    app = request.app
+    inflight = app[INFLIGHT]
+    if inflight[0] >= app[CONFIG].max_requests:
+        raise web.HTTPServiceUnavailable(text="too many concurrent scrapes\n")
+    inflight[0] += 1
+    try:
+        scraper = app[SCRAPER]
+        snapshot = await scraper.current()
+        om = wants_openmetrics(request.headers.get("Accept", ""))
+        gz = wants_gzip(request.headers.get("Accept-Encoding", ""))
+        registry = app[SELF_REGISTRY]
+        own = (om_latest(registry) if om else text_latest(registry)) if registry is not None else b""
+        if om:
+            own = own.replace(b"# EOF\n", b"") + b"# EOF\n"
+        head = snapshot.body(om, gz) if snapshot is not None else (gzip.compress(b"", 1, mtime=0) if gz else b"")
+        body = head + (gzip.compress(own, 1, mtime=0) if gz else own)
+        headers = {"Content-Type": OPENMETRICS_CONTENT_TYPE if om else TEXT_CONTENT_TYPE, "Vary": "Accept-Encoding"}
+        if gz:
+            headers["Content-Encoding"] = "gzip"
+        if request.method == "HEAD":
+            headers["Content-Length"] = str(len(body))
+            return web.Response(headers=headers)
+        return web.Response(body=body, headers=headers)
+    finally:
+        inflight[0] -= 1
+
+
+async def landing(request: web.Request) -> web.Response:
+    scraper = request.app[SCRAPER]
+    path = html.escape(request.app[CONFIG].telemetry_path)
+    status = "up" if scraper.up else "down"
+    page = f"""<!doctype html><html><head><title>Porto Exporter</title></head><body>
+<h1>Porto Exporter</h1><p>version {html.escape(__version__)}; portod is <b>{status}</b>
+({html.escape(scraper.client.socket_path)}), {scraper.cycles} collection cycles.</p>
+<ul><li><a href="{path}">Metrics</a></li><li><a href="/-/healthy">Health</a></li>
+<li><a href="/-/ready">Readiness</a></li></ul></body></html>
+"""
+    return web.Response(text=page, content_type="text/html")
+
+
+async def healthy(request: web.Request) -> web.Response:
+    return web.Response(text="OK\n")
+
+
+async def ready(request: web.Request) -> web.Response:
+    if request.app[SCRAPER].ready:
+        return web.Response(text="Ready\n")
+    return web.Response(status=503, text="Not ready: no successful collection yet\n")
+
+
+async def _scrape_loop(app: web.Application) -> AsyncIterator[None]:
+    scraper = app[SCRAPER]
+    task = asyncio.create_task(scraper.run()) if scraper.interval > 0 else None
+    yield
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await scraper.client.close()
+
+
+def build_app(scraper: Scraper, config: WebConfig | None = None) -> web.Application:
+    config = config or WebConfig()
+    app = web.Application()
+    app[SCRAPER] = scraper
+    app[CONFIG] = config
+    app[INFLIGHT] = [0]
+    registry = CollectorRegistry(auto_describe=True)
+    registry.register(ExporterMetrics(scraper))
+    if not config.disable_exporter_metrics:
+        ProcessCollector(registry=registry)
+        PlatformCollector(registry=registry)
+        GCCollector(registry=registry)
+    app[SELF_REGISTRY] = registry
+    app.router.add_get(config.telemetry_path, metrics)  # also answers HEAD
+    if config.telemetry_path != "/":
+        app.router.add_get("/", landing)
+    app.router.add_get("/-/healthy", healthy)
+    app.router.add_get("/-/ready", ready)
+    app.cleanup_ctx.append(_scrape_loop)
+    return app
