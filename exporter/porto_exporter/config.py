@@ -119,7 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="skip containers matching this Porto mask (repeatable)")  # fmt: skip
     p.add_argument("--containers.max-depth", dest="max_depth", default=None, help="deepest level to export (/ is 0)")
     p.add_argument("--labels.allowlist", dest="labels_allowlist", action="append", default=[],
-                   help="Porto labels (names or globs, repeatable or comma-separated) for porto_container_labels")  # fmt: skip
+                   help="Porto labels (names or globs, repeatable or comma-separated) to export "
+                   "on porto_container_labels")  # fmt: skip
     p.add_argument("--log.level", dest="log_level", default="info", choices=("debug", "info", "warn", "error"))
     p.add_argument("--log.format", dest="log_format", default="logfmt", choices=("logfmt", "json"))
     return p

@@ -285,7 +285,7 @@ class ContainersCollector:
     def _spec_samples(self, r: _Reading) -> tuple[Sample, ...]:
         out: list[Sample] = []
         info = r.info
-        labels = (("container", r.name),) + tuple((k, info.get(k, "")) for k in CONTAINER_INFO.labels[1:])
+        labels = (("container", r.name), *((k, info.get(k, "")) for k in CONTAINER_INFO.labels[1:]))
         out.append(Sample(CONTAINER_INFO.name, labels, 1.0))
         out.append(Sample(CONTAINER_LABELS.name, (("container", r.name), *self.allowlist.select(r.labels)), 1.0))
         self._metric_samples(out, self.spec, r, r.owned)

@@ -40,7 +40,7 @@ def parse_v4(kind: Parse, text: str) -> Value:
 
 def _unknown_map(msg: Message, number: int) -> dict[str, int] | None:
     """Maps portod sends under field numbers rpc.proto lacks (cpu_pressure=76, memory_pressure=83)."""
-    for item in unknown_fields.UnknownFieldSet(msg):
+    for item in unknown_fields.UnknownFieldSet(msg):  # type: ignore[attr-defined]
         if item.field_number == number and item.wire_type == 2:
             m = pb.TUintMap()
             m.ParseFromString(bytes(item.data))

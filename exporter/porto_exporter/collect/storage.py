@@ -12,7 +12,7 @@ class StorageCollector:
     async def collect(self, ctx: CollectContext) -> list[Sample]:
         layers = await ctx.client.list_layers(timeout=ctx.timeout)
         storages = await ctx.client.list_storages(timeout=ctx.timeout)
-        named = layers.layers or []
+        named = list(layers.layers)
         out = [Sample(LAYERS.name, (), float(len(named) or len(layers.layer)))]
         out += [Sample(LAYER_IDLE.name, (("layer", la.name),), float(la.last_usage)) for la in named]
         out.append(Sample(STORAGES.name, (), float(len(storages.storages))))

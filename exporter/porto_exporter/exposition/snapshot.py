@@ -29,6 +29,6 @@ def build_snapshot(text: bytes, openmetrics: bytes, collected_at: float, samples
     A gzip stream may hold several members; the web layer appends a small
     member with the per-scrape metrics, so these bytes are never recompressed.
     """
-    return Snapshot(
-        text, openmetrics, gzip.compress(text, 6, mtime=0), gzip.compress(openmetrics, 6, mtime=0), collected_at, samples
-    )
+    text_gz = gzip.compress(text, 6, mtime=0)
+    om_gz = gzip.compress(openmetrics, 6, mtime=0)
+    return Snapshot(text, openmetrics, text_gz, om_gz, collected_at, samples)

@@ -1,0 +1,196 @@
+"""Collectors against the simulator: the right samples, the same from v4 and v5, right on real data."""
+
+from __future__ import annotations
+
+import pytest
+
+from porto_exporter.catalog import CONTAINER_METRICS
+from porto_exporter.collect import (
+    CollectContext,
+    ContainersCollector,
+    LabelAllowlist,
+    Sample,
+    Selection,
+    StorageCollector,
+    SystemCollector,
+    VolumesCollector,
+)
+from porto_exporter.collect.labels import sanitize
+from porto_exporter.collect.parse import parse_v4
+from porto_exporter.porto import PortoClient
+from porto_exporter.porto import rpc_pb2 as pb
+from porto_exporter.simulator import Simulator
+
+from .conftest import CAPTURES
+
+
+def by_key(samples: list[Sample]) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return {(s.name, s.labels): s.value for s in samples}
+
+
+def series(samples: list[Sample], name: str, container: str | None = None) -> list[Sample]:
+    return [s for s in samples if s.name == name and (container is None or ("container", container) in s.labels)]
+
+
+async def test_v4_and_v5_give_the_same_metrics(client: PortoClient) -> None:
+    ctx = CollectContext(client)
+    v5 = await ContainersCollector(api="v5", allowlist=LabelAllowlist(["*"])).collect(ctx)
+    v4 = await ContainersCollector(api="v4", allowlist=LabelAllowlist(["*"])).collect(ctx)
+    a, b = by_key(v5), by_key(v4)
+    assert set(a) == set(b), sorted(set(a) ^ set(b))[:10]
+    counters = {cm.metric.name for cm in CONTAINER_METRICS if cm.tier == "fast" and cm.metric.type == "counter"}
+    for key, value in a.items():
+        if key[0] not in counters and "memory" not in key[0] and "running_seconds" not in key[0]:
+            assert b[key] == pytest.approx(value), key  # static values must agree exactly
+
+
+async def test_auto_falls_back_to_v4_on_invalid_method(client: PortoClient, sim: Simulator) -> None:
+    sim._ListContainersBy = None  # type: ignore[assignment,method-assign]
+    original = sim.handle
+
+    async def no_v5(body: bytes, conn: object) -> pb.TPortoResponse | None:
+        req = pb.TPortoRequest()
+        req.ParseFromString(body)
+        if req.HasField("ListContainersBy"):
+            return pb.TPortoResponse(error=pb.InvalidMethod, errorMsg="invalid RPC method", timestamp=1)
+        return await original(body, conn)
+
+    sim.handle = no_v5  # type: ignore[method-assign]
+    collector = ContainersCollector(api="auto")
+    samples = await collector.collect(CollectContext(client))
+    assert collector.api == "v4"
+    assert series(samples, "porto_container_cpu_usage_seconds_total", "infra/web/cpu-hog")
+
+
+async def test_required_names_and_labels(client: PortoClient) -> None:
+    ctx = CollectContext(client)
+    samples = []
+    for c in (SystemCollector(), ContainersCollector(allowlist=LabelAllowlist(["TEAM.*"])), VolumesCollector(),
+              StorageCollector()):  # fmt: skip
+        samples += await c.collect(ctx)
+    names = {s.name for s in samples}
+    for required in ["porto_daemon_info", "porto_daemon_uptime_seconds", "porto_daemon_containers", "porto_daemon_requests_completed_total", "porto_daemon_errors_total", "porto_daemon_warnings_total", "porto_container_info", "porto_container_state", "porto_container_labels", "porto_container_cpu_usage_seconds_total", "porto_container_cpu_system_seconds_total", "porto_container_cpu_throttled_seconds_total", "porto_container_cpu_limit_cores", "porto_container_cpu_guarantee_cores", "porto_container_memory_usage_bytes", "porto_container_memory_anon_bytes", "porto_container_memory_cache_bytes", "porto_container_memory_limit_bytes", "porto_container_io_read_bytes_total", "porto_container_io_write_bytes_total", "porto_container_io_operations_total", "porto_container_network_rx_bytes_total", "porto_container_network_tx_bytes_total", "porto_container_processes", "porto_container_threads", "porto_container_oom_kills_total", "porto_container_start_time_seconds", "porto_container_respawns_total", "porto_container_exit_code", "porto_volume_info", "porto_volume_space_used_bytes", "porto_volume_space_limit_bytes", "porto_layers", "porto_storages"]:
+        assert required in names, required
+    info = series(samples, "porto_container_info", "infra/db")[0]
+    assert dict(info.labels) == {"container": "infra/db", "id": dict(info.labels)["id"], "level": "2",
+                                 "parent": "/porto/infra", "absolute_name": "/porto/infra/db",
+                                 "owner_user": "root", "owner_group": "root", "virt_mode": "app"}  # fmt: skip
+    assert dict(series(samples, "porto_daemon_info")[0].labels)["version"] == "5.3.59"
+    assert ("device", "vda") in series(samples, "porto_container_io_read_bytes_total", "infra/db")[0].labels
+
+
+async def test_right_on_real_data(client: PortoClient) -> None:
+    ctx = CollectContext(client)
+    samples = await ContainersCollector().collect(ctx)
+    # inherited cgroups: cpu-hog owns no memory controller, so it has no memory series of its own
+    assert not series(samples, "porto_container_memory_usage_bytes", "infra/web/cpu-hog")
+    assert series(samples, "porto_container_memory_usage_bytes", "infra/web")
+    assert not series(samples, "porto_container_io_read_bytes_total", "infra/web/cpu-hog")
+    # Latency / SockDiag are not interfaces
+    interfaces = {dict(s.labels)["interface"] for s in samples if s.name.startswith("porto_container_network_")}
+    assert "Latency" not in interfaces and "SockDiag" not in interfaces and "Uplink" in interfaces
+    # v5 omits what is unsupported or unavailable instead of reporting per-value errors
+    assert ctx.property_errors[("cpu_usage", "InvalidState")] == 0
+    assert not series(samples, "porto_container_cpu_wait_seconds_total")
+    # stopped: state, info, limits; no usage
+    assert series(samples, "porto_container_state", "batch-job")
+    assert series(samples, "porto_container_memory_limit_bytes", "batch-job")[0].value == 1 << 30
+    assert not series(samples, "porto_container_cpu_usage_seconds_total", "batch-job")
+    state = {dict(s.labels)["state"]: s.value for s in series(samples, "porto_container_state", "batch-job")}
+    assert state["stopped"] == 1 and sum(state.values()) == 1
+    # dead keeps exit code and OOM facts
+    oom = by_key(samples)
+    assert oom[("porto_container_exit_code", (("container", "oom-victim"),))] == -99
+    assert oom[("porto_container_oom_killed", (("container", "oom-victim"),))] == 1
+    assert oom[("porto_container_exit_code", (("container", "failed-job"),))] == 3
+    # the root is the host
+    assert series(samples, "porto_container_cpu_usage_seconds_total", "/")
+    assert oom[("porto_container_cpu_limit_cores", (("container", "/"),))] == 2
+
+
+async def test_property_errors_counted_on_v4(client: PortoClient) -> None:
+    ctx = CollectContext(client)
+    await ContainersCollector(api="v4").collect(ctx)
+    assert ctx.property_errors[("cpu_usage", "InvalidState")] == 1  # batch-job is stopped
+    assert ctx.property_errors[("exit_code", "InvalidState")] > 0
+    assert ctx.property_errors[("cpu_wait", "NotSupported")] > 0
+
+
+async def test_spec_reread_only_when_change_time_moves(client: PortoClient, sim: Simulator) -> None:
+    for api in ("v5", "v4"):
+        collector = ContainersCollector(api=api, allowlist=LabelAllowlist(["APP.*"]))  # type: ignore[arg-type]
+        ctx = CollectContext(client)
+        await collector.collect(ctx)
+        lcb_before = client.stats.methods.get("ListContainersBy")
+        before = lcb_before.requests if lcb_before else 0
+        samples = await collector.collect(ctx)
+        if api == "v5":  # nothing changed: one listing, no spec read
+            assert client.stats.methods["ListContainersBy"].requests == before + 1
+        await client.set_label("infra/db", "APP.version", "7")
+        samples = await collector.collect(ctx)
+        labels = dict(series(samples, "porto_container_labels", "infra/db")[0].labels)
+        assert labels["label_APP_version"] == "7", api
+        await client.set_label("infra/db", "APP.version", "")
+
+
+async def test_removed_container_is_dropped_the_same_cycle(client: PortoClient) -> None:
+    collector = ContainersCollector()
+    ctx = CollectContext(client)
+    assert series(await collector.collect(ctx), "porto_container_info", "host-sleeper")
+    await client.destroy("host-sleeper")
+    samples = await collector.collect(ctx)
+    assert not [s for s in samples if ("container", "host-sleeper") in s.labels]
+
+
+async def test_selection(client: PortoClient) -> None:
+    ctx = CollectContext(client)
+    only = await ContainersCollector(selection=Selection(include=("infra/***", "infra"))).collect(ctx)
+    names = {dict(s.labels).get("container") for s in only} - {None}
+    assert names == {"infra", "infra/db", "infra/web", "infra/web/cpu-hog", "infra/web/mem-hog", "infra/web/threads"}
+    shallow = await ContainersCollector(selection=Selection(max_depth=1, exclude=("a",))).collect(ctx)
+    names = {dict(s.labels).get("container") for s in shallow} - {None}
+    assert "/" in names and "infra" in names and "a" not in names and "infra/db" not in names
+
+
+async def test_disabled_groups(client: PortoClient) -> None:
+    samples = await ContainersCollector(disabled_groups=["io", "network"]).collect(CollectContext(client))
+    group = {cm.metric.name: cm.group for cm in CONTAINER_METRICS}
+    assert not [s for s in samples if group.get(s.name) in ("io", "network")]
+    assert series(samples, "porto_container_io_limit_bytes_per_second", "infra/db")  # limits stay
+    assert series(samples, "porto_container_cpu_usage_seconds_total")
+
+
+def test_label_allowlist_and_sanitizing() -> None:
+    allow = LabelAllowlist(["TEAM.*", "APP.tier"])
+    assert allow.select({"TEAM.name": "x", "APP.tier": "web", "APP.role": "db"}) == (
+        ("label_APP_tier", "web"), ("label_TEAM_name", "x"))  # fmt: skip
+    assert sanitize("A.b-c") == "label_A_b_c"
+    # collision: both sanitize to label_A_b_c; the Porto name that sorts first wins, whatever the order
+    assert LabelAllowlist(["A.*"]).select({"A.b_c": "2", "A.b-c": "1"}) == (("label_A_b_c", "1"),)
+    assert LabelAllowlist().select({"A.b": "1"}) == ()
+
+
+def test_parsers_on_every_captured_value() -> None:
+    """Every value format in the captures that a metric reads parses (or is a recorded error)."""
+    kinds = {cm.prop: cm.parse for cm in CONTAINER_METRICS}
+    parsed = 0
+    for path in sorted(CAPTURES.glob("*_get_*.rsp.bin")) + sorted(CAPTURES.glob("bulk_*_get_*.rsp.bin")):
+        rsp = pb.TPortoResponse()
+        rsp.ParseFromString(path.read_bytes())
+        for entry in rsp.Get.list:
+            for kv in entry.keyval:
+                base = kv.variable.split("[")[0]
+                if kv.error or base not in kinds:
+                    continue
+                kind = "int" if "[" in kv.variable else kinds[base]  # [raw] and map[key] are plain numbers
+                if kind == "raw_time" and not kv.variable.endswith("[raw]"):
+                    continue  # local-time strings: the collectors ask for [raw]
+                parse_v4(kind, kv.value)
+                parsed += 1
+    assert parsed > 20_000
+    assert parse_v4("map", "Latency: 3771; Uplink: 0") == {"Latency": 3771, "Uplink": 0}
+    assert parse_v4("map", "SockDiag: 0; Uplink: 158185; eth0: 158185; group default: 158185")["group default"]
+    assert parse_v4("cores", "1.23456c") == 1.23456
+    assert parse_v4("map", "") == {}
+    assert parse_v4("optional_int", "") is None
+    assert parse_v4("bool", "true") == 1.0
