@@ -62,6 +62,44 @@ async def test_auto_falls_back_to_v4_on_invalid_method(client: PortoClient, sim:
     assert series(samples, "porto_container_cpu_usage_seconds_total", "infra/web/cpu-hog")
 
 
+REQUIRED = (
+    "porto_daemon_info",
+    "porto_daemon_uptime_seconds",
+    "porto_daemon_containers",
+    "porto_daemon_requests_completed_total",
+    "porto_daemon_errors_total",
+    "porto_daemon_warnings_total",
+    "porto_container_info",
+    "porto_container_state",
+    "porto_container_labels",
+    "porto_container_cpu_usage_seconds_total",
+    "porto_container_cpu_system_seconds_total",
+    "porto_container_cpu_throttled_seconds_total",
+    "porto_container_cpu_limit_cores",
+    "porto_container_cpu_guarantee_cores",
+    "porto_container_memory_usage_bytes",
+    "porto_container_memory_anon_bytes",
+    "porto_container_memory_cache_bytes",
+    "porto_container_memory_limit_bytes",
+    "porto_container_io_read_bytes_total",
+    "porto_container_io_write_bytes_total",
+    "porto_container_io_operations_total",
+    "porto_container_network_rx_bytes_total",
+    "porto_container_network_tx_bytes_total",
+    "porto_container_processes",
+    "porto_container_threads",
+    "porto_container_oom_kills_total",
+    "porto_container_start_time_seconds",
+    "porto_container_respawns_total",
+    "porto_container_exit_code",
+    "porto_volume_info",
+    "porto_volume_space_used_bytes",
+    "porto_volume_space_limit_bytes",
+    "porto_layers",
+    "porto_storages",
+)
+
+
 async def test_required_names_and_labels(client: PortoClient) -> None:
     ctx = CollectContext(client)
     samples = []
@@ -69,7 +107,7 @@ async def test_required_names_and_labels(client: PortoClient) -> None:
               StorageCollector()):  # fmt: skip
         samples += await c.collect(ctx)
     names = {s.name for s in samples}
-    for required in ["porto_daemon_info", "porto_daemon_uptime_seconds", "porto_daemon_containers", "porto_daemon_requests_completed_total", "porto_daemon_errors_total", "porto_daemon_warnings_total", "porto_container_info", "porto_container_state", "porto_container_labels", "porto_container_cpu_usage_seconds_total", "porto_container_cpu_system_seconds_total", "porto_container_cpu_throttled_seconds_total", "porto_container_cpu_limit_cores", "porto_container_cpu_guarantee_cores", "porto_container_memory_usage_bytes", "porto_container_memory_anon_bytes", "porto_container_memory_cache_bytes", "porto_container_memory_limit_bytes", "porto_container_io_read_bytes_total", "porto_container_io_write_bytes_total", "porto_container_io_operations_total", "porto_container_network_rx_bytes_total", "porto_container_network_tx_bytes_total", "porto_container_processes", "porto_container_threads", "porto_container_oom_kills_total", "porto_container_start_time_seconds", "porto_container_respawns_total", "porto_container_exit_code", "porto_volume_info", "porto_volume_space_used_bytes", "porto_volume_space_limit_bytes", "porto_layers", "porto_storages"]:
+    for required in REQUIRED:
         assert required in names, required
     info = series(samples, "porto_container_info", "infra/db")[0]
     assert dict(info.labels) == {"container": "infra/db", "id": dict(info.labels)["id"], "level": "2",
