@@ -156,15 +156,13 @@ class PortoClient:
         base = min(self._backoff_max, self._backoff_initial * (2 ** min(self._failures - 1, 30)))
         return base * (0.5 + self._rng.random() / 2)
 
-    async def _connect(self, deadline: float) -> _Connection:
+    async def _connect(self) -> _Connection:
         loop = asyncio.get_running_loop()
-        wait = self._next_attempt - loop.time()
-        if wait > 0:
-            if loop.time() + wait >= deadline:
-                raise errors.SocketUnavailable(
-                    f"cannot connect to {self.socket_path}: backing off after {self._failures} failures"
-                )
-            await asyncio.sleep(wait)
+        if loop.time() < self._next_attempt:
+            # Fail fast while backing off: a caller (a scrape) must not hang on a dead portod.
+            raise errors.SocketUnavailable(
+                f"cannot connect to {self.socket_path}: backing off after {self._failures} failures"
+            )
         try:
             reader, writer = await asyncio.open_unix_connection(self.socket_path, limit=READ_CHUNK)
         except OSError as exc:
@@ -177,9 +175,9 @@ class PortoClient:
         self.stats.connects += 1
         return _Connection(reader, writer, self.max_frame)
 
-    async def _roundtrip_once(self, body: bytes, deadline: float) -> bytes:
+    async def _roundtrip_once(self, body: bytes) -> bytes:
         async with self._slots:
-            conn = self._idle.pop() if self._idle else await self._connect(deadline)
+            conn = self._idle.pop() if self._idle else await self._connect()
             try:
                 reply = await conn.roundtrip(body)
             except FrameTooLarge as exc:
@@ -211,11 +209,10 @@ class PortoClient:
         ok = False
         try:
             async with asyncio.timeout(budget):
-                deadline = asyncio.get_running_loop().time() + budget
                 attempts = 2 if idempotent else 1
                 for attempt in range(attempts):
                     try:
-                        reply = await self._roundtrip_once(body, deadline)
+                        reply = await self._roundtrip_once(body)
                         response = pb.TPortoResponse()
                         try:
                             response.ParseFromString(reply)

@@ -1,0 +1,204 @@
+"""The exporter as a service over real HTTP and as a CLI process."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+from prometheus_client.parser import text_string_to_metric_families
+
+from porto_exporter.cli import build_collectors
+from porto_exporter.config import ConfigError, load, parse_duration, parse_listen_address
+from porto_exporter.porto import PortoClient
+from porto_exporter.scraper import Scraper
+from porto_exporter.simulator import Simulator
+from porto_exporter.web import WebConfig, build_app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def serve(scraper: Scraper, config: WebConfig | None = None) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(build_app(scraper, config))
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+async def exporter(sim: Simulator) -> AsyncIterator[tuple[str, Scraper]]:
+    scraper = Scraper(PortoClient(sim.socket_path, timeout=5), build_collectors(load([])), interval=0.3, timeout=5)
+    runner, url = await serve(scraper)
+    yield url, scraper
+    await runner.cleanup()
+
+
+async def wait_ready(session: aiohttp.ClientSession, url: str) -> None:
+    for _ in range(100):
+        async with session.get(url + "/-/ready") as r:
+            if r.status == 200:
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError("never ready")
+
+
+async def test_http_endpoints(exporter: tuple[str, Scraper]) -> None:
+    url, _ = exporter
+    async with aiohttp.ClientSession(auto_decompress=False) as s:
+        async with s.get(url + "/-/healthy") as r:
+            assert r.status == 200
+        await wait_ready(s, url)
+        async with s.get(url + "/metrics", headers={"Accept-Encoding": "identity"}) as r:
+            assert r.status == 200 and "Content-Encoding" not in r.headers
+            assert r.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+            text = await r.text()
+        names = {f.name for f in text_string_to_metric_families(text)}
+        assert {"porto_up", "porto_container_cpu_usage_seconds", "process_resident_memory_bytes",
+                "porto_exporter_snapshot_age_seconds", "porto_exporter_portod_requests"} <= names  # fmt: skip
+        async with s.get(url + "/metrics", headers={"Accept": "application/openmetrics-text; version=1.0.0",
+                                                    "Accept-Encoding": "gzip"}) as r:  # fmt: skip
+            assert r.headers["Content-Encoding"] == "gzip"
+            assert r.headers["Content-Type"].startswith("application/openmetrics-text")
+            body = gzip.decompress(await r.read())  # several gzip members: decompress reads them all
+            assert body.endswith(b"# EOF\n") and body.count(b"# EOF") == 1
+        async with s.head(url + "/metrics", headers={"Accept-Encoding": "identity"}) as r:
+            assert r.status == 200 and int(r.headers["Content-Length"]) > 1000
+        async with s.get(url + "/nope") as r:
+            assert r.status == 404
+        async with s.get(url + "/") as r:
+            assert "Porto Exporter" in await r.text()
+
+
+async def test_ready_is_503_before_a_good_cycle(socket_dir: Path) -> None:
+    scraper = Scraper(PortoClient(str(socket_dir / "none.sock"), timeout=1), build_collectors(load([])),
+                      interval=0.2, timeout=1)  # fmt: skip
+    runner, url = await serve(scraper)
+    try:
+        await asyncio.sleep(0.5)
+        async with aiohttp.ClientSession() as s:
+            async with s.get(url + "/-/ready") as r:
+                assert r.status == 503
+            async with s.get(url + "/metrics") as r:
+                text = await r.text()
+                assert "porto_up 0" in text
+                assert 'porto_exporter_collector_success{collector="containers"} 0' in text
+    finally:
+        await runner.cleanup()
+
+
+async def test_on_demand_single_flight_and_max_requests(sim: Simulator) -> None:
+    scraper = Scraper(PortoClient(sim.socket_path, timeout=5), build_collectors(load([])), interval=0, timeout=5)
+    runner, url = await serve(scraper, WebConfig(max_requests=3))
+    sim.faults.delay = 0.05
+    try:
+        async with aiohttp.ClientSession() as s:
+
+            async def get() -> int:
+                async with s.get(url + "/metrics") as r:
+                    await r.read()
+                    return r.status
+
+            statuses = await asyncio.gather(*(get() for _ in range(8)))
+        assert statuses.count(200) >= 3 and set(statuses) <= {200, 503}
+        assert 503 in statuses
+        assert scraper.cycles <= 2  # concurrent requests shared one cycle
+    finally:
+        await runner.cleanup()
+
+
+async def test_portod_restart_under_a_running_exporter(exporter: tuple[str, Scraper], sim: Simulator) -> None:
+    url, _ = exporter
+    seen = []
+    async with aiohttp.ClientSession() as s:
+        await wait_ready(s, url)
+        await sim.stop()
+        for _ in range(30):
+            async with s.get(url + "/metrics") as r:
+                assert r.status == 200  # the HTTP server keeps answering
+                seen.append("\nporto_up 1\n" in await r.text())
+            if not seen[-1]:
+                break
+            await asyncio.sleep(0.1)
+        assert seen[-1] is False
+        await sim.start()
+        for _ in range(150):  # reconnect within the client's capped backoff (5 s)
+            async with s.get(url + "/metrics") as r:
+                if "\nporto_up 1\n" in await r.text():
+                    break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("porto_up never came back")
+
+
+def test_flags_env_and_durations() -> None:
+    assert parse_duration("500ms") == 0.5 and parse_duration("1m30s") == 90 and parse_duration("0") == 0
+    with pytest.raises(ValueError):
+        parse_duration("15")
+    assert parse_listen_address("[::1]:10091") == ("::1", 10091)
+    assert parse_listen_address(":10091") == ("", 10091)
+    cfg = load(["--scrape.interval=30s", "--no-collector.volumes", "--labels.allowlist=TEAM.*,APP.tier"],
+               environ={"PORTO_EXPORTER_SCRAPE_INTERVAL": "5s", "PORTO_EXPORTER_PORTO_SOCKET": "/x.sock",
+                        "PORTO_EXPORTER_WEB_LISTEN_ADDRESS": ":1,[::]:2"})  # fmt: skip
+    assert cfg.interval == 30 and cfg.socket == "/x.sock"  # the flag wins over the environment
+    assert "volumes" not in cfg.collectors and cfg.labels_allowlist == ["TEAM.*", "APP.tier"]
+    assert cfg.listen == [("", 1), ("::", 2)]
+    bad_flags = (
+        ("--scrape.interval=fast", "--scrape.interval"),
+        ("--web.listen-address=nope", "listen"),
+        ("--web.max-requests=0", "--web.max-requests"),
+        ("--containers.max-depth=-1", "max-depth"),
+    )
+    for bad, flag in bad_flags:
+        with pytest.raises(ConfigError, match=flag.lstrip("-").split(".")[-1]):
+            load([bad], environ={})
+
+
+def test_cli_errors_are_one_line() -> None:
+    out = subprocess.run([sys.executable, "-m", "porto_exporter", "--scrape.timeout=abc"], capture_output=True,
+                         text=True, timeout=30, check=False)  # fmt: skip
+    assert out.returncode != 0 and out.stderr.count("\n") == 1 and "--scrape.timeout" in out.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = subprocess.run([sys.executable, "-m", "porto_exporter", f"--web.listen-address=127.0.0.1:{port}",
+                              "--porto.socket=/nonexistent"], capture_output=True, text=True, timeout=30,
+                             check=False)  # fmt: skip
+    assert out.returncode == 1 and "--web.listen-address" in out.stderr.splitlines()[-1]
+
+
+async def test_demo_process_serves_and_exits_cleanly_on_sigterm() -> None:
+    port = free_port()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "porto_exporter", "--demo", f"--web.listen-address=127.0.0.1:{port}",
+        "--scrape.interval=1s", stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        async with aiohttp.ClientSession() as s:
+            for _ in range(200):
+                try:
+                    async with s.get(f"http://127.0.0.1:{port}/-/ready") as r:
+                        if r.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.05)
+            async with s.get(f"http://127.0.0.1:{port}/metrics") as r:
+                text = await r.text()
+        assert 'porto_container_state{container="flaky",state="running"}' in text
+        assert 'porto_container_oom_killed{container="oom-victim"} 1' in text
+    finally:
+        proc.terminate()
+        assert await asyncio.wait_for(proc.wait(), 20) == 0
