@@ -437,7 +437,14 @@ _simple("oom_kills", ALWAYS, lambda v: str(v.c.oom_kills), _status_setter("oom_k
 
 
 def _oom_total(v: View) -> int:
-    return v.c.oom_kills + sum(d.oom_kills for d in v.host.by_name.values() if d is not v.c and v.c in d.ancestors())
+    """OOM kills in the container's subtree (walks the subtree only: O(N x depth) over a listing)."""
+    total = 0
+    stack = [v.c]
+    while stack:
+        node = stack.pop()
+        total += node.oom_kills
+        stack.extend(node.children.values())
+    return total
 
 
 _simple("oom_kills_total", ALWAYS, lambda v: str(_oom_total(v)), _status_setter("oom_kills_total", _oom_total), 1.91)
