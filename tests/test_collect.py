@@ -45,7 +45,6 @@ async def test_v4_and_v5_give_the_same_metrics(client: PortoClient) -> None:
 
 
 async def test_auto_falls_back_to_v4_on_invalid_method(client: PortoClient, sim: Simulator) -> None:
-    sim._ListContainersBy = None  # type: ignore[assignment,method-assign]
     original = sim.handle
 
     async def no_v5(body: bytes, conn: object) -> pb.TPortoResponse | None:

@@ -148,6 +148,16 @@ def _apply_env(parser: argparse.ArgumentParser, argv: list[str], environ: dict[s
     return extra + argv
 
 
+def _int_flag(flag: str, value: str, *, minimum: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = minimum - 1
+    if number < minimum:
+        raise ConfigError(f"--{flag}: expected an integer >= {minimum}, got {value!r}")
+    return number
+
+
 def load(argv: Sequence[str] | None = None, environ: dict[str, str] | None = None) -> Config:
     """Parse flags and environment into a Config; raises ConfigError naming the bad flag."""
     parser = build_parser()
@@ -180,19 +190,9 @@ def load(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
         raise ConfigError(f"--web.listen-address: {exc}") from None
     if not ns.telemetry_path.startswith("/"):
         raise ConfigError("--web.telemetry-path: must start with /")
-    try:
-        cfg.max_requests = int(ns.max_requests)
-        if cfg.max_requests < 1:
-            raise ValueError
-    except ValueError:
-        raise ConfigError(f"--web.max-requests: expected a positive integer, got {ns.max_requests!r}") from None
+    cfg.max_requests = _int_flag("web.max-requests", ns.max_requests, minimum=1)
     if ns.max_depth is not None:
-        try:
-            cfg.max_depth = int(ns.max_depth)
-            if cfg.max_depth < 0:
-                raise ValueError
-        except ValueError:
-            raise ConfigError(f"--containers.max-depth: expected an integer >= 0, got {ns.max_depth!r}") from None
+        cfg.max_depth = _int_flag("containers.max-depth", ns.max_depth, minimum=0)
     cfg.collectors = {name for name in COLLECTORS if getattr(ns, f"c_{name}") is not False}
     cfg.disabled_groups = {g for g in CONTAINER_GROUPS if getattr(ns, f"g_{g}")}
     cfg.include, cfg.exclude = list(ns.include), list(ns.exclude)

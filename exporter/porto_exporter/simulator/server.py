@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..porto import rpc_pb2 as pb
-from ..porto.framing import FrameDecoder, FrameError, encode_frame
+from ..porto.framing import FrameDecoder, FrameError, encode_frame, encode_varint32
 from ..porto.values import format_bool, format_local_time
 from . import names
 from .defaults import STATUS_UNKNOWN, fill_defaults
@@ -418,7 +418,7 @@ class Simulator:
         target: Container | None
         variables = list(args.variable)
         needs_frame = any(_base(v) in PROPERTIES and PROPERTIES[_base(v)].when == STAT for v in variables)
-        frame = Frame(host, now) if needs_frame else _NO_FRAME_CACHE.get(host, now)
+        frame = Frame(host, now) if needs_frame else Frame.empty(host, now)
         running = stopped = 0
         since = args.changed_since if args.HasField("changed_since") else None
         for shown, target in targets:
@@ -474,7 +474,7 @@ class Simulator:
         wanted = list(PROPERTIES) if every else props
         unknown = [p for p in wanted if p not in PROPERTIES and p not in V5_ONLY]
         needs_frame = every or any(p in PROPERTIES and PROPERTIES[p].when == STAT for p in wanted)
-        frame = Frame(host, now) if needs_frame else _NO_FRAME_CACHE.get(host, now)
+        frame = Frame(host, now) if needs_frame else Frame.empty(host, now)
         running = 0
         for c in chosen:
             item = rsp.ListContainersBy.containers.add()
@@ -603,23 +603,7 @@ class Simulator:
         return 0.0
 
 
-class _FrameCache:
-    """Requests that read no statistics get an empty frame instead of summing the tree."""
-
-    def get(self, host: Host, now: float) -> Frame:
-        frame = Frame.__new__(Frame)
-        frame.host = host
-        frame.now = now
-        frame._tree = {}
-        return frame
-
-
-_NO_FRAME_CACHE = _FrameCache()
-
-
 def _tag(number: int, wire_type: int) -> bytes:
-    from ..porto.framing import encode_varint32
-
     return encode_varint32((number << 3) | wire_type)
 
 
