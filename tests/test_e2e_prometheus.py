@@ -45,8 +45,10 @@ async def test_prometheus_scrapes_the_exporter() -> None:
             stdout=asyncio.subprocess.PIPE)  # fmt: skip
         assert sim.stdout is not None
         await asyncio.wait_for(sim.stdout.readline(), 20)
+        # On demand (interval 0): each scrape's counters are read at scrape time, so the rate
+        # Prometheus computes is not skewed by a background loop aliasing with its scrapes.
         exporter = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "porto_exporter", f"--porto.socket={sock}", "--scrape.interval=1s",
+            sys.executable, "-m", "porto_exporter", f"--porto.socket={sock}", "--scrape.interval=0s",
             f"--web.listen-address=127.0.0.1:{exporter_port}", stderr=asyncio.subprocess.DEVNULL)  # fmt: skip
         prom = await asyncio.create_subprocess_exec(
             "prometheus", f"--config.file={config}", f"--storage.tsdb.path={tmp}/data",

@@ -5,10 +5,13 @@ Regenerate the golden file with ``UPDATE_GOLDEN=1 python -m pytest tests/test_ex
 
 from __future__ import annotations
 
+import gzip
+import math
 import os
 import subprocess
 from pathlib import Path
 
+import pytest
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as om_parse
@@ -24,8 +27,9 @@ from porto_exporter.collect import (
     SystemCollector,
     VolumesCollector,
 )
-from porto_exporter.exposition import Renderer
+from porto_exporter.exposition import Renderer, build_snapshot
 from porto_exporter.porto import PortoClient
+from porto_exporter.samples import Batch, NonFiniteValue
 from porto_exporter.simulator import Simulator, build_host
 
 GOLDEN = Path(__file__).parent / "golden" / "exposition.txt"
@@ -77,6 +81,11 @@ def reference(samples: list[Sample]) -> bytes:
     return generate_latest(registry)
 
 
+def render(samples: list[Sample]) -> tuple[bytes, bytes]:
+    exposition = Renderer().render_samples(samples)
+    return exposition.text(), exposition.openmetrics()
+
+
 def parsed(text: str) -> dict[str, tuple[str, set[tuple[tuple[tuple[str, str], ...], float]]]]:
     out = {}
     for fam in text_string_to_metric_families(text):
@@ -86,12 +95,12 @@ def parsed(text: str) -> dict[str, tuple[str, set[tuple[tuple[tuple[str, str], .
 
 async def test_same_families_as_prometheus_client(socket_dir: Path) -> None:
     samples = await fixed_samples(socket_dir)
-    ours, _ = Renderer().render(samples)
+    ours, _ = render(samples)
     assert parsed(ours.decode()) == parsed(reference(samples).decode())
 
 
 async def test_golden_and_promtool(socket_dir: Path) -> None:
-    text, om = Renderer().render(await fixed_samples(socket_dir))
+    text, om = render(await fixed_samples(socket_dir))
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_bytes(text)
     assert text == GOLDEN.read_bytes(), "exposition changed: UPDATE_GOLDEN=1 to accept"
@@ -102,8 +111,7 @@ async def test_golden_and_promtool(socket_dir: Path) -> None:
 
 
 def test_escaping_and_values() -> None:
-    r = Renderer()
-    text, _ = r.render([Sample("porto_container_labels", (("container", 'we"ird\\na\nme'),), 1.0),
+    text, _ = render([Sample("porto_container_labels", (("container", 'we"ird\\na\nme'),), 1.0),
                         Sample("porto_container_memory_usage_bytes", (("container", "x"),), 1.5)])  # fmt: skip
     fams = parsed(text.decode())
     assert fams["porto_container_labels"][1] == {((("container", 'we"ird\\na\nme'),), 1.0)}
@@ -114,7 +122,47 @@ async def test_full_output_passes_promtool_at_scale(socket_dir: Path) -> None:
     host = build_host(seed=5, containers=300)
     async with Simulator(host, str(socket_dir / "s.sock")):
         samples = await collect_all(str(socket_dir / "s.sock"))
-    text, _ = Renderer().render(samples)
+    text, _ = render(samples)
     check = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, check=False)
     assert check.returncode == 0 and not check.stdout.strip() and not check.stderr.strip(), check.stderr[:500]
     print(f"{len(set(s.name for s in samples))} families, {len(samples)} samples at 300 bulk containers")
+
+
+async def test_snapshot_parts_gzip_members_and_shared_bodies(socket_dir: Path) -> None:
+    exposition = Renderer().render_samples(await fixed_samples(socket_dir))
+    snap = build_snapshot(exposition, 0.0)
+    assert snap.body(False, False) == exposition.text()
+    assert snap.body(True, False) == exposition.openmetrics()
+    # every part is a complete gzip member; the concatenation is one valid multi-member stream
+    assert gzip.decompress(snap.body(False, True)) == exposition.text()
+    assert gzip.decompress(snap.body(True, True)) == exposition.openmetrics()
+    # counter bodies are shared between the formats (same objects), headers differ
+    text_ids = {id(p) for p in snap.text}
+    shared = [p for p in snap.openmetrics if id(p) in text_ids]
+    assert sum(map(len, shared)) > 0.9 * len(exposition.text())
+    assert snap.text != snap.openmetrics
+
+
+def test_batch_refuses_non_finite_and_normalises_bools() -> None:
+    batch = Batch()
+    with pytest.raises(NonFiniteValue):
+        batch.add("porto_up", (), math.inf)
+    with pytest.raises(NonFiniteValue):
+        batch.add("porto_up", (), math.nan)
+    batch.add("porto_up", (), True)
+    assert [s.value for s in batch] == [1] and type(next(iter(batch)).value) is int
+    assert b"porto_up 1\n" in Renderer().render([batch]).text()
+
+
+async def test_label_text_is_built_once_per_container(client: PortoClient) -> None:
+    collector = ContainersCollector()
+    ctx = CollectContext(client)
+    first = await collector.collect(ctx)
+    second = await collector.collect(ctx)
+    name = "porto_container_cpu_usage_seconds_total"
+    a = {ls.labels: ls for ls in first.columns[name][0]}
+    b = {ls.labels: ls for ls in second.columns[name][0]}
+    assert a.keys() == b.keys() and len(a) > 5
+    assert all(a[k] is b[k] for k in a)  # the same LabelSet objects, text not rebuilt
+    io = "porto_container_io_read_bytes_total"
+    assert all(x is y for x, y in zip(first.columns[io][0], second.columns[io][0], strict=True))

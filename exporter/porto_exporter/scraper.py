@@ -20,7 +20,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector as PromCollector
 
 from .catalog import COLLECTOR_DURATION, COLLECTOR_SUCCESS, PARSE_ERRORS, PROPERTY_ERRORS, UP
-from .collect.base import CollectContext, Collector, Sample
+from .collect.base import Batch, CollectContext, Collector, Sample
 from .exposition import Renderer, Snapshot, build_snapshot
 from .porto import PortoClient, PortoError
 
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class _LastGood:
-    samples: list[Sample]
+    samples: Batch
     at: float
 
 
@@ -64,7 +64,7 @@ class Scraper:
         """One collection: every collector, then render off the event loop and swap."""
         started = time.perf_counter()
         now = time.time()
-        samples: list[Sample] = []
+        batches: list[Batch] = []
         health: list[Sample] = []
         any_ok = False
         for collector in self.collectors:
@@ -80,19 +80,18 @@ class Scraper:
             except Exception:  # a bug or a reply we cannot read: count it, keep serving
                 log.exception("collector %s crashed", collector.name)
             labels = (("collector", collector.name),)
-            health.append(Sample(COLLECTOR_SUCCESS.name, labels, 1.0 if ok else 0.0))
+            health.append(Sample(COLLECTOR_SUCCESS.name, labels, 1 if ok else 0))
             health.append(Sample(COLLECTOR_DURATION.name, labels, time.perf_counter() - t0))
             last = self._last_good.get(collector.name)
             if last is not None and now - last.at <= self.max_age:
-                samples.extend(last.samples)
+                batches.append(last.samples)
         self.up = any_ok
-        health.append(Sample(UP.name, (), 1.0 if any_ok else 0.0))
+        health.append(Sample(UP.name, (), 1 if any_ok else 0))
         ctx = self.context
         health += [Sample(PROPERTY_ERRORS.name, (("property", p), ("error", e)), float(n))
                    for (p, e), n in sorted(ctx.property_errors.items())]  # fmt: skip
-        health += [Sample(PARSE_ERRORS.name, (("property", p),), float(n)) for p, n in sorted(ctx.parse_errors.items())]
-        all_samples = health + samples
-        snapshot = await asyncio.to_thread(self._render, all_samples, now)
+        health += [Sample(PARSE_ERRORS.name, (("property", p),), n) for p, n in sorted(ctx.parse_errors.items())]
+        snapshot = await asyncio.to_thread(self._render, [Batch.of(health), *batches], now)
         self.snapshot = snapshot
         self.cycles += 1
         if any_ok:
@@ -100,9 +99,8 @@ class Scraper:
         self.cycle_seconds = time.perf_counter() - started
         return snapshot
 
-    def _render(self, samples: list[Sample], now: float) -> Snapshot:
-        text, om = self.renderer.render(samples)
-        return build_snapshot(text, om, now, len(samples))
+    def _render(self, batches: list[Batch], now: float) -> Snapshot:
+        return build_snapshot(self.renderer.render(batches), now)
 
     async def run(self) -> None:
         """The background loop (interval > 0); cancelled on shutdown."""

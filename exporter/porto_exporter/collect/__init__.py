@@ -1,6 +1,6 @@
 """Collectors: one module per Porto source, each turning replies into immutable samples."""
 
-from .base import CollectContext, Collector, Sample
+from .base import Batch, CollectContext, Collector, LabelSet, Sample
 from .containers import ContainersCollector, Selection
 from .labels import LabelAllowlist
 from .storage import StorageCollector
@@ -8,10 +8,12 @@ from .system import SystemCollector
 from .volumes import VolumesCollector
 
 __all__ = [
+    "Batch",
     "CollectContext",
     "Collector",
     "ContainersCollector",
     "LabelAllowlist",
+    "LabelSet",
     "Sample",
     "Selection",
     "StorageCollector",

@@ -1,4 +1,4 @@
-"""What every collector shares: the immutable Sample, the context it runs in, its protocol."""
+"""What every collector shares: the context it runs in and its protocol."""
 
 from __future__ import annotations
 
@@ -7,17 +7,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..porto import PortoClient
+from ..samples import Batch, Labels, LabelSet, Sample
 
-Labels = tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Sample:
-    """One value of one metric family; ``labels`` is ordered as the family declares them."""
-
-    name: str
-    labels: Labels
-    value: float
+__all__ = ["Batch", "CollectContext", "Collector", "LabelSet", "Labels", "Sample"]
 
 
 @dataclass
@@ -33,6 +25,6 @@ class CollectContext:
 class Collector(Protocol):
     name: str
 
-    async def collect(self, ctx: CollectContext) -> list[Sample]:
+    async def collect(self, ctx: CollectContext) -> Batch:
         """Read from portod and return this cycle's samples; raise on failure."""
         ...

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 from google.protobuf import unknown_fields
-from google.protobuf.message import Message
+from google.protobuf.message import DecodeError, Message
 
 from ..catalog import ContainerMetric, Parse
 from ..porto import rpc_pb2 as pb
 from ..porto.values import ValueFormatError, parse_bool, parse_cores, parse_ns, parse_uint_map
 
-Value = float | dict[str, int] | None  # None: no sample (unset, unlimited, empty)
+# None: no sample (unset, unlimited, empty). Numbers stay ints where Porto's are.
+Value = int | float | dict[str, int] | None
+Reader = Callable[[pb.TContainer], Value]
 
 
 def v4_variable(cm: ContainerMetric) -> str:
@@ -24,18 +29,21 @@ def parse_v4(kind: Parse, text: str) -> Value:
     if kind == "cores":
         return parse_cores(text)
     if kind == "bool":
-        return 1.0 if parse_bool(text) else 0.0
+        return 1 if parse_bool(text) else 0
     if kind == "ns":
-        return float(parse_ns(text))
+        return parse_ns(text)
     if kind == "optional_int" and text == "":
         return None
     try:
-        return float(int(text))
+        return int(text)
     except ValueError:
         try:
-            return float(text)  # cpu_weight and friends print as plain decimals
+            value = float(text)  # cpu_weight and friends print as plain decimals
         except ValueError as exc:
             raise ValueFormatError(f"not a number: {text!r}") from exc
+        if not math.isfinite(value):
+            raise ValueFormatError(f"not a finite number: {text!r}") from None
+        return value
 
 
 def _unknown_map(msg: Message, number: int) -> dict[str, int] | None:
@@ -48,18 +56,83 @@ def _unknown_map(msg: Message, number: int) -> dict[str, int] | None:
     return None
 
 
+def _typed(raw: object) -> Value:
+    if isinstance(raw, bool):
+        return int(raw)
+    if isinstance(raw, float):
+        return raw if math.isfinite(raw) else None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, pb.TUintMap):
+        return {e.key: e.val for e in raw.map}
+    if isinstance(raw, Message):  # TVmStat and friends: one field per key
+        return {f.name: int(v) for f, v in raw.ListFields()}
+    return None
+
+
+def v5_reader(cm: ContainerMetric) -> Reader:
+    """A function reading a metric's typed field from a TContainer (None when portod left it unset)."""
+    in_spec = cm.where == "spec"
+    field = cm.field
+    if field.startswith("#"):
+        number = int(field[1:])
+        return lambda ct: _unknown_map(ct.spec if in_spec else ct.status, number)
+
+    def read(ct: pb.TContainer) -> Value:
+        part = ct.spec if in_spec else ct.status
+        if not part.HasField(field):
+            return None
+        return _typed(getattr(part, field))
+
+    return read
+
+
+Convert = Callable[[object], Value] | None  # None: the field's value is used as it is
+
+
+def _uint_map(raw: object) -> Value:
+    return {e.key: e.val for e in raw.map}  # type: ignore[attr-defined]
+
+
+def _fields_map(raw: object) -> Value:
+    return {f.name: int(v) for f, v in raw.ListFields()}  # type: ignore[attr-defined]
+
+
+def _bool(raw: object) -> Value:
+    return 1 if raw else 0
+
+
+def _finite(raw: object) -> Value:
+    return raw if math.isfinite(raw) else None  # type: ignore[arg-type, return-value]
+
+
+def v5_converter(cm: ContainerMetric) -> Convert:
+    """How a typed field's value becomes a Value, chosen once from the field's descriptor."""
+    message = pb.TContainerSpec if cm.where == "spec" else pb.TContainerStatus
+    fd = message.DESCRIPTOR.fields_by_name[cm.field]
+    if fd.message_type is not None:
+        return _uint_map if fd.message_type.name == "TUintMap" else _fields_map
+    if fd.type == fd.TYPE_BOOL:
+        return _bool
+    if fd.type in (fd.TYPE_DOUBLE, fd.TYPE_FLOAT):
+        return _finite
+    return None
+
+
+def unknown_maps(msg: Message) -> dict[int, dict[str, int]]:
+    """Every TUintMap-shaped field rpc.proto lacks, by field number (one pass over a message)."""
+    out: dict[int, dict[str, int]] = {}
+    for item in unknown_fields.UnknownFieldSet(msg):  # type: ignore[attr-defined]
+        if item.wire_type == 2:
+            m = pb.TUintMap()
+            try:
+                m.ParseFromString(bytes(item.data))
+            except DecodeError:  # a foreign field that is not a map: not ours
+                continue
+            out[item.field_number] = {e.key: e.val for e in m.map}
+    return out
+
+
 def read_v5(cm: ContainerMetric, container: pb.TContainer) -> Value:
     """The typed value of a metric's field, or None when portod did not fill it."""
-    part = container.spec if cm.where == "spec" else container.status
-    if cm.field.startswith("#"):
-        return _unknown_map(part, int(cm.field[1:]))
-    if not part.HasField(cm.field):
-        return None
-    raw = getattr(part, cm.field)
-    if cm.parse == "map":
-        if isinstance(raw, pb.TUintMap):
-            return {e.key: e.val for e in raw.map}
-        return {f.name: int(v) for f, v in raw.ListFields()}  # TVmStat: one field per type
-    if isinstance(raw, bool):
-        return 1.0 if raw else 0.0
-    return float(raw)
+    return v5_reader(cm)(container)

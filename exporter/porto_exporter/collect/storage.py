@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from ..catalog import LAYER_IDLE, LAYERS, META_STORAGE_GAUGES, STORAGE_IDLE, STORAGES
-from .base import CollectContext, Sample
+from .base import Batch, CollectContext, Sample
 
 
 class StorageCollector:
     name = "storage"
 
-    async def collect(self, ctx: CollectContext) -> list[Sample]:
+    async def collect(self, ctx: CollectContext) -> Batch:
         layers = await ctx.client.list_layers(timeout=ctx.timeout)
         storages = await ctx.client.list_storages(timeout=ctx.timeout)
         named = list(layers.layers)
-        out = [Sample(LAYERS.name, (), float(len(named) or len(layers.layer)))]
-        out += [Sample(LAYER_IDLE.name, (("layer", la.name),), float(la.last_usage)) for la in named]
-        out.append(Sample(STORAGES.name, (), float(len(storages.storages))))
-        out += [Sample(STORAGE_IDLE.name, (("storage", st.name),), float(st.last_usage)) for st in storages.storages]
+        out = [Sample(LAYERS.name, (), (len(named) or len(layers.layer)))]
+        out += [Sample(LAYER_IDLE.name, (("layer", la.name),), la.last_usage) for la in named]
+        out.append(Sample(STORAGES.name, (), (len(storages.storages))))
+        out += [Sample(STORAGE_IDLE.name, (("storage", st.name),), st.last_usage) for st in storages.storages]
         for ms in storages.meta_storages:
             labels = (("meta_storage", ms.name),)
             for metric, field, _help in META_STORAGE_GAUGES:
                 if ms.HasField(field):
-                    out.append(Sample(metric, labels, float(getattr(ms, field))))
-        return out
+                    out.append(Sample(metric, labels, getattr(ms, field)))
+        return Batch.of(out)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from ..catalog import DAEMON_INFO, SYSTEM_FIELDS
-from .base import CollectContext, Sample
+from .base import Batch, CollectContext, Sample
 
 
 class SystemCollector:
     name = "system"
 
-    async def collect(self, ctx: CollectContext) -> list[Sample]:
+    async def collect(self, ctx: CollectContext) -> Batch:
         client = ctx.client
         version = await client.version(timeout=ctx.timeout)
         system = await client.get_system(timeout=ctx.timeout)
@@ -17,12 +17,12 @@ class SystemCollector:
             Sample(
                 DAEMON_INFO.name,
                 (("version", version.tag), ("revision", version.revision), ("kernel", system.kernel_version)),
-                1.0,
+                1,
             )
         ]
         for field, metric, _type, _help, label in SYSTEM_FIELDS:
             if not system.HasField(field):
                 continue
             labels = (label,) if label else ()
-            samples.append(Sample(metric, labels, float(getattr(system, field))))
-        return samples
+            samples.append(Sample(metric, labels, getattr(system, field)))
+        return Batch.of(samples)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..catalog import VOLUME_GAUGES, VOLUME_INFO
 from ..porto import errors
 from ..porto import rpc_pb2 as pb
-from .base import CollectContext, Sample
+from .base import Batch, CollectContext, Sample
 
 # ListVolumes (v4) property names for the TVolumeSpec paths used by VOLUME_GAUGES.
 _V4_NAMES = {
@@ -22,15 +22,15 @@ class VolumesCollector:
     def __init__(self) -> None:
         self._typed = True
 
-    async def collect(self, ctx: CollectContext) -> list[Sample]:
+    async def collect(self, ctx: CollectContext) -> Batch:
         if self._typed:
             try:
                 rsp = await ctx.client.get_volume(timeout=ctx.timeout)
-                return [s for v in rsp.GetVolume.volume for s in self._typed_samples(v)]
+                return Batch.of(s for v in rsp.GetVolume.volume for s in self._typed_samples(v))
             except errors.InvalidMethod:
                 self._typed = False
         volumes = await ctx.client.list_volumes(timeout=ctx.timeout)
-        return [s for v in volumes for s in self._string_samples(ctx, v)]
+        return Batch.of(s for v in volumes for s in self._string_samples(ctx, v))
 
     def _typed_samples(self, v: pb.TVolumeSpec) -> list[Sample]:
         vol = (("volume", v.path),)
@@ -38,10 +38,10 @@ class VolumesCollector:
             *vol, ("id", v.id), ("backend", v.backend), ("place", v.place), ("storage", v.storage),
             ("owner_container", v.owner_container), ("state", v.state), ("read_only", str(v.read_only).lower()),
         )  # fmt: skip
-        out = [Sample(VOLUME_INFO.name, info, 1.0)]
+        out = [Sample(VOLUME_INFO.name, info, 1)]
         for metric, path, _help in VOLUME_GAUGES:
             if path == "links":
-                value: float = len(v.links)
+                value: int = len(v.links)
             elif path == "build_time":
                 value = v.build_time
             else:
@@ -52,7 +52,7 @@ class VolumesCollector:
                 value = getattr(msg, leaf)
                 if path in _OPTIONAL and value == 0:
                     continue
-            out.append(Sample(metric, vol, float(value)))
+            out.append(Sample(metric, vol, value))
         return out
 
     def _string_samples(self, ctx: CollectContext, v: pb.TVolumeDescription) -> list[Sample]:
@@ -63,14 +63,14 @@ class VolumesCollector:
             ("storage", p.get("storage", "")), ("owner_container", p.get("owner_container", "")),
             ("state", p.get("state", "")), ("read_only", p.get("read_only", "")),
         )  # fmt: skip
-        out = [Sample(VOLUME_INFO.name, info, 1.0)]
+        out = [Sample(VOLUME_INFO.name, info, 1)]
         for metric, path, _help in VOLUME_GAUGES:
             if path == "links":
-                out.append(Sample(metric, vol, float(len(v.links) or len(v.containers))))
+                out.append(Sample(metric, vol, (len(v.links) or len(v.containers))))
                 continue
             if path == "build_time":
                 if v.HasField("change_time"):
-                    out.append(Sample(metric, vol, float(v.change_time)))
+                    out.append(Sample(metric, vol, v.change_time))
                 continue
             text = p.get(_V4_NAMES[path])
             if text is None:
@@ -81,5 +81,5 @@ class VolumesCollector:
                 ctx.parse_errors[_V4_NAMES[path]] += 1
                 continue
             if not (path in _OPTIONAL and value == 0):
-                out.append(Sample(metric, vol, float(value)))
+                out.append(Sample(metric, vol, value))
         return out

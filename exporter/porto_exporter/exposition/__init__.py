@@ -1,6 +1,15 @@
-"""Snapshot -> exposition bytes (text 0.0.4, OpenMetrics, gzip of each)."""
+"""Batches of samples -> exposition bytes (text 0.0.4, OpenMetrics, gzip of each)."""
 
-from .render import OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, Renderer, format_value
-from .snapshot import Snapshot, build_snapshot
+from .render import OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, Exposition, Renderer, format_value
+from .snapshot import Snapshot, build_snapshot, gzip_member
 
-__all__ = ["OPENMETRICS_CONTENT_TYPE", "TEXT_CONTENT_TYPE", "Renderer", "Snapshot", "build_snapshot", "format_value"]
+__all__ = [
+    "OPENMETRICS_CONTENT_TYPE",
+    "TEXT_CONTENT_TYPE",
+    "Exposition",
+    "Renderer",
+    "Snapshot",
+    "build_snapshot",
+    "format_value",
+    "gzip_member",
+]

@@ -1,26 +1,22 @@
-"""Samples -> exposition bytes: Prometheus text 0.0.4 and OpenMetrics 1.0.
+"""Batches of samples -> exposition bytes: Prometheus text 0.0.4 and OpenMetrics 1.0.
 
 Rendered once per cycle, never per scrape. HELP/TYPE headers are built once
-from the catalog; each distinct label set is escaped once and reused from the
-previous cycle's cache, so a container's label prefix is rebuilt only when
-its labels change.
+from the catalog; label text comes ready from each ``LabelSet``. A family's
+body is the same in both formats (only counter headers differ), so both
+formats share the body bytes and cost one rendering.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from ..catalog import Metric, all_metrics
-from ..collect.base import Labels, Sample
+from ..samples import Batch, Sample
 
 TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 OPENMETRICS_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8"
-
-
-def escape_label_value(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
 
 def escape_help(text: str) -> str:
@@ -28,60 +24,63 @@ def escape_help(text: str) -> str:
 
 
 def format_value(value: float) -> str:
-    """Like prometheus_client's floatToGoString, with integers printed without '.0'."""
+    """Like prometheus_client's floatToGoString (for the few values that may not be finite)."""
     if value != value:
         return "NaN"
     if math.isinf(value):
         return "+Inf" if value > 0 else "-Inf"
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """One rendered family: its headers in each format and the body they share."""
+
+    text_header: bytes
+    om_header: bytes
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Exposition:
+    families: tuple[Family, ...]
+    samples: int
+
+    def text(self) -> bytes:
+        return b"".join(p for f in self.families for p in (f.text_header, f.body))
+
+    def openmetrics(self) -> bytes:
+        """Without the final "# EOF": the web layer appends its own metrics first."""
+        return b"".join(p for f in self.families for p in (f.om_header, f.body))
 
 
 class Renderer:
-    """Keeps headers and escaped label sets between cycles."""
+    """Keeps the catalog's headers; renders families in catalog order."""
 
     def __init__(self, metrics: Iterable[Metric] | None = None) -> None:
         self.metrics = {m.name: m for m in (metrics if metrics is not None else all_metrics())}
-        self._order = list(self.metrics)
-        self._label_cache: dict[Labels, str] = {}
-        self._text_headers: dict[str, str] = {}
-        self._om_headers: dict[str, str] = {}
+        self._headers: dict[str, tuple[bytes, bytes]] = {}
         for m in self.metrics.values():
             help_ = escape_help(m.help)
-            self._text_headers[m.name] = f"# HELP {m.name} {help_}\n# TYPE {m.name} {m.type}\n"
             om_name = m.name.removesuffix("_total") if m.type == "counter" else m.name
-            self._om_headers[m.name] = f"# HELP {om_name} {help_}\n# TYPE {om_name} {m.type}\n"
+            text = f"# HELP {m.name} {help_}\n# TYPE {m.name} {m.type}\n".encode()
+            om = f"# HELP {om_name} {help_}\n# TYPE {om_name} {m.type}\n".encode()
+            self._headers[m.name] = (text, text if om == text else om)
 
-    def _labels(self, labels: Labels, cache: dict[Labels, str], old: dict[Labels, str]) -> str:
-        text = old.get(labels)
-        if text is None:
-            text = "{" + ",".join(f'{k}="{escape_label_value(v)}"' for k, v in labels) + "}" if labels else ""
-        cache[labels] = text
-        return text
+    def render_samples(self, samples: Iterable[Sample]) -> Exposition:
+        return self.render([Batch.of(samples)])
 
-    def render(self, samples: Iterable[Sample]) -> tuple[bytes, bytes]:
-        """(text 0.0.4 body, OpenMetrics body without the final '# EOF')."""
-        grouped: dict[str, list[Sample]] = defaultdict(list)
-        for s in samples:
-            grouped[s.name].append(s)
-        old = self._label_cache
-        cache: dict[Labels, str] = {}
-        text_parts: list[str] = []
-        om_parts: list[str] = []
-        for name in self._order:
-            family = grouped.get(name)
-            if not family:
-                continue
-            body = "".join(
-                f"{name}{self._labels(s.labels, cache, old)} {format_value(s.value)}\n" for s in family
-            )
-            text_parts.append(self._text_headers[name])
-            text_parts.append(body)
-            om_parts.append(self._om_headers[name])
-            om_parts.append(body)
-        self._label_cache = cache
-        unknown = set(grouped) - set(self.metrics)
+    def render(self, batches: Sequence[Batch]) -> Exposition:
+        unknown = {name for b in batches for name in b.columns} - self.metrics.keys()
         if unknown:
             raise KeyError(f"samples for metrics missing from the catalog: {sorted(unknown)}")
-        return "".join(text_parts).encode(), "".join(om_parts).encode()
+        families: list[Family] = []
+        count = 0
+        for name, (text_header, om_header) in self._headers.items():
+            columns = [b.columns[name] for b in batches if name in b.columns]
+            lines = [f"{name}{k.text} {v}\n" for keys, values in columns for k, v in zip(keys, values, strict=True)]
+            if not lines:
+                continue
+            count += len(lines)
+            families.append(Family(text_header, om_header, "".join(lines).encode()))
+        return Exposition(tuple(families), count)

@@ -6,6 +6,7 @@ two agree by construction; tests pin both to the strings in the captures.
 
 from __future__ import annotations
 
+import math
 import time
 
 
@@ -55,9 +56,12 @@ def parse_cores(text: str) -> float:
     if not text.endswith("c"):
         raise ValueFormatError(f"cpu value without the 'c' suffix: {text!r}")
     try:
-        return float(text[:-1])
+        cores = float(text[:-1])
     except ValueError as exc:
         raise ValueFormatError(f"bad cpu value: {text!r}") from exc
+    if not math.isfinite(cores):
+        raise ValueFormatError(f"cpu value is not a finite number: {text!r}")
+    return cores
 
 
 def format_ns(nanoseconds: int) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gzip
 import html
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from prometheus_client import generate_latest as text_latest
 from prometheus_client.openmetrics.exposition import generate_latest as om_latest
 
 from .. import __version__
-from ..exposition import OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE
+from ..exposition import OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, gzip_member
 from ..scraper import ExporterMetrics, Scraper
 
 
@@ -73,15 +72,20 @@ async def metrics(request: web.Request) -> web.StreamResponse:
         own = (om_latest(registry) if om else text_latest(registry)) if registry is not None else b""
         if om:
             own = own.replace(b"# EOF\n", b"") + b"# EOF\n"
-        head = snapshot.body(om, gz) if snapshot is not None else (gzip.compress(b"", 1, mtime=0) if gz else b"")
-        body = head + (gzip.compress(own, 1, mtime=0) if gz else own)
+        parts = snapshot.parts(om, gz) if snapshot is not None else ()
+        tail = gzip_member(own) if gz else own
         headers = {"Content-Type": OPENMETRICS_CONTENT_TYPE if om else TEXT_CONTENT_TYPE, "Vary": "Accept-Encoding"}
         if gz:
             headers["Content-Encoding"] = "gzip"
-        if request.method == "HEAD":
-            headers["Content-Length"] = str(len(body))
-            return web.Response(headers=headers)
-        return web.Response(body=body, headers=headers)
+        response = web.StreamResponse(headers=headers)
+        response.content_length = sum(map(len, parts)) + len(tail)
+        await response.prepare(request)
+        if request.method != "HEAD":
+            for part in parts:  # written part by part: no per-scrape copy of the whole body
+                await response.write(part)
+            await response.write(tail)
+        await response.write_eof()
+        return response
     finally:
         inflight[0] -= 1
 
