@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from porto_exporter.catalog import CONTAINER_METRICS
@@ -19,6 +21,7 @@ from porto_exporter.collect.labels import sanitize
 from porto_exporter.collect.parse import parse_v4
 from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
+from porto_exporter.samples import Batch
 from porto_exporter.simulator import Simulator
 
 from .conftest import CAPTURES
@@ -38,7 +41,7 @@ async def test_v4_and_v5_give_the_same_metrics(client: PortoClient) -> None:
     v4 = await ContainersCollector(api="v4", allowlist=LabelAllowlist(["*"])).collect(ctx)
     a, b = by_key(v5), by_key(v4)
     assert set(a) == set(b), sorted(set(a) ^ set(b))[:10]
-    counters = {cm.metric.name for cm in CONTAINER_METRICS if cm.tier == "fast" and cm.metric.type == "counter"}
+    counters = {cm.metric.name for cm in CONTAINER_METRICS if cm.tier != "spec" and cm.metric.type == "counter"}
     for key, value in a.items():
         if key[0] not in counters and "memory" not in key[0] and "running_seconds" not in key[0]:
             assert b[key] == pytest.approx(value), key  # static values must agree exactly
@@ -231,3 +234,27 @@ def test_parsers_on_every_captured_value() -> None:
     assert parse_v4("map", "") == {}
     assert parse_v4("optional_int", "") is None
     assert parse_v4("bool", "true") == 1.0
+
+
+@pytest.mark.parametrize("api", ["v5", "v4"])
+async def test_hierarchical_totals_follow_changes_elsewhere_in_the_tree(client: PortoClient, api: str) -> None:
+    """*_total values move when a parent or child changes, while only that one's change_time moves."""
+    collector = ContainersCollector(api=api)  # type: ignore[arg-type]
+    ctx = CollectContext(client)
+
+    def totals(samples: Batch, metric: str) -> dict[str, float]:
+        return {dict(s.labels)["container"]: s.value for s in samples if s.name == metric}
+
+    limit = "porto_container_memory_limit_total_bytes"  # the tightest limit on the way up
+    await client.create("tparent")
+    await client.create("tparent/kid")
+    await client.create("tparent/kid/grandkid")
+    await client.set_property("tparent", "memory_limit", str(256 << 20))
+    first = totals(await collector.collect(ctx), limit)
+    assert first["tparent/kid"] == first["tparent/kid/grandkid"] == 256 << 20
+    await asyncio.sleep(1.05)  # change_time has a one-second resolution
+    await client.set_property("tparent", "memory_limit", str(128 << 20))  # only the parent's change_time moves
+    second = totals(await collector.collect(ctx), limit)
+    assert second["tparent/kid"] == second["tparent/kid/grandkid"] == 128 << 20, "descendants' totals went stale"
+    await client.destroy("tparent/kid")
+    assert not {"tparent/kid", "tparent/kid/grandkid"} & totals(await collector.collect(ctx), limit).keys()

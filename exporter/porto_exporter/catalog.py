@@ -16,10 +16,12 @@ MetricType = Literal["counter", "gauge"]
 # How a v4 Get string becomes a number (the v5 field is already typed):
 #   int, cores ("0.5c"), bool ("true"), map ("k: v; ..."), raw_time (``prop[raw]``), ns ("1000ns")
 Parse = Literal["int", "cores", "bool", "map", "raw_time", "ns", "optional_int"]
-# Which reads a value belongs to: counters of every container every cycle ("fast"),
-# the costly ones (process/thread counts, virtual memory) on the slow interval
-# ("expensive"), and spec/limits/info re-read only when change_time moves ("spec").
-Tier = Literal["fast", "expensive", "spec"]
+# Which reads a value belongs to: what dashboards and alerts need at full resolution,
+# every container every cycle ("fast"); what costs portod most per value and is read
+# for diagnosis (process/thread counts, virtual memory, page-cache breakdown, faults,
+# per-direction io ops, PSI) on the slow interval ("slow"); spec/limits/info re-read
+# only when change_time moves ("spec"). Costs: ../shared bulk_per_property_cost json.
+Tier = Literal["fast", "slow", "spec"]
 
 STATES = ("stopped", "starting", "running", "paused", "dead", "meta", "respawning", "stopping", "destroyed")
 
@@ -166,30 +168,30 @@ CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
     _cm("porto_container_cpu_throttled_seconds_total", "counter", "Time throttled by the CPU limit.",
         "cpu_throttled", scale=NS, controller="cpu"),
     _cm("porto_container_cpu_pressure_seconds_total", "counter", "CPU pressure stall time (PSI).",
-        "cpu_pressure", parse="map", scale=1e-6, key_label="kind", group="pressure", field_="#76"),
+        "cpu_pressure", parse="map", scale=1e-6, key_label="kind", group="pressure", field_="#76", tier="slow"),
     # memory
     _cm("porto_container_memory_usage_bytes", "gauge", "Memory charged to the cgroup, including page cache.",
         "memory_usage", controller="memory", group="memory"),
     _cm("porto_container_memory_anon_bytes", "gauge", "Anonymous memory.", "anon_usage", controller="memory",
         group="memory"),
     _cm("porto_container_memory_cache_bytes", "gauge", "Page cache.", "cache_usage", controller="memory",
-        group="memory"),
+        group="memory", tier="slow"),
     _cm("porto_container_memory_shmem_bytes", "gauge", "Shared memory.", "shmem_usage", controller="memory",
-        group="memory"),
+        group="memory", tier="slow"),
     _cm("porto_container_memory_mlock_bytes", "gauge", "Locked memory.", "mlock_usage", controller="memory",
-        group="memory"),
+        group="memory", tier="slow"),
     _cm("porto_container_memory_hugetlb_bytes", "gauge", "HugeTLB memory.", "hugetlb_usage", controller="hugetlb",
-        group="memory"),
+        group="memory", tier="slow"),
     _cm("porto_container_memory_reclaimed_bytes_total", "counter", "Memory reclaimed from the cgroup.",
-        "memory_reclaimed", controller="memory", group="memory"),
+        "memory_reclaimed", controller="memory", group="memory", tier="slow"),
     _cm("porto_container_memory_minor_faults_total", "counter", "Minor page faults.", "minor_faults",
-        controller="memory", group="memory"),
+        controller="memory", group="memory", tier="slow"),
     _cm("porto_container_memory_major_faults_total", "counter", "Major page faults.", "major_faults",
-        controller="memory", group="memory"),
+        controller="memory", group="memory", tier="slow"),
     _cm("porto_container_memory_pressure_seconds_total", "counter", "Memory pressure stall time (PSI).",
-        "memory_pressure", parse="map", scale=1e-6, key_label="kind", group="pressure", field_="#83"),
+        "memory_pressure", parse="map", scale=1e-6, key_label="kind", group="pressure", field_="#83", tier="slow"),
     _cm("porto_container_virtual_memory_bytes", "gauge", "Virtual memory of the container's processes by type.",
-        "virtual_memory", parse="map", key_label="type", skip_keys=("count",), tier="expensive", group="memory"),
+        "virtual_memory", parse="map", key_label="type", skip_keys=("count",), tier="slow", group="memory"),
     _cm("porto_container_oom_kills_total", "counter", "OOM kills in this container.", "oom_kills", group="memory"),
     _cm("porto_container_subtree_oom_kills_total", "counter", "OOM kills in this container and its children.",
         "oom_kills_total", group="memory"),
@@ -201,13 +203,13 @@ CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
     _cm("porto_container_io_operations_total", "counter", "Disk operations.", "io_ops", parse="map",
         key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io"),
     _cm("porto_container_io_read_operations_total", "counter", "Disk read operations.", "io_read_ops", parse="map",
-        key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io"),
+        key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io", tier="slow"),
     _cm("porto_container_io_write_operations_total", "counter", "Disk write operations.", "io_write_ops",
-        parse="map", key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io"),
+        parse="map", key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io", tier="slow"),
     _cm("porto_container_io_time_seconds_total", "counter", "Disk service time.", "io_time", parse="map", scale=NS,
-        key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io"),
+        key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io", tier="slow"),
     _cm("porto_container_io_pressure_seconds_total", "counter", "IO pressure stall time (PSI).", "io_pressure",
-        parse="map", scale=1e-6, key_label="kind", group="pressure"),
+        parse="map", scale=1e-6, key_label="kind", group="pressure", tier="slow"),
     # network
     _cm("porto_container_network_rx_bytes_total", "counter", "Bytes received.", "net_rx_bytes", parse="map",
         key_label="interface", skip_keys=NET_SKIP, group="network"),
@@ -225,9 +227,9 @@ CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
         "net_overlimits", parse="map", key_label="interface", skip_keys=NET_SKIP, group="network"),
     # processes
     _cm("porto_container_processes", "gauge", "Processes, including portoinit and children's.", "process_count",
-        tier="expensive", group="processes"),
+        tier="slow", group="processes"),
     _cm("porto_container_threads", "gauge", "Threads, including portoinit and children's.", "thread_count",
-        tier="expensive", group="processes"),
+        tier="slow", group="processes"),
     _cm("porto_container_running_seconds", "gauge", "Seconds the container has been running (start to death if dead).",
         "time", group="processes"),
     # lifecycle (fast: they move with state, which is read every cycle)

@@ -71,7 +71,7 @@ def build_collectors(cfg: Config) -> list[Collector]:
                 allowlist=LabelAllowlist(cfg.labels_allowlist),
                 disabled_groups=cfg.disabled_groups,
                 api=cfg.api,  # type: ignore[arg-type]
-                expensive_interval=cfg.slow_interval,
+                slow_interval=cfg.slow_interval,
             )
         )
     if "volumes" in cfg.collectors:

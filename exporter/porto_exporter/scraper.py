@@ -22,9 +22,24 @@ from prometheus_client.registry import Collector as PromCollector
 from .catalog import COLLECTOR_DURATION, COLLECTOR_SUCCESS, PARSE_ERRORS, PROPERTY_ERRORS, UP
 from .collect.base import Batch, CollectContext, Collector, Sample
 from .exposition import Renderer, Snapshot, build_snapshot
+from .heap import trimmer
 from .porto import PortoClient, PortoError
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CyclePhases:
+    """Where the last cycle's time went (seconds): wall time waiting for portod, CPU time for the rest."""
+
+    portod_wait: float = 0.0
+    decode: float = 0.0
+    convert: float = 0.0
+    render: float = 0.0
+
+    def items(self) -> tuple[tuple[str, float], ...]:
+        return (("portod_wait", self.portod_wait), ("decode", self.decode), ("convert", self.convert),
+                ("render", self.render))  # fmt: skip
 
 
 @dataclass
@@ -57,6 +72,9 @@ class Scraper:
         self.up = False
         self.cycles = 0
         self.cycle_seconds = 0.0
+        self.phases = CyclePhases()
+        self.last_batches: list[Batch] = []  # what the current snapshot was rendered from
+        self._release_memory = trimmer()
         self._last_good: dict[str, _LastGood] = {}
         self._inflight: asyncio.Task[Snapshot] | None = None
 
@@ -67,6 +85,8 @@ class Scraper:
         batches: list[Batch] = []
         health: list[Sample] = []
         any_ok = False
+        stats = self.client.stats
+        requests0, decode0, cpu0 = stats.request_seconds(), stats.decode_seconds, time.thread_time()
         for collector in self.collectors:
             t0 = time.perf_counter()
             ok = False
@@ -91,16 +111,24 @@ class Scraper:
         health += [Sample(PROPERTY_ERRORS.name, (("property", p), ("error", e)), float(n))
                    for (p, e), n in sorted(ctx.property_errors.items())]  # fmt: skip
         health += [Sample(PARSE_ERRORS.name, (("property", p),), n) for p, n in sorted(ctx.parse_errors.items())]
-        snapshot = await asyncio.to_thread(self._render, [Batch.of(health), *batches], now)
+        decode = stats.decode_seconds - decode0
+        convert = time.thread_time() - cpu0 - decode  # approximate: other tasks on the loop count too
+        self.last_batches = [Batch.of(health), *batches]
+        snapshot, render = await asyncio.to_thread(self._render, self.last_batches, now)
+        self.phases = CyclePhases(max(0.0, stats.request_seconds() - requests0 - decode), decode, convert, render)
         self.snapshot = snapshot
+        await asyncio.to_thread(self._release_memory)  # the old snapshot and the replies are garbage now
         self.cycles += 1
         if any_ok:
             self.ready = True
         self.cycle_seconds = time.perf_counter() - started
         return snapshot
 
-    def _render(self, batches: list[Batch], now: float) -> Snapshot:
-        return build_snapshot(self.renderer.render(batches), now)
+    def _render(self, batches: list[Batch], now: float) -> tuple[Snapshot, float]:
+        """Runs in a worker thread; returns the snapshot and the thread's CPU time for it."""
+        started = time.thread_time()
+        snapshot = build_snapshot(self.renderer.render(batches), now)
+        return snapshot, time.thread_time() - started
 
     async def run(self) -> None:
         """The background loop (interval > 0); cancelled on shutdown."""
@@ -136,6 +164,12 @@ class ExporterMetrics(PromCollector):
         yield GaugeMetricFamily("porto_exporter_cycle_duration_seconds", "Duration of the last collection cycle.",
                                 value=s.cycle_seconds)  # fmt: skip
         yield CounterMetricFamily("porto_exporter_cycles", "Collection cycles run.", value=s.cycles)
+        phases = GaugeMetricFamily("porto_exporter_cycle_phase_seconds",
+                                   "Last cycle: wall seconds waiting for portod, CPU seconds decoding, converting, "
+                                   "rendering.", labels=["phase"])  # fmt: skip
+        for phase, phase_seconds in s.phases.items():
+            phases.add_metric([phase], phase_seconds)
+        yield phases
         age = GaugeMetricFamily("porto_exporter_snapshot_age_seconds", "Age of the data being served.")
         if s.snapshot is not None:
             age.add_metric([], max(0.0, time.time() - s.snapshot.collected_at))

@@ -43,6 +43,10 @@ class ClientStats:
     connects: int = 0
     connect_failures: int = 0
     retries: int = 0
+    decode_seconds: float = 0.0  # CPU time spent decoding replies (on the calling thread)
+
+    def request_seconds(self) -> float:
+        return sum(m.seconds for m in self.methods.values())
 
     def record(self, method: str, seconds: float, ok: bool) -> None:
         stats = self.methods.setdefault(method, MethodStats())
@@ -214,10 +218,13 @@ class PortoClient:
                     try:
                         reply = await self._roundtrip_once(body)
                         response = pb.TPortoResponse()
+                        decode_started = time.thread_time()
                         try:
                             response.ParseFromString(reply)
                         except Exception as exc:  # protobuf's DecodeError and friends
                             raise errors.ProtocolError(f"undecodable reply to {method}: {exc}") from exc
+                        finally:
+                            self.stats.decode_seconds += time.thread_time() - decode_started
                         raise_for_error(response)
                         ok = True
                         return response

@@ -1,0 +1,274 @@
+"""porto-exporter benchmark: one command, a table, and docs/performance.md.
+
+    python bench/run.py                       # 100, 1,000 and 10,000 containers (about an hour)
+    python bench/run.py --sizes 100,1000 --churn-cycles 100   # a quick look
+
+For each size the portod simulator runs in this process (in a thread, so its
+cost model can be read and its containers replaced between cycles) and the
+exporter runs in its own process (bench/worker.py), so the CPU time and RSS
+reported are the exporter's alone. Latency is measured from this process
+with blocking HTTP clients in threads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import http.client
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from porto_exporter.simulator import Simulator, build_host
+from porto_exporter.simulator.model import Host
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+class SimThread:
+    """The simulator on its own event loop in a background thread."""
+
+    def __init__(self, containers: int, socket: str, seed: int = 1) -> None:
+        self.host = build_host(seed=seed, containers=containers)
+        self.sim = Simulator(self.host, socket)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.run(self.sim.start())
+        self.next_id = containers
+        self.rng = random.Random(seed)
+
+    def run(self, coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+    @property
+    def cost(self) -> float:
+        return self.sim.cost.seconds
+
+    def churn(self, fraction: float) -> None:
+        """Replace ``fraction`` of the bulk containers with new ones (new names, new ids)."""
+
+        async def replace() -> None:
+            replace_bulk(self.host, fraction, self.rng, self)
+
+        self.run(replace())
+
+    def close(self) -> None:
+        self.run(self.sim.stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join()
+
+
+def replace_bulk(host: Host, fraction: float, rng: random.Random, counter: SimThread) -> None:
+    bulk = [name for name in host.by_name if name.startswith("bulk/s") and name.count("/") == 2]
+    shards = sorted({name.split("/")[1] for name in bulk})
+    for name in rng.sample(bulk, int(len(bulk) * fraction)):
+        host.destroy(name)
+        new = f"bulk/{rng.choice(shards)}/ct-{counter.next_id:05d}"
+        counter.next_id += 1
+        c = host.create(new)
+        c.command = "sleep 100000"
+        c.memory_limit = 16 << 20
+        c.cpu_limit = 0.01
+        c.labels = {"APP.idx": str(counter.next_id), "APP.shard": new.split("/")[1]}
+        host.start(new)
+
+
+class WorkerProc:
+    def __init__(self, socket: str) -> None:
+        env = dict(os.environ, PYTHONPATH=str(ROOT / "exporter"))
+        self.proc = subprocess.Popen([sys.executable, str(HERE / "worker.py"), "--socket", socket], env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+
+    def __call__(self, cmd: str, **kw: Any) -> dict[str, Any]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps({"cmd": cmd, **kw}) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"worker died during {cmd}")
+        return json.loads(line)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(json.dumps({"cmd": "quit"}) + "\n")
+            self.proc.stdin.close()
+        finally:
+            self.proc.wait(timeout=30)
+
+
+def fetch(conn: http.client.HTTPConnection, gzipped: bool) -> float:
+    headers = {"Accept-Encoding": "gzip" if gzipped else "identity"}
+    t = time.perf_counter()
+    conn.request("GET", "/metrics", headers=headers)
+    resp = conn.getresponse()
+    body = resp.read()
+    elapsed = time.perf_counter() - t
+    assert resp.status == 200 and body, resp.status
+    return elapsed
+
+
+def latencies(port: int, gzipped: bool, requests: int, concurrency: int) -> tuple[float, float]:
+    """p50 and p99 of whole-response times (seconds)."""
+    per_thread = requests // concurrency
+
+    def client(_: int) -> list[float]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        try:
+            return [fetch(conn, gzipped) for _ in range(per_thread)]
+        finally:
+            conn.close()
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        times = sorted(t for ts in pool.map(client, range(concurrency)) for t in ts)
+    q = statistics.quantiles(times, n=100, method="inclusive")
+    return statistics.median(times), q[98]
+
+
+def bench_size(n: int, args: argparse.Namespace, log: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"containers": n}
+    with tempfile.TemporaryDirectory(prefix="porto-bench-") as tmp:
+        sock = f"{tmp}/portod.sock"
+        sim = SimThread(n, sock)
+        worker = WorkerProc(sock)
+        try:
+            worker("cycles", n=1)  # the first cycle reads every container's spec
+            steady = 8  # with 15 s cycles and a 60 s slow tier: 2 of these 8 read the costly properties
+            c0 = sim.cost
+            res = worker("cycles", n=steady)
+            out["tiers_portod_s"] = (sim.cost - c0) / steady
+            out.update(cpu=res["cpu"], wall=res["wall"], phases=res["phases"], samples=res["samples"],
+                       text_bytes=res["text_bytes"], gzip_bytes=res["gzip_bytes"])  # fmt: skip
+            c0 = sim.cost
+            worker("naive", n=steady)
+            out["all_portod_s"] = (sim.cost - c0) / steady
+            log(f"  {n}: cycle cpu {res['cpu']:.3f}s, portod tiers {out['tiers_portod_s']:.3f}s "
+                f"all {out['all_portod_s']:.3f}s")  # fmt: skip
+            done = 1 + steady
+            worker("cycles", n=args.cycles - done)
+            out["rss_100"] = worker("rss")["rss"]
+            port = worker("serve")["port"]
+            for gz in (False, True):
+                key = "gzip" if gz else "plain"
+                out[f"seq_{key}"] = latencies(port, gz, args.requests, 1)
+                out[f"conc_{key}"] = latencies(port, gz, args.requests, 20)
+            log(f"  {n}: latency seq plain p50 {out['seq_plain'][0] * 1e3:.1f} ms; rss {out['rss_100'] / 2**20:.0f} MB")
+            cmp = worker("compare", repeat=3)
+            out["render"] = cmp
+            rss_start = None
+            started = time.monotonic()
+            for i in range(args.churn_cycles):
+                sim.churn(0.10)
+                worker("cycles", n=1)
+                if i == 9:
+                    rss_start = worker("rss")["rss"]
+                if (i + 1) % 100 == 0:
+                    log(f"  {n}: churn cycle {i + 1}, rss {worker('rss')['rss'] / 2**20:.0f} MB, "
+                        f"{time.monotonic() - started:.0f}s")  # fmt: skip
+            out["churn_cycles"] = args.churn_cycles
+            out["rss_churn_start"] = rss_start
+            out["rss_churn_end"] = worker("rss")["rss"]
+        finally:
+            worker.close()
+            sim.close()
+    return out
+
+
+def ms(x: float) -> str:
+    return f"{x * 1e3:.1f}"
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    rows = [
+        ("exporter CPU per cycle (s)", lambda r: f"{r['cpu']:.3f}"),
+        ("  portod wait (wall s)", lambda r: f"{r['phases']['portod_wait']:.3f}"),
+        ("  decode (CPU s)", lambda r: f"{r['phases']['decode']:.3f}"),
+        ("  convert (CPU s)", lambda r: f"{r['phases']['convert']:.3f}"),
+        ("  render + gzip (CPU s)", lambda r: f"{r['phases']['render']:.3f}"),
+        ("CPU per container (µs)", lambda r: f"{r['cpu'] / r['containers'] * 1e6:.0f}"),
+        ("samples per cycle", lambda r: f"{r['samples']:,}"),
+        ("exposition size plain / gzip (MB)", lambda r: f"{r['text_bytes'] / 1e6:.2f} / {r['gzip_bytes'] / 1e6:.2f}"),
+        ("modelled portod time per cycle, default tiers (s)", lambda r: f"{r['tiers_portod_s']:.3f}"),
+        ("modelled portod time per cycle, every property (s)", lambda r: f"{r['all_portod_s']:.3f}"),
+        ("  tiers / every property", lambda r: f"{r['tiers_portod_s'] / r['all_portod_s']:.2f}"),
+        ("/metrics p50 / p99, sequential, plain (ms)", lambda r: f"{ms(r['seq_plain'][0])} / {ms(r['seq_plain'][1])}"),
+        ("/metrics p50 / p99, sequential, gzip (ms)", lambda r: f"{ms(r['seq_gzip'][0])} / {ms(r['seq_gzip'][1])}"),
+        ("/metrics p50 / p99, 20 concurrent, plain (ms)",
+         lambda r: f"{ms(r['conc_plain'][0])} / {ms(r['conc_plain'][1])}"),
+        ("/metrics p50 / p99, 20 concurrent, gzip (ms)",
+         lambda r: f"{ms(r['conc_gzip'][0])} / {ms(r['conc_gzip'][1])}"),
+        ("RSS after 100 cycles (MB)", lambda r: f"{r['rss_100'] / 2**20:.0f}"),
+        ("RSS churning, after cycle 10 -> last (MB)",
+         lambda r: f"{(r['rss_churn_start'] or 0) / 2**20:.0f} -> {r['rss_churn_end'] / 2**20:.0f}"
+         f" ({r['churn_cycles']} cycles)"),
+        ("render, ours (CPU s)", lambda r: f"{r['render']['ours']:.3f}"),
+        ("render, prometheus_client generate_latest (CPU s)", lambda r: f"{r['render']['prometheus_client']:.3f}"),
+        ("  prometheus_client / ours", lambda r: f"{r['render']['prometheus_client'] / r['render']['ours']:.1f}x"),
+        ("gzip of both formats, ours (CPU s)", lambda r: f"{r['render']['gzip']:.3f}"),
+    ]  # fmt: skip
+    head = "| | " + " | ".join(f"{r['containers']:,} containers" for r in results) + " |"
+    sep = "|---|" + "---:|" * len(results)
+    body = [f"| {label} | " + " | ".join(fn(r) for r in results) + " |" for label, fn in rows]
+    return "\n".join([head, sep, *body])
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs, "
+            f"Python {platform.python_version()}")  # fmt: skip
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sizes", default="100,1000,10000")
+    p.add_argument("--cycles", type=int, default=100, help="cycles before the RSS reading")
+    p.add_argument("--churn-cycles", type=int, default=1000, help="cycles replacing 10%% of containers each")
+    p.add_argument("--requests", type=int, default=200, help="requests per latency measurement")
+    p.add_argument("--out", default=str(ROOT / "docs" / "performance.md"), help="'' to skip writing")
+    args = p.parse_args()
+
+    def log(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    results = []
+    started = time.monotonic()
+    for n in (int(s) for s in args.sizes.split(",")):
+        log(f"{n} containers ...")
+        results.append(bench_size(n, args, log))
+    text = table(results)
+    print(text)
+    if args.out:
+        raw = json.dumps(results, indent=1)
+        Path(args.out).write_text(render_doc(text, args, time.monotonic() - started, raw))
+        log(f"wrote {args.out}")
+
+
+def render_doc(text: str, args: argparse.Namespace, seconds: float, raw: str) -> str:
+    template = (HERE / "performance.md.in").read_text()
+    return template.format(
+        table=text, machine=machine(), date=time.strftime("%Y-%m-%d"), seconds=f"{seconds / 60:.0f}",
+        command=" ".join(["python bench/run.py", *sys.argv[1:]]), raw=raw,
+    )  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
