@@ -165,8 +165,6 @@ def bench_size(n: int, args: argparse.Namespace, log: Any) -> dict[str, Any]:
                 out[f"seq_{key}"] = latencies(port, gz, args.requests, 1)
                 out[f"conc_{key}"] = latencies(port, gz, args.requests, 20)
             log(f"  {n}: latency seq plain p50 {out['seq_plain'][0] * 1e3:.1f} ms; rss {out['rss_100'] / 2**20:.0f} MB")
-            cmp = worker("compare", repeat=3)
-            out["render"] = cmp
             rss_start = None
             started = time.monotonic()
             for i in range(args.churn_cycles):
@@ -180,6 +178,8 @@ def bench_size(n: int, args: argparse.Namespace, log: Any) -> dict[str, Any]:
             out["churn_cycles"] = args.churn_cycles
             out["rss_churn_start"] = rss_start
             out["rss_churn_end"] = worker("rss")["rss"]
+            # last: prometheus_client's families for the comparison would inflate the RSS readings
+            out["render"] = worker("compare", repeat=3)
         finally:
             worker.close()
             sim.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from porto_exporter.catalog import all_metrics, render_markdown
+from porto_exporter.catalog import CONTAINER_METRICS, all_metrics, render_markdown
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
 
@@ -20,3 +20,16 @@ def test_names_follow_the_naming_guide() -> None:
         assert m.name.endswith("_total") == (m.type == "counter"), m.name
         assert m.help, m.name
         assert not m.name.endswith(("_ms", "_ns", "_us", "_kb", "_mb")), m.name
+
+
+def test_every_porto_field_is_exported_or_listed_as_left_out() -> None:
+    from porto_exporter.catalog import NOT_EXPORTED, SYSTEM_FIELDS
+    from porto_exporter.porto import rpc_pb2 as pb
+
+    exported = {cm.field for cm in CONTAINER_METRICS} | {f for f, *_ in SYSTEM_FIELDS}
+    left_out = [f for fields, _ in NOT_EXPORTED for f in fields]
+    assert len(left_out) == len(set(left_out)), "a field listed twice"
+    fields = {f.name for m in (pb.TContainerStatus, pb.TContainerSpec, pb.TGetSystemResponse)
+              for f in m.DESCRIPTOR.fields}  # fmt: skip
+    assert fields - exported - set(left_out) == set(), "fields neither exported nor explained"
+    assert set(left_out) - fields == set(), "explained fields that do not exist"

@@ -258,3 +258,60 @@ async def test_hierarchical_totals_follow_changes_elsewhere_in_the_tree(client: 
     assert second["tparent/kid"] == second["tparent/kid/grandkid"] == 128 << 20, "descendants' totals went stale"
     await client.destroy("tparent/kid")
     assert not {"tparent/kid", "tparent/kid/grandkid"} & totals(await collector.collect(ctx), limit).keys()
+
+
+class StepClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def record_lcb_properties(sim: Simulator) -> list[list[str]]:
+    """Wrap the simulator so each ListContainersBy's requested properties are recorded."""
+    seen: list[list[str]] = []
+    original = sim.handle
+
+    async def recording(body: bytes, conn: object) -> pb.TPortoResponse | None:
+        req = pb.TPortoRequest()
+        req.ParseFromString(body)
+        if req.HasField("ListContainersBy"):
+            seen.append(list(req.ListContainersBy.field_options.properties))
+        return await original(body, conn)
+
+    sim.handle = recording  # type: ignore[method-assign]
+    return seen
+
+
+async def test_slow_tier_is_read_on_its_interval_and_served_in_between(client: PortoClient, sim: Simulator) -> None:
+    seen = record_lcb_properties(sim)
+    clock = StepClock()
+    collector = ContainersCollector(slow_interval=60.0, clock=clock)
+    ctx = CollectContext(client)
+    slow_props = {cm.prop for cm in CONTAINER_METRICS if cm.tier == "slow"}
+
+    def threads(batch: Batch) -> dict[tuple[tuple[str, str], ...], float]:
+        return {s.labels: s.value for s in batch if s.name == "porto_container_threads"}
+
+    first = await collector.collect(ctx)
+    assert slow_props <= set(seen[0]), "the first cycle reads the slow tier"
+    for _ in range(3):  # 15 s cycles inside the 60 s slow interval
+        clock.now += 15
+        seen.clear()
+        between = await collector.collect(ctx)
+        assert seen and not slow_props & {p for props in seen for p in props}, "slow tier read too early"
+        assert threads(between) and threads(between) == threads(first), "last slow values not served in between"
+    clock.now += 15
+    seen.clear()
+    await collector.collect(ctx)
+    assert slow_props <= set(seen[0]), "the slow tier is due again after 60 s"
+
+
+async def test_only_the_enabled_metrics_properties_are_read(client: PortoClient, sim: Simulator) -> None:
+    seen = record_lcb_properties(sim)
+    await ContainersCollector(disabled_groups=["io", "network"]).collect(CollectContext(client))
+    asked = {p for props in seen for p in props}
+    assert "cpu_usage" in asked and "memory_usage" in asked
+    disabled = {cm.prop for cm in CONTAINER_METRICS if cm.group in ("io", "network")}
+    assert disabled and not disabled & asked, disabled & asked

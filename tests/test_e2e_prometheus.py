@@ -15,6 +15,8 @@ import aiohttp
 
 from porto_exporter.simulator import BUSY_CONTAINER, BUSY_CPU_CORES
 
+from .test_deploy import alert_exprs, dashboard_exprs
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -76,6 +78,14 @@ async def test_prometheus_scrapes_the_exporter() -> None:
                 assert rate, "no rate for the busy container"
                 value = float(rate[0]["value"][1])
                 assert abs(value - BUSY_CPU_CORES) <= 0.1 * BUSY_CPU_CORES, value
+                # every dashboard panel and alert expression is valid PromQL on this data; the key ones
+                # return series (query() asserts the status is "success")
+                empty = []
+                for expr in [*dashboard_exprs(), *alert_exprs()]:
+                    if not await query(s, base, expr):
+                        empty.append(expr)
+                for key in ("CPU usage (cores)", "Memory usage", "Containers by state", "Exporter cycle"):
+                    assert not set(dashboard_exprs(key)) & set(empty), key
                 # the simulator goes away: porto_up drops to 0 while the target stays up
                 sim.terminate()
                 await sim.wait()

@@ -66,7 +66,8 @@ async def test_http_endpoints(exporter: tuple[str, Scraper]) -> None:
             text = await r.text()
         names = {f.name for f in text_string_to_metric_families(text)}
         assert {"porto_up", "porto_container_cpu_usage_seconds", "process_resident_memory_bytes",
-                "porto_exporter_snapshot_age_seconds", "porto_exporter_portod_requests"} <= names  # fmt: skip
+                "porto_exporter_snapshot_age_seconds", "porto_exporter_portod_requests",
+                "porto_exporter_cycle_phase_seconds"} <= names  # fmt: skip
         async with s.get(url + "/metrics", headers={"Accept": "application/openmetrics-text; version=1.0.0",
                                                     "Accept-Encoding": "gzip"}) as r:  # fmt: skip
             assert r.headers["Content-Encoding"] == "gzip"

@@ -368,6 +368,41 @@ def all_metrics() -> list[Metric]:
     return list(seen.values())
 
 
+# Fields of TContainerStatus / TContainerSpec / TGetSystemResponse deliberately left out, and why.
+NOT_EXPORTED: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("id", "level", "parent", "absolute_name", "owner_user", "owner_group", "virt_mode"),
+     "labels of `porto_container_info`, not values"),
+    (("state",), "`porto_container_state{state}` (a state set)"),
+    (("labels",), "`porto_container_labels`, allowlisted by `--labels.allowlist`"),
+    (("controllers", "cgroups"), "decide which counters a container owns (inherited ones get no series)"),
+    (("porto_version", "porto_revision", "kernel_version"), "labels of `porto_daemon_info`"),
+    (("net_bytes", "net_packets", "net_drops"), "older aliases of net_rx_*/net_tx_* on portod 5.3"),
+    (("command", "command_argv", "env", "env_secret", "cwd", "root", "bind", "symlink", "devices", "ulimit",
+      "capabilities", "capabilities_ambient", "capabilities_allowed", "capabilities_ambient_allowed",
+      "core_command", "hostname", "resolv_conf", "etc_hosts", "sysctl", "ip", "default_gw", "net", "task_cred",
+      "owner_cred", "user", "group", "stdin_path", "stdout_path", "stderr_path", "isolate", "userns",
+      "cgroupfs", "enable_porto", "porto_namespace", "absolute_namespace", "root_path", "root_readonly",
+      "umask", "private", "weak", "name", "owner_containers", "volumes_required"),
+     "configuration strings: unbounded cardinality or secrets, and no number to plot"),
+    (("std_out", "std_err", "stdout_offset", "stderr_offset", "stdout_limit"),
+     "stdout/stderr contents and offsets: log shipping, not metrics"),
+    (("start_error", "error", "warning", "taint", "extra_properties"),
+     "free-form messages; errors are counted by portod (`porto_daemon_errors_total`) and by the exporter"),
+    (("root_pid",), "a process id: changes on every start, no meaning as a time series"),
+    (("core_dumped", "dead_time"), "derivable: `porto_container_exit_code` / `porto_container_death_time_seconds`"),
+    (("cpu_set_affinity", "cpu_set", "cpu_policy", "io_policy", "cpu_period", "recharge_on_pgfault",
+      "pressurize_on_death", "anon_only", "oom_is_fatal", "oom_score_adj", "respawn", "respawn_delay", "aging_time",
+      "io_weight"), "scheduling policy settings: strings or flags rarely worth a series; left for a later issue"),
+    (("place", "place_limit", "place_usage"), "per-place disk quotas: empty on the captured host; volumes cover space"),
+    (("hugetlb_limit", "cpu_limit_total"), "exported: portod has both a spec and a status field; one is read"),
+    (("memory_guarantee_total", "anon_limit_total", "anon_max_usage", "io_guarantee", "io_ops_guarantee",
+      "ip_limit", "net_rx_limit"),
+     "less-used limits: the exported *_limit / *_guarantee / *_total cover dashboards and alerts"),
+    (("volumes_linked", "volumes_owned"), "`porto_volume_info` and `porto_volume_links` carry the relation"),
+    (("no_changes",), "protocol flag for `changed_since`, consumed by the collector"),
+)  # fmt: skip
+
+
 def render_markdown() -> str:
     lines = [
         "# Metrics",
@@ -375,16 +410,28 @@ def render_markdown() -> str:
         "Generated from `exporter/porto_exporter/catalog.py` by `python -m porto_exporter.catalog > docs/metrics.md`;",
         "a test fails when this file is stale.",
         "",
-        "| metric | type | labels | help | source |",
-        "|---|---|---|---|---|",
+        "Read: `cycle` every collection cycle, `slow` every `--scrape.slow-interval`, `on change` when the",
+        "container's change_time moves (its relatives' too, for hierarchical totals).",
+        "",
+        "| metric | type | labels | help | source | read |",
+        "|---|---|---|---|---|---|",
     ]
+    tiers = {cm.metric.name: {"fast": "cycle", "slow": "slow", "spec": "on change"}[cm.tier] for cm in CONTAINER_METRICS}
+    tiers[CONTAINER_INFO.name] = tiers[CONTAINER_LABELS.name] = "on change"
+    tiers[CONTAINER_STATE.name] = "cycle"
     for m in all_metrics():
         labels = ", ".join(f"`{label}`" for label in m.labels)
-        lines.append(f"| `{m.name}` | {m.type} | {labels} | {m.help} | {m.source} |")
+        lines.append(f"| `{m.name}` | {m.type} | {labels} | {m.help} | {m.source} | {tiers.get(m.name, 'cycle')} |")
     lines += [
         "",
         "Map keys not exported as label values: " + ", ".join(f"`{k}`" for k in IO_SKIP + NET_SKIP) + ".",
         "`porto_container_labels` also carries one `label_<NAME>` label per allowlisted Porto label.",
+        "",
+        "## Porto fields not exported",
+        "",
+        "| field | why not |",
+        "|---|---|",
+        *(f"| {', '.join(f'`{f}`' for f in fields)} | {why} |" for fields, why in NOT_EXPORTED),
         "",
     ]
     return "\n".join(lines)

@@ -232,8 +232,8 @@ class ContainersCollector:
             status = ct.status
             readings.append(_Reading(ct.spec.name, status.state, status.change_time, typed=ct))
         known = {r.name for r in readings}
-        stale = sorted(self._with_ancestors({r.name for r in readings if self._needs_spec(r)} | self._removed(known),
-                                            known))  # fmt: skip
+        changed_names = {r.name for r in readings if self._needs_spec(r)}
+        stale = sorted(self._with_relatives(changed_names, self._removed(known), known))
         changed: dict[str, _Reading] = {}
         if stale:
             spec_props = list(dict.fromkeys([*FAST_ALWAYS, *INFO_PROPS, *(cm.prop for cm in self.spec)]))
@@ -255,22 +255,21 @@ class ContainersCollector:
         return readings, changed
 
     def _removed(self, known: set[str]) -> set[str]:
-        """Containers gone since the last cycle: their ancestors' *_total values moved."""
-        return {a for gone in self._cache.keys() - known for a in _ancestors(gone)}
+        """Containers gone since the last cycle."""
+        return self._cache.keys() - known
 
-    def _with_ancestors(self, names: set[str], known: set[str]) -> set[str]:
-        """The names plus their relatives whose hierarchical values they move.
+    def _with_relatives(self, changed: set[str], removed: set[str], known: set[str]) -> set[str]:
+        """Containers whose spec must be read: the changed ones and those whose totals they move.
 
         A limit caps every descendant's ``*_limit_total`` and ``*_bound``; a guarantee adds
-        to every ancestor's ``*_guarantee_total``. Only the changed container's own
-        change_time moves, so its ancestors and descendants are re-read with it.
+        to every ancestor's ``*_guarantee_total``; a removal takes from its ancestors'. Only
+        the changed container's own change_time moves, so its relatives are re-read with it.
         """
-        if not names:
-            return set()
-        out = set(names)
-        for name in names:
+        out = set(changed)
+        for name in changed | removed:
             out.update(_ancestors(name))
-        out.update(n for n in known if any(a in names for a in _ancestors(n)))
+        if changed:
+            out.update(n for n in known if any(a in changed for a in _ancestors(n)))
         return {n for n in out if n in known and self.selection.wants(n)}
 
     def _needs_spec(self, r: _Reading) -> bool:
@@ -305,7 +304,7 @@ class ContainersCollector:
         for entry in spec.containers:
             if not entry.no_changes:
                 self._v4_spec_reading(ctx, entry, changed)
-        extra = self._with_ancestors(set(changed) | self._removed(known), known) - changed.keys()
+        extra = self._with_relatives(set(changed), self._removed(known), known) - changed.keys()
         if extra:  # ancestors of what changed: no change_time of their own moved
             more = await client.get(sorted(extra), spec_vars, timeout=ctx.timeout)
             for entry in more.containers:

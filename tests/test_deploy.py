@@ -1,0 +1,89 @@
+"""What ships beside the code: alerting rules, the Grafana dashboard, the systemd unit."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from porto_exporter.catalog import all_metrics
+from porto_exporter.config import load
+from porto_exporter.porto import PortoClient
+from porto_exporter.scraper import ExporterMetrics, Scraper
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "deploy" / "prometheus" / "porto-alerts.yml"
+DASHBOARD = ROOT / "dashboards" / "porto.json"
+UNIT = ROOT / "deploy" / "systemd" / "porto-exporter.service"
+DEFAULTS = ROOT / "deploy" / "systemd" / "porto-exporter.default"
+# Grafana's variables, replaced the way a dashboard with "All" selected would query
+GRAFANA_VARS = {"$instance": ".*", "$container": ".*", "$__rate_interval": "5s"}
+
+
+def dashboard_exprs(title: str | None = None) -> list[str]:
+    doc = json.loads(DASHBOARD.read_text())
+    out = []
+    for panel in doc["panels"]:
+        if title is not None and panel["title"] != title:
+            continue
+        for target in panel.get("targets", []):
+            expr = target["expr"]
+            for var, value in GRAFANA_VARS.items():
+                expr = expr.replace(var, value)
+            out.append(expr)
+    return out
+
+
+def alert_exprs() -> list[str]:
+    doc = yaml.safe_load(RULES.read_text())
+    return [rule["expr"] for group in doc["groups"] for rule in group["rules"]]
+
+
+def test_rules_pass_promtool_check_and_unit_tests() -> None:
+    check = subprocess.run(["promtool", "check", "rules", str(RULES)], capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "SUCCESS: 13 rules found" in check.stdout
+    unit = subprocess.run(["promtool", "test", "rules", "porto-alerts.test.yml"], cwd=ROOT / "tests" / "rules",
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert unit.returncode == 0, unit.stdout + unit.stderr
+
+
+async def test_every_metric_the_rules_and_dashboard_use_is_exported(client: PortoClient) -> None:
+    exported = {m.name for m in all_metrics()}
+    for family in ExporterMetrics(Scraper(client, [])).collect():
+        exported.add(family.name + ("_total" if family.type == "counter" else ""))
+    used = set()
+    for expr in [*dashboard_exprs(), *alert_exprs()]:
+        used |= set(re.findall(r"\b(porto_[a-z_]+)\b", expr))
+    assert used and used <= exported, sorted(used - exported)
+    assert len(json.loads(DASHBOARD.read_text())["panels"]) >= 20
+
+
+def test_dashboard_variables_and_layout() -> None:
+    doc = json.loads(DASHBOARD.read_text())
+    names = {v["name"] for v in doc["templating"]["list"]}
+    assert {"datasource", "instance", "container"} <= names
+    for panel in doc["panels"]:
+        grid = panel["gridPos"]
+        assert grid["x"] + grid["w"] <= 24, panel["title"]
+        if panel["type"] != "row":
+            assert panel["targets"] and panel["datasource"]["uid"] == "${datasource}", panel["title"]
+    assert len({p["id"] for p in doc["panels"]}) == len(doc["panels"])
+
+
+def test_systemd_unit_and_its_environment_file() -> None:
+    unit = UNIT.read_text()
+    assert "ExecStart=/usr/local/bin/porto-exporter\n" in unit
+    assert "EnvironmentFile=-/etc/default/porto-exporter" in unit
+    scripts = (ROOT / "pyproject.toml").read_text()
+    assert 'porto-exporter = "porto_exporter.cli:main"' in scripts
+    # every variable the example file names is a real flag, and its example value is accepted
+    environ = dict(line.lstrip("# ").split("=", 1) for line in DEFAULTS.read_text().splitlines()
+                   if line.startswith("# PORTO_EXPORTER_"))  # fmt: skip
+    assert len(environ) >= 5
+    cfg = load([], environ=environ)
+    assert cfg.slow_interval == 60.0 and cfg.log_format == "json"
+    assert cfg.labels_allowlist == ["TEAM.*", "APP.tier"]
