@@ -89,6 +89,9 @@ class _Cached:
 _Frozen = tuple[tuple[str, ...], tuple[LabelSet, ...], tuple[SampleValue, ...]]
 
 
+_STATE_PAIRS = tuple(("state", s) for s in STATES)  # shared by every container's state label sets
+
+
 def _columns() -> defaultdict[str, Column]:
     return defaultdict(lambda: ([], []))
 
@@ -194,6 +197,7 @@ class ContainersCollector:
         self._slow_due = 0.0
         self._cache: dict[str, _Cached] = {}
         self._cursor: int | None = None  # v4: the previous spec reply's timestamp
+        self._owned_sets: dict[frozenset[str], frozenset[str]] = {}
 
     # --- reading ----------------------------------------------------------
 
@@ -250,9 +254,13 @@ class ContainersCollector:
                     "owner_group": sp.owner_group, "virt_mode": sp.virt_mode,
                 }  # fmt: skip
                 r.labels = {e.key: e.val for e in sp.labels.map}
-                r.owned = None if r.name == ROOT else frozenset(sp.controllers.controller)
+                r.owned = None if r.name == ROOT else self._intern(frozenset(sp.controllers.controller))
                 changed[r.name] = r
         return readings, changed
+
+    def _intern(self, owned: frozenset[str]) -> frozenset[str]:
+        """One object per distinct controller set (a few, shared by thousands of containers)."""
+        return self._owned_sets.setdefault(owned, owned)
 
     def _removed(self, known: set[str]) -> set[str]:
         """Containers gone since the last cycle."""
@@ -325,7 +333,8 @@ class ContainersCollector:
         labels = vals.get("labels")
         r.labels = parse_str_map(labels) if isinstance(labels, str) else {}
         ctl = vals.get("controllers")
-        r.owned = None if r.name == ROOT else frozenset(parse_controllers(ctl) if isinstance(ctl, str) else ())
+        r.owned = None if r.name == ROOT else self._intern(frozenset(parse_controllers(ctl) if isinstance(ctl, str)
+                                                                       else ()))  # fmt: skip
         changed[r.name] = r
 
     def _v4_value(self, ctx: CollectContext, cm: ContainerMetric, raw: str | errors.PortoError | None) -> Value:
@@ -365,8 +374,9 @@ class ContainersCollector:
             cached = cache.get(name)
             if fresh is not None:
                 if cached is None:
-                    key = LabelSet((("container", name),))
-                    state_sets = tuple(LabelSet((("container", name), ("state", s))) for s in STATES)
+                    pair = ("container", name)
+                    key = LabelSet((pair,))
+                    state_sets = tuple(LabelSet((pair, state_pair)) for state_pair in _STATE_PAIRS)
                     cached = cache[name] = _Cached(r.change_time, key, fresh.owned, ((), (), ()), state_sets)
                 cached.change_time = r.change_time
                 cached.owned = fresh.owned

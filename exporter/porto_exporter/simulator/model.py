@@ -267,11 +267,12 @@ class Container:
 class Frame:
     """Every container's counters at one instant, with subtree sums; built once per request."""
 
-    def __init__(self, host: Host, now: float) -> None:
+    def __init__(self, host: Host, now: float, subtree: Container | None = None) -> None:
+        """The whole host, or only ``subtree`` (enough for that container's own sums)."""
         self.host = host
         self.now = now
         self._tree: dict[int, dict[str, float]] = {}
-        self._compute(host.root)
+        self._compute(subtree or host.root)
 
     def _compute(self, root: Container) -> None:
         # Iterative post-order so 16-level trees of 10,000 nodes cannot hit the recursion limit.
@@ -526,8 +527,7 @@ class Host:
             return
         if c.parent is not None and c.has_stats:
             # cgroup v1 keeps a removed child's cumulative usage in its parent.
-            frame = Frame(self, now)
-            sub = frame.tree(c)
+            sub = Frame(self, now, c).tree(c)  # the subtree only: destroying many must not be O(N^2)
             for key in COUNTERS:
                 c.parent.retired[key] = c.parent.retired.get(key, 0.0) + sub[key]
         c.state = "stopped"
