@@ -30,7 +30,7 @@ from porto_exporter.collect import (
 from porto_exporter.collect.containers import FAST_ALWAYS
 from porto_exporter.exposition import build_snapshot
 from porto_exporter.porto import PortoClient
-from porto_exporter.samples import Batch
+from porto_exporter.samples import Batch, Sample
 from porto_exporter.scraper import Scraper
 from porto_exporter.web import build_app
 
@@ -63,12 +63,15 @@ def families_for_prometheus_client(batches: list[Batch]) -> list[Metric]:
     merged = Batch()
     for b in batches:
         merged.extend(b)
-    for name, (keys, values) in merged.columns.items():
+    grouped: dict[str, list[Sample]] = {}
+    for sample in merged:  # values in the metric's unit, as prometheus_client would be given them
+        grouped.setdefault(sample.name, []).append(sample)
+    for name, samples in grouped.items():
         m = types[name]
         fam = (CounterMetricFamily if m.type == "counter" else GaugeMetricFamily)(name, m.help)
         sample_name = fam.name + ("_total" if m.type == "counter" else "")
-        for ls, v in zip(keys, values, strict=True):
-            fam.add_sample(sample_name, dict(ls.labels), v)
+        for s in samples:
+            fam.add_sample(sample_name, dict(s.labels), s.value)
         out.append(fam)
     return out
 

@@ -8,10 +8,14 @@ from __future__ import annotations
 import gzip
 import math
 import os
+import re
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as om_parse
@@ -28,6 +32,7 @@ from porto_exporter.collect import (
     VolumesCollector,
 )
 from porto_exporter.exposition import Renderer, build_snapshot
+from porto_exporter.exposition.render import fixed_point
 from porto_exporter.porto import PortoClient
 from porto_exporter.samples import Batch, NonFiniteValue
 from porto_exporter.simulator import Simulator, build_host
@@ -166,3 +171,20 @@ async def test_label_text_is_built_once_per_container(client: PortoClient) -> No
     assert all(a[k] is b[k] for k in a)  # the same LabelSet objects, text not rebuilt
     io = "porto_container_io_read_bytes_total"
     assert all(x is y for x, y in zip(first.columns[io][0], second.columns[io][0], strict=True))
+
+
+@given(st.integers(min_value=-(2**63), max_value=2**64), st.sampled_from([6, 9]))
+def test_fixed_point_is_the_exact_decimal_of_the_count(count: int, decimals: int) -> None:
+    text = fixed_point(count, decimals)
+    assert Decimal(text) == Decimal(count).scaleb(-decimals)  # exact, not rounded through a float
+    assert float(text) == count / 10**decimals  # and it parses to the value prometheus_client would print
+    assert re.fullmatch(r"-?\d+\.\d+", text)
+
+
+def test_fixed_point_examples() -> None:
+    assert fixed_point(0, 9) == "0.0"
+    assert fixed_point(1, 9) == "0.000000001"
+    assert fixed_point(1_040_000_000, 9) == "1.04"
+    assert fixed_point(10**9, 9) == "1.0"
+    assert fixed_point(-1_500_000, 6) == "-1.5"
+    assert fixed_point(2.5e6, 6) == "2.5"  # a float that slipped in still renders right

@@ -33,6 +33,9 @@ class Metric:
     help: str
     labels: tuple[str, ...] = ()
     source: str = ""  # human-readable origin, for docs/metrics.md
+    # Values arrive as integers counting 10**-decimals of the unit (ns counters: 9) and the
+    # renderer writes the decimal point: exact seconds, and far cheaper than formatting floats.
+    decimals: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +47,6 @@ class ContainerMetric:
     where: Literal["status", "spec"]  # the TContainer part holding the typed v5 field
     field: str  # the v5 field name in that part
     parse: Parse = "int"
-    scale: float = 1.0
     key_label: str | None = None  # map key -> this label
     skip_keys: frozenset[str] = frozenset()
     controller: str | None = None  # cgroup controller; no series when the container does not own it
@@ -147,13 +149,15 @@ def _cm(
     labels = C + ((key_label,) if key_label else ())
     fld = field_ or prop
     source = f"TContainer{where.title()}.{fld} / Get {prop}"
+    decimals = {1.0: 0, NS: 9, US: 6}[scale]  # Porto counts in ns or us; we export seconds
     return ContainerMetric(
-        Metric(name, type_, help_, labels, source), prop, where, fld, parse, scale, key_label,
+        Metric(name, type_, help_, labels, source, decimals), prop, where, fld, parse, key_label,
         frozenset(skip_keys), controller, tier, group, skip_zero,
     )  # fmt: skip
 
 
 NS = 1e-9
+US = 1e-6
 IO_SKIP = ("hw", "total_writeback")  # hw is the sum over disks: a device label on it would double count
 NET_SKIP = ("Latency", "SockDiag")  # not interfaces: sock-diag cache age (ms) and a root-only marker
 
@@ -168,7 +172,7 @@ CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
     _cm("porto_container_cpu_throttled_seconds_total", "counter", "Time throttled by the CPU limit.",
         "cpu_throttled", scale=NS, controller="cpu"),
     _cm("porto_container_cpu_pressure_seconds_total", "counter", "CPU pressure stall time (PSI).",
-        "cpu_pressure", parse="map", scale=1e-6, key_label="kind", group="pressure", field_="#76", tier="slow"),
+        "cpu_pressure", parse="map", scale=US, key_label="kind", group="pressure", field_="#76", tier="slow"),
     # memory
     _cm("porto_container_memory_usage_bytes", "gauge", "Memory charged to the cgroup, including page cache.",
         "memory_usage", controller="memory", group="memory"),
@@ -189,7 +193,7 @@ CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
     _cm("porto_container_memory_major_faults_total", "counter", "Major page faults.", "major_faults",
         controller="memory", group="memory", tier="slow"),
     _cm("porto_container_memory_pressure_seconds_total", "counter", "Memory pressure stall time (PSI).",
-        "memory_pressure", parse="map", scale=1e-6, key_label="kind", group="pressure", field_="#83", tier="slow"),
+        "memory_pressure", parse="map", scale=US, key_label="kind", group="pressure", field_="#83", tier="slow"),
     _cm("porto_container_virtual_memory_bytes", "gauge", "Virtual memory of the container's processes by type.",
         "virtual_memory", parse="map", key_label="type", skip_keys=("count",), tier="slow", group="memory"),
     _cm("porto_container_oom_kills_total", "counter", "OOM kills in this container.", "oom_kills", group="memory"),
@@ -209,7 +213,7 @@ CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
     _cm("porto_container_io_time_seconds_total", "counter", "Disk service time.", "io_time", parse="map", scale=NS,
         key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io", tier="slow"),
     _cm("porto_container_io_pressure_seconds_total", "counter", "IO pressure stall time (PSI).", "io_pressure",
-        parse="map", scale=1e-6, key_label="kind", group="pressure", tier="slow"),
+        parse="map", scale=US, key_label="kind", group="pressure", tier="slow"),
     # network
     _cm("porto_container_network_rx_bytes_total", "counter", "Bytes received.", "net_rx_bytes", parse="map",
         key_label="interface", skip_keys=NET_SKIP, group="network"),
@@ -351,6 +355,10 @@ PROPERTY_ERRORS = _m("porto_exporter_property_errors_total", "counter",
 PARSE_ERRORS = _m("porto_exporter_parse_errors_total", "counter",
                   "Values that could not be parsed (the sample was skipped), by property.", ("property",),
                   "exporter")  # fmt: skip
+
+
+# Families whose values travel as integer counts of 10**-decimals units (see Metric.decimals).
+DECIMALS = {cm.metric.name: cm.metric.decimals for cm in CONTAINER_METRICS if cm.metric.decimals}
 
 
 def all_metrics() -> list[Metric]:

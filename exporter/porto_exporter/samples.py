@@ -13,8 +13,12 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .catalog import DECIMALS
+
 Labels = tuple[tuple[str, str], ...]
 # A value is an int or a finite float, never a bool: the renderer prints it with str().
+# In a family with decimals (catalog.DECIMALS: the ns and us counters) it is an integer count
+# of 10**-decimals units; Sample values are always in the metric's unit.
 Value = int | float
 
 
@@ -76,11 +80,14 @@ class Batch:
         return col
 
     def add(self, name: str, labels: Labels | LabelSet, value: float | int | bool) -> None:
-        """The checked way in: bools become 0/1, non-finite floats are refused."""
+        """The checked way in, value in the metric's unit: bools become 0/1, non-finite floats are refused."""
         if isinstance(value, bool):
             value = int(value)
         elif isinstance(value, float) and not math.isfinite(value):
             raise NonFiniteValue(f"{name}: {value}")
+        decimals = DECIMALS.get(name)
+        if decimals:
+            value = round(value * 10**decimals)
         keys, values = self.column(name)
         keys.append(labels if isinstance(labels, LabelSet) else LabelSet(labels))
         values.append(value)
@@ -97,5 +104,6 @@ class Batch:
     def __iter__(self) -> Iterator[Sample]:
         """One Sample per value (for tests and small consumers; the renderer reads columns)."""
         for name, (keys, values) in self.columns.items():
+            unit = 10 ** DECIMALS.get(name, 0)
             for key, value in zip(keys, values, strict=True):
-                yield Sample(name, key.labels, value)
+                yield Sample(name, key.labels, value / unit if unit != 1 else value)

@@ -112,7 +112,6 @@ class _Plan:
     field: str  # the v5 field, or "#N" for a field number rpc.proto lacks
     in_spec: bool
     convert: Convert
-    divisor: float  # values are divided by it (1 / scale) so that ns -> s stays exact where it can
     key_label: str | None
     skip_keys: frozenset[str]
     controller: str | None
@@ -123,10 +122,7 @@ class _Plan:
     @classmethod
     def of(cls, cm: ContainerMetric) -> _Plan:
         convert = None if cm.field.startswith("#") else v5_converter(cm)
-        divisor = 1.0 / cm.scale
-        if abs(divisor - round(divisor)) < 1e-6:
-            divisor = float(round(divisor))  # 1 / 1e-9 is 999999999.9999999: divide by the exact 1e9
-        return cls(cm.metric.name, cm.prop, cm.field, cm.where == "spec", convert, divisor, cm.key_label,
+        return cls(cm.metric.name, cm.prop, cm.field, cm.where == "spec", convert, cm.key_label,
                    cm.skip_keys, cm.controller, cm.skip_zero, cm.parse == "optional_int",
                    int(cm.field[1:]) if cm.field.startswith("#") else 0)  # fmt: skip
 
@@ -438,7 +434,6 @@ class ContainersCollector:
                     value = plan.convert(value)
             if value is None:
                 continue
-            divisor = plan.divisor
             if type(value) is dict:
                 label = plan.key_label
                 if label is None:
@@ -448,11 +443,11 @@ class ContainersCollector:
                 for k, v in value.items():
                     if k not in skip:
                         keys.append(cached.keyed_set(label, k))
-                        vals.append(v if divisor == 1.0 else v / divisor)
+                        vals.append(v)
             elif not (plan.skip_zero and value == 0) and not (plan.optional and value < 0):  # type: ignore[operator]
                 keys, vals = columns[plan.name]
                 keys.append(key)
-                vals.append(value if divisor == 1.0 else value / divisor)  # type: ignore[operator, arg-type]
+                vals.append(value)  # type: ignore[arg-type]
 
     def _spec_samples(self, r: _Reading, cached: _Cached) -> _Frozen:
         info = r.info

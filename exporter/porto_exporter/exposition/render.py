@@ -32,6 +32,16 @@ def format_value(value: float) -> str:
     return str(value)
 
 
+def fixed_point(value: float, decimals: int) -> str:
+    """An integer count of 10**-decimals units as an exact decimal: (1040000000, 9) -> '1.04'."""
+    if type(value) is not int:
+        return format_value(value / 10**decimals)
+    if value < 0:
+        return "-" + fixed_point(-value, decimals)
+    digits = str(value).zfill(decimals + 1)
+    return f"{digits[:-decimals]}.{digits[-decimals:].rstrip('0') or '0'}"
+
+
 @dataclass(frozen=True, slots=True)
 class Family:
     """One rendered family: its headers in each format and the body they share."""
@@ -60,6 +70,7 @@ class Renderer:
     def __init__(self, metrics: Iterable[Metric] | None = None) -> None:
         self.metrics = {m.name: m for m in (metrics if metrics is not None else all_metrics())}
         self._headers: dict[str, tuple[bytes, bytes]] = {}
+        self._decimals = {m.name: m.decimals for m in self.metrics.values() if m.decimals}
         for m in self.metrics.values():
             help_ = escape_help(m.help)
             om_name = m.name.removesuffix("_total") if m.type == "counter" else m.name
@@ -78,7 +89,12 @@ class Renderer:
         count = 0
         for name, (text_header, om_header) in self._headers.items():
             columns = [b.columns[name] for b in batches if name in b.columns]
-            lines = [f"{name}{k.text} {v}\n" for keys, values in columns for k, v in zip(keys, values, strict=True)]
+            decimals = self._decimals.get(name)
+            if decimals:
+                lines = [f"{name}{k.text} {fixed_point(v, decimals)}\n"
+                         for keys, values in columns for k, v in zip(keys, values, strict=True)]  # fmt: skip
+            else:
+                lines = [f"{name}{k.text} {v}\n" for keys, values in columns for k, v in zip(keys, values, strict=True)]
             if not lines:
                 continue
             count += len(lines)
