@@ -2,10 +2,15 @@
 
 Every cycle reads the fast properties (counters, state, change_time) of every
 container; the spec tier (limits, labels, info, owned controllers) is re-read
-only for containers whose change_time moved, and the expensive tier
-(process/thread counts, virtual memory) only every ``slow_interval``. The
-typed v5 ListContainersBy is preferred; when portod answers InvalidMethod (or
+only for containers whose change_time moved (and their relatives, whose
+hierarchical totals they move), and the slow tier (the properties that cost
+portod most: process/thread counts, virtual memory, ...) only every
+``slow_interval``, its last values served in between. The typed v5
+ListContainersBy is preferred; when portod answers InvalidMethod (or
 ``api="v4"``) the v4 Get with string parsing gives the same samples.
+
+v5 values are read straight from the reply into columns; each container keeps
+its label sets (text escaped once) and its spec/slow samples between cycles.
 
 A container that does not own a cgroup controller reports its nearest
 ancestor's counters for it (PROTOCOL-NOTES), so such metrics get no series for
@@ -215,9 +220,6 @@ class ContainersCollector:
         if with_slow:
             self._slow_due = now + self.slow_interval
         return self._samples(ctx, readings, changed, with_slow)
-
-    def _wanted(self, names: Iterable[str]) -> list[str]:
-        return [n for n in names if self.selection.wants(n)]
 
     async def _read_v5(
         self, ctx: CollectContext, fast: Sequence[ContainerMetric]

@@ -14,7 +14,6 @@ from ..porto.values import ValueFormatError, parse_bool, parse_cores, parse_ns, 
 
 # None: no sample (unset, unlimited, empty). Numbers stay ints where Porto's are.
 Value = int | float | dict[str, int] | None
-Reader = Callable[[pb.TContainer], Value]
 
 
 def v4_variable(cm: ContainerMetric) -> str:
@@ -44,47 +43,6 @@ def parse_v4(kind: Parse, text: str) -> Value:
         if not math.isfinite(value):
             raise ValueFormatError(f"not a finite number: {text!r}") from None
         return value
-
-
-def _unknown_map(msg: Message, number: int) -> dict[str, int] | None:
-    """Maps portod sends under field numbers rpc.proto lacks (cpu_pressure=76, memory_pressure=83)."""
-    for item in unknown_fields.UnknownFieldSet(msg):  # type: ignore[attr-defined]
-        if item.field_number == number and item.wire_type == 2:
-            m = pb.TUintMap()
-            m.ParseFromString(bytes(item.data))
-            return {e.key: e.val for e in m.map}
-    return None
-
-
-def _typed(raw: object) -> Value:
-    if isinstance(raw, bool):
-        return int(raw)
-    if isinstance(raw, float):
-        return raw if math.isfinite(raw) else None
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, pb.TUintMap):
-        return {e.key: e.val for e in raw.map}
-    if isinstance(raw, Message):  # TVmStat and friends: one field per key
-        return {f.name: int(v) for f, v in raw.ListFields()}
-    return None
-
-
-def v5_reader(cm: ContainerMetric) -> Reader:
-    """A function reading a metric's typed field from a TContainer (None when portod left it unset)."""
-    in_spec = cm.where == "spec"
-    field = cm.field
-    if field.startswith("#"):
-        number = int(field[1:])
-        return lambda ct: _unknown_map(ct.spec if in_spec else ct.status, number)
-
-    def read(ct: pb.TContainer) -> Value:
-        part = ct.spec if in_spec else ct.status
-        if not part.HasField(field):
-            return None
-        return _typed(getattr(part, field))
-
-    return read
 
 
 Convert = Callable[[object], Value] | None  # None: the field's value is used as it is
@@ -131,8 +89,3 @@ def unknown_maps(msg: Message) -> dict[int, dict[str, int]]:
                 continue
             out[item.field_number] = {e.key: e.val for e in m.map}
     return out
-
-
-def read_v5(cm: ContainerMetric, container: pb.TContainer) -> Value:
-    """The typed value of a metric's field, or None when portod did not fill it."""
-    return v5_reader(cm)(container)
