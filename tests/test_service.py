@@ -203,3 +203,31 @@ async def test_demo_process_serves_and_exits_cleanly_on_sigterm() -> None:
     finally:
         proc.terminate()
         assert await asyncio.wait_for(proc.wait(), 20) == 0
+
+
+async def test_a_scraper_hanging_up_mid_body_is_not_an_error(
+    socket_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from porto_exporter.simulator import build_host
+
+    async with Simulator(build_host(containers=1500), str(socket_dir / "big.sock")) as sim:
+        scraper = Scraper(PortoClient(sim.socket_path, timeout=30), build_collectors(load([])), interval=60,
+                          timeout=30)  # fmt: skip
+        await scraper.cycle()
+        assert scraper.snapshot is not None and sum(map(len, scraper.snapshot.text)) > 5_000_000
+        runner, url = await serve(scraper)
+        try:
+            port = int(url.rsplit(":", 1)[1])
+            for _ in range(5):  # read a little of a multi-megabyte body, then hang up
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.write(b"GET /metrics HTTP/1.1\r\nHost: x\r\nAccept-Encoding: identity\r\n\r\n")
+                await writer.drain()
+                assert (await reader.read(4096)).startswith(b"HTTP/1.1 200")
+                writer.transport.abort()
+            await asyncio.sleep(0.2)
+            async with aiohttp.ClientSession() as s, s.get(url + "/metrics") as r:
+                assert r.status == 200 and len(await r.read()) > 5_000_000
+            errors = [r for r in caplog.records if r.levelname == "ERROR"]
+            assert not errors, [r.getMessage() for r in errors]
+        finally:
+            await runner.cleanup()

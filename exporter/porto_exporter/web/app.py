@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -30,6 +31,8 @@ class WebConfig:
     max_requests: int = 40
     disable_exporter_metrics: bool = False
 
+
+log = logging.getLogger(__name__)
 
 SCRAPER = web.AppKey("scraper", Scraper)
 CONFIG = web.AppKey("web_config", WebConfig)
@@ -79,12 +82,15 @@ async def metrics(request: web.Request) -> web.StreamResponse:
             headers["Content-Encoding"] = "gzip"
         response = web.StreamResponse(headers=headers)
         response.content_length = sum(map(len, parts)) + len(tail)
-        await response.prepare(request)
-        if request.method != "HEAD":
-            for part in parts:  # written part by part: no per-scrape copy of the whole body
-                await response.write(part)
-            await response.write(tail)
-        await response.write_eof()
+        try:
+            await response.prepare(request)
+            if request.method != "HEAD":
+                for part in parts:  # written part by part: no per-scrape copy of the whole body
+                    await response.write(part)
+                await response.write(tail)
+            await response.write_eof()
+        except ConnectionError:  # the scraper gave up (its timeout): nothing left to answer
+            log.debug("scrape client went away mid-response")
         return response
     finally:
         inflight[0] -= 1
