@@ -224,6 +224,42 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join([head, sep, *body])
 
 
+def targets(results: list[dict[str, Any]]) -> str:
+    """The issue's targets, judged on these results."""
+    by = {r["containers"]: r for r in results}
+    rows: list[tuple[str, bool | None, str]] = []
+
+    def add(what: str, ok: bool | None, measured: str) -> None:
+        rows.append((what, ok, measured))
+
+    if 10000 in by:
+        r = by[10000]
+        add("10,000 containers: exporter CPU per cycle <= 1.0 s", r["cpu"] <= 1.0, f"{r['cpu']:.3f} s")
+        add("10,000 containers: /metrics p50 <= 50 ms, plain and gzip",
+            max(r["seq_plain"][0], r["seq_gzip"][0]) <= 0.05,
+            f"{ms(r['seq_plain'][0])} / {ms(r['seq_gzip'][0])} ms")  # fmt: skip
+        add("10,000 containers: RSS <= 300 MB", max(r["rss_100"], r["rss_churn_end"]) <= 300 * 2**20,
+            f"{r['rss_100'] / 2**20:.0f} MB after 100 cycles, {r['rss_churn_end'] / 2**20:.0f} MB after churn")
+    if 1000 in by:
+        r = by[1000]
+        add("1,000 containers: exporter CPU per cycle <= 0.1 s", r["cpu"] <= 0.1, f"{r['cpu']:.3f} s")
+    if 1000 in by and 10000 in by:
+        growth = (by[10000]["cpu"] / 10000) / (by[1000]["cpu"] / 1000)
+        add("cost per container grows <= 1.3x from 1,000 to 10,000", growth <= 1.3, f"{growth:.2f}x")
+    worst_ratio = min(r["render"]["prometheus_client"] / r["render"]["ours"] for r in results)
+    add("rendering >= 10x faster than prometheus_client", worst_ratio >= 10, f"worst {worst_ratio:.1f}x")
+    for r in results:
+        if r.get("rss_churn_start"):
+            growth = r["rss_churn_end"] / r["rss_churn_start"] - 1
+            add(f"{r['containers']:,} containers: RSS growth over {r['churn_cycles']} churning cycles <= 10%",
+                growth <= 0.10, f"{growth * 100:+.1f}%")  # fmt: skip
+    worst_tiers = max(r["tiers_portod_s"] / r["all_portod_s"] for r in results)
+    add("modelled portod time with tiers <= half of every property", worst_tiers <= 0.5, f"worst {worst_tiers:.2f}")
+    lines = ["| target | met | measured |", "|---|---|---|"]
+    lines += [f"| {what} | {'yes' if ok else 'NO'} | {measured} |" for what, ok, measured in rows]
+    return "\n".join(lines)
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -244,7 +280,11 @@ def main() -> None:
     p.add_argument("--churn-cycles", type=int, default=1000, help="cycles replacing 10%% of containers each")
     p.add_argument("--requests", type=int, default=200, help="requests per latency measurement")
     p.add_argument("--out", default=str(ROOT / "docs" / "performance.md"), help="'' to skip writing")
+    p.add_argument("--render-only", metavar="MD", help="re-render the doc from the raw results in MD, no measuring")
     args = p.parse_args()
+    if args.render_only:
+        rerender(Path(args.render_only), Path(args.out or args.render_only))
+        return
 
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
@@ -267,7 +307,22 @@ def render_doc(text: str, args: argparse.Namespace, seconds: float, raw: str) ->
     return template.format(
         table=text, machine=machine(), date=time.strftime("%Y-%m-%d"), seconds=f"{seconds / 60:.0f}",
         command=" ".join(["python bench/run.py", *sys.argv[1:]]), raw=raw,
+        targets=targets(json.loads(raw)),
     )  # fmt: skip
+
+
+def rerender(source: Path, out: Path) -> None:
+    """Rebuild the tables of a written doc from the raw JSON it carries (same header line)."""
+    doc = source.read_text()
+    raw = doc.split("```json\n", 1)[1].split("\n```", 1)[0]
+    header = doc.splitlines()[2]
+    results = json.loads(raw)
+    template = (HERE / "performance.md.in").read_text()
+    body = template.format(table=table(results), targets=targets(results), raw=raw, machine="{machine}",
+                           date="{date}", seconds="{seconds}", command="{command}")  # fmt: skip
+    lines = body.splitlines()
+    lines[2] = header  # keep when, how and where it was measured
+    out.write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
