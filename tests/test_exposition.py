@@ -188,3 +188,16 @@ def test_fixed_point_examples() -> None:
     assert fixed_point(10**9, 9) == "1.0"
     assert fixed_point(-1_500_000, 6) == "-1.5"
     assert fixed_point(2.5e6, 6) == "2.5"  # a float that slipped in still renders right
+
+
+def test_fixed_point_families_render_every_value_kind() -> None:
+    batch = Batch()
+    name = "porto_container_cpu_usage_seconds_total"
+    for i, seconds in enumerate([0, 1e-9, 1.04, 123456.789012345]):
+        batch.add(name, (("container", f"c{i}"),), seconds)
+    text = Renderer().render([batch]).text().decode()
+    assert 'c0"} 0.0\n' in text and 'c1"} 0.000000001\n' in text
+    assert 'c2"} 1.04\n' in text and 'c3"} 123456.789012345\n' in text
+    batch.columns[name][1].append(-5)  # a negative count takes the general path, same format
+    batch.columns[name][0].append(batch.columns[name][0][0])
+    assert 'c0"} -0.000000005\n' in Renderer().render([batch]).text().decode()

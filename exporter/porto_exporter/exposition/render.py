@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..catalog import Metric, all_metrics
-from ..samples import Batch, Sample
+from ..samples import Batch, LabelSet, Sample, Value
 
 TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 OPENMETRICS_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8"
@@ -40,6 +40,15 @@ def fixed_point(value: float, decimals: int) -> str:
         return "-" + fixed_point(-value, decimals)
     digits = str(value).zfill(decimals + 1)
     return f"{digits[:-decimals]}.{digits[-decimals:].rstrip('0') or '0'}"
+
+
+def _fixed_lines(name: str, keys: list[LabelSet], values: list[Value], decimals: int) -> list[str]:
+    """A family's lines with fixed-point values; the common case (non-negative counts) inline."""
+    if all(type(v) is int and v >= 0 for v in values):
+        digits = [str(v).zfill(decimals + 1) for v in values]
+        return [f"{name}{k.text} {s[:-decimals]}.{s[-decimals:].rstrip('0') or '0'}\n"
+                for k, s in zip(keys, digits, strict=True)]  # fmt: skip
+    return [f"{name}{k.text} {fixed_point(v, decimals)}\n" for k, v in zip(keys, values, strict=True)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +100,7 @@ class Renderer:
             columns = [b.columns[name] for b in batches if name in b.columns]
             decimals = self._decimals.get(name)
             if decimals:
-                lines = [f"{name}{k.text} {fixed_point(v, decimals)}\n"
-                         for keys, values in columns for k, v in zip(keys, values, strict=True)]  # fmt: skip
+                lines = [line for keys, values in columns for line in _fixed_lines(name, keys, values, decimals)]
             else:
                 lines = [f"{name}{k.text} {v}\n" for keys, values in columns for k, v in zip(keys, values, strict=True)]
             if not lines:
