@@ -33,3 +33,13 @@ async def sim(socket_dir: Path) -> AsyncIterator[Simulator]:
 async def client(sim: Simulator) -> AsyncIterator[PortoClient]:
     async with PortoClient(sim.socket_path, timeout=10.0) as c:
         yield c
+
+
+class FakeClock:
+    """A clock tests move by hand (``clock.now += 15``)."""
+
+    def __init__(self, start: float = 1_800_000_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now

@@ -37,15 +37,9 @@ from porto_exporter.porto import PortoClient
 from porto_exporter.samples import Batch, NonFiniteValue
 from porto_exporter.simulator import Simulator, build_host
 
+from .conftest import FakeClock
+
 GOLDEN = Path(__file__).parent / "golden" / "exposition.txt"
-
-
-class FixedClock:
-    def __init__(self) -> None:
-        self.now = 1_795_870_967.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def collect_all(path: str) -> list[Sample]:
@@ -59,7 +53,7 @@ async def collect_all(path: str) -> list[Sample]:
 
 
 async def fixed_samples(socket_dir: Path) -> list[Sample]:
-    host = build_host(seed=42, containers=3, clock=FixedClock())
+    host = build_host(seed=42, containers=3, clock=FakeClock(1_795_870_967.0))
     async with Simulator(host, str(socket_dir / "golden.sock")):
         return await collect_all(str(socket_dir / "golden.sock"))
 

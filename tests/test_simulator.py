@@ -15,13 +15,7 @@ from porto_exporter.porto import PortoClient, errors
 from porto_exporter.porto.values import parse_uint_map
 from porto_exporter.simulator import BUSY_CONTAINER, BUSY_CPU_CORES, Frame, Simulator, build_host
 
-
-class FakeClock:
-    def __init__(self, start: float = 1_800_000_000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
+from .conftest import FakeClock
 
 
 def test_counters_advance_at_the_configured_rate() -> None:
