@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from porto_exporter.simulator import Simulator, build_host
-from porto_exporter.simulator.model import Host
+from porto_exporter.simulator.host import Host
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

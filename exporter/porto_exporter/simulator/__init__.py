@@ -1,8 +1,10 @@
 """A portod simulator speaking the real wire protocol: the backend of the demo, tests and benchmarks."""
 
-from .model import Behaviour, Container, Frame, Host, HostError
+from .accounting import Behaviour, Frame
+from .container import Container
+from .host import Host, HostError
 from .scenario import BUSY_CONTAINER, BUSY_CPU_CORES, build_host
-from .server import Faults, Simulator
+from .wire import Faults, Simulator
 
 __all__ = [
     "BUSY_CONTAINER",

@@ -8,7 +8,7 @@ import signal
 import sys
 
 from .scenario import build_host
-from .server import Faults, Simulator
+from .wire import Faults, Simulator
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

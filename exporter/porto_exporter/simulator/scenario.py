@@ -10,7 +10,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from .model import Behaviour, Host, Layer, MetaStorage, Volume
+from .accounting import Behaviour
+from .host import Host
+from .records import Layer, MetaStorage, Volume
 
 # The busy container whose CPU rate tests check end to end: it wants 1 core
 # and is limited to BUSY_CPU_CORES, so it uses exactly that.
@@ -20,9 +22,7 @@ RESPAWNING_CONTAINER = "flaky"
 OOM_CONTAINER = "oom-victim"
 
 
-def build_host(
-    seed: int = 1, containers: int = 0, clock: Callable[[], float] = time.time, age: float = 104.0
-) -> Host:
+def build_host(seed: int = 1, containers: int = 0, clock: Callable[[], float] = time.time, age: float = 104.0) -> Host:
     """The scenario as it looks ``age`` seconds after it was set up (counters already moving)."""
     past = lambda: clock() - age
     host = Host(seed=seed, clock=past)
@@ -44,8 +44,13 @@ def build_host(
          Behaviour(cpu_cores=0.01, memory_bytes=2 << 20, io_read_bps=8192, respawn_period=15.0, exit_code=1),
          respawn=True, respawn_delay_ns=2_000_000_000, labels={"TEAM.name": "infra"})  # fmt: skip
     make("frozen", "sleep 100000", Behaviour(cpu_cores=0.001, memory_bytes=1 << 20))
-    make("host-sleeper", "sleep 100000", Behaviour(cpu_cores=0.0005, memory_bytes=1 << 20), virt_mode="host",
-         labels={"TEAM.name": "ops"})
+    make(
+        "host-sleeper",
+        "sleep 100000",
+        Behaviour(cpu_cores=0.0005, memory_bytes=1 << 20),
+        virt_mode="host",
+        labels={"TEAM.name": "ops"},
+    )
     make("idle-worker", "sleep 100000", Behaviour(cpu_cores=0.002, memory_bytes=3 << 20), cpu_guarantee=0.1)
     make("infra", cpu_guarantee=0.5, labels={"ENV.stage": "prod", "TEAM.name": "infra"})
     make("infra/db", "sh -c 'while :; do dd if=/dev/zero of=ddfile bs=1M count=64 oflag=direct; done'",

@@ -5,7 +5,9 @@ from __future__ import annotations
 from ..porto import rpc_pb2 as pb
 from ..porto.values import ValueFormatError, parse_bool, parse_ns, parse_str_map, parse_uint_map
 from . import names
-from .model import E_INVALID_PROPERTY, E_INVALID_STATE, E_INVALID_VALUE, HOST_CORES, Container, Host, HostError
+from .accounting import HOST_CORES
+from .container import Container
+from .host import Host, HostError
 
 READ_ONLY_HINT = "is read-only"
 # Properties that can only change while the container is stopped.
@@ -39,14 +41,14 @@ def set_property(host: Host, c: Container, prop: str, value: str) -> None:
     try:
         _apply(c, prop, value)
     except ValueFormatError as exc:
-        raise HostError(E_INVALID_VALUE, str(exc)) from exc
+        raise HostError(pb.InvalidValue, str(exc)) from exc
     except names.NameError_ as exc:
         raise HostError(pb.InvalidLabel, str(exc)) from exc
 
 
 def _apply(c: Container, prop: str, value: str) -> None:
     if prop in STOPPED_ONLY and c.state not in ("stopped",):
-        raise HostError(E_INVALID_STATE, f"{prop} can be changed only in stopped state")
+        raise HostError(pb.InvalidState, f"{prop} can be changed only in stopped state")
     if prop == "command":
         c.command = value
     elif prop == "memory_limit":
@@ -112,5 +114,5 @@ def _apply(c: Container, prop: str, value: str) -> None:
         from .properties import PROPERTIES
 
         if prop in PROPERTIES:
-            raise HostError(E_INVALID_VALUE, f"{prop} {READ_ONLY_HINT}")
-        raise HostError(E_INVALID_PROPERTY, f"Unknown container property: {prop}")
+            raise HostError(pb.InvalidValue, f"{prop} {READ_ONLY_HINT}")
+        raise HostError(pb.InvalidProperty, f"Unknown container property: {prop}")

@@ -1,0 +1,1 @@
+"""The simulated portod's request handlers, one module per area; each exports ``HANDLERS``."""

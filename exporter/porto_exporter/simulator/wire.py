@@ -1,0 +1,148 @@
+"""The simulated portod's socket: listening, connections, framing, and the faults tests inject.
+
+Each connection reads varint32-framed requests and writes one reply per
+request, in order, as portod does. ``Faults`` lets tests delay replies, cut a
+reply mid-frame, answer PortodReloaded, or stop and restart listening;
+``sleep_cost`` sleeps for the modelled portod time of each request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from dataclasses import dataclass
+
+from ..porto import rpc_pb2 as pb
+from ..porto.framing import FrameDecoder, FrameError, encode_frame
+from .cost import CostModel
+from .dispatch import Daemon, Dispatcher
+from .host import Host
+
+log = logging.getLogger(__name__)
+
+MAX_REQUEST = 64 << 20
+
+
+@dataclass
+class Faults:
+    """Knobs for tests; each counter is consumed by the next replies."""
+
+    delay: float = 0.0
+    drop_mid_frame: int = 0
+    reloaded: int = 0
+    sleep_cost: bool = False  # sleep for the modelled portod time
+
+
+class _Conn:
+    """A client connection: also the owner of the weak containers it creates."""
+
+
+class Simulator:
+    """A portod on a unix socket over a ``Host``; ``async with`` starts and stops it."""
+
+    def __init__(self, host: Host, socket_path: str, *, faults: Faults | None = None) -> None:
+        self.host = host
+        self.socket_path = socket_path
+        self.faults = faults or Faults()
+        self.daemon = Daemon(host)
+        self.dispatcher = Dispatcher(self.daemon)
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def cost(self) -> CostModel:
+        return self.daemon.cost
+
+    # --- listening ------------------------------------------------------
+
+    async def start(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.socket_path)
+        self._server = await asyncio.start_unix_server(self._serve, path=self.socket_path, limit=1 << 20)
+
+    async def stop(self) -> None:
+        """Stop listening and drop every connection (like portod going away)."""
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        for writer in list(self._writers):
+            writer.close()
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.socket_path)
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    async def __aenter__(self) -> Simulator:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # --- connections ----------------------------------------------------
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)  # type: ignore[arg-type]
+        self._writers.add(writer)
+        self.daemon.clients_connected += 1
+        self.daemon.clients_open = len(self._writers)
+        conn = _Conn()
+        decoder = FrameDecoder(MAX_REQUEST)
+        try:
+            while True:
+                chunk = await reader.read(1 << 16)
+                if not chunk:
+                    return
+                for body in decoder.feed(chunk):
+                    response = await self.handle(body, conn)
+                    if response is None:
+                        return  # garbage or a missing required field: close without a reply
+                    if not await self._send(writer, response):
+                        return
+        except (FrameError, ConnectionError):
+            return
+        except asyncio.CancelledError:
+            pass
+        finally:
+            self._writers.discard(writer)
+            self.daemon.clients_open = len(self._writers)
+            self._tasks.discard(task)  # type: ignore[arg-type]
+            with contextlib.suppress(Exception):
+                writer.close()
+            self.host.reap_weak(conn)
+
+    async def _send(self, writer: asyncio.StreamWriter, response: pb.TPortoResponse) -> bool:
+        faults = self.faults
+        if faults.delay:
+            await asyncio.sleep(faults.delay)
+        frame = encode_frame(response.SerializeToString())
+        if faults.drop_mid_frame > 0:
+            faults.drop_mid_frame -= 1
+            writer.write(frame[: max(1, len(frame) // 2)])
+            await writer.drain()
+            writer.close()
+            return False
+        writer.write(frame)
+        await writer.drain()
+        return True
+
+    async def handle(self, body: bytes, conn: object) -> pb.TPortoResponse | None:
+        """Answer one request body; None means: close the connection without replying."""
+        if self.faults.reloaded > 0:
+            self.faults.reloaded -= 1
+            self.dispatcher.reloaded += 1
+        response, cost = self.dispatcher.handle(body, conn)
+        if cost and self.faults.sleep_cost:
+            await asyncio.sleep(cost)
+        return response
