@@ -28,7 +28,7 @@ from porto_exporter.collect import (
     SystemCollector,
     VolumesCollector,
 )
-from porto_exporter.collect.containers import FAST_ALWAYS
+from porto_exporter.collect.container_reads import FAST_ALWAYS
 from porto_exporter.exposition import build_snapshot
 from porto_exporter.porto import PortoClient
 from porto_exporter.samples import Batch, Sample

@@ -34,11 +34,12 @@ from porto_exporter.collect import (
 from porto_exporter.exposition import Renderer, build_snapshot
 from porto_exporter.exposition.render import fixed_point
 from porto_exporter.porto import PortoClient
-from porto_exporter.samples import Batch, NonFiniteValue
+from porto_exporter.samples import Batch, EncodingMismatch, LabelSet, NonFiniteValue, Scaled
 from porto_exporter.simulator import Simulator, build_host
 
 from .conftest import FakeClock
 
+EMPTY_CONTAINER = LabelSet((("container", "a"),))
 GOLDEN = Path(__file__).parent / "golden" / "exposition.txt"
 
 
@@ -159,12 +160,12 @@ async def test_label_text_is_built_once_per_container(client: PortoClient) -> No
     first = await collector.collect(ctx)
     second = await collector.collect(ctx)
     name = "porto_container_cpu_usage_seconds_total"
-    a = {ls.labels: ls for ls in first.columns[name][0]}
-    b = {ls.labels: ls for ls in second.columns[name][0]}
+    a = {ls.labels: ls for ls in first.columns[name].keys}
+    b = {ls.labels: ls for ls in second.columns[name].keys}
     assert a.keys() == b.keys() and len(a) > 5
     assert all(a[k] is b[k] for k in a)  # the same LabelSet objects, text not rebuilt
     io = "porto_container_io_read_bytes_total"
-    assert all(x is y for x, y in zip(first.columns[io][0], second.columns[io][0], strict=True))
+    assert all(x is y for x, y in zip(first.columns[io].keys, second.columns[io].keys, strict=True))
 
 
 @given(st.integers(min_value=-(2**63), max_value=2**64), st.sampled_from([6, 9]))
@@ -181,17 +182,59 @@ def test_fixed_point_examples() -> None:
     assert fixed_point(1_040_000_000, 9) == "1.04"
     assert fixed_point(10**9, 9) == "1.0"
     assert fixed_point(-1_500_000, 6) == "-1.5"
-    assert fixed_point(2.5e6, 6) == "2.5"  # a float that slipped in still renders right
 
 
 def test_fixed_point_families_render_every_value_kind() -> None:
     batch = Batch()
     name = "porto_container_cpu_usage_seconds_total"
     for i, seconds in enumerate([0, 1e-9, 1.04, 123456.789012345]):
-        batch.add(name, (("container", f"c{i}"),), seconds)
+        batch.add(name, (("container", f"c{i}"),), seconds, decimals=9)
     text = Renderer().render([batch]).text().decode()
     assert 'c0"} 0.0\n' in text and 'c1"} 0.000000001\n' in text
     assert 'c2"} 1.04\n' in text and 'c3"} 123456.789012345\n' in text
-    batch.columns[name][1].append(-5)  # a negative count takes the general path, same format
-    batch.columns[name][0].append(batch.columns[name][0][0])
+    column = batch.scaled(name, 9)
+    column.values.append(Scaled(-5))  # a negative count takes the general path, same format
+    column.keys.append(column.keys[0])
     assert 'c0"} -0.000000005\n' in Renderer().render([batch]).text().decode()
+
+
+def test_seconds_in_a_plain_column_of_a_scaled_family_are_refused() -> None:
+    """The 10**9 mistake: seconds appended where the catalog declares ns counts must not render."""
+    batch = Batch()
+    batch.add("porto_container_cpu_usage_seconds_total", (("container", "a"),), 1.5)  # plain column
+    with pytest.raises(EncodingMismatch, match="declares 9 decimals"):
+        Renderer().render([batch])
+    plain_family = Batch()
+    plain_family.add("porto_container_memory_usage_bytes", (("container", "a"),), 5, decimals=9)
+    with pytest.raises(EncodingMismatch, match="declares 0 decimals"):
+        Renderer().render([plain_family])
+
+
+def test_a_family_keeps_one_encoding_within_a_batch() -> None:
+    batch = Batch()
+    name = "porto_container_cpu_usage_seconds_total"
+    batch.scaled(name, 9)
+    with pytest.raises(EncodingMismatch):
+        batch.column(name)
+    with pytest.raises(EncodingMismatch):
+        batch.scaled(name, 6)
+    other = Batch()
+    other.add(name, (("container", "a"),), 2.0)
+    with pytest.raises(EncodingMismatch):
+        batch.extend(other)
+
+
+def test_a_float_in_a_scaled_column_is_refused() -> None:
+    batch = Batch()
+    column = batch.scaled("porto_container_cpu_usage_seconds_total", 9)
+    column.keys.append(EMPTY_CONTAINER)
+    column.values.append(1.5)  # type: ignore[arg-type]  # what mypy stops in typed code
+    with pytest.raises(EncodingMismatch, match="integer count"):
+        Renderer().render([batch])
+
+
+def test_scaled_values_iterate_in_the_metrics_unit() -> None:
+    batch = Batch()
+    batch.add("porto_container_cpu_usage_seconds_total", (("container", "a"),), 1.25, decimals=9)
+    assert batch.columns["porto_container_cpu_usage_seconds_total"].values == [1_250_000_000]
+    assert [s.value for s in batch] == [1.25]

@@ -358,7 +358,6 @@ PARSE_ERRORS = _m("porto_exporter_parse_errors_total", "counter",
 
 
 # Families whose values travel as integer counts of 10**-decimals units (see Metric.decimals).
-DECIMALS = {cm.metric.name: cm.metric.decimals for cm in CONTAINER_METRICS if cm.metric.decimals}
 
 
 def all_metrics() -> list[Metric]:

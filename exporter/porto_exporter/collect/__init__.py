@@ -1,8 +1,9 @@
 """Collectors: one module per Porto source, each turning replies into immutable samples."""
 
 from .base import Batch, CollectContext, Collector, LabelSet, Sample
-from .containers import ContainersCollector, Selection
+from .containers import ContainersCollector
 from .labels import LabelAllowlist
+from .selection import Selection
 from .storage import StorageCollector
 from .system import SystemCollector
 from .volumes import VolumesCollector

@@ -1,6 +1,6 @@
 """Batches of samples -> exposition bytes (text 0.0.4, OpenMetrics, gzip of each)."""
 
-from .render import OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, Exposition, Renderer, format_value
+from .render import OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, Exposition, Renderer
 from .snapshot import Snapshot, build_snapshot, gzip_member
 
 __all__ = [
@@ -10,6 +10,5 @@ __all__ = [
     "Renderer",
     "Snapshot",
     "build_snapshot",
-    "format_value",
     "gzip_member",
 ]

@@ -8,12 +8,11 @@ formats share the body bytes and cost one rendering.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..catalog import Metric, all_metrics
-from ..samples import Batch, LabelSet, Sample, Value
+from ..samples import Batch, EncodingMismatch, LabelSet, Sample, Scaled, ScaledColumn
 
 TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 OPENMETRICS_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8"
@@ -23,32 +22,26 @@ def escape_help(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\n", "\\n")
 
 
-def format_value(value: float) -> str:
-    """Like prometheus_client's floatToGoString (for the few values that may not be finite)."""
-    if value != value:
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    return str(value)
-
-
-def fixed_point(value: float, decimals: int) -> str:
+def fixed_point(value: int, decimals: int) -> str:
     """An integer count of 10**-decimals units as an exact decimal: (1040000000, 9) -> '1.04'."""
     if type(value) is not int:
-        return format_value(value / 10**decimals)
+        raise EncodingMismatch(f"a scaled value must be an integer count, got {value!r}")
     if value < 0:
         return "-" + fixed_point(-value, decimals)
     digits = str(value).zfill(decimals + 1)
     return f"{digits[:-decimals]}.{digits[-decimals:].rstrip('0') or '0'}"
 
 
-def _fixed_lines(name: str, keys: list[LabelSet], values: list[Value], decimals: int) -> list[str]:
+def _fixed_lines(name: str, keys: list[LabelSet], values: list[Scaled], decimals: int) -> list[str]:
     """A family's lines with fixed-point values; the common case (non-negative counts) inline."""
     if all(type(v) is int and v >= 0 for v in values):
         digits = [str(v).zfill(decimals + 1) for v in values]
         return [f"{name}{k.text} {s[:-decimals]}.{s[-decimals:].rstrip('0') or '0'}\n"
                 for k, s in zip(keys, digits, strict=True)]  # fmt: skip
-    return [f"{name}{k.text} {fixed_point(v, decimals)}\n" for k, v in zip(keys, values, strict=True)]
+    try:
+        return [f"{name}{k.text} {fixed_point(v, decimals)}\n" for k, v in zip(keys, values, strict=True)]
+    except EncodingMismatch as exc:
+        raise EncodingMismatch(f"{name}: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +81,11 @@ class Renderer:
             self._headers[m.name] = (text, text if om == text else om)
 
     def render_samples(self, samples: Iterable[Sample]) -> Exposition:
-        return self.render([Batch.of(samples)])
+        """Samples in each metric's unit (scaled into the families the catalog gives decimals)."""
+        batch = Batch()
+        for s in samples:
+            batch.add(s.name, s.labels, s.value, decimals=self._decimals.get(s.name, 0))
+        return self.render([batch])
 
     def render(self, batches: Sequence[Batch]) -> Exposition:
         unknown = {name for b in batches for name in b.columns} - self.metrics.keys()
@@ -98,11 +95,16 @@ class Renderer:
         count = 0
         for name, (text_header, om_header) in self._headers.items():
             columns = [b.columns[name] for b in batches if name in b.columns]
-            decimals = self._decimals.get(name)
-            if decimals:
-                lines = [line for keys, values in columns for line in _fixed_lines(name, keys, values, decimals)]
-            else:
-                lines = [f"{name}{k.text} {v}\n" for keys, values in columns for k, v in zip(keys, values, strict=True)]
+            decimals = self._decimals.get(name, 0)
+            lines: list[str] = []
+            for col in columns:
+                if col.decimals != decimals:
+                    raise EncodingMismatch(f"{name}: the catalog declares {decimals} decimals, a column holds "
+                                           f"{col.decimals}")  # fmt: skip
+                if isinstance(col, ScaledColumn):
+                    lines += _fixed_lines(name, col.keys, col.values, decimals)
+                else:
+                    lines += [f"{name}{k.text} {v}\n" for k, v in zip(col.keys, col.values, strict=True)]
             if not lines:
                 continue
             count += len(lines)

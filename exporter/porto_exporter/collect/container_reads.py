@@ -1,0 +1,192 @@
+"""Reading containers from portod: the v5 ListContainersBy path and the v4 Get path, one ``Reading`` each.
+
+Both paths read the fast properties (counters, state, change_time) of every
+container each cycle, then the spec tier (limits, labels, info, owned
+controllers) of the containers that changed and of their relatives, whose
+hierarchical totals a change moves. What "changed" means is decided against
+what the emitter has cached (``Known``). v5 values stay in the typed reply and
+are read from it while emitting; v4 strings are parsed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..catalog import INFO_PROPS, ContainerMetric
+from ..porto import GetEntry, errors
+from ..porto import rpc_pb2 as pb
+from ..porto.values import ValueFormatError, parse_controllers, parse_str_map
+from .base import CollectContext
+from .parse import Value, parse_v4, v4_variable
+from .selection import ROOT, Selection, ancestors
+
+FAST_ALWAYS = ("state", "change_time")
+
+
+@dataclass
+class Reading:
+    """One container's values from one reply, whatever the API."""
+
+    name: str
+    state: str
+    change_time: int
+    values: dict[str, Value] = field(default_factory=dict)
+    info: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    owned: frozenset[str] | None = None
+    typed: pb.TContainer | None = None  # v5: values are read from it while emitting (no copy)
+
+
+class Known(Protocol):
+    """What the reader needs of a cached container: the change_time its spec was read at."""
+
+    change_time: int
+
+
+Readings = tuple[list[Reading], dict[str, Reading]]  # every container's fast values; the spec of those re-read
+
+
+class ContainerReader:
+    """Reads the fast tier of every container and the spec tier of what changed, over v5 or v4."""
+
+    def __init__(self, selection: Selection, spec: Sequence[ContainerMetric]) -> None:
+        self.selection = selection
+        self.spec = tuple(spec)
+        self.cursor: int | None = None  # v4: the previous spec reply's timestamp
+        self._owned_sets: dict[frozenset[str], frozenset[str]] = {}
+
+    def _intern(self, owned: frozenset[str]) -> frozenset[str]:
+        """One object per distinct controller set (a few, shared by thousands of containers)."""
+        return self._owned_sets.setdefault(owned, owned)
+
+    # --- v5 -------------------------------------------------------------------
+
+    async def read_v5(
+        self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known]
+    ) -> Readings:
+        client = ctx.client
+        props = list(dict.fromkeys([*FAST_ALWAYS, *(cm.prop for cm in fast)]))
+        rsp = await client.list_containers_by(["***"], props, timeout=ctx.timeout)
+        readings = []
+        for ct in rsp.ListContainersBy.containers:
+            if ct.HasField("error"):
+                continue
+            status = ct.status
+            readings.append(Reading(ct.spec.name, status.state, status.change_time, typed=ct))
+        known = {r.name for r in readings}
+        changed_names = {r.name for r in readings if _needs_spec(cache, r)}
+        stale = sorted(self.with_relatives(changed_names, cache.keys() - known, known))
+        changed: dict[str, Reading] = {}
+        if stale:
+            spec_props = list(dict.fromkeys([*FAST_ALWAYS, *INFO_PROPS, *(cm.prop for cm in self.spec)]))
+            rsp = await client.list_containers_by(stale, spec_props, timeout=ctx.timeout)
+            for ct in rsp.ListContainersBy.containers:
+                if ct.HasField("error"):
+                    continue
+                r = Reading(ct.spec.name, ct.status.state, ct.status.change_time, typed=ct)
+                st, sp = ct.status, ct.spec
+                r.info = {
+                    "id": str(st.id), "level": str(st.level), "parent": st.parent,
+                    "absolute_name": st.absolute_name, "owner_user": sp.owner_user,
+                    "owner_group": sp.owner_group, "virt_mode": sp.virt_mode,
+                }  # fmt: skip
+                r.labels = {e.key: e.val for e in sp.labels.map}
+                r.owned = None if r.name == ROOT else self._intern(frozenset(sp.controllers.controller))
+                changed[r.name] = r
+        return readings, changed
+
+    def with_relatives(self, changed: set[str], removed: Iterable[str], known: set[str]) -> set[str]:
+        """Containers whose spec must be read: the changed ones and those whose totals they move.
+
+        A limit caps every descendant's ``*_limit_total`` and ``*_bound``; a guarantee adds
+        to every ancestor's ``*_guarantee_total``; a removal takes from its ancestors'. Only
+        the changed container's own change_time moves, so its relatives are re-read with it.
+        """
+        out = set(changed)
+        for name in changed | set(removed):
+            out.update(ancestors(name))
+        if changed:
+            out.update(n for n in known if any(a in changed for a in ancestors(n)))
+        return {n for n in out if n in known and self.selection.wants(n)}
+
+    # --- v4 -------------------------------------------------------------------
+
+    async def read_v4(
+        self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known]
+    ) -> Readings:
+        client = ctx.client
+        variables = list(dict.fromkeys([*FAST_ALWAYS[:1], "change_time[raw]", *(v4_variable(cm) for cm in fast)]))
+        result = await client.get([ROOT, "***"], variables, timeout=ctx.timeout)
+        readings = []
+        for entry in result.containers:
+            state = entry.values.get("state")
+            if not isinstance(state, str):
+                continue  # the container vanished between listing and reading
+            r = Reading(entry.name, state, _int(entry.values.get("change_time[raw]")))
+            for cm in fast:
+                r.values[cm.prop] = v4_value(ctx, cm, entry.values.get(v4_variable(cm)))
+            readings.append(r)
+        # The spec tier: Get with changed_since answers no_changes for containers whose
+        # change_time is older than the cursor; at-least-once (same-second changes repeat).
+        known = {r.name for r in readings}
+        missing_spec = any(name not in cache for name in known if self.selection.wants(name))
+        since = None if missing_spec else self.cursor
+        spec_vars = list(dict.fromkeys(["state", "change_time[raw]", *INFO_PROPS,
+                                        *(v4_variable(cm) for cm in self.spec)]))  # fmt: skip
+        spec = await client.get([ROOT, "***"], spec_vars, changed_since=since, timeout=ctx.timeout)
+        self.cursor = spec.timestamp
+        changed: dict[str, Reading] = {}
+        for entry in spec.containers:
+            if not entry.no_changes:
+                self._v4_spec_reading(ctx, entry, changed)
+        extra = self.with_relatives(set(changed), cache.keys() - known, known) - changed.keys()
+        if extra:  # ancestors of what changed: no change_time of their own moved
+            more = await client.get(sorted(extra), spec_vars, timeout=ctx.timeout)
+            for entry in more.containers:
+                self._v4_spec_reading(ctx, entry, changed)
+        return readings, changed
+
+    def _v4_spec_reading(self, ctx: CollectContext, entry: GetEntry, changed: dict[str, Reading]) -> None:
+        if not self.selection.wants(entry.name):
+            return
+        vals = entry.values
+        state = vals.get("state")
+        if not isinstance(state, str):
+            return
+        r = Reading(entry.name, state, _int(vals.get("change_time[raw]")))
+        for cm in self.spec:
+            r.values[cm.prop] = v4_value(ctx, cm, vals.get(v4_variable(cm)))
+        r.info = {k: v for k in INFO_PROPS[:7] if isinstance(v := vals.get(k), str)}
+        labels = vals.get("labels")
+        r.labels = parse_str_map(labels) if isinstance(labels, str) else {}
+        ctl = vals.get("controllers")
+        r.owned = None if r.name == ROOT else self._intern(frozenset(parse_controllers(ctl) if isinstance(ctl, str)
+                                                                       else ()))  # fmt: skip
+        changed[r.name] = r
+
+
+def v4_value(ctx: CollectContext, cm: ContainerMetric, raw: str | errors.PortoError | None) -> Value:
+    """A v4 string parsed for its metric; a per-value error or a malformed string is counted, not raised."""
+    if raw is None:
+        return None
+    if isinstance(raw, errors.PortoError):
+        ctx.property_errors[(cm.prop, raw.name)] += 1
+        return None
+    try:
+        return parse_v4(cm.parse, raw)
+    except ValueFormatError:
+        ctx.parse_errors[cm.prop] += 1
+        return None
+
+
+def _needs_spec(cache: Mapping[str, Known], r: Reading) -> bool:
+    cached = cache.get(r.name)
+    return cached is None or cached.change_time != r.change_time
+
+
+def _int(value: str | errors.PortoError | None) -> int:
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return 0
