@@ -1,0 +1,223 @@
+"""The connection pool under the client: one request in flight per connection, deadlines, reconnects.
+
+Every call has a deadline; a dropped connection or PortodReloaded is retried
+once for idempotent reads, never for writes. Connection attempts are spaced by
+a capped exponential backoff with jitter, so a dead portod is not hammered.
+``ClientStats`` counts what happened, for the exporter's self-metrics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Self
+
+from . import errors
+from . import rpc_pb2 as pb
+from .framing import FrameDecoder, FrameError, FrameTooLarge, encode_frame
+
+DEFAULT_SOCKET = "/run/portod.socket"
+DEFAULT_MAX_FRAME = 256 * 1024 * 1024
+READ_CHUNK = 256 * 1024
+
+
+@dataclass
+class MethodStats:
+    """Totals for one RPC method, for the exporter's self-metrics."""
+
+    requests: int = 0
+    failures: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class ClientStats:
+    """What the client has done since it was created."""
+
+    methods: dict[str, MethodStats] = field(default_factory=dict)
+    connects: int = 0
+    connect_failures: int = 0
+    retries: int = 0
+    decode_seconds: float = 0.0  # CPU time spent decoding replies (on the calling thread)
+
+    def request_seconds(self) -> float:
+        return sum(m.seconds for m in self.methods.values())
+
+    def record(self, method: str, seconds: float, ok: bool) -> None:
+        stats = self.methods.setdefault(method, MethodStats())
+        stats.requests += 1
+        stats.seconds += seconds
+        if not ok:
+            stats.failures += 1
+
+
+def method_of(request: pb.TPortoRequest) -> str:
+    """The name of the (first) command set in a request, for stats and logs."""
+    fields = request.ListFields()
+    return fields[0][0].name if fields else "Empty"
+
+
+def raise_for_error(response: pb.TPortoResponse) -> None:
+    if response.error != pb.Success:
+        raise errors.error_for(response.error, response.errorMsg)
+
+
+class _Connection:
+    """One socket to portod; used by one caller at a time."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, max_frame: int) -> None:
+        self._reader = reader
+        self._writer = writer
+        self._decoder = FrameDecoder(max_frame)
+        self.broken = False
+
+    async def roundtrip(self, body: bytes) -> bytes:
+        self.broken = True  # until a whole reply has been read
+        self._writer.write(encode_frame(body))
+        await self._writer.drain()
+        while True:
+            chunk = await self._reader.read(READ_CHUNK)
+            if not chunk:
+                raise errors.SocketError("portod closed the connection")
+            frames = self._decoder.feed(chunk)
+            if frames:
+                # Anything after the first frame would be an unsolicited push
+                # notification; this client never subscribes, so drop them.
+                self.broken = self._decoder.pending != 0
+                return frames[0]
+
+    def close(self) -> None:
+        self.broken = True
+        with contextlib.suppress(Exception):
+            self._writer.close()
+
+
+class Transport:
+    """Sends requests to portod. Safe to share between tasks; ``max_connections`` bounds parallelism."""
+
+    def __init__(
+        self,
+        socket_path: str = DEFAULT_SOCKET,
+        *,
+        timeout: float = 30.0,
+        max_frame: int = DEFAULT_MAX_FRAME,
+        max_connections: int = 1,
+        backoff_initial: float = 0.05,
+        backoff_max: float = 5.0,
+        rng: random.Random | None = None,
+    ) -> None:
+        if max_connections < 1:
+            raise ValueError("max_connections must be at least 1")
+        self.socket_path = socket_path
+        self.timeout = timeout
+        self.max_frame = max_frame
+        self.stats = ClientStats()
+        self._slots = asyncio.Semaphore(max_connections)
+        self._idle: list[_Connection] = []
+        self._backoff_initial = backoff_initial
+        self._backoff_max = backoff_max
+        self._rng = rng or random.Random()
+        self._failures = 0
+        self._next_attempt = 0.0
+        self._closed = False
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close idle connections; calls in flight finish on their own."""
+        self._closed = True
+        while self._idle:
+            self._idle.pop().close()
+
+    # --- transport ------------------------------------------------------
+
+    def _backoff_delay(self) -> float:
+        base = min(self._backoff_max, self._backoff_initial * (2 ** min(self._failures - 1, 30)))
+        return base * (0.5 + self._rng.random() / 2)
+
+    async def _connect(self) -> _Connection:
+        loop = asyncio.get_running_loop()
+        if loop.time() < self._next_attempt:
+            # Fail fast while backing off: a caller (a scrape) must not hang on a dead portod.
+            raise errors.SocketUnavailable(
+                f"cannot connect to {self.socket_path}: backing off after {self._failures} failures"
+            )
+        try:
+            reader, writer = await asyncio.open_unix_connection(self.socket_path, limit=READ_CHUNK)
+        except OSError as exc:
+            self._failures += 1
+            self.stats.connect_failures += 1
+            self._next_attempt = loop.time() + self._backoff_delay()
+            raise errors.SocketUnavailable(f"cannot connect to {self.socket_path}: {exc}") from exc
+        self._failures = 0
+        self._next_attempt = 0.0
+        self.stats.connects += 1
+        return _Connection(reader, writer, self.max_frame)
+
+    async def _roundtrip_once(self, body: bytes) -> bytes:
+        async with self._slots:
+            conn = self._idle.pop() if self._idle else await self._connect()
+            try:
+                reply = await conn.roundtrip(body)
+            except FrameTooLarge as exc:
+                conn.close()
+                raise errors.FrameTooLargeError(str(exc)) from exc
+            except FrameError as exc:
+                conn.close()
+                raise errors.ProtocolError(str(exc)) from exc
+            except (OSError, EOFError) as exc:
+                conn.close()
+                raise errors.SocketError(f"connection to portod lost: {exc!r}") from exc
+            except BaseException:
+                conn.close()  # timeout/cancel mid-reply: the stream is out of sync
+                raise
+            if conn.broken or self._closed:
+                conn.close()
+            else:
+                self._idle.append(conn)
+            return reply
+
+    async def call(
+        self, request: pb.TPortoRequest, *, timeout: float | None = None, idempotent: bool = False
+    ) -> pb.TPortoResponse:
+        """Send one request and return portod's reply; raise the typed error it reports."""
+        method = method_of(request)
+        budget = self.timeout if timeout is None else timeout
+        body = request.SerializeToString()
+        started = time.perf_counter()
+        ok = False
+        try:
+            async with asyncio.timeout(budget):
+                attempts = 2 if idempotent else 1
+                for attempt in range(attempts):
+                    try:
+                        reply = await self._roundtrip_once(body)
+                        response = pb.TPortoResponse()
+                        decode_started = time.thread_time()
+                        try:
+                            response.ParseFromString(reply)
+                        except Exception as exc:  # protobuf's DecodeError and friends
+                            raise errors.ProtocolError(f"undecodable reply to {method}: {exc}") from exc
+                        finally:
+                            self.stats.decode_seconds += time.thread_time() - decode_started
+                        raise_for_error(response)
+                        ok = True
+                        return response
+                    except (errors.PortodReloaded, errors.SocketError) as exc:
+                        retryable = isinstance(exc, errors.PortodReloaded) or type(exc) is errors.SocketError
+                        if attempt + 1 < attempts and retryable:
+                            self.stats.retries += 1
+                            continue
+                        raise
+                raise AssertionError("unreachable")
+        except TimeoutError as exc:
+            raise errors.SocketTimeout(f"{method} got no reply within {budget:g}s") from exc
+        finally:
+            self.stats.record(method, time.perf_counter() - started, ok)
