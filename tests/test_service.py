@@ -95,6 +95,34 @@ async def test_ready_is_503_before_a_good_cycle(socket_dir: Path) -> None:
                 text = await r.text()
                 assert "porto_up 0" in text
                 assert 'porto_exporter_collector_success{collector="containers"} 0' in text
+                failures = value(text, "porto_exporter_portod_connect_failures_total")
+                assert failures >= 1  # no socket: every attempt (spaced by the backoff) fails
+    finally:
+        await runner.cleanup()
+
+
+def value(text: str, name: str) -> float:
+    """The value of an unlabelled sample in an exposition."""
+    found = [float(line.split()[-1]) for line in text.splitlines() if line.startswith(name + " ")]
+    assert len(found) == 1, f"{name}: {found}"
+    return found[0]
+
+
+async def test_retries_and_connect_failures_are_exported(sim: Simulator) -> None:
+    scraper = Scraper(PortoClient(sim.socket_path, timeout=5, backoff_initial=0.01, backoff_max=0.02),
+                      build_collectors(load([])), interval=0, timeout=5)  # fmt: skip
+    runner, url = await serve(scraper)
+    try:
+        async with aiohttp.ClientSession() as s:
+            async with s.get(url + "/metrics") as r:
+                first = await r.text()
+            assert value(first, "porto_exporter_portod_retries_total") == 0
+            assert value(first, "porto_exporter_portod_connect_failures_total") == 0
+            sim.faults.reloaded = 1  # a read answered PortodReloaded is sent once more
+            async with s.get(url + "/metrics") as r:
+                second = await r.text()
+            assert value(second, "porto_exporter_portod_retries_total") == 1
+            assert value(second, "porto_up") == 1
     finally:
         await runner.cleanup()
 

@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from . import __version__
 from .catalog import CONTAINER_METRICS
@@ -78,74 +79,112 @@ class Config:
     demo: bool = False
 
 
-def _env_name(flag: str) -> str:
+@dataclass(frozen=True)
+class Option:
+    """One declared flag: the parser and the environment mapping are both built from these."""
+
+    flag: str  # "--scrape.interval"
+    dest: str
+    help: str = ""
+    kind: Literal["value", "switch", "append"] = "value"
+    default: object = None
+    const: object = True  # what a switch stores when given
+    choices: tuple[str, ...] | None = None
+    opposite: str | None = None  # a switch's counterpart (--collector.x / --no-collector.x)
+
+    @property
+    def env(self) -> str:
+        return env_name(self.flag)
+
+
+def env_name(flag: str) -> str:
+    """``--no-collector.containers.io`` -> ``PORTO_EXPORTER_NO_COLLECTOR_CONTAINERS_IO``."""
     return "PORTO_EXPORTER_" + flag.lstrip("-").replace(".", "_").replace("-", "_").upper()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def options() -> list[Option]:
+    """Every flag of porto-exporter but --help and --version, in --help order."""
+    out = [
+        Option("--demo", "demo", "start an embedded portod simulator and export it", "switch", False),
+        Option("--porto.socket", "socket", "portod socket (%(default)s)", default=DEFAULT_SOCKET),
+        Option("--porto.timeout", "porto_timeout", "deadline per portod request", default="30s"),
+        Option("--porto.api", "api", "v5 ListContainersBy, v4 Get, or auto (v5, v4 when portod lacks it)",
+               default="auto", choices=("auto", "v5", "v4")),
+        Option("--web.listen-address", "listen", "address to listen on (:10091), repeatable", "append"),
+        Option("--web.telemetry-path", "telemetry_path", "path of the metrics endpoint", default="/metrics"),
+        Option("--web.max-requests", "max_requests", "concurrent scrapes before 503", default="40"),
+        Option("--web.disable-exporter-metrics", "disable_exporter_metrics",
+               "leave out the process and runtime metrics", "switch", False),
+        Option("--scrape.interval", "interval", "collection interval; 0 = on demand", default="15s"),
+        Option("--scrape.timeout", "timeout", "deadline per collection cycle", default="10s"),
+        Option("--scrape.max-age", "max_age", "serve the last good data this long after failures "
+               "(default 3 intervals)"),
+        Option("--scrape.slow-interval", "slow_interval",
+               "interval for the costly properties (process/thread counts, virtual memory)", default="60s"),
+    ]  # fmt: skip
+    for name in COLLECTORS:
+        on, off = f"--collector.{name}", f"--no-collector.{name}"
+        out.append(Option(on, f"c_{name}", f"enable the {name} collector (default on)", "switch", None, True,
+                          opposite=off))  # fmt: skip
+        out.append(Option(off, f"c_{name}", f"disable the {name} collector", "switch", None, False, opposite=on))
+    for group in CONTAINER_GROUPS:
+        out.append(Option(f"--no-collector.containers.{group}", f"g_{group}",
+                          f"leave out the container {group} metrics", "switch", False))  # fmt: skip
+    out += [
+        Option("--containers.include", "include", "export only containers matching this Porto mask (repeatable)",
+               "append"),
+        Option("--containers.exclude", "exclude", "skip containers matching this Porto mask (repeatable)", "append"),
+        Option("--containers.max-depth", "max_depth", "deepest level to export (/ is 0)"),
+        Option("--labels.allowlist", "labels_allowlist", "Porto labels (names or globs, repeatable or "
+               "comma-separated) to export on porto_container_labels", "append"),
+        Option("--log.level", "log_level", "log level", default="info", choices=("debug", "info", "warn", "error")),
+        Option("--log.format", "log_format", "log format", default="logfmt", choices=("logfmt", "json")),
+    ]  # fmt: skip
+    return out
+
+
+def build_parser(declared: list[Option] | None = None) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="porto-exporter",
         description="Prometheus exporter for the Porto container manager. "
-        "Every flag can also be set with PORTO_EXPORTER_<FLAG> (dots and dashes as underscores).",
+        "Every flag can also be set with PORTO_EXPORTER_<FLAG> (dots and dashes as underscores; "
+        "switches take true/false, repeatable flags a comma-separated list).",
     )
     p.add_argument("--version", action="version", version=f"porto-exporter {__version__}")
-    p.add_argument("--demo", action="store_true", help="start an embedded portod simulator and export it")
-    p.add_argument("--porto.socket", dest="socket", default=DEFAULT_SOCKET, help="portod socket (%(default)s)")
-    p.add_argument("--porto.timeout", dest="porto_timeout", default="30s", help="deadline per portod request")
-    p.add_argument("--porto.api", dest="api", default="auto", choices=("auto", "v5", "v4"),
-                   help="v5 ListContainersBy, v4 Get, or auto (v5, v4 when portod lacks it)")  # fmt: skip
-    p.add_argument("--web.listen-address", dest="listen", action="append", help="address to listen on (:10091), "
-                   "repeatable")  # fmt: skip
-    p.add_argument("--web.telemetry-path", dest="telemetry_path", default="/metrics")
-    p.add_argument("--web.max-requests", dest="max_requests", default="40", help="concurrent scrapes before 503")
-    p.add_argument("--web.disable-exporter-metrics", dest="disable_exporter_metrics", action="store_true",
-                   help="leave out the process and runtime metrics")  # fmt: skip
-    p.add_argument("--scrape.interval", dest="interval", default="15s", help="collection interval; 0 = on demand")
-    p.add_argument("--scrape.timeout", dest="timeout", default="10s", help="deadline per collection cycle")
-    p.add_argument("--scrape.max-age", dest="max_age", default=None,
-                   help="serve the last good data this long after failures (default 3 intervals)")  # fmt: skip
-    p.add_argument("--scrape.slow-interval", dest="slow_interval", default="60s",
-                   help="interval for the costly properties (process/thread counts, virtual memory)")  # fmt: skip
-    for name in COLLECTORS:
-        p.add_argument(f"--collector.{name}", dest=f"c_{name}", action="store_true", default=None,
-                       help=f"enable the {name} collector (default on)")  # fmt: skip
-        p.add_argument(f"--no-collector.{name}", dest=f"c_{name}", action="store_false")
-    for group in CONTAINER_GROUPS:
-        p.add_argument(f"--no-collector.containers.{group}", dest=f"g_{group}", action="store_true",
-                       help=f"leave out the container {group} metrics")  # fmt: skip
-    p.add_argument("--containers.include", dest="include", action="append", default=[],
-                   help="export only containers matching this Porto mask (repeatable)")  # fmt: skip
-    p.add_argument("--containers.exclude", dest="exclude", action="append", default=[],
-                   help="skip containers matching this Porto mask (repeatable)")  # fmt: skip
-    p.add_argument("--containers.max-depth", dest="max_depth", default=None, help="deepest level to export (/ is 0)")
-    p.add_argument("--labels.allowlist", dest="labels_allowlist", action="append", default=[],
-                   help="Porto labels (names or globs, repeatable or comma-separated) to export "
-                   "on porto_container_labels")  # fmt: skip
-    p.add_argument("--log.level", dest="log_level", default="info", choices=("debug", "info", "warn", "error"))
-    p.add_argument("--log.format", dest="log_format", default="logfmt", choices=("logfmt", "json"))
+    for o in declared if declared is not None else options():
+        if o.kind == "switch":
+            p.add_argument(o.flag, dest=o.dest, action="store_const", const=o.const, default=o.default, help=o.help)
+        elif o.kind == "append":
+            p.add_argument(o.flag, dest=o.dest, action="append", default=[], help=o.help)
+        else:
+            p.add_argument(o.flag, dest=o.dest, default=o.default, choices=o.choices, help=o.help)
     return p
 
 
-def _apply_env(parser: argparse.ArgumentParser, argv: list[str], environ: dict[str, str]) -> list[str]:
-    """Environment values come first so that flags on the command line win."""
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def env_args(declared: list[Option], environ: dict[str, str]) -> list[str]:
+    """The flags the PORTO_EXPORTER_* variables stand for (put before argv, so the command line wins)."""
     extra: list[str] = []
-    for action in parser._actions:
-        for flag in action.option_strings:
-            if not flag.startswith("--") or flag in ("--help", "--version") or flag.startswith("--no-"):
-                continue
-            value = environ.get(_env_name(flag))
-            if value is None:
-                continue
-            if action.nargs == 0:
-                if value.lower() in ("1", "true", "yes"):
-                    extra.append(flag)
-                elif flag.startswith("--collector.") and value.lower() in ("0", "false", "no"):
-                    extra.append("--no-" + flag[2:])
-            elif isinstance(action, argparse._AppendAction):
-                extra += [f"{flag}={v}" for v in value.split(",") if v]
-            else:
-                extra.append(f"{flag}={value}")
-    return extra + argv
+    for o in declared:
+        value = environ.get(o.env)
+        if value is None:
+            continue
+        if o.kind == "switch":
+            word = value.strip().lower()
+            if word in _TRUE:
+                extra.append(o.flag)
+            elif word not in _FALSE:
+                raise ConfigError(f"{o.env}: expected true or false, got {value!r}")
+            elif o.opposite is not None:
+                extra.append(o.opposite)
+        elif o.kind == "append":
+            extra += [f"{o.flag}={v}" for v in value.split(",") if v]
+        else:
+            extra.append(f"{o.flag}={value}")
+    return extra
 
 
 def _int_flag(flag: str, value: str, *, minimum: int) -> int:
@@ -160,10 +199,10 @@ def _int_flag(flag: str, value: str, *, minimum: int) -> int:
 
 def load(argv: Sequence[str] | None = None, environ: dict[str, str] | None = None) -> Config:
     """Parse flags and environment into a Config; raises ConfigError naming the bad flag."""
-    parser = build_parser()
-    args_in = _apply_env(parser, list(argv if argv is not None else []), dict(environ if environ is not None
-                                                                               else os.environ))  # fmt: skip
-    ns = parser.parse_args(args_in)
+    declared = options()
+    parser = build_parser(declared)
+    env = dict(environ if environ is not None else os.environ)
+    ns = parser.parse_args([*env_args(declared, env), *(argv if argv is not None else [])])
     cfg = Config(socket=ns.socket, telemetry_path=ns.telemetry_path, api=ns.api, demo=ns.demo,
                  disable_exporter_metrics=ns.disable_exporter_metrics, log_level=ns.log_level,
                  log_format=ns.log_format)  # fmt: skip

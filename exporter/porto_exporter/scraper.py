@@ -189,3 +189,9 @@ class ExporterMetrics(PromCollector):
         yield seconds
         yield CounterMetricFamily("porto_exporter_portod_connects", "Connections opened to portod.",
                                   value=stats.connects)  # fmt: skip
+        yield CounterMetricFamily("porto_exporter_portod_connect_failures",
+                                  "Attempts to connect to portod that failed (refused, missing socket, permission).",
+                                  value=stats.connect_failures)  # fmt: skip
+        yield CounterMetricFamily("porto_exporter_portod_retries",
+                                  "Reads sent again after a dropped connection or PortodReloaded.",
+                                  value=stats.retries)  # fmt: skip

@@ -1,0 +1,64 @@
+"""Flags and their PORTO_EXPORTER_* environment variables: every flag of --help, both ways."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from porto_exporter.config import Config, ConfigError, build_parser, env_name, load, options
+
+# A non-default value for every flag that takes one; a flag missing here fails the walk below.
+SAMPLES = {
+    "--porto.socket": "/tmp/other.sock", "--porto.timeout": "5s", "--porto.api": "v4",
+    "--web.listen-address": ":9999", "--web.telemetry-path": "/m", "--web.max-requests": "7",
+    "--scrape.interval": "5s", "--scrape.timeout": "3s", "--scrape.max-age": "2m", "--scrape.slow-interval": "2m",
+    "--containers.include": "a/***", "--containers.exclude": "bulk/***", "--containers.max-depth": "2",
+    "--labels.allowlist": "TEAM.*", "--log.level": "debug", "--log.format": "json",
+}  # fmt: skip
+
+
+def help_flags() -> list[str]:
+    text = build_parser().format_help()
+    flags = sorted(set(re.findall(r"(?<![\w-])(--[a-z][\w.-]*)", text)) - {"--help", "--version"})
+    assert len(flags) >= 30, flags
+    return flags
+
+
+@pytest.mark.parametrize("flag", help_flags())
+def test_every_flag_of_help_has_an_environment_variable_that_does_the_same(flag: str) -> None:
+    declared = {o.flag: o for o in options()}
+    assert flag in declared, f"{flag} is in --help but not declared"
+    option = declared[flag]
+    default = load([], environ={})
+    if option.kind == "switch":
+        if option.const is True and option.opposite is not None:  # --collector.x: on by default
+            via_flag, env_value = load([option.opposite], environ={}), "false"
+        else:
+            via_flag, env_value = load([flag], environ={}), "true"
+    else:
+        via_flag, env_value = load([f"{flag}={SAMPLES[flag]}"], environ={}), SAMPLES[flag]
+    via_env = load([], environ={env_name(flag): env_value})
+    assert via_flag != default, f"{flag} changed nothing"
+    assert via_env == via_flag, f"{env_name(flag)}={env_value} does not do what {flag} does"
+
+
+def test_no_flags_in_the_environment_turn_things_off() -> None:
+    cfg = load([], environ={"PORTO_EXPORTER_NO_COLLECTOR_CONTAINERS_IO": "1",
+                            "PORTO_EXPORTER_NO_COLLECTOR_VOLUMES": "yes"})  # fmt: skip
+    assert cfg.disabled_groups == {"io"}
+    assert "volumes" not in cfg.collectors and "containers" in cfg.collectors
+    assert load([], environ={"PORTO_EXPORTER_NO_COLLECTOR_CONTAINERS_IO": "false"}).disabled_groups == set()
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", ""])
+def test_a_switch_refuses_what_is_not_a_boolean_naming_the_variable(value: str) -> None:
+    with pytest.raises(ConfigError, match="PORTO_EXPORTER_COLLECTOR_SYSTEM: expected true or false"):
+        load([], environ={"PORTO_EXPORTER_COLLECTOR_SYSTEM": value})
+
+
+def test_repeatable_flags_take_a_comma_separated_list_and_the_command_line_wins() -> None:
+    cfg = load(["--scrape.interval=20s"], environ={"PORTO_EXPORTER_CONTAINERS_EXCLUDE": "a/***,b",
+                                                   "PORTO_EXPORTER_SCRAPE_INTERVAL": "5s"})  # fmt: skip
+    assert cfg.exclude == ["a/***", "b"] and cfg.interval == 20
+    assert isinstance(cfg, Config)
