@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import random
 
 import pytest
 
@@ -110,15 +112,36 @@ async def test_reconnect_after_restart(sim: Simulator) -> None:
         assert c.stats.connect_failures >= 1
 
 
+class MaxJitter(random.Random):
+    """Jitter at its top (a factor of 1.0): the backoff equals its base, so growth is exact."""
+
+    def random(self) -> float:
+        return 1.0
+
+
 async def test_backoff_grows_and_is_capped(sim: Simulator) -> None:
     await sim.stop()
-    c = PortoClient(sim.socket_path, backoff_initial=0.01, backoff_max=0.04)
-    delays = []
-    for _ in range(6):
-        c._failures += 1
-        delays.append(c._backoff_delay())
-    assert all(0.005 <= d <= 0.04 for d in delays)
-    assert max(delays[3:]) <= 0.04 and delays[0] <= 0.01
+    c = PortoClient(sim.socket_path, backoff_initial=0.01, backoff_max=0.04, rng=MaxJitter())
+    waits = []
+    for attempt in range(1, 6):
+        with pytest.raises(errors.SocketUnavailable, match="No such file"):
+            await c.version()  # a real connect attempt: the socket is gone
+        assert c.stats.connect_failures == attempt
+        waits.append(c.stats.backoff_seconds)
+        with pytest.raises(errors.SocketUnavailable, match="backing off"):
+            await c.version()  # inside the window: refused without touching the socket
+        assert c.stats.connect_failures == attempt
+        await asyncio.sleep(c.stats.backoff_seconds + 0.005)
+    assert waits == pytest.approx([0.01, 0.02, 0.04, 0.04, 0.04])  # doubles, then capped
+    jittered = PortoClient(sim.socket_path, backoff_initial=0.01, backoff_max=0.04, rng=random.Random(3))
+    for _ in range(30):
+        with contextlib.suppress(errors.SocketUnavailable):
+            await jittered.version()
+        assert 0.005 <= jittered.stats.backoff_seconds <= 0.04  # jitter stays within [base/2, base]
+        await asyncio.sleep(jittered.stats.backoff_seconds + 0.001)
+    await sim.start()
+    assert (await c.version()).tag
+    assert c.stats.backoff_seconds == 0.0  # connected: the next failure starts from the initial delay
 
 
 async def test_read_is_retried_once_after_a_dropped_connection(sim: Simulator) -> None:

@@ -6,14 +6,17 @@ import asyncio
 import os
 import signal
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from porto_exporter.catalog import STATES
 from porto_exporter.porto import PortoClient, errors
+from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.porto.values import parse_uint_map
 from porto_exporter.simulator import BUSY_CONTAINER, BUSY_CPU_CORES, Frame, Simulator, build_host
+from porto_exporter.simulator.cost import STOPPED_COST_MS
+from porto_exporter.simulator.properties import PROPERTIES
 
 from .conftest import FakeClock
 
@@ -143,16 +146,22 @@ async def test_masks(client: PortoClient) -> None:
     assert "/" not in [e.name for e in get.containers]
 
 
-async def test_ten_thousand_containers_answered(socket_dir: Path) -> None:
+async def test_ten_thousand_containers_answered_and_priced(socket_dir: Path) -> None:
     host = build_host(seed=1, containers=10_000)
+    props = ["state", "cpu_usage", "memory_usage", "io_read", "net_bytes", "labels"]
     async with Simulator(host, str(socket_dir / "big.sock")) as sim, PortoClient(sim.socket_path, timeout=60) as c:
-        started = time.perf_counter()
-        result = await c.get(["***"], ["state", "cpu_usage", "memory_usage", "io_read", "net_bytes", "labels"])
-        elapsed = time.perf_counter() - started
-        assert len(result.containers) == len(host.by_name) - 1
-        values = result.containers[-1].values
-        assert isinstance(values["io_read"], str) and "hw" in parse_uint_map(values["io_read"])
-        print(f"Get *** x6 at 10,000 containers: {elapsed:.2f}s")
+        before = sim.cost.seconds
+        result = await c.get(["***"], props)
+        charged = sim.cost.seconds - before
+    assert len(result.containers) == len(host.by_name) - 1
+    values = result.containers[-1].values
+    assert isinstance(values["io_read"], str) and "hw" in parse_uint_map(values["io_read"])
+    # priced as portod: per running container the sum of the properties' measured costs, a flat cost per stopped one
+    running = sum(1 for c in host.by_name.values() if c.has_stats and not c.is_root)
+    stopped = len(host.by_name) - 1 - running
+    per_running_ms = sum(PROPERTIES[p].cost_ms for p in props) / 1000
+    assert running > 9_000 and stopped > 0
+    assert charged == pytest.approx((running * per_running_ms + stopped * STOPPED_COST_MS) / 1000, rel=1e-9)
 
 
 async def test_cli_prints_one_line_and_exits_on_sigterm(socket_dir: Path) -> None:
@@ -169,3 +178,14 @@ async def test_cli_prints_one_line_and_exits_on_sigterm(socket_dir: Path) -> Non
     proc.send_signal(signal.SIGTERM)
     assert await asyncio.wait_for(proc.wait(), 10) == 0
     assert not os.path.exists(path)
+
+
+async def test_states_named_in_requests_come_from_the_catalog(client: PortoClient) -> None:
+    req = pb.TPortoRequest()
+    req.FindLabel.label = "TEAM.*"
+    for state in STATES:  # every state the exporter knows is one the simulator accepts
+        req.FindLabel.state = state
+        await client.call(req)
+    req.FindLabel.state = "runing"
+    with pytest.raises(errors.InvalidValue, match="runing"):
+        await client.call(req)

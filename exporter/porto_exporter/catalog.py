@@ -357,7 +357,6 @@ PARSE_ERRORS = _m("porto_exporter_parse_errors_total", "counter",
                   "exporter")  # fmt: skip
 
 
-# Families whose values travel as integer counts of 10**-decimals units (see Metric.decimals).
 
 
 def all_metrics() -> list[Metric]:

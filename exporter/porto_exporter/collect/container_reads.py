@@ -72,6 +72,7 @@ class ContainerReader:
         readings = []
         for ct in rsp.ListContainersBy.containers:
             if ct.HasField("error"):
+                _count_vanished(ctx, ct.error.error)
                 continue
             status = ct.status
             readings.append(Reading(ct.spec.name, status.state, status.change_time, typed=ct))
@@ -83,7 +84,8 @@ class ContainerReader:
             spec_props = list(dict.fromkeys([*FAST_ALWAYS, *INFO_PROPS, *(cm.prop for cm in self.spec)]))
             rsp = await client.list_containers_by(stale, spec_props, timeout=ctx.timeout)
             for ct in rsp.ListContainersBy.containers:
-                if ct.HasField("error"):
+                if ct.HasField("error"):  # gone between the two reads: dropped now, counted
+                    _count_vanished(ctx, ct.error.error)
                     continue
                 r = Reading(ct.spec.name, ct.status.state, ct.status.change_time, typed=ct)
                 st, sp = ct.status, ct.spec
@@ -122,8 +124,10 @@ class ContainerReader:
         readings = []
         for entry in result.containers:
             state = entry.values.get("state")
-            if not isinstance(state, str):
-                continue  # the container vanished between listing and reading
+            if not isinstance(state, str):  # the container vanished between listing and reading
+                if isinstance(state, errors.PortoError):
+                    _count_vanished(ctx, state.code)
+                continue
             r = Reading(entry.name, state, _int(entry.values.get("change_time[raw]")))
             for cm in fast:
                 r.values[cm.prop] = v4_value(ctx, cm, entry.values.get(v4_variable(cm)))
@@ -154,6 +158,8 @@ class ContainerReader:
         vals = entry.values
         state = vals.get("state")
         if not isinstance(state, str):
+            if isinstance(state, errors.PortoError):
+                _count_vanished(ctx, state.code)
             return
         r = Reading(entry.name, state, _int(vals.get("change_time[raw]")))
         for cm in self.spec:
@@ -179,6 +185,11 @@ def v4_value(ctx: CollectContext, cm: ContainerMetric, raw: str | errors.PortoEr
     except ValueFormatError:
         ctx.parse_errors[cm.prop] += 1
         return None
+
+
+def _count_vanished(ctx: CollectContext, code: int) -> None:
+    """A container portod could not read (usually destroyed mid-cycle): its samples are skipped, counted."""
+    ctx.property_errors[("state", errors.error_for(code).name)] += 1
 
 
 def _needs_spec(cache: Mapping[str, Known], r: Reading) -> bool:

@@ -40,6 +40,7 @@ class ClientStats:
     methods: dict[str, MethodStats] = field(default_factory=dict)
     connects: int = 0
     connect_failures: int = 0
+    backoff_seconds: float = 0.0  # the wait chosen after the last failed connect (0 once connected)
     retries: int = 0
     decode_seconds: float = 0.0  # CPU time spent decoding replies (on the calling thread)
 
@@ -122,6 +123,7 @@ class Transport:
         self._rng = rng or random.Random()
         self._failures = 0
         self._next_attempt = 0.0
+        self.stats.backoff_seconds = 0.0
         self._closed = False
 
     async def __aenter__(self) -> Self:
@@ -154,10 +156,12 @@ class Transport:
         except OSError as exc:
             self._failures += 1
             self.stats.connect_failures += 1
-            self._next_attempt = loop.time() + self._backoff_delay()
+            self.stats.backoff_seconds = self._backoff_delay()
+            self._next_attempt = loop.time() + self.stats.backoff_seconds
             raise errors.SocketUnavailable(f"cannot connect to {self.socket_path}: {exc}") from exc
         self._failures = 0
         self._next_attempt = 0.0
+        self.stats.backoff_seconds = 0.0
         self.stats.connects += 1
         return _Connection(reader, writer, self.max_frame)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...catalog import STATES
 from ...porto import rpc_pb2 as pb
 from .. import names, setters
 from ..accounting import Frame
@@ -17,6 +18,13 @@ from ..properties import PROPERTIES, STAT, V5_ONLY, View
 
 def _resolve(d: Daemon, name: str) -> Container:
     return d.host.root if name in ("/", "self") else d.host.get(name)
+
+
+def _known_state(state: str) -> str:
+    """A state named in a request; one outside the catalog's list is refused."""
+    if state not in STATES:
+        raise HostError(pb.InvalidValue, f"Unknown container state: {state}")
+    return state
 
 
 def _on_host(method: str) -> Handler:
@@ -55,7 +63,7 @@ def set_label(d: Daemon, args: pb.TSetLabelRequest, rsp: pb.TPortoResponse, conn
     prev = c.labels.get(args.label, "")
     if args.HasField("prev_value") and prev != args.prev_value:
         raise HostError(pb.Busy, f"label {args.label} is {prev!r}, not {args.prev_value!r}")
-    if args.HasField("state") and c.state != args.state:
+    if args.HasField("state") and c.state != _known_state(args.state):
         raise HostError(pb.InvalidState, f"container is {c.state}, not {args.state}")
     if args.value:
         c.labels[args.label] = args.value
@@ -218,7 +226,7 @@ def find_label(d: Daemon, args: pb.TFindLabelRequest, rsp: pb.TPortoResponse, co
     rsp.FindLabel.SetInParent()
     mask = args.mask if args.HasField("mask") else "***"
     for c in d.host.match(mask, include_root=False):
-        if args.HasField("state") and c.state != args.state:
+        if args.HasField("state") and c.state != _known_state(args.state):
             continue
         for label in sorted(c.labels):
             if names.match(args.label, label) and (not args.HasField("value") or c.labels[label] == args.value):
