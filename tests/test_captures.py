@@ -90,6 +90,67 @@ def value_class(variable: str, text: str) -> str:
     return "text"
 
 
+# Nested messages deeper than this are compared by presence only: devices, cpu_set, capabilities ... are
+# configuration the exporter never reads; the formats it parses sit at the top of spec and status.
+MAX_DEPTH = 0
+
+
+def shape(msg: Message, prefix: str = "", depth: int = 0) -> dict[str, str]:
+    """Every set field of a message with the class of its value: formats, not just names.
+
+    Strings get ``value_class`` (cores, dates, maps and their keys ...), numbers their kind and sign,
+    nested messages are walked, repeated fields give the set of their elements' shapes.
+    """
+    out: dict[str, str] = {}
+    for fd, value in msg.ListFields():
+        path = prefix + fd.name
+        if fd.message_type is not None:
+            items = list(value) if fd.is_repeated else [value]
+            if fd.message_type.GetOptions().map_entry:
+                out[path] = "map:" + ",".join(sorted(value))
+                continue
+            if fd.message_type.name in ("TUintMap", "TStringMap"):  # Porto's maps: the keys are the format
+                keys = sorted({e.key for item in items for e in item.map})
+                out[path] = "map:" + ",".join(keys) if fd.message_type.name == "TUintMap" else "strmap"
+                continue
+            if depth >= MAX_DEPTH:
+                out[path] = "message"
+                continue
+            merged: dict[str, set[str]] = {}
+            for item in items:
+                for k, v in shape(item, path + ".", depth + 1).items():
+                    merged.setdefault(k, set()).add(v)
+            out.update({k: "|".join(sorted(v)) for k, v in merged.items()})
+            if not items:
+                out[path] = "empty"
+        else:
+            items = list(value) if fd.is_repeated else [value]
+            out[path] = "|".join(sorted({_scalar_class(fd.name, v) for v in items})) or "empty"
+    for u in unknown_fields.UnknownFieldSet(msg):  # type: ignore[attr-defined]
+        out[f"{prefix}#{u.field_number}"] = f"wire{u.wire_type}"
+    return out
+
+
+def _scalar_class(name: str, value: object) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, str):
+        return value_class(name, value)
+    if isinstance(value, float):
+        return "float"
+    assert isinstance(value, int)
+    return "int<0" if value < 0 else "int"
+
+
+def compare_shapes(where: str, real: Message, sim: Message) -> list[str]:
+    want, have = shape(real), shape(sim)
+    problems = []
+    for key in sorted(want.keys() | have.keys()):
+        if want.get(key) != have.get(key):
+            problems.append(f"{where}.{key}: {want.get(key, 'missing')} vs {have.get(key, 'missing')}")
+    return problems
+
+
 def compare_get(real: pb.TPortoResponse, sim: pb.TPortoResponse) -> list[str]:
     problems = []
     sim_by_name = {c.name: c for c in sim.Get.list}
@@ -133,9 +194,9 @@ def compare_lcb(real: pb.TPortoResponse, sim: pb.TPortoResponse) -> list[str]:
             continue
         s = sim_by_name[c.spec.name]
         for part in ("spec", "status", "error"):
-            want, have = fields(getattr(c, part)), fields(getattr(s, part))
-            if c.HasField(part) != s.HasField(part) or want != have:
-                problems.append(f"{c.spec.name}.{part}: missing {sorted(want - have)} extra {sorted(have - want)}")
+            if c.HasField(part) != s.HasField(part):
+                problems.append(f"{c.spec.name}.{part}: present {c.HasField(part)} vs {s.HasField(part)}")
+            problems += compare_shapes(f"{c.spec.name}.{part}", getattr(c, part), getattr(s, part))
         for err_real, err_sim in zip(c.status.error, s.status.error, strict=False):
             if err_real.error != err_sim.error:
                 problems.append(f"{c.spec.name}: status error {err_real.error} != {err_sim.error}")
@@ -154,32 +215,37 @@ def compare(name: str, real: pb.TPortoResponse, sim: pb.TPortoResponse) -> list[
     elif real.HasField("ListContainersBy"):
         problems += compare_lcb(real, sim)
     elif real.HasField("GetSystem"):
-        if fields(real.GetSystem) != fields(sim.GetSystem):
-            problems.append(f"GetSystem fields: {fields(real.GetSystem) ^ fields(sim.GetSystem)}")
+        problems += compare_shapes("GetSystem", real.GetSystem, sim.GetSystem)
     elif real.HasField("ListVolumes"):
         real_v = {v.path: v for v in real.ListVolumes.volumes}
         for v in sim.ListVolumes.volumes:
             if v.path in real_v:
                 r = real_v[v.path]
-                if set(r.properties) != set(v.properties) or fields(r) != fields(v):
-                    problems.append(f"volume {v.path}: {set(r.properties) ^ set(v.properties)} {fields(r) ^ fields(v)}")
+                problems += compare_shapes(f"volume {v.path}", r, v)
+                want = {k: value_class(k, x) for k, x in r.properties.items()}
+                have = {k: value_class(k, x) for k, x in v.properties.items()}
+                problems += [f"volume {v.path}.{k}: {want.get(k)} vs {have.get(k)}"
+                             for k in sorted(want.keys() | have.keys()) if want.get(k) != have.get(k)]  # fmt: skip
         if set(real_v) != {v.path for v in sim.ListVolumes.volumes}:
             problems.append("volume paths differ")
     elif real.HasField("GetVolume"):
         sim_v = {v.path: v for v in sim.GetVolume.volume}
         for v in real.GetVolume.volume:
             s = sim_v.get(v.path)
-            if s is None or fields(v) != fields(s):
-                problems.append(f"GetVolume {v.path}: {fields(v) ^ (fields(s) if s else set())}")
+            if s is None:
+                problems.append(f"GetVolume {v.path}: missing")
+            else:
+                problems += compare_shapes(f"GetVolume {v.path}", v, s)
     elif real.HasField("ListLayers") or real.HasField("ListStorages"):
         part = "ListLayers" if real.HasField("ListLayers") else "ListStorages"
         r, s = getattr(real, part), getattr(sim, part)
-        for field in ("layers", "storages"):
+        for field in ("layers", "storages"):  # no captured host had a meta storage to compare with
             if hasattr(r, field):
                 rr, ss = list(getattr(r, field)), list(getattr(s, field))
-                shapes_differ = any(fields(a) != fields(b) for a, b in zip(rr, ss, strict=False))
-                if [x.name for x in rr] != [x.name for x in ss] or shapes_differ:
-                    problems.append(f"{part}.{field} differ")
+                if [x.name for x in rr] != [x.name for x in ss]:
+                    problems.append(f"{part}.{field} names differ")
+                for a, b in zip(rr, ss, strict=False):
+                    problems += compare_shapes(f"{part}.{field} {a.name}", a, b)
     elif real.HasField("List"):
         if not set(real.List.name) - NOT_IN_SCENARIO <= set(sim.List.name):
             problems.append("List names differ")

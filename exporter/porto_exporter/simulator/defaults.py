@@ -106,7 +106,7 @@ def fill_defaults(c: Container, spec: pb.TContainerSpec, st: pb.TContainerStatus
     spec.ip.SetInParent()
     spec.default_gw.SetInParent()
     spec.hostname = ""
-    spec.resolv_conf = ""
+    spec.resolv_conf = "nameserver 10.255.255.53\n" if c.is_root else "inherit"  # as captured
     spec.etc_hosts = ""
     spec.sysctl.SetInParent()
     spec.net_rx_limit.SetInParent()
