@@ -14,8 +14,8 @@ from typing import Literal
 
 MetricType = Literal["counter", "gauge"]
 # How a v4 Get string becomes a number (the v5 field is already typed):
-#   int, cores ("0.5c"), bool ("true"), map ("k: v; ..."), raw_time (``prop[raw]``), ns ("1000ns")
-Parse = Literal["int", "cores", "bool", "map", "raw_time", "ns", "optional_int"]
+#   int, cores ("0.5c"), bool ("true"), map ("k: v; ..."), raw_time (``prop[raw]``), optional_int ("" = unset)
+Parse = Literal["int", "cores", "bool", "map", "raw_time", "optional_int"]
 # Which reads a value belongs to: what dashboards and alerts need at full resolution,
 # every container every cycle ("fast"); what costs portod most per value and is read
 # for diagnosis (process/thread counts, virtual memory, page-cache breakdown, faults,
@@ -441,10 +441,6 @@ def render_markdown() -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-def names_used() -> set[str]:
-    return {m.name for m in all_metrics()}
 
 
 if __name__ == "__main__":

@@ -46,9 +46,6 @@ class LabelSet:
         return f"LabelSet({self.labels!r})"
 
 
-EMPTY = LabelSet(())
-
-
 @dataclass(frozen=True, slots=True)
 class Sample:
     """One value of one metric family in the metric's unit; ``labels`` ordered as the family declares them."""

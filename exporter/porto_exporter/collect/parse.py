@@ -10,7 +10,7 @@ from google.protobuf.message import DecodeError, Message
 
 from ..catalog import ContainerMetric, Parse
 from ..porto import rpc_pb2 as pb
-from ..porto.values import ValueFormatError, parse_bool, parse_cores, parse_ns, parse_uint_map
+from ..porto.values import ValueFormatError, parse_bool, parse_cores, parse_uint_map
 
 # None: no sample (unset, unlimited, empty). Numbers stay ints where Porto's are.
 Value = int | float | dict[str, int] | None
@@ -29,8 +29,6 @@ def parse_v4(kind: Parse, text: str) -> Value:
         return parse_cores(text)
     if kind == "bool":
         return 1 if parse_bool(text) else 0
-    if kind == "ns":
-        return parse_ns(text)
     if kind == "optional_int" and text == "":
         return None
     try:

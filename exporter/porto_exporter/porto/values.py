@@ -89,33 +89,11 @@ def parse_bool(text: str) -> bool:
     raise ValueFormatError(f"bad boolean: {text!r}")
 
 
-def parse_int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError as exc:
-        raise ValueFormatError(f"bad integer: {text!r}") from exc
-
-
-def parse_optional_int(text: str) -> int | None:
-    """Limits such as thread_limit or max_respawns print '' when unset."""
-    return None if text == "" else parse_int(text)
-
-
 def format_local_time(unix_seconds: int) -> str:
     """Dates print in the daemon's local time at second precision; 0 prints ''."""
     if not unix_seconds:
         return ""
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(unix_seconds))
-
-
-def parse_local_time(text: str) -> int:
-    """Inverse of format_local_time (use the ``[raw]`` subscript where you can)."""
-    if not text:
-        return 0
-    try:
-        return int(time.mktime(time.strptime(text, "%Y-%m-%d %H:%M:%S")))
-    except ValueError as exc:
-        raise ValueFormatError(f"bad date: {text!r}") from exc
 
 
 def parse_controllers(text: str) -> list[str]:
