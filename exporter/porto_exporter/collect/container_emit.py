@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import cast
 
 from google.protobuf.message import Message
 
@@ -89,16 +88,12 @@ class Columns:
         return col
 
     def replay(self, frozen: Frozen) -> None:
-        plain, scaled = self.plain, self.scaled
+        """Append a container's kept samples; each value goes back to the kind of column it was taken from."""
+        columns = self.batch.columns
         for metric, ls, v in zip(*frozen, strict=True):
-            col = plain.get(metric)
-            if col is not None:
-                col.keys.append(ls)
-                col.values.append(v)
-            else:
-                s = scaled[metric]
-                s.keys.append(ls)
-                s.values.append(cast(Scaled, v))  # frozen from this family's scaled column
+            col = columns[metric]
+            col.keys.append(ls)
+            col.values.append(v)  # type: ignore[arg-type]  # frozen from this family's column: same encoding
 
 
 def freeze(batch: Batch) -> Frozen:
@@ -211,6 +206,7 @@ def _emit(columns: Columns, plans: Sequence[Plan], r: Reading, cached: Cached) -
     if ct is not None:
         status = ct.status
     values = r.values
+    plain, scaled = columns.plain, columns.scaled
     for plan in plans:
         controller = plan.controller
         if controller and owned is not None and controller not in owned:
@@ -241,24 +237,24 @@ def _emit(columns: Columns, plans: Sequence[Plan], r: Reading, cached: Cached) -
                 continue
             skip = plan.skip_keys
             if plan.decimals:
-                sc = columns.scaled_column(plan.name, plan.decimals)
+                sc = scaled.get(plan.name) or columns.scaled_column(plan.name, plan.decimals)
                 for k, v in value.items():
                     if k not in skip:
                         sc.keys.append(cached.keyed_set(label, k))
                         sc.values.append(Scaled(v))
             else:
-                col = columns.plain_column(plan.name)
+                col = plain.get(plan.name) or columns.plain_column(plan.name)
                 for k, v in value.items():
                     if k not in skip:
                         col.keys.append(cached.keyed_set(label, k))
                         col.values.append(v)
         elif not (plan.skip_zero and value == 0) and not (plan.optional and value < 0):  # type: ignore[operator]
             if plan.decimals:
-                sc = columns.scaled_column(plan.name, plan.decimals)
+                sc = scaled.get(plan.name) or columns.scaled_column(plan.name, plan.decimals)
                 sc.keys.append(key)
                 sc.values.append(Scaled(value))  # type: ignore[arg-type]  # Porto's ns/us counts are ints
             else:
-                col = columns.plain_column(plan.name)
+                col = plain.get(plan.name) or columns.plain_column(plan.name)
                 col.keys.append(key)
                 col.values.append(value)  # type: ignore[arg-type]
 
