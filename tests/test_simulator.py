@@ -13,9 +13,9 @@ import pytest
 from porto_exporter.catalog import STATES
 from porto_exporter.porto import PortoClient, errors
 from porto_exporter.porto import rpc_pb2 as pb
+from porto_exporter.porto.cost import FILTER_TRY_SECONDS, STOPPED_BASE_SECONDS, STOPPED_PER_PROPERTY_SECONDS
 from porto_exporter.porto.values import parse_uint_map
 from porto_exporter.simulator import BUSY_CONTAINER, BUSY_CPU_CORES, Frame, Simulator, build_host
-from porto_exporter.simulator.cost import STOPPED_COST_MS
 from porto_exporter.simulator.properties import PROPERTIES
 
 from .conftest import FakeClock
@@ -156,12 +156,15 @@ async def test_ten_thousand_containers_answered_and_priced(socket_dir: Path) -> 
     assert len(result.containers) == len(host.by_name) - 1
     values = result.containers[-1].values
     assert isinstance(values["io_read"], str) and "hw" in parse_uint_map(values["io_read"])
-    # priced as portod: per running container the sum of the properties' measured costs, a flat cost per stopped one
+    # priced as portod: the mask matched against every container, then per running container the sum of the
+    # properties' measured costs, per stopped one a little per property
     running = sum(1 for c in host.by_name.values() if c.has_stats and not c.is_root)
     stopped = len(host.by_name) - 1 - running
-    per_running_ms = sum(PROPERTIES[p].cost_ms for p in props) / 1000
+    per_running = sum(PROPERTIES[p].cost_ms for p in props) / 1e6
+    per_stopped = STOPPED_BASE_SECONDS + len(props) * STOPPED_PER_PROPERTY_SECONDS
+    match = (running + stopped) * FILTER_TRY_SECONDS
     assert running > 9_000 and stopped > 0
-    assert charged == pytest.approx((running * per_running_ms + stopped * STOPPED_COST_MS) / 1000, rel=1e-9)
+    assert charged == pytest.approx(match + running * per_running + stopped * per_stopped, rel=1e-9)
 
 
 async def test_cli_prints_one_line_and_exits_on_sigterm(socket_dir: Path) -> None:

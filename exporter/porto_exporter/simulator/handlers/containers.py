@@ -6,6 +6,7 @@ from typing import Any
 
 from ...catalog import STATES
 from ...porto import rpc_pb2 as pb
+from ...porto.cost import filter_tries
 from .. import names, setters
 from ..accounting import Frame
 from ..container import Container
@@ -82,7 +83,7 @@ def list_names(d: Daemon, args: pb.TListRequest, rsp: pb.TPortoResponse, conn: o
             continue
         if not c.is_root:
             rsp.List.name.append(c.name)
-    d.cost.charge(0, len(rsp.List.name), [])
+    d.cost.charge("List", 0, len(rsp.List.name), [])
     return 0.0
 
 
@@ -150,7 +151,9 @@ def get(d: Daemon, args: pb.TGetRequest, rsp: pb.TPortoResponse, conn: object, n
                 item.keyval.add(variable=var, error=code, errorMsg=text)  # type: ignore[arg-type]
             else:
                 item.keyval.add(variable=var, value=text)
-    return d.cost.charge(running, stopped, [base_property(v) for v in variables])
+    masks = sum(1 for name in args.name if names.is_mask(name))
+    return d.cost.charge("Get", running, stopped, [base_property(v) for v in variables], filters=len(args.name),
+                         tries=masks * (len(host.by_name) - 1), lookups=len(args.name) - masks)  # fmt: skip
 
 
 def list_containers_by(
@@ -219,7 +222,10 @@ def list_containers_by(
         item.spec.name = name
         item.error.error = pb.ContainerDoesNotExist  # type: ignore[assignment]
         item.error.msg = f"container {name} not found"
-    return d.cost.charge(running, len(chosen) - running, wanted)
+    order = ["/", *(c.name for c in host.containers())]  # portod's order: the root, then by name
+    tries, _ = filter_tries([f.name if f.HasField("name") else "***" for f in args.filters], order)
+    return d.cost.charge("ListContainersBy", running, len(chosen) - running, wanted, filters=len(args.filters),
+                         tries=tries)  # fmt: skip
 
 
 def find_label(d: Daemon, args: pb.TFindLabelRequest, rsp: pb.TPortoResponse, conn: object, now: float) -> float:

@@ -1,0 +1,66 @@
+"""portod's cost of a request, as the simulator charges it (and the read planner assumes it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from porto_exporter.porto import PortoClient
+from porto_exporter.porto.cost import FILTER_TRY_SECONDS, filter_tries
+from porto_exporter.simulator import Simulator, build_host
+
+
+def test_filter_tries_follow_portods_order() -> None:
+    containers = ["/", "a", "a/b", "c"]
+    assert filter_tries(["***"], containers) == (4, containers)  # one try each, the root included
+    assert filter_tries(["c", "a"], containers) == (2 + 2 + 1 + 2, ["a", "c"])  # a: 2 tries, c: 1, others: all 2
+    assert filter_tries(["a/*", "a"], containers) == (2 + 2 + 1 + 2, ["a", "a/b"])  # masks never match the root
+    assert filter_tries([], containers) == (0, [])
+
+
+def test_measured_portod_times_are_reproduced() -> None:
+    """PROTOCOL-NOTES 9: one filter per name, stopped containers, on a real portod 5.3.59."""
+    for total, named, measured in ((2_009, 2_000, 0.0978), (3_101, 3_050, 0.2237)):
+        containers = ["/", *sorted(f"ct-{i:05d}" for i in range(total - 1))]
+        tries, matched = filter_tries(containers[1 : named + 1], containers)
+        assert len(matched) == named
+        assert tries * FILTER_TRY_SECONDS == pytest.approx(measured, rel=0.15)
+
+
+@pytest.fixture(scope="module")
+def big_host():  # type: ignore[no-untyped-def]
+    return build_host(seed=1, containers=10_000)
+
+
+async def lcb_cost(sim: Simulator, filters: list[str]) -> tuple[float, int]:
+    async with PortoClient(sim.socket_path, timeout=60) as c:
+        await c.list_containers_by(filters, ["state"])
+    entry = sim.cost.log[-1]
+    assert entry.method == "ListContainersBy" and entry.filters == len(filters)
+    return entry.match_seconds, entry.tries
+
+
+async def test_filters_cost_containers_times_filters(socket_dir: Path, big_host) -> None:  # type: ignore[no-untyped-def]
+    names = sorted(n for n in big_host.by_name if n.startswith("bulk/"))
+    async with Simulator(big_host, str(socket_dir / "big.sock")) as sim:
+        one, one_tries = await lcb_cost(sim, ["***"])
+        assert one_tries == len(big_host.by_name)
+        thousand, _ = await lcb_cost(sim, names[:1_000])
+        two_thousand, _ = await lcb_cost(sim, names[:2_000])
+    assert 900 < thousand / one < 1_000  # ~1,000x the matching part of one *** filter
+    assert two_thousand / thousand == pytest.approx(2.0, rel=0.1)  # linear in the number of filters
+
+
+async def test_get_prices_names_as_lookups_and_masks_per_container(socket_dir: Path, big_host) -> None:  # type: ignore[no-untyped-def]
+    names = sorted(n for n in big_host.by_name if n.startswith("bulk/"))[:1_000]
+    async with Simulator(big_host, str(socket_dir / "big.sock")) as sim, PortoClient(sim.socket_path) as c:
+        await c.get(names, ["state"])
+        by_name = sim.cost.log[-1]
+        await c.get(["***", "bulk/***"], ["state"])
+        by_mask = sim.cost.log[-1]
+        await c.list_containers_by(names, ["state"])
+        as_filters = sim.cost.log[-1]
+    assert (by_name.lookups, by_name.tries) == (1_000, 0)
+    assert (by_mask.lookups, by_mask.tries) == (0, 2 * (len(big_host.by_name) - 1))
+    assert by_name.match_seconds * 1_000 < as_filters.match_seconds  # the same names as LCB filters: N x F
