@@ -96,7 +96,7 @@ async def serve(cfg: Config) -> int:
         sim = Simulator(build_host(seed=1, containers=DEMO_CONTAINERS), cfg.socket)
         await sim.start()
         log.info("demo: embedded portod simulator on %s", cfg.socket)
-    client = PortoClient(cfg.socket, timeout=cfg.porto_timeout)
+    client = PortoClient(cfg.socket, timeout=cfg.porto_timeout)  # per request; the cycle has --scrape.timeout
     scraper = Scraper(client, build_collectors(cfg), interval=cfg.interval, timeout=cfg.timeout, max_age=cfg.max_age)
     app = build_app(scraper, WebConfig(cfg.telemetry_path, cfg.max_requests, cfg.disable_exporter_metrics))
     runner = web.AppRunner(app, shutdown_timeout=10.0, handle_signals=False)

@@ -2,7 +2,10 @@
 
 With an interval the loop runs in the background (with a little jitter);
 with interval 0 each /metrics request triggers a cycle and concurrent
-requests share it (single flight). A collector that fails keeps serving its
+requests share it (single flight). The collectors run concurrently, each on
+its own connection, and ``timeout`` bounds the whole cycle: one that misses it
+is cancelled and its warning names the portod method it was waiting for. A
+collector that fails or misses the deadline keeps serving its
 last good samples until they are older than ``max_age``; ``porto_up`` and the
 per-collector success gauges say what happened.
 """
@@ -26,6 +29,11 @@ from .heap import trimmer
 from .porto import PortoClient, PortoError
 
 log = logging.getLogger(__name__)
+
+
+def describe(exc: BaseException) -> str:
+    """An exception as a reason: its message, or its type when it has none."""
+    return str(exc) or type(exc).__name__
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,8 @@ class Scraper:
         self.max_age = max_age if max_age is not None else 3 * max(interval, timeout)
         self.jitter = jitter
         self.renderer = Renderer()
-        self.context = CollectContext(client, timeout=timeout)
+        self.context = CollectContext(client)
+        client.reserve(len(self.collectors))  # each collector on its own connection
         self.snapshot: Snapshot | None = None
         self.ready = False
         self.up = False
@@ -87,21 +96,37 @@ class Scraper:
         any_ok = False
         stats = self.client.stats
         requests0, decode0, cpu0 = stats.request_seconds(), stats.decode_seconds, time.thread_time()
+        tasks = {c.name: asyncio.create_task(self._timed(c), name=f"collector {c.name}") for c in self.collectors}
+        if tasks:
+            await asyncio.wait(tasks.values(), timeout=self.timeout)
+        late = {name: self.client.waiting_for(task) for name, task in tasks.items() if not task.done()}
+        for name in late:
+            tasks[name].cancel()
+        await asyncio.gather(*tasks.values(), return_exceptions=True)
         for collector in self.collectors:
-            t0 = time.perf_counter()
-            ok = False
-            try:
-                async with asyncio.timeout(self.timeout):
-                    got = await collector.collect(self.context)
+            task = tasks[collector.name]
+            ok, seconds = False, self.timeout
+            if collector.name in late:
+                method = late[collector.name]
+                if method:
+                    log.warning("collector %s: no reply from portod to %s within %gs", collector.name, method,
+                                self.timeout)  # fmt: skip
+                else:
+                    log.warning("collector %s: not finished within %gs (no request to portod outstanding)",
+                                collector.name, self.timeout)  # fmt: skip
+            elif (exc := task.exception()) is not None:
+                if isinstance(exc, PortoError | OSError):
+                    log.warning("collector %s: %s", collector.name, describe(exc))
+                else:  # a bug or a reply we cannot read: count it, keep serving
+                    log.error("collector %s crashed: %s: %s", collector.name, type(exc).__name__, describe(exc),
+                              exc_info=exc)  # fmt: skip
+            else:
+                got, seconds = task.result()
                 self._last_good[collector.name] = _LastGood(got, now)
                 ok = any_ok = True
-            except (PortoError, TimeoutError, OSError) as exc:
-                log.warning("collector %s failed: %s", collector.name, exc)
-            except Exception:  # a bug or a reply we cannot read: count it, keep serving
-                log.exception("collector %s crashed", collector.name)
             labels = (("collector", collector.name),)
             health.append(Sample(COLLECTOR_SUCCESS.name, labels, 1 if ok else 0))
-            health.append(Sample(COLLECTOR_DURATION.name, labels, time.perf_counter() - t0))
+            health.append(Sample(COLLECTOR_DURATION.name, labels, seconds))
             last = self._last_good.get(collector.name)
             if last is not None and now - last.at <= self.max_age:
                 batches.append(last.samples)
@@ -123,6 +148,11 @@ class Scraper:
             self.ready = True
         self.cycle_seconds = time.perf_counter() - started
         return snapshot
+
+    async def _timed(self, collector: Collector) -> tuple[Batch, float]:
+        started = time.perf_counter()
+        batch = await collector.collect(self.context)
+        return batch, time.perf_counter() - started
 
     def _render(self, batches: list[Batch], now: float) -> tuple[Snapshot, float]:
         """Runs in a worker thread; returns the snapshot and the thread's CPU time for it."""

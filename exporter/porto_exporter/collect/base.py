@@ -19,7 +19,6 @@ class CollectContext:
     client: PortoClient
     property_errors: Counter[tuple[str, str]] = field(default_factory=Counter)
     parse_errors: Counter[str] = field(default_factory=Counter)
-    timeout: float | None = None
 
 
 class Collector(Protocol):

@@ -23,7 +23,7 @@ from ..catalog import CONTAINER_INFO, CONTAINER_LABELS, CONTAINER_STATE, DAEMON_
 from ..porto import rpc_pb2 as pb
 from ..samples import Batch, Column, LabelSet, Scaled, ScaledColumn
 from ..samples import Value as SampleValue
-from .container_reads import Reading
+from .container_reads import CycleRead, Reading
 from .labels import LabelAllowlist
 from .parse import Convert, Value, unknown_maps, v5_converter
 from .selection import ROOT, Selection
@@ -41,6 +41,7 @@ class Cached:
     """What is kept between cycles for one container: its label sets and its spec/slow-tier samples."""
 
     change_time: int
+    read_at: int  # the timestamp of the reply the spec was read from
     key: LabelSet  # {container="..."}
     owned: frozenset[str] | None  # None for the root: it owns every controller
     spec: Frozen  # info, labels, limits: replayed every cycle until change_time moves
@@ -141,7 +142,8 @@ class ContainerEmitter:
         self.spec = [Plan.of(cm) for cm in metrics if cm.tier == "spec"]
         self.cache: dict[str, Cached] = {}
 
-    def samples(self, readings: list[Reading], changed: dict[str, Reading], with_slow: bool) -> Batch:
+    def samples(self, read: CycleRead, with_slow: bool) -> Batch:
+        readings, changed = read.readings, read.changed
         batch = Batch()
         columns = Columns(batch, self.metrics)
         state_col = columns.plain[CONTAINER_STATE.name]
@@ -162,8 +164,9 @@ class ContainerEmitter:
                     pair = ("container", name)
                     key = LabelSet((pair,))
                     state_sets = tuple(LabelSet((pair, state_pair)) for state_pair in _STATE_PAIRS)
-                    cached = cache[name] = Cached(r.change_time, key, fresh.owned, NOTHING, state_sets)
+                    cached = cache[name] = Cached(r.change_time, fresh.read_at, key, fresh.owned, NOTHING, state_sets)
                 cached.change_time = r.change_time
+                cached.read_at = fresh.read_at
                 cached.owned = fresh.owned
                 cached.spec = self._spec_samples(fresh, cached)
             if cached is None:
@@ -180,6 +183,8 @@ class ContainerEmitter:
             _emit(columns, self.fast, r, cached)
         for gone in cache.keys() - alive:  # missing from the full listing: drop its series now
             del cache[gone]
+        if read.states is not None:  # the readings cover only the included containers
+            states = read.states
         for s in STATES:
             batch.add(DAEMON_CONTAINERS.name, (("state", s),), states[s])
         return batch

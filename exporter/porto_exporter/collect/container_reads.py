@@ -10,6 +10,7 @@ are read from it while emitting; v4 strings are parsed here.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -20,6 +21,7 @@ from ..porto import rpc_pb2 as pb
 from ..porto.values import ValueFormatError, parse_controllers, parse_str_map
 from .base import CollectContext
 from .parse import Value, parse_v4, v4_variable
+from .read_plan import SpecRead, chunks, plan_spec_read
 from .selection import ROOT, Selection, ancestors
 
 FAST_ALWAYS = ("state", "change_time")
@@ -37,15 +39,23 @@ class Reading:
     labels: dict[str, str] = field(default_factory=dict)
     owned: frozenset[str] | None = None
     typed: pb.TContainer | None = None  # v5: values are read from it while emitting (no copy)
+    read_at: int = 0  # the spec reply's timestamp: a change in that same second may not show yet
 
 
 class Known(Protocol):
-    """What the reader needs of a cached container: the change_time its spec was read at."""
+    """What the reader needs of a cached container: the change_time its spec was read at, and when."""
 
     change_time: int
+    read_at: int
 
 
-Readings = tuple[list[Reading], dict[str, Reading]]  # every container's fast values; the spec of those re-read
+@dataclass
+class CycleRead:
+    """One cycle's reading: every wanted container's fast values, and the spec of those re-read."""
+
+    readings: list[Reading]
+    changed: dict[str, Reading]
+    states: Counter[str] | None = None  # every container's state, when the readings cover only some
 
 
 class ContainerReader:
@@ -55,6 +65,7 @@ class ContainerReader:
         self.selection = selection
         self.spec = tuple(spec)
         self.cursor: int | None = None  # v4: the previous spec reply's timestamp
+        self.last_plan: SpecRead | None = None  # v5: how the last spec read was made
         self._owned_sets: dict[frozenset[str], frozenset[str]] = {}
 
     def _intern(self, owned: frozenset[str]) -> frozenset[str]:
@@ -65,29 +76,44 @@ class ContainerReader:
 
     async def read_v5(
         self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known]
-    ) -> Readings:
+    ) -> CycleRead:
         client = ctx.client
         props = list(dict.fromkeys([*FAST_ALWAYS, *(cm.prop for cm in fast)]))
-        rsp = await client.list_containers_by(["***"], props, timeout=ctx.timeout)
+        include = self.selection.include
+        states: Counter[str] | None = None
+        total: int | None = None
+        if include:  # portod matches the include masks: only those containers' counters are dumped
+            listing = await client.list_containers_by(["***"], ["state"])
+            states = Counter(ct.status.state for ct in listing.ListContainersBy.containers
+                             if not ct.HasField("error") and ct.spec.name != ROOT)  # fmt: skip
+            total = len(listing.ListContainersBy.containers)
+        rsp = await client.list_containers_by(include or ["***"], props)
         readings = []
         for ct in rsp.ListContainersBy.containers:
-            if ct.HasField("error"):
-                _count_vanished(ctx, ct.error.error)
+            if ct.HasField("error"):  # an include naming a container that does not exist (yet)
                 continue
             status = ct.status
             readings.append(Reading(ct.spec.name, status.state, status.change_time, typed=ct))
         known = {r.name for r in readings}
-        changed_names = {r.name for r in readings if _needs_spec(cache, r)}
+        wants = self.selection.wants
+        changed_names = {r.name for r in readings if wants(r.name) and _needs_spec(cache, r)}
         stale = sorted(self.with_relatives(changed_names, cache.keys() - known, known))
         changed: dict[str, Reading] = {}
         if stale:
             spec_props = list(dict.fromkeys([*FAST_ALWAYS, *INFO_PROPS, *(cm.prop for cm in self.spec)]))
-            rsp = await client.list_containers_by(stale, spec_props, timeout=ctx.timeout)
+            plan = plan_spec_read(stale, containers=total if total is not None else len(readings),
+                                  wanted=len(readings), properties=len(spec_props), masks=include)  # fmt: skip
+            self.last_plan = plan
+            rsp = await client.list_containers_by(plan.filters, spec_props)
+            keep = set(stale)
             for ct in rsp.ListContainersBy.containers:
-                if ct.HasField("error"):  # gone between the two reads: dropped now, counted
-                    _count_vanished(ctx, ct.error.error)
+                if ct.HasField("error"):  # named, and gone between the two reads: dropped now, counted
+                    if plan.by_name:
+                        _count_vanished(ctx, ct.error.error)
                     continue
-                r = Reading(ct.spec.name, ct.status.state, ct.status.change_time, typed=ct)
+                if ct.spec.name not in keep:
+                    continue  # a masked read answers for every container: keep what changed
+                r = Reading(ct.spec.name, ct.status.state, ct.status.change_time, typed=ct, read_at=rsp.timestamp)
                 st, sp = ct.status, ct.spec
                 r.info = {
                     "id": str(st.id), "level": str(st.level), "parent": st.parent,
@@ -97,7 +123,7 @@ class ContainerReader:
                 r.labels = {e.key: e.val for e in sp.labels.map}
                 r.owned = None if r.name == ROOT else self._intern(frozenset(sp.controllers.controller))
                 changed[r.name] = r
-        return readings, changed
+        return CycleRead(readings, changed, states)
 
     def with_relatives(self, changed: set[str], removed: Iterable[str], known: set[str]) -> set[str]:
         """Containers whose spec must be read: the changed ones and those whose totals they move.
@@ -117,16 +143,20 @@ class ContainerReader:
 
     async def read_v4(
         self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known]
-    ) -> Readings:
+    ) -> CycleRead:
         client = ctx.client
+        include = self.selection.include
+        targets = [*([ROOT] if self.selection.wants(ROOT) else []), *include] if include else [ROOT, "***"]
+        states: Counter[str] | None = None
+        if include:  # Get matches the include masks; every container's state comes from a cheap listing
+            listing = await client.get(["***"], ["state"])
+            states = Counter(v for e in listing.containers if isinstance(v := e.values.get("state"), str))
         variables = list(dict.fromkeys([*FAST_ALWAYS[:1], "change_time[raw]", *(v4_variable(cm) for cm in fast)]))
-        result = await client.get([ROOT, "***"], variables, timeout=ctx.timeout)
+        result = await client.get(targets, variables)
         readings = []
         for entry in result.containers:
             state = entry.values.get("state")
-            if not isinstance(state, str):  # the container vanished between listing and reading
-                if isinstance(state, errors.PortoError):
-                    _count_vanished(ctx, state.code)
+            if not isinstance(state, str):  # an include naming a container that does not exist (yet)
                 continue
             r = Reading(entry.name, state, _int(entry.values.get("change_time[raw]")))
             for cm in fast:
@@ -139,18 +169,18 @@ class ContainerReader:
         since = None if missing_spec else self.cursor
         spec_vars = list(dict.fromkeys(["state", "change_time[raw]", *INFO_PROPS,
                                         *(v4_variable(cm) for cm in self.spec)]))  # fmt: skip
-        spec = await client.get([ROOT, "***"], spec_vars, changed_since=since, timeout=ctx.timeout)
+        spec = await client.get(targets, spec_vars, changed_since=since)
         self.cursor = spec.timestamp
         changed: dict[str, Reading] = {}
         for entry in spec.containers:
             if not entry.no_changes:
                 self._v4_spec_reading(ctx, entry, changed)
         extra = self.with_relatives(set(changed), cache.keys() - known, known) - changed.keys()
-        if extra:  # ancestors of what changed: no change_time of their own moved
-            more = await client.get(sorted(extra), spec_vars, timeout=ctx.timeout)
+        for names in chunks(sorted(extra)):  # relatives of what changed: no change_time of their own moved
+            more = await client.get(names, spec_vars)
             for entry in more.containers:
                 self._v4_spec_reading(ctx, entry, changed)
-        return readings, changed
+        return CycleRead(readings, changed, states)
 
     def _v4_spec_reading(self, ctx: CollectContext, entry: GetEntry, changed: dict[str, Reading]) -> None:
         if not self.selection.wants(entry.name):
@@ -193,8 +223,10 @@ def _count_vanished(ctx: CollectContext, code: int) -> None:
 
 
 def _needs_spec(cache: Mapping[str, Known], r: Reading) -> bool:
+    """Never read, changed since, or changed in the very second its spec was read (change_time has one-second
+    resolution: a second change in that second would look unchanged)."""
     cached = cache.get(r.name)
-    return cached is None or cached.change_time != r.change_time
+    return cached is None or cached.change_time != r.change_time or r.change_time >= cached.read_at
 
 
 def _int(value: str | errors.PortoError | None) -> int:

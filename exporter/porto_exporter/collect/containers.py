@@ -24,7 +24,7 @@ from ..porto import errors
 from ..samples import Batch
 from .base import CollectContext
 from .container_emit import ContainerEmitter
-from .container_reads import ContainerReader, Readings
+from .container_reads import ContainerReader, CycleRead
 from .labels import LabelAllowlist
 from .selection import Selection
 
@@ -62,7 +62,7 @@ class ContainersCollector:
         with_slow = now >= self._slow_due
         fast = self.fast + (self.slow if with_slow else ())
         cache = self.emitter.cache
-        readings: Readings
+        readings: CycleRead
         if self.api != "v4":
             try:
                 readings = await self.reader.read_v5(ctx, fast, cache)
@@ -76,4 +76,4 @@ class ContainersCollector:
             readings = await self.reader.read_v4(ctx, fast, cache)
         if with_slow:
             self._slow_due = now + self.slow_interval
-        return self.emitter.samples(*readings, with_slow)
+        return self.emitter.samples(readings, with_slow)

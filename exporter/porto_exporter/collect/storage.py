@@ -10,8 +10,8 @@ class StorageCollector:
     name = "storage"
 
     async def collect(self, ctx: CollectContext) -> Batch:
-        layers = await ctx.client.list_layers(timeout=ctx.timeout)
-        storages = await ctx.client.list_storages(timeout=ctx.timeout)
+        layers = await ctx.client.list_layers()
+        storages = await ctx.client.list_storages()
         named = list(layers.layers)
         out = [Sample(LAYERS.name, (), (len(named) or len(layers.layer)))]
         out += [Sample(LAYER_IDLE.name, (("layer", la.name),), la.last_usage) for la in named]

@@ -11,8 +11,8 @@ class SystemCollector:
 
     async def collect(self, ctx: CollectContext) -> Batch:
         client = ctx.client
-        version = await client.version(timeout=ctx.timeout)
-        system = await client.get_system(timeout=ctx.timeout)
+        version = await client.version()
+        system = await client.get_system()
         samples = [
             Sample(
                 DAEMON_INFO.name,

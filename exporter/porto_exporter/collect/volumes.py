@@ -25,11 +25,11 @@ class VolumesCollector:
     async def collect(self, ctx: CollectContext) -> Batch:
         if self._typed:
             try:
-                rsp = await ctx.client.get_volume(timeout=ctx.timeout)
+                rsp = await ctx.client.get_volume()
                 return Batch.of(s for v in rsp.GetVolume.volume for s in self._typed_samples(v))
             except errors.InvalidMethod:
                 self._typed = False
-        volumes = await ctx.client.list_volumes(timeout=ctx.timeout)
+        volumes = await ctx.client.list_volumes()
         return Batch.of(s for v in volumes for s in self._string_samples(ctx, v))
 
     def _typed_samples(self, v: pb.TVolumeSpec) -> list[Sample]:

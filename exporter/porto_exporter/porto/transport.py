@@ -12,8 +12,9 @@ import asyncio
 import contextlib
 import random
 import time
+import weakref
 from dataclasses import dataclass, field
-from typing import Self
+from typing import Any, Self
 
 from . import errors
 from . import rpc_pb2 as pb
@@ -117,6 +118,8 @@ class Transport:
         self.max_frame = max_frame
         self.stats = ClientStats()
         self._slots = asyncio.Semaphore(max_connections)
+        self._capacity = max_connections
+        self._waiting: weakref.WeakKeyDictionary[asyncio.Task[Any], str] = weakref.WeakKeyDictionary()
         self._idle: list[_Connection] = []
         self._backoff_initial = backoff_initial
         self._backoff_max = backoff_max
@@ -197,6 +200,9 @@ class Transport:
         body = request.SerializeToString()
         started = time.perf_counter()
         ok = False
+        task = asyncio.current_task()
+        if task is not None:
+            self._waiting[task] = method
         try:
             async with asyncio.timeout(budget):
                 attempts = 2 if idempotent else 1
@@ -222,6 +228,28 @@ class Transport:
                         raise
                 raise AssertionError("unreachable")
         except TimeoutError as exc:
+            self._answered(task)
             raise errors.SocketTimeout(f"{method} got no reply within {budget:g}s") from exc
+        except asyncio.CancelledError:
+            raise  # the caller gave up (its own deadline): waiting_for() still names the method
+        except BaseException:
+            self._answered(task)
+            raise
+        else:
+            self._answered(task)
         finally:
             self.stats.record(method, time.perf_counter() - started, ok)
+
+    def _answered(self, task: asyncio.Task[Any] | None) -> None:
+        if task is not None:
+            self._waiting.pop(task, None)
+
+    def waiting_for(self, task: asyncio.Task[Any]) -> str | None:
+        """The portod method ``task`` sent and has no reply to (also after the task was cancelled for it)."""
+        return self._waiting.get(task)
+
+    def reserve(self, connections: int) -> None:
+        """Allow at least ``connections`` requests in flight at once (one per concurrent caller)."""
+        while self._capacity < connections:
+            self._capacity += 1
+            self._slots.release()

@@ -1,0 +1,58 @@
+"""Which request reads the spec tier: the changed containers by name, or one masked read, by portod's cost.
+
+portod answers ListContainersBy by trying every filter on every container
+(``porto.cost``): naming k changed containers on a host of N costs about
+N x k filter tries, while one ``***`` (or ``--containers.include`` masks) read
+costs N tries but dumps every container's spec. The planner prices both with
+portod's own numbers and picks the cheaper; it never names more than
+``MAX_NAME_FILTERS`` containers in one request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..porto.cost import CHEAP_PROPERTY_SECONDS, FILTER_TRY_SECONDS
+
+MAX_NAME_FILTERS = 1_000
+
+
+@dataclass(frozen=True, slots=True)
+class SpecRead:
+    """One planned spec read: its filters, whether they name containers, and its modelled portod seconds."""
+
+    filters: tuple[str, ...]
+    by_name: bool
+    seconds: float
+
+
+def name_filter_tries(named: int, containers: int) -> int:
+    """Tries portod makes when ``named`` of ``containers`` are asked for by name, one filter each.
+
+    The j-th named container matches at its filter (j tries); every other container tries them all.
+    """
+    return named * (named + 1) // 2 + max(0, containers - named) * named
+
+
+def plan_spec_read(
+    stale: Sequence[str], *, containers: int, wanted: int, properties: int, masks: Sequence[str] = ()
+) -> SpecRead:
+    """The cheaper of naming ``stale`` and reading everything ``masks`` (default ``***``) match.
+
+    ``containers``: how many portod holds (every filter is tried on each); ``wanted``: how many the
+    masks match (each has its spec dumped); ``properties``: how many spec properties are read.
+    """
+    masks = tuple(masks) or ("***",)
+    per_container = properties * CHEAP_PROPERTY_SECONDS
+    masked = SpecRead(masks, False, containers * len(masks) * FILTER_TRY_SECONDS + wanted * per_container)
+    if len(stale) > MAX_NAME_FILTERS:
+        return masked
+    tries = name_filter_tries(len(stale), containers)
+    named = SpecRead(tuple(stale), True, tries * FILTER_TRY_SECONDS + len(stale) * per_container)
+    return named if named.seconds <= masked.seconds else masked
+
+
+def chunks(names: Sequence[str], size: int = MAX_NAME_FILTERS) -> list[Sequence[str]]:
+    """Names split into requests of at most ``size`` each (v4 Get by name: cheap, but bounded)."""
+    return [names[i : i + size] for i in range(0, len(names), size)]
