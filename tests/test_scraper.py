@@ -1,0 +1,112 @@
+"""The collection loop: collectors side by side under one deadline per cycle, and what it logs when they fail."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from porto_exporter.cli import build_collectors
+from porto_exporter.collect import Batch, CollectContext
+from porto_exporter.config import load
+from porto_exporter.porto import PortoClient
+from porto_exporter.porto import rpc_pb2 as pb
+from porto_exporter.scraper import Scraper
+from porto_exporter.simulator import Simulator
+
+
+def slow_down(sim: Simulator, method: str, seconds: float) -> None:
+    """Delay the simulator's replies to one method."""
+    original = sim.handle
+
+    async def slow(body: bytes, conn: object) -> pb.TPortoResponse | None:
+        req = pb.TPortoRequest()
+        req.ParseFromString(body)
+        if req.HasField(method):
+            await asyncio.sleep(seconds)
+        return await original(body, conn)
+
+    sim.handle = slow  # type: ignore[method-assign]
+
+
+def gauge(batch: list[Batch], name: str, collector: str) -> float:
+    return next(s.value for b in batch for s in b if s.name == name and ("collector", collector) in s.labels)
+
+
+async def test_a_late_collector_is_cut_at_the_deadline_and_the_others_land(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with PortoClient(sim.socket_path, timeout=30) as client:
+        scraper = Scraper(client, build_collectors(load([])), interval=0, timeout=0.5)
+        await scraper.cycle()
+        assert scraper.up
+        before = {s.labels for b in scraper.last_batches for s in b if s.name == "porto_container_state"}
+        slow_down(sim, "ListContainersBy", 5.0)
+        caplog.set_level(logging.WARNING)
+        await scraper.cycle()
+    assert "collector containers: no reply from portod to ListContainersBy within 0.5s" in caplog.messages
+    assert not [m for m in caplog.messages if "collector system" in m or "collector volumes" in m]
+    batches = scraper.last_batches
+    assert gauge(batches, "porto_exporter_collector_success", "containers") == 0
+    for name in ("system", "volumes", "storage"):
+        assert gauge(batches, "porto_exporter_collector_success", name) == 1
+    after = {s.labels for b in batches for s in b if s.name == "porto_container_state"}
+    assert after == before and after  # its last good samples are still served (max-age not reached)
+
+
+async def test_collectors_run_side_by_side_each_on_its_own_connection(sim: Simulator) -> None:
+    in_flight = most = 0
+    original = sim.handle
+
+    async def counting(body: bytes, conn: object) -> pb.TPortoResponse | None:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        try:
+            await asyncio.sleep(0.05)
+            return await original(body, conn)
+        finally:
+            in_flight -= 1
+
+    sim.handle = counting  # type: ignore[method-assign]
+    async with PortoClient(sim.socket_path, timeout=30) as client:
+        scraper = Scraper(client, build_collectors(load([])), interval=0, timeout=30)
+        await scraper.cycle()
+        assert client.stats.connects == 4
+    assert most == 4  # system, containers, volumes and storage asked portod at the same time
+
+
+async def test_porto_timeout_bounds_each_request(sim: Simulator, caplog: pytest.LogCaptureFixture) -> None:
+    slow_down(sim, "GetSystem", 2.0)
+    caplog.set_level(logging.WARNING)
+    async with PortoClient(sim.socket_path, timeout=0.2) as client:
+        scraper = Scraper(client, build_collectors(load([])), interval=0, timeout=30)
+        await scraper.cycle()
+    system = [m for m in caplog.messages if m.startswith("collector system: ")]
+    assert system and system[0].endswith("GetSystem got no reply within 0.2s"), system
+    assert gauge(scraper.last_batches, "porto_exporter_collector_success", "containers") == 1
+
+
+class Broken:
+    """A collector failing with an exception that carries no message."""
+
+    name = "broken"
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    async def collect(self, ctx: CollectContext) -> Batch:
+        raise self.exc
+
+
+@pytest.mark.parametrize("exc", [OSError(), ConnectionResetError(), ValueError()])
+async def test_every_failure_line_says_why(
+    sim: Simulator, caplog: pytest.LogCaptureFixture, exc: BaseException
+) -> None:
+    caplog.set_level(logging.WARNING)
+    async with PortoClient(sim.socket_path) as client:
+        await Scraper(client, [Broken(exc)], interval=0, timeout=5).cycle()
+    lines = [r.getMessage() for r in caplog.records if "broken" in r.getMessage()]
+    assert lines and all(not line.rstrip().endswith(":") for line in lines), lines
+    assert type(exc).__name__ in lines[0]
