@@ -47,8 +47,9 @@ async def collect_all(path: str) -> list[Sample]:
     async with PortoClient(path) as client:
         ctx = CollectContext(client)
         out: list[Sample] = []
-        for c in (SystemCollector(), ContainersCollector(allowlist=LabelAllowlist(["TEAM.*", "APP.tier"])),
-                  VolumesCollector(), StorageCollector()):  # fmt: skip
+        containers = ContainersCollector(allowlist=LabelAllowlist(["TEAM.*", "APP.tier"]))
+        await containers.collect(ctx)  # a warm cycle: the slow tier is read from the second one on
+        for c in (SystemCollector(), containers, VolumesCollector(), StorageCollector()):
             out += await c.collect(ctx)
         return out
 
