@@ -91,12 +91,17 @@ AnyColumn = Column | ScaledColumn
 
 
 class Batch:
-    """Samples grouped by metric family, as columns of label sets and values."""
+    """Samples grouped by metric family: columns of label sets and values, and lines already written.
 
-    __slots__ = ("columns",)
+    ``lines`` holds, per family, chunks of exposition text (``name{labels} value`` lines, see
+    ``lines.py``) for samples whose values did not change since they were written.
+    """
+
+    __slots__ = ("columns", "lines")
 
     def __init__(self) -> None:
         self.columns: dict[str, AnyColumn] = {}
+        self.lines: dict[str, list[str]] = {}
 
     @classmethod
     def of(cls, samples: Iterable[Sample]) -> Batch:
@@ -151,13 +156,22 @@ class Batch:
             mine = self.column_for(name, col.decimals)
             mine.keys.extend(col.keys)
             mine.values.extend(col.values)  # type: ignore[arg-type]  # same kind: column_for checked it
+        for name, chunks in other.lines.items():
+            self.lines.setdefault(name, []).extend(chunks)
 
     def __len__(self) -> int:
-        return sum(len(col.values) for col in self.columns.values())
+        written = sum(chunk.count("\n") for chunks in self.lines.values() for chunk in chunks)
+        return sum(len(col.values) for col in self.columns.values()) + written
 
     def __iter__(self) -> Iterator[Sample]:
         """One Sample per value, in the metric's unit (for tests and small consumers; the renderer reads columns)."""
+        from .lines import parse_lines  # the line format builds on this module
+
         for name, col in self.columns.items():
             unit = 10**col.decimals
             for key, value in zip(col.keys, col.values, strict=True):
                 yield Sample(name, key.labels, value / unit if unit != 1 else value)
+        for chunks in self.lines.values():
+            for chunk in chunks:
+                for name, labels, value in parse_lines(chunk):
+                    yield Sample(name, labels, value)

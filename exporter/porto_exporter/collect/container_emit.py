@@ -1,10 +1,12 @@
 """Readings -> columns of container samples, with what is kept per container between cycles.
 
-Each container keeps its label sets (text escaped once) and its spec-tier and
-slow-tier samples; those are replayed every cycle until the container's
-change_time moves (spec) or the slow interval comes round (slow). Fast values
-are appended straight from the reply. Values of families the catalog gives
-decimals (ns/us counters) go into scaled columns as Porto's integer counts.
+Each container keeps its label sets (text escaped once), and its spec-tier,
+slow-tier and state samples written as exposition lines (kube-state-metrics
+style): they are replayed as text every cycle until the container's
+change_time moves (spec), the slow interval comes round (slow) or its state
+changes. Fast values are appended straight from the reply into columns;
+families the catalog gives decimals (ns/us counters) go into scaled columns as
+Porto's integer counts.
 
 A container that does not own a cgroup controller reports its nearest
 ancestor's counters for it (PROTOCOL-NOTES), so such metrics get no series for
@@ -20,20 +22,18 @@ from dataclasses import dataclass, field
 from google.protobuf.message import Message
 
 from ..catalog import CONTAINER_INFO, CONTAINER_LABELS, CONTAINER_STATE, DAEMON_CONTAINERS, STATES, ContainerMetric
+from ..lines import fixed_lines, plain_lines
 from ..porto import rpc_pb2 as pb
 from ..samples import Batch, Column, LabelSet, Scaled, ScaledColumn
-from ..samples import Value as SampleValue
 from .container_reads import CycleRead, Reading
 from .labels import LabelAllowlist
 from .parse import Convert, Value, unknown_maps, v5_converter
 from .selection import ROOT, Selection
 
-# A tier's samples for one container kept between cycles, flat: (family names, label sets, values).
-# Three tuples per container instead of a column per family: a third of the memory. The values keep
-# the encoding of the column they were taken from (scaled counts for families with decimals).
-Frozen = tuple[tuple[str, ...], tuple[LabelSet, ...], tuple[SampleValue, ...]]
-NOTHING: Frozen = ((), (), ())
-_STATE_PAIRS = tuple(("state", s) for s in STATES)  # shared by every container's state label sets
+# A tier's samples for one container kept between cycles, already written as exposition lines:
+# (family, its lines) pairs. Replaying them is one append per family, and the renderer copies the text.
+Written = tuple[tuple[str, str], ...]
+NOTHING: Written = ()
 
 
 @dataclass(slots=True)
@@ -44,10 +44,11 @@ class Cached:
     read_at: int  # the timestamp of the reply the spec was read from
     key: LabelSet  # {container="..."}
     owned: frozenset[str] | None  # None for the root: it owns every controller
-    spec: Frozen  # info, labels, limits: replayed every cycle until change_time moves
-    state_keys: tuple[LabelSet, ...]
+    spec: Written  # info, labels, limits: replayed every cycle until change_time moves
     keyed: dict[tuple[str, str], LabelSet] = field(default_factory=dict)  # (label, map key) -> label set
-    slow: Frozen = NOTHING  # the slow tier's last values
+    slow: Written = NOTHING  # the slow tier's last values
+    state: str = ""  # the state state_lines were written for
+    state_lines: str = ""
 
     def keyed_set(self, label: str, key: str) -> LabelSet:
         pair = (label, key)
@@ -69,8 +70,13 @@ class Columns:
         self.scaled: dict[str, ScaledColumn] = {}
         if metrics:
             for m in (CONTAINER_INFO, CONTAINER_LABELS, CONTAINER_STATE):
-                self.plain_column(m.name)
+                batch.lines[m.name] = []
+            for cm in metrics:
+                if cm.tier != "fast":
+                    batch.lines[cm.metric.name] = []
         for cm in metrics:
+            if cm.tier != "fast":
+                continue  # written once as lines
             if cm.metric.decimals:
                 self.scaled_column(cm.metric.name, cm.metric.decimals)
             else:
@@ -88,21 +94,29 @@ class Columns:
             col = self.scaled[name] = self.batch.scaled(name, decimals)
         return col
 
-    def replay(self, frozen: Frozen) -> None:
-        """Append a container's kept samples; each value goes back to the kind of column it was taken from."""
-        columns = self.batch.columns
-        for metric, ls, v in zip(*frozen, strict=True):
-            col = columns[metric]
-            col.keys.append(ls)
-            col.values.append(v)  # type: ignore[arg-type]  # frozen from this family's column: same encoding
+    def replay(self, written: Written) -> None:
+        """Append a container's kept lines to their families."""
+        lines = self.batch.lines
+        for family, text in written:
+            lines[family].append(text)
 
 
-def freeze(batch: Batch) -> Frozen:
-    cols = batch.columns
-    names = tuple(name for name, col in cols.items() for _ in col.keys)
-    sets = tuple(k for col in cols.values() for k in col.keys)
-    values = tuple(v for col in cols.values() for v in col.values)
-    return names, sets, values
+def write(batch: Batch) -> Written:
+    """A container's samples of one tier as exposition lines, family by family."""
+    out = []
+    for name, col in batch.columns.items():
+        if col.values:
+            if isinstance(col, ScaledColumn):
+                out.append((name, "".join(fixed_lines(name, col.keys, col.values, col.decimals))))
+            else:
+                out.append((name, "".join(plain_lines(name, col.keys, col.values))))
+    return tuple(out)
+
+
+def state_lines(key: LabelSet, state: str) -> str:
+    """A container's porto_container_state lines: 1 for its state, 0 for the others."""
+    head = f'{CONTAINER_STATE.name}{key.text[:-1]},state="'
+    return "".join(f'{head}{s}"}} {1 if s == state else 0}\n' for s in STATES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +160,7 @@ class ContainerEmitter:
         readings, changed = read.readings, read.changed
         batch = Batch()
         columns = Columns(batch, self.metrics)
-        state_col = columns.plain[CONTAINER_STATE.name]
+        state_text = batch.lines[CONTAINER_STATE.name]
         states: Counter[str] = Counter()
         alive: set[str] = set()
         cache = self.cache
@@ -161,10 +175,8 @@ class ContainerEmitter:
             cached = cache.get(name)
             if fresh is not None:
                 if cached is None:
-                    pair = ("container", name)
-                    key = LabelSet((pair,))
-                    state_sets = tuple(LabelSet((pair, state_pair)) for state_pair in _STATE_PAIRS)
-                    cached = cache[name] = Cached(r.change_time, fresh.read_at, key, fresh.owned, NOTHING, state_sets)
+                    key = LabelSet((("container", name),))
+                    cached = cache[name] = Cached(r.change_time, fresh.read_at, key, fresh.owned, NOTHING)
                 cached.change_time = r.change_time
                 cached.read_at = fresh.read_at
                 cached.owned = fresh.owned
@@ -174,12 +186,12 @@ class ContainerEmitter:
             if with_slow:
                 slow = Batch()
                 _emit(Columns(slow), self.slow, r, cached)
-                cached.slow = freeze(slow)
+                cached.slow = write(slow)
             columns.replay(cached.spec)
             columns.replay(cached.slow)
-            state_col.keys.extend(cached.state_keys)
-            state = r.state
-            state_col.values.extend([1 if s == state else 0 for s in STATES])
+            if cached.state != r.state:
+                cached.state, cached.state_lines = r.state, state_lines(cached.key, r.state)
+            state_text.append(cached.state_lines)
             _emit(columns, self.fast, r, cached)
         for gone in cache.keys() - alive:  # missing from the full listing: drop its series now
             del cache[gone]
@@ -189,7 +201,7 @@ class ContainerEmitter:
             batch.add(DAEMON_CONTAINERS.name, (("state", s),), states[s])
         return batch
 
-    def _spec_samples(self, r: Reading, cached: Cached) -> Frozen:
+    def _spec_samples(self, r: Reading, cached: Cached) -> Written:
         info = r.info
         key = cached.key
         out = Batch()
@@ -197,7 +209,7 @@ class ContainerEmitter:
         out.add(CONTAINER_INFO.name, info_set, 1)
         out.add(CONTAINER_LABELS.name, LabelSet((*key.labels, *self.allowlist.select(r.labels))), 1)
         _emit(Columns(out), self.spec, r, cached)
-        return freeze(out)
+        return write(out)
 
 
 def _emit(columns: Columns, plans: Sequence[Plan], r: Reading, cached: Cached) -> None:

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..catalog import Metric, all_metrics
-from ..samples import Batch, EncodingMismatch, LabelSet, Sample, Scaled, ScaledColumn
+from ..lines import fixed_lines, plain_lines
+from ..samples import Batch, EncodingMismatch, Sample, ScaledColumn
 
 TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 OPENMETRICS_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8"
@@ -20,28 +21,6 @@ OPENMETRICS_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset
 
 def escape_help(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\n", "\\n")
-
-
-def fixed_point(value: int, decimals: int) -> str:
-    """An integer count of 10**-decimals units as an exact decimal: (1040000000, 9) -> '1.04'."""
-    if type(value) is not int:
-        raise EncodingMismatch(f"a scaled value must be an integer count, got {value!r}")
-    if value < 0:
-        return "-" + fixed_point(-value, decimals)
-    digits = str(value).zfill(decimals + 1)
-    return f"{digits[:-decimals]}.{digits[-decimals:].rstrip('0') or '0'}"
-
-
-def _fixed_lines(name: str, keys: list[LabelSet], values: list[Scaled], decimals: int) -> list[str]:
-    """A family's lines with fixed-point values; the common case (non-negative counts) inline."""
-    if all(type(v) is int and v >= 0 for v in values):
-        digits = [str(v).zfill(decimals + 1) for v in values]
-        return [f"{name}{k.text} {s[:-decimals]}.{s[-decimals:].rstrip('0') or '0'}\n"
-                for k, s in zip(keys, digits, strict=True)]  # fmt: skip
-    try:
-        return [f"{name}{k.text} {fixed_point(v, decimals)}\n" for k, v in zip(keys, values, strict=True)]
-    except EncodingMismatch as exc:
-        raise EncodingMismatch(f"{name}: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,25 +67,30 @@ class Renderer:
         return self.render([batch])
 
     def render(self, batches: Sequence[Batch]) -> Exposition:
-        unknown = {name for b in batches for name in b.columns} - self.metrics.keys()
+        unknown = {name for b in batches for name in (*b.columns, *b.lines)} - self.metrics.keys()
         if unknown:
             raise KeyError(f"samples for metrics missing from the catalog: {sorted(unknown)}")
         families: list[Family] = []
         count = 0
         for name, (text_header, om_header) in self._headers.items():
-            columns = [b.columns[name] for b in batches if name in b.columns]
             decimals = self._decimals.get(name, 0)
-            lines: list[str] = []
-            for col in columns:
-                if col.decimals != decimals:
-                    raise EncodingMismatch(f"{name}: the catalog declares {decimals} decimals, a column holds "
-                                           f"{col.decimals}")  # fmt: skip
-                if isinstance(col, ScaledColumn):
-                    lines += _fixed_lines(name, col.keys, col.values, decimals)
-                else:
-                    lines += [f"{name}{k.text} {v}\n" for k, v in zip(col.keys, col.values, strict=True)]
-            if not lines:
+            parts: list[str] = []
+            for b in batches:
+                col = b.columns.get(name)
+                if col is not None:
+                    if col.decimals != decimals:
+                        raise EncodingMismatch(f"{name}: the catalog declares {decimals} decimals, a column holds "
+                                               f"{col.decimals}")  # fmt: skip
+                    if isinstance(col, ScaledColumn):
+                        parts += fixed_lines(name, col.keys, col.values, decimals)
+                    else:
+                        parts += plain_lines(name, col.keys, col.values)
+                written = b.lines.get(name)
+                if written:
+                    parts += written
+            body = "".join(parts)
+            if not body:
                 continue
-            count += len(lines)
-            families.append(Family(text_header, om_header, "".join(lines).encode()))
+            count += body.count("\n")
+            families.append(Family(text_header, om_header, body.encode()))
         return Exposition(tuple(families), count)
