@@ -27,7 +27,7 @@ from ..porto import rpc_pb2 as pb
 from ..samples import Batch, Column, LabelSet, Scaled, ScaledColumn
 from .container_reads import CycleRead, Reading
 from .labels import LabelAllowlist
-from .parse import Convert, Value, unknown_maps, v5_converter
+from .parse import Convert, Value, uint_map, unknown_maps, v5_converter
 from .selection import ROOT, Selection
 
 # A tier's samples for one container kept between cycles, already written as exposition lines:
@@ -50,11 +50,18 @@ class Cached:
     state: str = ""  # the state state_lines were written for
     state_lines: str = ""
 
-    def keyed_set(self, label: str, key: str) -> LabelSet:
+    def keyed_set(self, label: str, key: str, keep: bool = True) -> LabelSet:
+        """The label set {container, label=key}; kept for the fast tier, whose values come every cycle.
+
+        The spec and slow tiers are written as lines once, so their sets are not kept (a container's
+        virtual_memory{type} alone would keep 14).
+        """
         pair = (label, key)
         ls = self.keyed.get(pair)
         if ls is None:
-            ls = self.keyed[pair] = LabelSet((self.key.labels[0], pair))  # tuples shared, not copied
+            ls = LabelSet((self.key.labels[0], pair))  # tuples shared, not copied
+            if keep:
+                self.keyed[pair] = ls
         return ls
 
 
@@ -135,13 +142,15 @@ class Plan:
     optional: bool
     number: int  # the field number for "#N" fields, else 0
     decimals: int  # > 0: values are integer counts of 10**-decimals of the unit (scaled columns)
+    uint_map: bool  # the v5 field is a TUintMap
 
     @classmethod
     def of(cls, cm: ContainerMetric) -> Plan:
         convert = None if cm.field.startswith("#") else v5_converter(cm)
         return cls(cm.metric.name, cm.prop, cm.field, cm.where == "spec", convert, cm.key_label,
                    cm.skip_keys, cm.controller, cm.skip_zero, cm.parse == "optional_int",
-                   int(cm.field[1:]) if cm.field.startswith("#") else 0, cm.metric.decimals)  # fmt: skip
+                   int(cm.field[1:]) if cm.field.startswith("#") else 0, cm.metric.decimals,
+                   convert is uint_map)  # fmt: skip
 
 
 class ContainerEmitter:
@@ -192,7 +201,7 @@ class ContainerEmitter:
             if cached.state != r.state:
                 cached.state, cached.state_lines = r.state, state_lines(cached.key, r.state)
             state_text.append(cached.state_lines)
-            _emit(columns, self.fast, r, cached)
+            _emit(columns, self.fast, r, cached, keep=True)
         for gone in cache.keys() - alive:  # missing from the full listing: drop its series now
             del cache[gone]
         if read.states is not None:  # the readings cover only the included containers
@@ -212,7 +221,7 @@ class ContainerEmitter:
         return write(out)
 
 
-def _emit(columns: Columns, plans: Sequence[Plan], r: Reading, cached: Cached) -> None:
+def _emit(columns: Columns, plans: Sequence[Plan], r: Reading, cached: Cached, keep: bool = False) -> None:
     """Append the plans' samples for one container; v5 values are read straight from the reply."""
     owned = cached.owned
     key = cached.key
@@ -243,6 +252,17 @@ def _emit(columns: Columns, plans: Sequence[Plan], r: Reading, cached: Cached) -
                 part = status  # type: ignore[assignment]  # set whenever ct is
             if not part.HasField(plan.field):
                 continue
+            if plan.uint_map and plan.key_label is not None and not plan.decimals:
+                # a TUintMap read entry by entry: the common map (io, net), no dict in between
+                entries: pb.TUintMap = getattr(part, plan.field)
+                col = plain.get(plan.name) or columns.plain_column(plan.name)
+                map_label, skip = plan.key_label, plan.skip_keys
+                for e in entries.map:
+                    k = e.key
+                    if k not in skip:
+                        col.keys.append(cached.keyed_set(map_label, k, keep))
+                        col.values.append(e.val)
+                continue
             value = getattr(part, plan.field)
             if plan.convert is not None:
                 value = plan.convert(value)
@@ -257,13 +277,13 @@ def _emit(columns: Columns, plans: Sequence[Plan], r: Reading, cached: Cached) -
                 sc = scaled.get(plan.name) or columns.scaled_column(plan.name, plan.decimals)
                 for k, v in value.items():
                     if k not in skip:
-                        sc.keys.append(cached.keyed_set(label, k))
+                        sc.keys.append(cached.keyed_set(label, k, keep))
                         sc.values.append(Scaled(v))
             else:
                 col = plain.get(plan.name) or columns.plain_column(plan.name)
                 for k, v in value.items():
                     if k not in skip:
-                        col.keys.append(cached.keyed_set(label, k))
+                        col.keys.append(cached.keyed_set(label, k, keep))
                         col.values.append(v)
         elif not (plan.skip_zero and value == 0) and not (plan.optional and value < 0):  # type: ignore[operator]
             if plan.decimals:

@@ -46,7 +46,7 @@ def parse_v4(kind: Parse, text: str) -> Value:
 Convert = Callable[[object], Value] | None  # None: the field's value is used as it is
 
 
-def _uint_map(raw: object) -> Value:
+def uint_map(raw: object) -> Value:
     return {e.key: e.val for e in raw.map}  # type: ignore[attr-defined]
 
 
@@ -67,7 +67,7 @@ def v5_converter(cm: ContainerMetric) -> Convert:
     message = pb.TContainerSpec if cm.where == "spec" else pb.TContainerStatus
     fd = message.DESCRIPTOR.fields_by_name[cm.field]
     if fd.message_type is not None:
-        return _uint_map if fd.message_type.name == "TUintMap" else _fields_map
+        return uint_map if fd.message_type.name == "TUintMap" else _fields_map
     if fd.type == fd.TYPE_BOOL:
         return _bool
     if fd.type in (fd.TYPE_DOUBLE, fd.TYPE_FLOAT):
