@@ -239,3 +239,20 @@ def test_scaled_values_iterate_in_the_metrics_unit() -> None:
     batch.add("porto_container_cpu_usage_seconds_total", (("container", "a"),), 1.25, decimals=9)
     assert batch.columns["porto_container_cpu_usage_seconds_total"].values == [1_250_000_000]
     assert [s.value for s in batch] == [1.25]
+
+
+async def test_a_snapshot_reuses_the_previous_ones_unchanged_families(socket_dir: Path) -> None:
+    samples = await fixed_samples(socket_dir)
+    first = build_snapshot(Renderer().render_samples(samples), 0.0)
+    moved = [s if s.name != "porto_up" else Sample(s.name, s.labels, 0) for s in samples]
+    moved.append(Sample("porto_up", (), 1))
+    exposition = Renderer().render_samples(moved)
+    second = build_snapshot(exposition, 1.0, first)
+    old_bodies = {id(p) for p in first.text}
+    bodies = second.text[1::2]  # (header, body) per family
+    fresh = [b for b in bodies if id(b) not in old_bodies]
+    assert fresh == [b"porto_up 1\n"]  # every other body is the previous snapshot's bytes object, not a copy
+    assert second.body(False, False) == exposition.text()
+    assert gzip.decompress(second.body(False, True)) == exposition.text()  # the changed family was re-gzipped
+    assert gzip.decompress(second.body(True, True)) == exposition.openmetrics()
+    assert b"porto_up 1" in gzip.decompress(second.body(False, True))

@@ -157,7 +157,7 @@ class Scraper:
     def _render(self, batches: list[Batch], now: float) -> tuple[Snapshot, float]:
         """Runs in a worker thread; returns the snapshot and the thread's CPU time for it."""
         started = time.thread_time()
-        snapshot = build_snapshot(self.renderer.render(batches), now)
+        snapshot = build_snapshot(self.renderer.render(batches), now, self.snapshot)
         return snapshot, time.thread_time() - started
 
     async def run(self) -> None:
