@@ -315,6 +315,28 @@ def targets(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def sizing(results: list[dict[str, Any]]) -> str:
+    """Per host size: what the exporter and portod spend, and the interval/timeout to pick."""
+    lines = ["| containers | exporter CPU per cycle | exporter RSS (worst) | portod time per cycle (modelled) "
+             "| --scrape.timeout | --scrape.interval |", "|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for r in results:
+        rss = max(r["rss_100"], r["rss_churn_end"], r.get("rss_scraped_max") or 0)
+        portod, cpu = r["tiers_portod_s"], r["cpu"]
+        timeout = nice(1.5 * (portod + cpu))  # a cycle's portod time plus our CPU, with room to spare
+        interval = nice(max(15.0, 2 * portod, timeout))  # portod's worker busy with us at most half the time
+        lines.append(f"| {r['containers']:,} | {cpu:.2f} s | {rss / 2**20:.0f} MB | {portod:.2f} s "
+                     f"| {timeout:g}s | {interval:g}s |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def nice(seconds: float) -> float:
+    """Round up to a duration an operator would type."""
+    for step in (5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300):
+        if seconds <= step:
+            return float(step)
+    return float(int(seconds // 60 + 1) * 60)
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -362,7 +384,7 @@ def render_doc(text: str, args: argparse.Namespace, seconds: float, raw: str) ->
     return template.format(
         table=text, machine=machine(), date=time.strftime("%Y-%m-%d"), seconds=f"{seconds / 60:.0f}",
         command=" ".join(["python bench/run.py", *sys.argv[1:]]), raw=raw,
-        targets=targets(json.loads(raw)),
+        targets=targets(json.loads(raw)), sizing=sizing(json.loads(raw)),
     )  # fmt: skip
 
 
@@ -373,7 +395,8 @@ def rerender(source: Path, out: Path) -> None:
     header = doc.splitlines()[2]
     results = json.loads(raw)
     template = (HERE / "performance.md.in").read_text()
-    body = template.format(table=table(results), targets=targets(results), raw=raw, machine="{machine}",
+    body = template.format(table=table(results), targets=targets(results), sizing=sizing(results), raw=raw,
+                           machine="{machine}",
                            date="{date}", seconds="{seconds}", command="{command}")  # fmt: skip
     lines = body.splitlines()
     lines[2] = header  # keep when, how and where it was measured
