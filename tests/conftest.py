@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from porto_exporter.porto import PortoClient
+from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.simulator import Simulator, build_host
 
 # A copy of ../shared/porto-captures (recorded from real portod 5.3.59), vendored so CI has it.
@@ -33,6 +34,21 @@ async def sim(socket_dir: Path) -> AsyncIterator[Simulator]:
 async def client(sim: Simulator) -> AsyncIterator[PortoClient]:
     async with PortoClient(sim.socket_path, timeout=10.0) as c:
         yield c
+
+
+def before_each_request(sim: Simulator, hook: Callable[[pb.TPortoRequest], Awaitable[None] | None]) -> None:
+    """Run ``hook`` on every request the simulator receives, before it is answered (to watch or delay it)."""
+    original = sim.handle
+
+    async def watched(body: bytes, conn: object) -> pb.TPortoResponse | None:
+        req = pb.TPortoRequest()
+        req.ParseFromString(body)
+        pending = hook(req)
+        if pending is not None:
+            await pending
+        return await original(body, conn)
+
+    sim.handle = watched  # type: ignore[method-assign]
 
 
 class FakeClock:

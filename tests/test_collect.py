@@ -24,7 +24,7 @@ from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.samples import Batch
 from porto_exporter.simulator import Simulator
 
-from .conftest import CAPTURES, FakeClock
+from .conftest import CAPTURES, FakeClock, before_each_request
 
 
 def by_key(samples: list[Sample]) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -300,16 +300,12 @@ async def test_a_container_destroyed_mid_cycle_is_counted_and_dropped(
 def record_lcb_properties(sim: Simulator) -> list[list[str]]:
     """Wrap the simulator so each ListContainersBy's requested properties are recorded."""
     seen: list[list[str]] = []
-    original = sim.handle
 
-    async def recording(body: bytes, conn: object) -> pb.TPortoResponse | None:
-        req = pb.TPortoRequest()
-        req.ParseFromString(body)
+    def recording(req: pb.TPortoRequest) -> None:
         if req.HasField("ListContainersBy"):
             seen.append(list(req.ListContainersBy.field_options.properties))
-        return await original(body, conn)
 
-    sim.handle = recording  # type: ignore[method-assign]
+    before_each_request(sim, recording)
     return seen
 
 

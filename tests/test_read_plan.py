@@ -18,7 +18,7 @@ from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.simulator import Simulator, build_host
 from porto_exporter.simulator.cost import RequestCost
 
-from .conftest import FakeClock
+from .conftest import FakeClock, before_each_request
 
 BULK = 2_000
 SPEC_PROP = "memory_limit"  # read only by the spec tier
@@ -32,10 +32,6 @@ async def big(socket_dir: Path) -> AsyncIterator[tuple[Simulator, PortoClient, F
         yield sim, c, clock
 
 
-def spec_reads(log: list[RequestCost], since: int) -> list[RequestCost]:
-    return [r for r in log[since:] if r.method == "ListContainersBy" and r.filters and r is not None]
-
-
 async def cycle(sim: Simulator, collector: ContainersCollector, client: PortoClient) -> list[RequestCost]:
     """One collection; the requests it made, as the simulator priced them."""
     start = len(sim.cost.log)
@@ -46,16 +42,12 @@ async def cycle(sim: Simulator, collector: ContainersCollector, client: PortoCli
 def record_filters(sim: Simulator) -> list[str]:
     """Every name or mask the collector sends to portod from now on."""
     seen: list[str] = []
-    original = sim.handle
 
-    async def recording(body: bytes, conn: object) -> pb.TPortoResponse | None:
-        req = pb.TPortoRequest()
-        req.ParseFromString(body)
+    def recording(req: pb.TPortoRequest) -> None:
         seen.extend(f.name for f in req.ListContainersBy.filters)
         seen.extend(req.Get.name)
-        return await original(body, conn)
 
-    sim.handle = recording  # type: ignore[method-assign]
+    before_each_request(sim, recording)
     return seen
 
 
@@ -188,15 +180,8 @@ async def test_requests_never_carry_more_than_a_thousand_name_filters(
 ) -> None:
     sim, client, clock = big
     seen: list[int] = []
-    original = sim.handle
-
-    async def counting(body: bytes, conn: object) -> pb.TPortoResponse | None:
-        req = pb.TPortoRequest()
-        req.ParseFromString(body)
-        seen.append(len(req.ListContainersBy.filters) if req.HasField("ListContainersBy") else len(req.Get.name))
-        return await original(body, conn)
-
-    sim.handle = counting  # type: ignore[method-assign]
+    before_each_request(sim, lambda req: seen.append(
+        len(req.ListContainersBy.filters) if req.HasField("ListContainersBy") else len(req.Get.name)))
     collector = ContainersCollector()
     bulk = leaves(sim)
     for share in (1, 10, 500, 999, 1_500, BULK):

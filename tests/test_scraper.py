@@ -15,19 +15,17 @@ from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.scraper import Scraper
 from porto_exporter.simulator import Simulator
 
+from .conftest import before_each_request
+
 
 def slow_down(sim: Simulator, method: str, seconds: float) -> None:
     """Delay the simulator's replies to one method."""
-    original = sim.handle
 
-    async def slow(body: bytes, conn: object) -> pb.TPortoResponse | None:
-        req = pb.TPortoRequest()
-        req.ParseFromString(body)
+    async def slow(req: pb.TPortoRequest) -> None:
         if req.HasField(method):
             await asyncio.sleep(seconds)
-        return await original(body, conn)
 
-    sim.handle = slow  # type: ignore[method-assign]
+    before_each_request(sim, slow)
 
 
 def gauge(batch: list[Batch], name: str, collector: str) -> float:

@@ -21,7 +21,7 @@ from ..porto import rpc_pb2 as pb
 from ..porto.values import ValueFormatError, parse_controllers, parse_str_map
 from .base import CollectContext
 from .parse import Value, parse_v4, v4_variable
-from .read_plan import SpecRead, chunks, plan_spec_read
+from .read_plan import chunks, plan_spec_read
 from .selection import ROOT, Selection, ancestors
 
 FAST_ALWAYS = ("state", "change_time")
@@ -65,7 +65,6 @@ class ContainerReader:
         self.selection = selection
         self.spec = tuple(spec)
         self.cursor: int | None = None  # v4: the previous spec reply's timestamp
-        self.last_plan: SpecRead | None = None  # v5: how the last spec read was made
         self._owned_sets: dict[frozenset[str], frozenset[str]] = {}
 
     def _intern(self, owned: frozenset[str]) -> frozenset[str]:
@@ -96,14 +95,13 @@ class ContainerReader:
             readings.append(Reading(ct.spec.name, status.state, status.change_time, typed=ct))
         known = {r.name for r in readings}
         wants = self.selection.wants
-        changed_names = {r.name for r in readings if wants(r.name) and _needs_spec(cache, r)}
+        changed_names = {r.name for r in readings if _needs_spec(cache, r) and wants(r.name)}
         stale = sorted(self.with_relatives(changed_names, cache.keys() - known, known))
         changed: dict[str, Reading] = {}
         if stale:
             spec_props = list(dict.fromkeys([*FAST_ALWAYS, *INFO_PROPS, *(cm.prop for cm in self.spec)]))
             plan = plan_spec_read(stale, containers=total if total is not None else len(readings),
                                   wanted=len(readings), properties=len(spec_props), masks=include)  # fmt: skip
-            self.last_plan = plan
             rsp = await client.list_containers_by(plan.filters, spec_props)
             keep = set(stale)
             for ct in rsp.ListContainersBy.containers:

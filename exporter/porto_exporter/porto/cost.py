@@ -58,15 +58,3 @@ def filter_tries(filters: Sequence[str], containers: Sequence[str]) -> tuple[int
         else:
             tries += count
     return tries, matched
-
-
-def list_containers_match_seconds(filters: int, containers: int) -> float:
-    """Worst case of the matching part when the filters name few of the containers: containers x filters."""
-    return containers * filters * FILTER_TRY_SECONDS
-
-
-def dump_seconds(properties: int, running: int, stopped: int, per_property: float = CHEAP_PROPERTY_SECONDS) -> float:
-    """Dumping ``properties`` cheap properties of ``running`` + ``stopped`` containers."""
-    return running * properties * per_property + stopped * (
-        STOPPED_BASE_SECONDS + properties * STOPPED_PER_PROPERTY_SECONDS
-    )

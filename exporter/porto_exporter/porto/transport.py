@@ -228,24 +228,14 @@ class Transport:
                         raise
                 raise AssertionError("unreachable")
         except TimeoutError as exc:
-            self._answered(task)
             raise errors.SocketTimeout(f"{method} got no reply within {budget:g}s") from exc
-        except asyncio.CancelledError:
-            raise  # the caller gave up (its own deadline): waiting_for() still names the method
-        except BaseException:
-            self._answered(task)
-            raise
-        else:
-            self._answered(task)
         finally:
+            if task is not None:
+                self._waiting.pop(task, None)
             self.stats.record(method, time.perf_counter() - started, ok)
 
-    def _answered(self, task: asyncio.Task[Any] | None) -> None:
-        if task is not None:
-            self._waiting.pop(task, None)
-
     def waiting_for(self, task: asyncio.Task[Any]) -> str | None:
-        """The portod method ``task`` sent and has no reply to (also after the task was cancelled for it)."""
+        """The portod method ``task`` is waiting on a reply to, if any (ask before cancelling the task)."""
         return self._waiting.get(task)
 
     def reserve(self, connections: int) -> None:

@@ -58,15 +58,17 @@ def all_handlers() -> dict[str, Handler]:
 
 
 class Dispatcher:
-    """Routes a request to its handler; ``reloaded`` answers PortodReloaded that many times."""
+    """Routes a request to its handler."""
 
     def __init__(self, daemon: Daemon) -> None:
         self.daemon = daemon
         self.handlers = all_handlers()
-        self.reloaded = 0
 
-    def handle(self, body: bytes, conn: object) -> tuple[pb.TPortoResponse | None, float]:
-        """(reply, modelled portod seconds); a None reply means: close without replying."""
+    def handle(self, body: bytes, conn: object, *, reloaded: bool = False) -> tuple[pb.TPortoResponse | None, float]:
+        """(reply, modelled portod seconds); a None reply means: close without replying.
+
+        ``reloaded``: answer PortodReloaded instead, as portod does while it restarts.
+        """
         request = pb.TPortoRequest()
         try:
             request.ParseFromString(body)
@@ -75,8 +77,7 @@ class Dispatcher:
         d = self.daemon
         now = d.host.clock()
         response = pb.TPortoResponse(error=pb.Success, errorMsg="", timestamp=int(now))
-        if self.reloaded > 0:
-            self.reloaded -= 1
+        if reloaded:
             response.error = pb.PortodReloaded
             response.errorMsg = "portod is reloading"
             return response, 0.0

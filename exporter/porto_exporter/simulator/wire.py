@@ -139,10 +139,10 @@ class Simulator:
 
     async def handle(self, body: bytes, conn: object) -> pb.TPortoResponse | None:
         """Answer one request body; None means: close the connection without replying."""
-        if self.faults.reloaded > 0:
+        reloaded = self.faults.reloaded > 0
+        if reloaded:
             self.faults.reloaded -= 1
-            self.dispatcher.reloaded += 1
-        response, cost = self.dispatcher.handle(body, conn)
+        response, cost = self.dispatcher.handle(body, conn, reloaded=reloaded)
         if cost and self.faults.sleep_cost:
             await asyncio.sleep(cost)
         return response
