@@ -344,3 +344,29 @@ async def test_only_the_enabled_metrics_properties_are_read(client: PortoClient,
     assert "cpu_usage" in asked and "memory_usage" in asked
     disabled = {cm.prop for cm in CONTAINER_METRICS if cm.group in ("io", "network")}
     assert disabled and not disabled & asked, disabled & asked
+
+
+def test_line_writer_escapes_map_keys_and_bounds_its_fragment_cache() -> None:
+    """Spec/slow tiers are written as text without label sets: the map key must still be escaped,
+    and the per-host cache of ``,label="key"`` fragments must not grow without end."""
+    from porto_exporter.collect.container_emit import Cached, LineWriter
+    from porto_exporter.collect.container_reads import Reading
+    from porto_exporter.collect.container_values import Plan
+    from porto_exporter.lines import parse_lines
+    from porto_exporter.samples import LabelSet
+
+    io_read = next(cm for cm in CONTAINER_METRICS if cm.prop == "io_read")
+    plan = Plan.of(io_read)
+    writer = LineWriter()
+    writer.MAX_FRAGMENTS = 3
+    cached = Cached(0, 0, LabelSet((("container", 'a"b'),)), None, ())
+    odd = 'sd"a\\1'
+    reading = Reading('a"b', "running", 0, values={"io_read": {odd: 7, "fs": 1, "hw": 9}})
+    written = writer.write([plan], reading, cached)
+    samples = {(labels, value) for _, text in written for _, labels, value in parse_lines(text)}
+    device = io_read.key_label
+    assert ((("container", 'a"b'), (device, odd)), 7) in samples
+    assert {dict(labels)[device] for labels, _ in samples} == {odd, "fs"}  # "hw" is a skip key
+    for i in range(10):
+        writer.write([plan], Reading("c", "running", 0, values={"io_read": {f"d{i}": i}}), cached)
+    assert len(writer.fragments) <= 3

@@ -6,11 +6,7 @@ style): they are replayed as text every cycle until the container's
 change_time moves (spec), the slow interval comes round (slow) or its state
 changes. Fast values are appended straight from the reply into columns;
 families the catalog gives decimals (ns/us counters) go into scaled columns as
-Porto's integer counts.
-
-A container that does not own a cgroup controller reports its nearest
-ancestor's counters for it (PROTOCOL-NOTES), so such metrics get no series for
-it: summing a metric over containers of one level never counts a cgroup twice.
+Porto's integer counts. Which values a container has is ``container_values``'.
 """
 
 from __future__ import annotations
@@ -19,15 +15,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from google.protobuf.message import Message
-
 from ..catalog import CONTAINER_INFO, CONTAINER_LABELS, CONTAINER_STATE, DAEMON_CONTAINERS, STATES, ContainerMetric
-from ..lines import fixed_lines, plain_lines
-from ..porto import rpc_pb2 as pb
-from ..samples import Batch, Column, LabelSet, Scaled, ScaledColumn
+from ..lines import fixed_point
+from ..samples import Batch, Column, EncodingMismatch, LabelSet, Scaled, ScaledColumn, Value, escape_label_value
 from .container_reads import CycleRead, Reading
+from .container_values import Plan, plan_values
 from .labels import LabelAllowlist
-from .parse import Convert, Value, uint_map, unknown_maps, v5_converter
 from .selection import ROOT, Selection
 
 # A tier's samples for one container kept between cycles, already written as exposition lines:
@@ -50,18 +43,15 @@ class Cached:
     state: str = ""  # the state state_lines were written for
     state_lines: str = ""
 
-    def keyed_set(self, label: str, key: str, keep: bool = True) -> LabelSet:
-        """The label set {container, label=key}; kept for the fast tier, whose values come every cycle.
+    def keyed_set(self, label: str, key: str) -> LabelSet:
+        """The label set {container, label=key} of a fast-tier map entry, kept: its values come every cycle.
 
-        The spec and slow tiers are written as lines once, so their sets are not kept (a container's
-        virtual_memory{type} alone would keep 14).
+        The spec and slow tiers are written as lines (LineWriter) and keep no label sets.
         """
         pair = (label, key)
         ls = self.keyed.get(pair)
         if ls is None:
-            ls = LabelSet((self.key.labels[0], pair))  # tuples shared, not copied
-            if keep:
-                self.keyed[pair] = ls
+            ls = self.keyed[pair] = LabelSet((self.key.labels[0], pair))  # tuples shared, not copied
         return ls
 
 
@@ -108,49 +98,10 @@ class Columns:
             lines[family].append(text)
 
 
-def write(batch: Batch) -> Written:
-    """A container's samples of one tier as exposition lines, family by family."""
-    out = []
-    for name, col in batch.columns.items():
-        if col.values:
-            if isinstance(col, ScaledColumn):
-                out.append((name, "".join(fixed_lines(name, col.keys, col.values, col.decimals))))
-            else:
-                out.append((name, "".join(plain_lines(name, col.keys, col.values))))
-    return tuple(out)
-
-
 def state_lines(key: LabelSet, state: str) -> str:
     """A container's porto_container_state lines: 1 for its state, 0 for the others."""
     head = f'{CONTAINER_STATE.name}{key.text[:-1]},state="'
     return "".join(f'{head}{s}"}} {1 if s == state else 0}\n' for s in STATES)
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """A catalog entry prepared for the per-container loop."""
-
-    name: str
-    prop: str
-    field: str  # the v5 field, or "#N" for a field number rpc.proto lacks
-    in_spec: bool
-    convert: Convert
-    key_label: str | None
-    skip_keys: frozenset[str]
-    controller: str | None
-    skip_zero: bool
-    optional: bool
-    number: int  # the field number for "#N" fields, else 0
-    decimals: int  # > 0: values are integer counts of 10**-decimals of the unit (scaled columns)
-    uint_map: bool  # the v5 field is a TUintMap
-
-    @classmethod
-    def of(cls, cm: ContainerMetric) -> Plan:
-        convert = None if cm.field.startswith("#") else v5_converter(cm)
-        return cls(cm.metric.name, cm.prop, cm.field, cm.where == "spec", convert, cm.key_label,
-                   cm.skip_keys, cm.controller, cm.skip_zero, cm.parse == "optional_int",
-                   int(cm.field[1:]) if cm.field.startswith("#") else 0, cm.metric.decimals,
-                   convert is uint_map)  # fmt: skip
 
 
 class ContainerEmitter:
@@ -164,6 +115,7 @@ class ContainerEmitter:
         self.slow = [Plan.of(cm) for cm in metrics if cm.tier == "slow"]
         self.spec = [Plan.of(cm) for cm in metrics if cm.tier == "spec"]
         self.cache: dict[str, Cached] = {}
+        self.writer = LineWriter()
 
     def samples(self, read: CycleRead, with_slow: bool) -> Batch:
         readings, changed = read.readings, read.changed
@@ -193,15 +145,13 @@ class ContainerEmitter:
             if cached is None:
                 continue  # listed after the spec read: picked up next cycle
             if with_slow:
-                slow = Batch()
-                _emit(Columns(slow), self.slow, r, cached)
-                cached.slow = write(slow)
+                cached.slow = self.writer.write(self.slow, r, cached)
             columns.replay(cached.spec)
             columns.replay(cached.slow)
             if cached.state != r.state:
                 cached.state, cached.state_lines = r.state, state_lines(cached.key, r.state)
             state_text.append(cached.state_lines)
-            _emit(columns, self.fast, r, cached, keep=True)
+            _emit(columns, self.fast, r, cached)
         for gone in cache.keys() - alive:  # missing from the full listing: drop its series now
             del cache[gone]
         if read.states is not None:  # the readings cover only the included containers
@@ -212,86 +162,100 @@ class ContainerEmitter:
 
     def _spec_samples(self, r: Reading, cached: Cached) -> Written:
         info = r.info
-        key = cached.key
-        out = Batch()
-        info_set = LabelSet((*key.labels, *((k, info.get(k, "")) for k in CONTAINER_INFO.labels[1:])))
-        out.add(CONTAINER_INFO.name, info_set, 1)
-        out.add(CONTAINER_LABELS.name, LabelSet((*key.labels, *self.allowlist.select(r.labels))), 1)
-        _emit(Columns(out), self.spec, r, cached)
-        return write(out)
+        labels = cached.key.labels
+        info_set = LabelSet((*labels, *((k, info.get(k, "")) for k in CONTAINER_INFO.labels[1:])))
+        label_set = LabelSet((*labels, *self.allowlist.select(r.labels)))
+        head = ((CONTAINER_INFO.name, f"{CONTAINER_INFO.name}{info_set.text} 1\n"),
+                (CONTAINER_LABELS.name, f"{CONTAINER_LABELS.name}{label_set.text} 1\n"))  # fmt: skip
+        return self.writer.write(self.spec, r, cached, head)
 
 
-def _emit(columns: Columns, plans: Sequence[Plan], r: Reading, cached: Cached, keep: bool = False) -> None:
-    """Append the plans' samples for one container; v5 values are read straight from the reply."""
-    owned = cached.owned
+def _emit(columns: Columns, plans: Sequence[Plan], r: Reading, cached: Cached) -> None:
+    """Append the fast tier's samples for one container to the cycle's columns."""
     key = cached.key
-    ct = r.typed
-    status: pb.TContainerStatus | None = None
-    spec: pb.TContainerSpec | None = None
-    unknown: dict[int, dict[str, int]] | None = None
-    if ct is not None:
-        status = ct.status
-    values = r.values
     plain, scaled = columns.plain, columns.scaled
-    for plan in plans:
-        controller = plan.controller
-        if controller and owned is not None and controller not in owned:
-            continue  # inherited from an ancestor: that ancestor's series already has it
-        value: Value
-        part: Message
-        if ct is None:
-            value = values.get(plan.prop)
-        elif plan.number:
-            if unknown is None:
-                unknown = unknown_maps(status)  # type: ignore[arg-type]
-            value = unknown.get(plan.number)
-        else:
-            if plan.in_spec:
-                part = spec = spec or ct.spec
-            else:
-                part = status  # type: ignore[assignment]  # set whenever ct is
-            if not part.HasField(plan.field):
-                continue
-            if plan.uint_map and plan.key_label is not None and not plan.decimals:
-                # a TUintMap read entry by entry: the common map (io, net), no dict in between
-                entries: pb.TUintMap = getattr(part, plan.field)
-                col = plain.get(plan.name) or columns.plain_column(plan.name)
-                map_label, skip = plan.key_label, plan.skip_keys
-                for e in entries.map:
-                    k = e.key
-                    if k not in skip:
-                        col.keys.append(cached.keyed_set(map_label, k, keep))
-                        col.values.append(e.val)
-                continue
-            value = getattr(part, plan.field)
-            if plan.convert is not None:
-                value = plan.convert(value)
-        if value is None:
-            continue
+    for plan, value in plan_values(plans, r, cached.owned):
         if type(value) is dict:
-            label = plan.key_label
-            if label is None:
-                continue
-            skip = plan.skip_keys
+            label, skip = plan.key_label, plan.skip_keys
             if plan.decimals:
                 sc = scaled.get(plan.name) or columns.scaled_column(plan.name, plan.decimals)
                 for k, v in value.items():
                     if k not in skip:
-                        sc.keys.append(cached.keyed_set(label, k, keep))
+                        sc.keys.append(cached.keyed_set(label, k))  # type: ignore[arg-type]
                         sc.values.append(Scaled(v))
             else:
                 col = plain.get(plan.name) or columns.plain_column(plan.name)
                 for k, v in value.items():
                     if k not in skip:
-                        col.keys.append(cached.keyed_set(label, k, keep))
+                        col.keys.append(cached.keyed_set(label, k))  # type: ignore[arg-type]
                         col.values.append(v)
-        elif not (plan.skip_zero and value == 0) and not (plan.optional and value < 0):  # type: ignore[operator]
-            if plan.decimals:
-                sc = scaled.get(plan.name) or columns.scaled_column(plan.name, plan.decimals)
-                sc.keys.append(key)
-                sc.values.append(Scaled(value))  # type: ignore[arg-type]  # Porto's ns/us counts are ints
-            else:
-                col = plain.get(plan.name) or columns.plain_column(plan.name)
-                col.keys.append(key)
-                col.values.append(value)  # type: ignore[arg-type]
+        elif plan.entries:  # a TUintMap (io, net maps) from a v5 reply: entry by entry
+            col = plain.get(plan.name) or columns.plain_column(plan.name)
+            label, skip = plan.key_label, plan.skip_keys
+            for e in value.map:  # type: ignore[attr-defined]
+                k = e.key
+                if k not in skip:
+                    col.keys.append(cached.keyed_set(label, k))  # type: ignore[arg-type]
+                    col.values.append(e.val)
+        elif plan.decimals:
+            sc = scaled.get(plan.name) or columns.scaled_column(plan.name, plan.decimals)
+            sc.keys.append(key)
+            sc.values.append(Scaled(value))  # type: ignore[arg-type]  # Porto's ns/us counts are ints
+        else:
+            col = plain.get(plan.name) or columns.plain_column(plan.name)
+            col.keys.append(key)
+            col.values.append(value)  # type: ignore[arg-type]
 
+
+class LineWriter:
+    """Writes the spec and slow tiers of a container straight as exposition lines.
+
+    No label set is made per sample: a map entry's line is the container's label text with the
+    entry's ``,label="key"`` appended, and those fragments are escaped once per distinct
+    (label, key) for the whole host (device names, memory types, pressure kinds: a few dozen).
+    """
+
+    MAX_FRAGMENTS = 100_000  # past this (map keys nobody expects) the cache starts over
+
+    def __init__(self) -> None:
+        self.fragments: dict[tuple[str, str], str] = {}
+
+    def fragment(self, label: str, key: str) -> str:
+        pair = (label, key)
+        text = self.fragments.get(pair)
+        if text is None:
+            if len(self.fragments) >= self.MAX_FRAGMENTS:
+                self.fragments.clear()
+            text = self.fragments[pair] = f',{label}="{escape_label_value(key)}"}}'
+        return text
+
+    def write(self, plans: Sequence[Plan], r: Reading, cached: Cached, head: Written = NOTHING) -> Written:
+        """The plans' samples for one container as (family, lines) pairs, after ``head``."""
+        out = list(head)
+        full = cached.key.text
+        prefix = full[:-1]
+        fragment = self.fragment
+        for plan, value in plan_values(plans, r, cached.owned):
+            name = plan.name
+            decimals = plan.decimals
+            if type(value) is dict or plan.entries:
+                pairs = value.items() if type(value) is dict else [(e.key, e.val) for e in value.map]  # type: ignore[attr-defined]
+                label, skip = plan.key_label, plan.skip_keys
+                if decimals:
+                    lines = [f"{name}{prefix}{fragment(label, k)} {_number(name, v, decimals)}\n"  # type: ignore[arg-type]
+                             for k, v in pairs if k not in skip]  # fmt: skip
+                else:
+                    lines = [f"{name}{prefix}{fragment(label, k)} {v}\n" for k, v in pairs if k not in skip]  # type: ignore[arg-type]
+                if lines:
+                    out.append((name, "".join(lines)))
+            else:
+                out.append((name, f"{name}{full} {_number(name, value, decimals) if decimals else value}\n"))  # type: ignore[arg-type]
+        return tuple(out)
+
+
+def _number(name: str, value: Value, decimals: int) -> str:
+    """A scaled count as the renderer writes it: fixed point."""
+    try:
+        return fixed_point(value, decimals)  # type: ignore[arg-type]
+    except EncodingMismatch as exc:
+        raise EncodingMismatch(f"{name}: {exc}") from None

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from types import MappingProxyType
+from typing import Any, Protocol
 
 from ..catalog import INFO_PROPS, ContainerMetric
 from ..porto import GetEntry, errors
@@ -27,16 +28,23 @@ from .selection import ROOT, Selection, ancestors
 FAST_ALWAYS = ("state", "change_time")
 
 
-@dataclass
+NONE: Mapping[str, Any] = MappingProxyType({})  # shared by every v5 fast reading: no dicts per container
+
+
+def _none() -> Mapping[str, Any]:
+    return NONE
+
+
+@dataclass(slots=True)
 class Reading:
     """One container's values from one reply, whatever the API."""
 
     name: str
     state: str
     change_time: int
-    values: dict[str, Value] = field(default_factory=dict)
-    info: dict[str, str] = field(default_factory=dict)
-    labels: dict[str, str] = field(default_factory=dict)
+    values: Mapping[str, Value] = field(default_factory=_none)  # v4 only: parsed strings
+    info: Mapping[str, str] = field(default_factory=_none)  # spec readings only
+    labels: Mapping[str, str] = field(default_factory=_none)  # spec readings only
     owned: frozenset[str] | None = None
     typed: pb.TContainer | None = None  # v5: values are read from it while emitting (no copy)
     read_at: int = 0  # the spec reply's timestamp: a change in that same second may not show yet
@@ -156,10 +164,8 @@ class ContainerReader:
             state = entry.values.get("state")
             if not isinstance(state, str):  # an include naming a container that does not exist (yet)
                 continue
-            r = Reading(entry.name, state, _int(entry.values.get("change_time[raw]")))
-            for cm in fast:
-                r.values[cm.prop] = v4_value(ctx, cm, entry.values.get(v4_variable(cm)))
-            readings.append(r)
+            values = {cm.prop: v4_value(ctx, cm, entry.values.get(v4_variable(cm))) for cm in fast}
+            readings.append(Reading(entry.name, state, _int(entry.values.get("change_time[raw]")), values))
         # The spec tier: Get with changed_since answers no_changes for containers whose
         # change_time is older than the cursor; at-least-once (same-second changes repeat).
         known = {r.name for r in readings}
@@ -189,9 +195,8 @@ class ContainerReader:
             if isinstance(state, errors.PortoError):
                 _count_vanished(ctx, state.code)
             return
-        r = Reading(entry.name, state, _int(vals.get("change_time[raw]")))
-        for cm in self.spec:
-            r.values[cm.prop] = v4_value(ctx, cm, vals.get(v4_variable(cm)))
+        values = {cm.prop: v4_value(ctx, cm, vals.get(v4_variable(cm))) for cm in self.spec}
+        r = Reading(entry.name, state, _int(vals.get("change_time[raw]")), values)
         r.info = {k: v for k in INFO_PROPS[:7] if isinstance(v := vals.get(k), str)}
         labels = vals.get("labels")
         r.labels = parse_str_map(labels) if isinstance(labels, str) else {}

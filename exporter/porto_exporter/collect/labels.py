@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 _INVALID = re.compile(r"[^a-zA-Z0-9_]")
 
@@ -29,7 +29,7 @@ class LabelAllowlist:
                 self._cache[label] = hit
         return hit
 
-    def select(self, labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    def select(self, labels: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
         """Allowed labels as sorted (prometheus name, value) pairs.
 
         Two Porto labels that sanitize to one name collide; the one whose Porto
