@@ -71,8 +71,9 @@ async def test_collectors_run_side_by_side_each_on_its_own_connection(sim: Simul
     async with PortoClient(sim.socket_path, timeout=30) as client:
         scraper = Scraper(client, build_collectors(load([])), interval=0, timeout=30)
         await scraper.cycle()
-        assert client.stats.connects == 4
-    assert most == 4  # system, containers, volumes and storage asked portod at the same time
+        await scraper.close()
+        assert client.stats.connects == 4  # the pool; the events subscription has a connection of its own
+    assert most == 5  # system, containers, volumes, storage and the events' AsyncWait at the same time
 
 
 async def test_porto_timeout_bounds_each_request(sim: Simulator, caplog: pytest.LogCaptureFixture) -> None:

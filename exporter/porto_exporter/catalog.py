@@ -356,7 +356,37 @@ PARSE_ERRORS = _m("porto_exporter_parse_errors_total", "counter",
                   "Values that could not be parsed (the sample was skipped), by property.", ("property",),
                   "exporter")  # fmt: skip
 
+# --- lifecycle events: AsyncWait pushes (collect/events.py) ---------------------------
 
+_PUSH = "AsyncWait push"
+CONTAINER_EXITS = _m("porto_container_exits_total", "counter",
+                     "Container exits pushed by portod, by group (the name cut to --events.group-depth levels) and "
+                     "reason: success (exit 0), failure (other exit status), signal (killed by a signal), oom "
+                     "(OOM-killed); respawns count too.", ("group", "reason"),
+                     f"{_PUSH}: dead/respawning with exit_code")  # fmt: skip
+CONTAINER_STARTS = _m("porto_container_starts_total", "counter", "Container starts pushed by portod, by group.",
+                      ("group",), f"{_PUSH}: starting")  # fmt: skip
+CONTAINER_START_FAILURES = _m("porto_container_start_failures_total", "counter",
+                              "Container starts that failed (portod pushed start_error), by group.", ("group",),
+                              f"{_PUSH}: start_error")  # fmt: skip
+EVENTS_CONNECTED = _m("porto_events_connected", "gauge", "1 while the exporter is subscribed to portod's pushes.",
+                      (), "exporter")  # fmt: skip
+EVENTS_RECEIVED = _m(
+    "porto_events_received_total",
+    "counter",
+    "Pushes received from portod, the bursts that answer each subscription included.",
+    (),
+    "exporter",
+)
+EVENTS_RECONNECTS = _m(
+    "porto_events_reconnects_total",
+    "counter",
+    "Times the subscription to portod's pushes was lost and made again.",
+    (),
+    "exporter",
+)
+EVENT_METRICS = (CONTAINER_EXITS, CONTAINER_STARTS, CONTAINER_START_FAILURES, EVENTS_CONNECTED, EVENTS_RECEIVED,
+                 EVENTS_RECONNECTS)  # fmt: skip
 
 
 def all_metrics() -> list[Metric]:
@@ -365,10 +395,13 @@ def all_metrics() -> list[Metric]:
     system = [Metric(name, t, h, (lab[0],) if lab else (), f"TGetSystemResponse.{fld}")
               for fld, name, t, h, lab in SYSTEM_FIELDS]  # fmt: skip
     volume = [Metric(n, "gauge", h, V, f"GetVolume TVolumeSpec.{p}") for n, p, h in VOLUME_GAUGES]
-    meta = [Metric(n, "gauge", h, ("meta_storage",), f"ListStorages TMetaStorage.{p}") for n, p, h in META_STORAGE_GAUGES]
+    meta = [
+        Metric(n, "gauge", h, ("meta_storage",), f"ListStorages TMetaStorage.{p}") for n, p, h in META_STORAGE_GAUGES
+    ]
     for metric in [UP, DAEMON_INFO, DAEMON_CONTAINERS, *system, CONTAINER_INFO, CONTAINER_STATE, CONTAINER_LABELS,
                    *(cm.metric for cm in CONTAINER_METRICS), VOLUME_INFO, *volume, LAYERS, LAYER_IDLE, STORAGES,
-                   STORAGE_IDLE, *meta, COLLECTOR_SUCCESS, COLLECTOR_DURATION, PROPERTY_ERRORS, PARSE_ERRORS]:  # fmt: skip
+                   STORAGE_IDLE, *meta, *EVENT_METRICS, COLLECTOR_SUCCESS, COLLECTOR_DURATION, PROPERTY_ERRORS,
+                   PARSE_ERRORS]:  # fmt: skip
         if metric.name not in seen or (not seen[metric.name].help and metric.help):
             seen[metric.name] = metric
     return list(seen.values())
@@ -422,7 +455,9 @@ def render_markdown() -> str:
         "| metric | type | labels | help | source | read |",
         "|---|---|---|---|---|---|",
     ]
-    tiers = {cm.metric.name: {"fast": "cycle", "slow": "slow", "spec": "on change"}[cm.tier] for cm in CONTAINER_METRICS}
+    tiers = {
+        cm.metric.name: {"fast": "cycle", "slow": "slow", "spec": "on change"}[cm.tier] for cm in CONTAINER_METRICS
+    }
     tiers[CONTAINER_INFO.name] = tiers[CONTAINER_LABELS.name] = "on change"
     tiers[CONTAINER_STATE.name] = "cycle"
     for m in all_metrics():

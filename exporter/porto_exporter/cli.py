@@ -17,6 +17,7 @@ from aiohttp import web
 from .collect import (
     Collector,
     ContainersCollector,
+    EventsCollector,
     LabelAllowlist,
     Selection,
     StorageCollector,
@@ -78,6 +79,8 @@ def build_collectors(cfg: Config) -> list[Collector]:
         out.append(VolumesCollector())
     if "storage" in cfg.collectors:
         out.append(StorageCollector())
+    if "events" in cfg.collectors:
+        out.append(EventsCollector(group_depth=cfg.events_group_depth))
     return out
 
 

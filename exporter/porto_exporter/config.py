@@ -13,7 +13,7 @@ from . import __version__
 from .catalog import CONTAINER_METRICS
 from .porto import DEFAULT_SOCKET
 
-COLLECTORS = ("system", "containers", "volumes", "storage")
+COLLECTORS = ("system", "containers", "volumes", "storage", "events")
 CONTAINER_GROUPS = tuple(sorted({cm.group for cm in CONTAINER_METRICS}))
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -72,6 +72,7 @@ class Config:
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     max_depth: int | None = None
+    events_group_depth: int = 1
     labels_allowlist: list[str] = field(default_factory=list)
     api: str = "auto"
     log_level: str = "info"
@@ -135,6 +136,8 @@ def options() -> list[Option]:
                "append"),
         Option("--containers.exclude", "exclude", "skip containers matching this Porto mask (repeatable)", "append"),
         Option("--containers.max-depth", "max_depth", "deepest level to export (/ is 0)"),
+        Option("--events.group-depth", "events_group_depth", "levels of the container name kept in the group label "
+               "of porto_container_exits_total and friends (1: batch for batch/job-7)", default="1"),
         Option("--labels.allowlist", "labels_allowlist", "Porto labels (names or globs, repeatable or "
                "comma-separated) to export on porto_container_labels", "append"),
         Option("--log.level", "log_level", "log level", default="info", choices=("debug", "info", "warn", "error")),
@@ -232,6 +235,7 @@ def load(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
     cfg.max_requests = _int_flag("web.max-requests", ns.max_requests, minimum=1)
     if ns.max_depth is not None:
         cfg.max_depth = _int_flag("containers.max-depth", ns.max_depth, minimum=0)
+    cfg.events_group_depth = _int_flag("events.group-depth", ns.events_group_depth, minimum=1)
     cfg.collectors = {name for name in COLLECTORS if getattr(ns, f"c_{name}") is not False}
     cfg.disabled_groups = {g for g in CONTAINER_GROUPS if getattr(ns, f"g_{g}")}
     cfg.include, cfg.exclude = list(ns.include), list(ns.exclude)

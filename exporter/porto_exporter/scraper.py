@@ -123,7 +123,9 @@ class Scraper:
             else:
                 got, seconds = task.result()
                 self._last_good[collector.name] = _LastGood(got, now)
-                ok = any_ok = True
+                ok = True
+                # porto_up says portod answered: a collector serving what it holds (events) does not count
+                any_ok = any_ok or getattr(collector, "asks_portod", True)
             labels = (("collector", collector.name),)
             health.append(Sample(COLLECTOR_SUCCESS.name, labels, 1 if ok else 0))
             health.append(Sample(COLLECTOR_DURATION.name, labels, seconds))
@@ -173,6 +175,17 @@ class Scraper:
             spread = self.interval * self.jitter
             delay = self.interval - (time.monotonic() - started) + random.uniform(-spread, spread) / 2
             await asyncio.sleep(max(0.0, delay))
+
+    async def close(self) -> None:
+        """Stop what collectors keep open between cycles (the events subscription), then the client."""
+        for collector in self.collectors:
+            close = getattr(collector, "close", None)
+            if close is not None:
+                try:
+                    await close()
+                except Exception as exc:  # shutting down: say what failed, close the rest
+                    log.warning("collector %s: closing failed: %s", collector.name, describe(exc))
+        await self.client.close()
 
     async def current(self) -> Snapshot | None:
         """The snapshot to serve; on demand (interval 0) one shared cycle per burst of requests."""

@@ -2,6 +2,7 @@
 
 from .base import Batch, CollectContext, Collector, LabelSet, Sample
 from .containers import ContainersCollector
+from .events import EventsCollector
 from .labels import LabelAllowlist
 from .selection import Selection
 from .storage import StorageCollector
@@ -13,6 +14,7 @@ __all__ = [
     "CollectContext",
     "Collector",
     "ContainersCollector",
+    "EventsCollector",
     "LabelAllowlist",
     "LabelSet",
     "Sample",

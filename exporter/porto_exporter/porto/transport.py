@@ -67,6 +67,25 @@ def raise_for_error(response: pb.TPortoResponse) -> None:
         raise errors.error_for(response.error, response.errorMsg)
 
 
+class Backoff:
+    """Capped exponential backoff with jitter between connection attempts."""
+
+    def __init__(self, initial: float = 0.05, maximum: float = 5.0, rng: random.Random | None = None) -> None:
+        self.initial = initial
+        self.maximum = maximum
+        self.failures = 0
+        self._rng = rng or random.Random()
+
+    def failed(self) -> float:
+        """Count a failure; the delay to wait before the next attempt."""
+        self.failures += 1
+        base = min(self.maximum, self.initial * (2 ** min(self.failures - 1, 30)))
+        return base * (0.5 + self._rng.random() / 2)
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
 class _Connection:
     """One socket to portod; used by one caller at a time."""
 
@@ -121,10 +140,7 @@ class Transport:
         self._capacity = max_connections
         self._waiting: weakref.WeakKeyDictionary[asyncio.Task[Any], str] = weakref.WeakKeyDictionary()
         self._idle: list[_Connection] = []
-        self._backoff_initial = backoff_initial
-        self._backoff_max = backoff_max
-        self._rng = rng or random.Random()
-        self._failures = 0
+        self._backoff = Backoff(backoff_initial, backoff_max, rng)
         self._next_attempt = 0.0
         self.stats.backoff_seconds = 0.0
         self._closed = False
@@ -143,26 +159,21 @@ class Transport:
 
     # --- transport ------------------------------------------------------
 
-    def _backoff_delay(self) -> float:
-        base = min(self._backoff_max, self._backoff_initial * (2 ** min(self._failures - 1, 30)))
-        return base * (0.5 + self._rng.random() / 2)
-
     async def _connect(self) -> _Connection:
         loop = asyncio.get_running_loop()
         if loop.time() < self._next_attempt:
             # Fail fast while backing off: a caller (a scrape) must not hang on a dead portod.
             raise errors.SocketUnavailable(
-                f"cannot connect to {self.socket_path}: backing off after {self._failures} failures"
+                f"cannot connect to {self.socket_path}: backing off after {self._backoff.failures} failures"
             )
         try:
             reader, writer = await asyncio.open_unix_connection(self.socket_path, limit=READ_CHUNK)
         except OSError as exc:
-            self._failures += 1
             self.stats.connect_failures += 1
-            self.stats.backoff_seconds = self._backoff_delay()
+            self.stats.backoff_seconds = self._backoff.failed()
             self._next_attempt = loop.time() + self.stats.backoff_seconds
             raise errors.SocketUnavailable(f"cannot connect to {self.socket_path}: {exc}") from exc
-        self._failures = 0
+        self._backoff.reset()
         self._next_attempt = 0.0
         self.stats.backoff_seconds = 0.0
         self.stats.connects += 1

@@ -9,6 +9,7 @@ or a missing required field, ``timestamp`` on every reply. The handlers
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,7 @@ DISPATCH = (
     "Create", "Destroy", "List", "GetProperty", "SetProperty", "GetDataProperty", "Start", "Stop", "Pause",
     "Resume", "ListProperties", "ListDataProperties", "Kill", "Version", "Get", "Wait", "CreateWeak",
     "SetLabel", "ListVolumeProperties", "ListVolumes", "GetVolume", "ListLayers", "ListStorages",
-    "ListContainersBy", "GetSystem", "FindLabel",
+    "ListContainersBy", "GetSystem", "FindLabel", "AsyncWait", "StopAsyncWait",
 )  # fmt: skip
 
 # Fields that portod's own proto marks `required`: without them it drops the connection.
@@ -45,6 +46,7 @@ class Daemon:
     clients_open: int = 0
     requests_completed: int = 0
     requests_failed: int = 0
+    methods: Counter[str] = field(default_factory=Counter)  # requests answered, by method: what clients asked
 
 
 # (daemon, the request's command message, the reply being filled, the connection, now) -> modelled seconds
@@ -52,9 +54,9 @@ Handler = Callable[[Daemon, Any, pb.TPortoResponse, object, float], float]
 
 
 def all_handlers() -> dict[str, Handler]:
-    from .handlers import containers, storage, system
+    from .handlers import containers, events, storage, system
 
-    return {**system.HANDLERS, **containers.HANDLERS, **storage.HANDLERS}
+    return {**system.HANDLERS, **containers.HANDLERS, **storage.HANDLERS, **events.HANDLERS}
 
 
 class Dispatcher:
@@ -93,6 +95,7 @@ class Dispatcher:
             if not args.HasField(required):
                 return None, 0.0
         d.host.advance(now)
+        d.methods[command] += 1
         try:
             cost = handler(d, args, response, conn, now)
         except HostError as exc:

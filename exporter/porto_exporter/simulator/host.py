@@ -1,8 +1,11 @@
 """The simulated host: the container tree and its lifecycle, plus volumes, layers and storages.
 
 Lifecycle events (exits, OOM kills, respawns) are applied lazily by
-``Host.advance(now)``; nothing runs in the background. Refusals raise
-``HostError`` with portod's EError code (from the generated protobuf).
+``Host.advance(now)``; nothing runs in the background (the simulator's
+socket calls it on a timer while anyone is subscribed). Every state change
+is published to ``events`` (AsyncWait subscribers) as portod pushes it.
+Refusals raise ``HostError`` with portod's EError code (from the generated
+protobuf).
 """
 
 from __future__ import annotations
@@ -14,7 +17,17 @@ from ..porto import rpc_pb2 as pb
 from . import names
 from .accounting import COUNTERS, HOST_CORES, HOST_MEMORY, Behaviour, Frame
 from .container import Container
+from .events import EventHub
 from .records import Layer, MetaStorage, Volume
+
+MAX_REPLAYED_RESPAWNS = 100  # a host idle for hours does not flood its subscribers with old rounds
+
+
+def cannot_exec(command: str) -> str:
+    """The executable a command names that cannot be run, or "": paths under /nonexistent/ stand for a
+    missing binary (portod's start fails with InvalidCommand)."""
+    exe = command.split(maxsplit=1)[0] if command.strip() else ""
+    return exe if exe.startswith("/nonexistent/") else ""
 
 
 class HostError(Exception):
@@ -49,6 +62,8 @@ class Host:
         self.container_limit = 60000  # above portod's default 3000: benchmarks need 50,000
         self.counters = {"created": 0, "started": 0, "start_failed": 0, "oom": 0, "requests": 0, "failed": 0}
         self._timed: set[Container] = set()
+        self.events = EventHub()
+        self.tickers: list[Callable[[float], None]] = []  # workloads that act on time (the demo's batch jobs)
 
     # --- lookup ---------------------------------------------------------
 
@@ -77,6 +92,11 @@ class Host:
     def _touch(self, c: Container, now: float) -> None:
         c.change_time = int(now)
 
+    def _set_state(self, c: Container, state: str, when: float, label: str = "", value: str = "") -> None:
+        """Every state change goes through here: it is what AsyncWait subscribers are pushed."""
+        c.state = state
+        self.events.publish(c.name, state, when, label, value)
+
     def create(self, name: str, *, weak_owner: object | None = None, behaviour: Behaviour | None = None) -> Container:
         try:
             names.check_container_name(name)
@@ -99,6 +119,7 @@ class Host:
         parent.children[name] = c
         self.by_name[name] = c
         self.counters["created"] += 1
+        self.events.publish(name, "stopped", now)
         return c
 
     def destroy(self, name: str) -> None:
@@ -107,12 +128,12 @@ class Host:
             raise HostError(pb.InvalidValue, "cannot destroy the root container")
         now = self.clock()
         self._stop_tree(c, now)
-        for sub in [c, *self._descendants(c)]:
+        for sub in [*reversed(self._descendants(c)), c]:
             self.by_name.pop(sub.name, None)
             self._timed.discard(sub)
+            self._set_state(sub, "destroyed", now)
         assert c.parent is not None
         c.parent.children.pop(name, None)
-        c.state = "destroyed"
 
     def _descendants(self, c: Container) -> list[Container]:
         out: list[Container] = []
@@ -131,10 +152,20 @@ class Host:
         for anc in reversed(list(c.ancestors())):
             if anc.state == "stopped":
                 self._start_one(anc, now)
+        missing = cannot_exec(c.command)
+        if missing:
+            # portod: starting, stopping, stopped with start_error; the Start reply is InvalidCommand
+            message = f"No such file or directory: cannot exec {missing}"
+            self.counters["start_failed"] += 1
+            self._set_state(c, "starting", now)
+            self._set_state(c, "stopping", now)
+            self._set_state(c, "stopped", now, "start_error", f"InvalidCommand:({message})")
+            raise HostError(pb.InvalidCommand, message)
         self._start_one(c, now)
 
     def _start_one(self, c: Container, now: float) -> None:
-        c.state = "running" if c.command else "meta"
+        self._set_state(c, "starting", now)
+        self._set_state(c, "running" if c.command else "meta", now)
         c.start_time = int(now)
         c.run_since = now
         c.run_acc = 0.0
@@ -152,12 +183,13 @@ class Host:
             self._stop_tree(child, now)
         if c.state == "stopped":
             return
+        self._set_state(c, "stopping", now)
         if c.parent is not None and c.has_stats:
             # cgroup v1 keeps a removed child's cumulative usage in its parent.
             sub = Frame(self, now, c).tree(c)  # the subtree only: destroying many must not be O(N^2)
             for key in COUNTERS:
                 c.parent.retired[key] = c.parent.retired.get(key, 0.0) + sub[key]
-        c.state = "stopped"
+        self._set_state(c, "stopped", now)
         c.run_acc = 0.0
         c.retired.clear()
         c.start_time = 0
@@ -186,7 +218,7 @@ class Host:
         for node in [c, *self._descendants(c)]:
             if node.state in ("running", "meta"):
                 node.run_acc = node.run_seconds(now)
-                node.state = "paused"
+                self._set_state(node, "paused", now)
                 self._touch(node, now)
 
     def resume(self, name: str) -> None:
@@ -196,13 +228,12 @@ class Host:
         now = self.clock()
         for node in [c, *self._descendants(c)]:
             if node.state == "paused":
-                node.state = "running" if node.command else "meta"
+                self._set_state(node, "running" if node.command else "meta", now)
                 node.run_since = now
                 self._touch(node, now)
 
     def _die(self, c: Container, when: float, *, exit_code: int, exit_status: int, oom: bool = False) -> None:
         c.run_acc = c.run_seconds(when)
-        c.state = "dead"
         c.death_time = int(when)
         c.exit_code = exit_code
         c.exit_status = exit_status
@@ -211,9 +242,12 @@ class Host:
             c.oom_kills += 1
             self.counters["oom"] += 1
         self._touch(c, when)
+        self._set_state(c, "dead", when, "exit_code", str(exit_code))
 
     def advance(self, now: float) -> None:
-        """Apply the lifecycle events due by ``now`` (exits, OOM kills, respawns)."""
+        """Apply the lifecycle events due by ``now`` (exits, OOM kills, respawns) and run the tickers."""
+        for tick in self.tickers:
+            tick(now)
         for c in list(self._timed):
             b = c.behaviour
             if c.state == "paused":
@@ -231,6 +265,8 @@ class Host:
                     self._die(c, c.run_since + period, exit_code=b.exit_code or 1, exit_status=256)
                     self._timed.discard(c)
                     continue
+                code = b.exit_code or 1
+                self._publish_respawns(c, cycles, period, cycle, str(code))
                 if phase < period:  # respawned `cycles` times and running again
                     c.respawn_count += cycles
                     c.run_since += cycles * cycle
@@ -239,14 +275,16 @@ class Host:
                     c.state = "running"
                     self._touch(c, c.run_since)
                 else:  # between death and respawn
+                    if cycles or c.state != "respawning":  # a new death, not the one already reported
+                        self.events.publish(c.name, "respawning", c.run_since + cycles * cycle + period,
+                                            "exit_code", str(code))  # fmt: skip
                     c.respawn_count += cycles
                     c.run_since += cycles * cycle
                     c.state = "respawning"
                     c.run_acc = period
-                    c.exit_code = b.exit_code or 1
+                    c.exit_code = code
                     c.death_time = int(c.run_since + period)
                     self._touch(c, c.run_since + period)
-                    c.state = "respawning"
                 continue
             if c.state != "running":
                 continue
@@ -257,6 +295,15 @@ class Host:
             elif b.exit_after is not None and ran >= b.exit_after:
                 self._die(c, c.run_since + b.exit_after, exit_code=b.exit_code, exit_status=b.exit_code << 8)
                 self._timed.discard(c)
+
+    def _publish_respawns(self, c: Container, cycles: int, period: float, cycle: float, code: str) -> None:
+        """The pushes of ``cycles`` whole die-and-respawn rounds since ``c.run_since`` (the last 100 at most)."""
+        for k in range(max(0, cycles - MAX_REPLAYED_RESPAWNS), cycles):
+            start = c.run_since + k * cycle
+            if k or c.state != "respawning":  # the first death may have been reported by an earlier advance
+                self.events.publish(c.name, "respawning", start + period, "exit_code", code)
+            self.events.publish(c.name, "starting", start + cycle)
+            self.events.publish(c.name, "running", start + cycle)
 
     def reap_weak(self, owner: object) -> None:
         """Weak containers disappear with the connection that created them."""

@@ -1,9 +1,14 @@
 """The simulated portod's socket: listening, connections, framing, and the faults tests inject.
 
 Each connection reads varint32-framed requests and writes one reply per
-request, in order, as portod does. ``Faults`` lets tests delay replies, cut a
-reply mid-frame, answer PortodReloaded, or stop and restart listening;
-``sleep_cost`` sleeps for the modelled portod time of each request.
+request, in order, as portod does; a connection subscribed with AsyncWait is
+also written pushes, whole frames, whenever a container changes state. While
+anyone is subscribed a timer applies due lifecycle events (exits, OOM kills,
+respawns), so pushes come when they happen rather than on the next request.
+``Faults`` lets tests delay replies, cut a reply mid-frame, answer
+PortodReloaded, or stop and restart listening; ``sleep_cost`` sleeps for the
+modelled portod time of each request; ``drop_subscriptions`` cuts every
+subscribed connection.
 """
 
 from __future__ import annotations
@@ -35,8 +40,18 @@ class Faults:
     sleep_cost: bool = False  # sleep for the modelled portod time
 
 
+TICK = 0.1  # seconds between lifecycle timer runs while someone is subscribed
+
+
 class _Conn:
-    """A client connection: also the owner of the weak containers it creates."""
+    """A client connection: the owner of the weak containers it creates, and where its pushes go."""
+
+    def __init__(self, writer: asyncio.StreamWriter) -> None:
+        self.writer = writer
+
+    def push(self, response: pb.TPortoResponse) -> None:
+        if not self.writer.is_closing():
+            self.writer.write(encode_frame(response.SerializeToString()))
 
 
 class Simulator:
@@ -51,6 +66,7 @@ class Simulator:
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._ticker: asyncio.Task[None] | None = None
 
     @property
     def cost(self) -> CostModel:
@@ -62,12 +78,18 @@ class Simulator:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.socket_path)
         self._server = await asyncio.start_unix_server(self._serve, path=self.socket_path, limit=1 << 20)
+        self._ticker = asyncio.create_task(self._tick())
 
     async def stop(self) -> None:
         """Stop listening and drop every connection (like portod going away)."""
         if self._server is not None:
             self._server.close()
             self._server = None
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+            self._ticker = None
         for writer in list(self._writers):
             writer.close()
         for task in list(self._tasks):
@@ -88,6 +110,24 @@ class Simulator:
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
+    async def _tick(self) -> None:
+        host = self.host
+        while True:
+            await asyncio.sleep(TICK)
+            if host.events.watches or host.tickers:
+                try:
+                    host.advance(host.clock())
+                except Exception:  # a bug in a workload must not stop the clock of the others
+                    log.exception("simulator: applying lifecycle events failed")
+
+    def drop_subscriptions(self) -> int:
+        """The fault knob: close every connection with an AsyncWait subscription (returns how many)."""
+        conns = [c for c in self.host.events.watches if isinstance(c, _Conn)]
+        for conn in conns:
+            self.host.events.unsubscribe(conn)
+            conn.writer.close()
+        return len(conns)
+
     # --- connections ----------------------------------------------------
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -97,7 +137,7 @@ class Simulator:
         self._writers.add(writer)
         self.daemon.clients_connected += 1
         self.daemon.clients_open = len(self._writers)
-        conn = _Conn()
+        conn = _Conn(writer)
         decoder = FrameDecoder(MAX_REQUEST)
         try:
             while True:
@@ -120,6 +160,7 @@ class Simulator:
             self._tasks.discard(task)  # type: ignore[arg-type]
             with contextlib.suppress(Exception):
                 writer.close()
+            self.host.events.unsubscribe(conn)
             self.host.reap_weak(conn)
 
     async def _send(self, writer: asyncio.StreamWriter, response: pb.TPortoResponse) -> bool:

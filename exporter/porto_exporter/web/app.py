@@ -127,7 +127,7 @@ async def _scrape_loop(app: web.Application) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-    await scraper.client.close()
+    await scraper.close()
 
 
 def build_app(scraper: Scraper, config: WebConfig | None = None) -> web.Application:

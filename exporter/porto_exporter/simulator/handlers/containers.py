@@ -71,6 +71,7 @@ def set_label(d: Daemon, args: pb.TSetLabelRequest, rsp: pb.TPortoResponse, conn
     else:
         c.labels.pop(args.label, None)
     c.change_time = int(now)
+    d.host.events.publish_label(c.name, c.state, now, args.label, args.value)
     rsp.SetLabel.prev_value = prev
     rsp.SetLabel.state = c.state
     return 0.0

@@ -1,0 +1,45 @@
+"""AsyncWait and StopAsyncWait: subscribing a connection to state-change pushes (PROTOCOL-NOTES section 10)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from ...porto import rpc_pb2 as pb
+from ..dispatch import Daemon, Handler
+from ..events import Watch, push_message
+
+
+def async_wait(d: Daemon, args: pb.TWaitRequest, rsp: pb.TPortoResponse, conn: object, now: float) -> float:
+    """Subscribe: push the current state of every matching container (before this reply), then every change.
+
+    ``timeout_ms: 0`` reports what matches now and does not subscribe; another timeout ends the
+    subscription with a ``{name: "", state: "timeout"}`` push.
+    """
+    push = getattr(conn, "push", None)
+    if push is None:  # a connection that cannot be pushed to (a direct call in a test)
+        return 0.0
+    host = d.host
+    watch = Watch(push, tuple(args.name), tuple(args.label), args.target_state)
+    current = [(c.name, c.state) for c in host.containers()]
+    sent = host.events.burst(watch, current, now)
+    if args.HasField("timeout_ms") and args.timeout_ms == 0:
+        return d.cost.charge("AsyncWait", 0, 0, [], filters=len(args.name), tries=len(current) * len(args.name))
+    if not (watch.target_state and sent):  # a target_state already reached has fired
+        host.events.subscribe(conn, watch)
+        if args.HasField("timeout_ms"):
+            asyncio.get_running_loop().call_later(args.timeout_ms / 1000, _expire, d, conn, watch)
+    return d.cost.charge("AsyncWait", 0, 0, [], filters=len(args.name), tries=len(current) * len(args.name))
+
+
+def _expire(d: Daemon, conn: object, watch: Watch) -> None:
+    if d.host.events.watches.get(conn) is watch:
+        d.host.events.unsubscribe(conn)
+        watch.push(push_message("", "timeout", d.host.clock()))
+
+
+def stop_async_wait(d: Daemon, args: pb.TWaitRequest, rsp: pb.TPortoResponse, conn: object, now: float) -> float:
+    d.host.events.unsubscribe(conn)
+    return 0.0
+
+
+HANDLERS: dict[str, Handler] = {"AsyncWait": async_wait, "StopAsyncWait": stop_async_wait}
