@@ -306,3 +306,27 @@ async def test_an_initial_burst_of_10000_leaves_no_gap_in_metrics(socket_dir: Pa
             await runner.cleanup()
     assert set(statuses) == {200} and all(ups)
     assert received[-1] >= 2 * len(sim.host.containers())  # both bursts: one push per container each
+
+
+async def test_demo_batch_group_keeps_spawning_jobs_that_end_every_way(socket_dir: Path) -> None:
+    clock = FakeClock()
+    sim = Simulator(build_host(seed=1, clock=clock, batch_jobs=True), str(socket_dir / "portod.socket"))
+    collector = EventsCollector()
+    async with sim:
+        scraper = Scraper(PortoClient(sim.socket_path, timeout=5), [collector], interval=0, timeout=5)
+        try:
+            await scraper.cycle()
+            await settle()
+            for _ in range(15):  # 150 s of host time, driven by the simulator's own timer
+                clock.now += 10
+                await asyncio.sleep(0.15)
+            batch = list(collector.samples())
+        finally:
+            await scraper.close()
+        jobs = [c for c in sim.host.containers() if c.name.startswith("batch/")]
+    exits = {dict(s.labels)["reason"]: s.value for s in batch
+             if s.name == "porto_container_exits_total" and dict(s.labels)["group"] == "batch"}  # fmt: skip
+    assert set(exits) == {"success", "failure", "oom"} and exits["success"] > exits["failure"]
+    failures = {s.value for s in batch if s.name == "porto_container_start_failures_total"}
+    assert failures and min(failures) >= 1
+    assert len(jobs) <= 10 + 5  # finished jobs are reaped: the group does not grow without end

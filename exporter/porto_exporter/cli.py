@@ -96,7 +96,7 @@ async def serve(cfg: Config) -> int:
 
         tmp = tempfile.TemporaryDirectory(prefix="porto-exporter-demo-")
         cfg.socket = str(Path(tmp.name) / "portod.socket")
-        sim = Simulator(build_host(seed=1, containers=DEMO_CONTAINERS), cfg.socket)
+        sim = Simulator(build_host(seed=1, containers=DEMO_CONTAINERS, batch_jobs=True), cfg.socket)
         await sim.start()
         log.info("demo: embedded portod simulator on %s", cfg.socket)
     client = PortoClient(cfg.socket, timeout=cfg.porto_timeout)  # per request; the cycle has --scrape.timeout

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 
 from .accounting import Behaviour
+from .batch import BatchJobs
 from .host import Host
 from .records import Layer, MetaStorage, Volume
 
@@ -22,8 +23,14 @@ RESPAWNING_CONTAINER = "flaky"
 OOM_CONTAINER = "oom-victim"
 
 
-def build_host(seed: int = 1, containers: int = 0, clock: Callable[[], float] = time.time, age: float = 104.0) -> Host:
-    """The scenario as it looks ``age`` seconds after it was set up (counters already moving)."""
+def build_host(
+    seed: int = 1, containers: int = 0, clock: Callable[[], float] = time.time, age: float = 104.0,
+    batch_jobs: bool = False,
+) -> Host:  # fmt: skip
+    """The scenario as it looks ``age`` seconds after it was set up (counters already moving).
+
+    ``batch_jobs``: add the demo's ``batch`` group, spawning short-lived jobs (some fail or are OOM-killed).
+    """
     past = lambda: clock() - age
     host = Host(seed=seed, clock=past)
     now = past()
@@ -113,4 +120,6 @@ def build_host(seed: int = 1, containers: int = 0, clock: Callable[[], float] = 
         "team-store": MetaStorage("team-store", "/place", 10 << 30, 100_000, 1 << 30, 1_200, t - 300),
     }
     host.clock = clock
+    if batch_jobs:
+        host.tickers.append(BatchJobs(host, seed).tick)
     return host
