@@ -375,7 +375,8 @@ def main() -> None:
     print(text)
     if args.out:
         raw = json.dumps(results, indent=1)
-        Path(args.out).write_text(render_doc(text, args, time.monotonic() - started, raw))
+        out = Path(args.out)
+        out.write_text(with_events_block(out, render_doc(text, args, time.monotonic() - started, raw)))
         log(f"wrote {args.out}")
 
 
@@ -400,7 +401,17 @@ def rerender(source: Path, out: Path) -> None:
                            date="{date}", seconds="{seconds}", command="{command}")  # fmt: skip
     lines = body.splitlines()
     lines[2] = header  # keep when, how and where it was measured
-    out.write_text("\n".join(lines) + "\n")
+    out.write_text(with_events_block(source, "\n".join(lines) + "\n"))
+
+
+def with_events_block(previous: Path, text: str) -> str:
+    """``text`` plus the lifecycle-events section bench/events.py wrote into ``previous``, if any."""
+    old = previous.read_text() if previous.exists() else ""
+    begin, end = "<!-- events:begin -->", "<!-- events:end -->"
+    if begin not in old or end not in old:
+        return text
+    block = begin + old.split(begin, 1)[1].split(end, 1)[0] + end
+    return text.rstrip("\n") + "\n\n" + block + "\n"
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from porto_exporter.catalog import INFO_PROPS, all_metrics
 from porto_exporter.collect import (
     CollectContext,
     ContainersCollector,
+    EventsCollector,
     StorageCollector,
     SystemCollector,
     VolumesCollector,
@@ -94,6 +95,22 @@ class Worker:
         self.scraper = Scraper(self.client, [self.others[0], self.containers, *self.others[1:]],
                                interval=INTERVAL, timeout=120.0)  # fmt: skip
         self.runner: web.AppRunner | None = None
+        self.events = EventsCollector()
+
+    async def subscribe(self) -> dict[str, Any]:
+        """Start the events subscription and return once portod's initial burst has been absorbed."""
+        await self.events.collect(CollectContext(self.client))
+        sub = self.events.subscription
+        assert sub is not None
+        while not sub.stats.connected:
+            await asyncio.sleep(0.01)
+        return await self.events_stats()
+
+    async def events_stats(self) -> dict[str, Any]:
+        """The exporter process's CPU and RSS, and what the events collector has counted."""
+        sub = self.events.subscription
+        return {"cpu": time.process_time(), "rss": rss_bytes(), "received": sub.stats.received if sub else 0,
+                "exits": sum(self.events.exits.values()), "starts": sum(self.events.starts.values())}  # fmt: skip
 
     async def cycles(self, n: int) -> dict[str, Any]:
         phases: dict[str, float] = {}
