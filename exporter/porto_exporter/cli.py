@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import signal
+import ssl
 import sys
 import tempfile
 import time
@@ -28,6 +29,8 @@ from .config import Config, ConfigError, load
 from .porto import PortoClient
 from .scraper import Scraper
 from .web import WebConfig, build_app
+from .web.guard import WebGuard
+from .web.webconfig import WebConfigError, WebSettings, load_web_config
 
 log = logging.getLogger("porto_exporter")
 DEMO_CONTAINERS = 24
@@ -84,7 +87,11 @@ def build_collectors(cfg: Config) -> list[Collector]:
     return out
 
 
-async def serve(cfg: Config) -> int:
+class ListenError(OSError):
+    """A --web.listen-address that cannot be bound; the message names it and why."""
+
+
+async def serve(cfg: Config, web_settings: WebSettings | None = None) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -101,23 +108,43 @@ async def serve(cfg: Config) -> int:
         log.info("demo: embedded portod simulator on %s", cfg.socket)
     client = PortoClient(cfg.socket, timeout=cfg.porto_timeout)  # per request; the cycle has --scrape.timeout
     scraper = Scraper(client, build_collectors(cfg), interval=cfg.interval, timeout=cfg.timeout, max_age=cfg.max_age)
-    app = build_app(scraper, WebConfig(cfg.telemetry_path, cfg.max_requests, cfg.disable_exporter_metrics))
+    guard = WebGuard(web_settings) if web_settings is not None else None
+    app = build_app(scraper, WebConfig(cfg.telemetry_path, cfg.max_requests, cfg.disable_exporter_metrics), guard)
     runner = web.AppRunner(app, shutdown_timeout=10.0, handle_signals=False)
     await runner.setup()
-    try:
+    sites: list[web.TCPSite] = []
+    watcher = None
+
+    async def listen(tls: ssl.SSLContext | None) -> None:
+        """(Re)open every listener with ``tls``: a reloaded web config's certificates serve new connections."""
+        for site in sites:
+            await site.stop()
+        sites.clear()
         for host, port in cfg.listen:
-            site = web.TCPSite(runner, host or None, port, reuse_address=True)
+            site = web.TCPSite(runner, host or None, port, reuse_address=True, ssl_context=tls)
             try:
                 await site.start()
             except OSError as exc:
-                print(f"porto-exporter: --web.listen-address: cannot listen on {host}:{port}: {exc.strerror}",
-                      file=sys.stderr)  # fmt: skip
-                return 1
-            log.info("listening on %s:%d%s", host or "*", port, cfg.telemetry_path)
+                raise ListenError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+            sites.append(site)
+
+    try:
+        try:
+            await listen(web_settings.tls if web_settings is not None else None)
+        except ListenError as exc:
+            print(f"porto-exporter: --web.listen-address: {exc}", file=sys.stderr)
+            return 1
+        scheme = "https" if web_settings is not None and web_settings.tls is not None else "http"
+        for host, port in cfg.listen:
+            log.info("listening on %s://%s:%d%s", scheme, host or "*", port, cfg.telemetry_path)
+        if guard is not None:
+            watcher = asyncio.create_task(guard.watch(lambda new: listen(new.tls)))
         await stop.wait()
         log.info("shutting down")
         return 0
     finally:
+        if watcher is not None:
+            watcher.cancel()
         await runner.cleanup()  # stop accepting, finish responses in flight, stop the loop, close portod
         if sim is not None:
             await sim.stop()
@@ -132,7 +159,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"porto-exporter: {exc}", file=sys.stderr)
         return 2
     setup_logging(cfg)
-    return asyncio.run(serve(cfg))
+    web_settings = None
+    if cfg.web_config_file:
+        try:
+            web_settings = load_web_config(cfg.web_config_file)
+        except WebConfigError as exc:
+            print(f"porto-exporter: --web.config.file: {exc}", file=sys.stderr)
+            return 2
+        for warning in web_settings.warnings:
+            log.warning("%s", warning)
+    return asyncio.run(serve(cfg, web_settings))
 
 
 if __name__ == "__main__":

@@ -73,6 +73,7 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     max_depth: int | None = None
     events_group_depth: int = 1
+    web_config_file: str | None = None
     labels_allowlist: list[str] = field(default_factory=list)
     api: str = "auto"
     log_level: str = "info"
@@ -114,6 +115,8 @@ def options() -> list[Option]:
         Option("--web.listen-address", "listen", "address to listen on (:10091), repeatable", "append"),
         Option("--web.telemetry-path", "telemetry_path", "path of the metrics endpoint", default="/metrics"),
         Option("--web.max-requests", "max_requests", "concurrent scrapes before 503", default="40"),
+        Option("--web.config.file", "web_config_file", "exporter-toolkit web config: TLS, client certificates, "
+               "basic auth, headers (re-read when it changes)"),
         Option("--web.disable-exporter-metrics", "disable_exporter_metrics",
                "leave out the process and runtime metrics", "switch", False),
         Option("--scrape.interval", "interval", "collection interval; 0 = on demand", default="15s"),
@@ -235,6 +238,7 @@ def load(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
     cfg.max_requests = _int_flag("web.max-requests", ns.max_requests, minimum=1)
     if ns.max_depth is not None:
         cfg.max_depth = _int_flag("containers.max-depth", ns.max_depth, minimum=0)
+    cfg.web_config_file = ns.web_config_file or None
     cfg.events_group_depth = _int_flag("events.group-depth", ns.events_group_depth, minimum=1)
     cfg.collectors = {name for name in COLLECTORS if getattr(ns, f"c_{name}") is not False}
     cfg.disabled_groups = {g for g in CONTAINER_GROUPS if getattr(ns, f"g_{g}")}

@@ -23,6 +23,7 @@ from prometheus_client.openmetrics.exposition import generate_latest as om_lates
 from .. import __version__
 from ..exposition import OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, gzip_member
 from ..scraper import ExporterMetrics, Scraper
+from .guard import WebGuard
 
 
 @dataclass
@@ -130,9 +131,11 @@ async def _scrape_loop(app: web.Application) -> AsyncIterator[None]:
     await scraper.close()
 
 
-def build_app(scraper: Scraper, config: WebConfig | None = None) -> web.Application:
+def build_app(scraper: Scraper, config: WebConfig | None = None, guard: WebGuard | None = None) -> web.Application:
     config = config or WebConfig()
     app = web.Application()
+    if guard is not None:
+        guard.install(app)  # before any route: every endpoint is behind it
     app[SCRAPER] = scraper
     app[CONFIG] = config
     app[INFLIGHT] = [0]

@@ -1,0 +1,106 @@
+"""What a web config file enforces on every request: basic auth and extra headers; and its reloading.
+
+Every endpoint sits behind the same checks (metrics, the landing page, its
+JSON, health). Passwords are checked with bcrypt in a worker thread, once per
+distinct (user, password): later requests hit ``PasswordCache``. The file and
+the certificate files it names are watched; a change is loaded and swapped in
+whole, or, if the new file cannot work, logged and the running config kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from .webconfig import PasswordCache, WebConfigError, WebSettings, fingerprint, load_web_config
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+REALM = 'Basic realm="porto-exporter", charset="UTF-8"'
+
+
+def credentials(header: str) -> tuple[str, str] | None:
+    """(user, password) from an ``Authorization: Basic ...`` header, or None."""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "basic" or not token:
+        return None
+    try:
+        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    user, sep, password = decoded.partition(":")
+    return (user, password) if sep else None
+
+
+class WebGuard:
+    """The current web settings, the aiohttp middleware that applies them, and the file watcher."""
+
+    def __init__(self, settings: WebSettings) -> None:
+        self.settings = settings
+        self.passwords = PasswordCache()
+        self.reloads = 0
+        self.reload_failures = 0
+
+    @web.middleware
+    async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        settings = self.settings
+        if settings.users and not await self._authorized(request, settings):
+            raise web.HTTPUnauthorized(headers={"WWW-Authenticate": REALM, **settings.headers},
+                                       text="401 Unauthorized\n")  # fmt: skip
+        return await handler(request)
+
+    async def on_prepare(self, request: web.Request, response: web.StreamResponse) -> None:
+        """Adds the configured headers to every response (errors included)."""
+        for name, value in self.settings.headers.items():
+            response.headers[name] = value
+
+    async def _authorized(self, request: web.Request, settings: WebSettings) -> bool:
+        pair = credentials(request.headers.get("Authorization", ""))
+        if pair is None:
+            return False
+        user, password = pair
+        if self.passwords.cached(settings.users, user, password):
+            return True
+        return await asyncio.to_thread(self.passwords.check, settings.users, user, password)
+
+    def install(self, app: web.Application) -> None:
+        app.middlewares.append(self.middleware)
+        app.on_response_prepare.append(self.on_prepare)
+
+    def reload(self) -> bool:
+        """Load the file again; True when the new settings replaced the old ones."""
+        path = self.settings.path
+        try:
+            new = load_web_config(path)
+        except WebConfigError as exc:
+            self.reload_failures += 1
+            log.error("web config %s changed but cannot be used, keeping the previous one: %s", path, exc)
+            return False
+        for warning in new.warnings:
+            log.warning("%s", warning)
+        self.settings = new
+        self.reloads += 1
+        log.info("web config %s reloaded (%d users, TLS %s)", path, len(new.users), "on" if new.tls else "off")
+        return True
+
+    async def watch(self, on_tls: Callable[[WebSettings], Awaitable[None]], period: float = 1.0) -> None:
+        """Poll the watched files; reload on a change and hand a new TLS context to ``on_tls``."""
+        seen = fingerprint(self.settings.watched)
+        while True:
+            await asyncio.sleep(period)
+            now = fingerprint(self.settings.watched)
+            if now == seen:
+                continue
+            seen = now
+            if self.reload():
+                seen = fingerprint(self.settings.watched)
+                try:
+                    await on_tls(self.settings)
+                except OSError as exc:
+                    log.error("web config %s: reopening the listeners failed: %s", self.settings.path, exc)
