@@ -16,7 +16,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -86,6 +86,8 @@ class Scraper:
         self._release_memory = trimmer()
         self._last_good: dict[str, _LastGood] = {}
         self._inflight: asyncio.Task[Snapshot] | None = None
+        # called after each cycle with the batches the new snapshot was rendered from (the landing page's CPU rate)
+        self.observers: list[Callable[[list[Batch], float], None]] = []
 
     async def cycle(self) -> Snapshot:
         """One collection: every collector, then render off the event loop and swap."""
@@ -144,6 +146,8 @@ class Scraper:
         snapshot, render = await asyncio.to_thread(self._render, self.last_batches, now)
         self.phases = CyclePhases(max(0.0, stats.request_seconds() - requests0 - decode), decode, convert, render)
         self.snapshot = snapshot
+        for observe in self.observers:
+            observe(self.last_batches, now)
         await asyncio.to_thread(self._release_memory)  # the old snapshot and the replies are garbage now
         self.cycles += 1
         if any_ok:

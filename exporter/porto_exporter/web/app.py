@@ -12,18 +12,20 @@ import asyncio
 import contextlib
 import html
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from importlib import resources
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
 from prometheus_client import generate_latest as text_latest
 from prometheus_client.openmetrics.exposition import generate_latest as om_latest
 
-from .. import __version__
 from ..exposition import OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, gzip_member
 from ..scraper import ExporterMetrics, Scraper
 from .guard import WebGuard
+from .overview import Overview
 
 
 @dataclass
@@ -39,6 +41,8 @@ SCRAPER = web.AppKey("scraper", Scraper)
 CONFIG = web.AppKey("web_config", WebConfig)
 SELF_REGISTRY = web.AppKey("self_registry", CollectorRegistry)
 INFLIGHT = web.AppKey("inflight", list)
+OVERVIEW = web.AppKey("overview", Overview)
+STATIC = {p.name: p.read_bytes() for p in resources.files(__package__).joinpath("static").iterdir() if p.is_file()}
 
 
 def wants_openmetrics(accept: str) -> bool:
@@ -97,17 +101,39 @@ async def metrics(request: web.Request) -> web.StreamResponse:
         inflight[0] -= 1
 
 
+# The page's own files only; data is drawn with textContent, never parsed as markup.
+PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'"
+
+
 async def landing(request: web.Request) -> web.Response:
+    page = STATIC["index.html"].replace(b"{{metrics_path}}", html.escape(request.app[CONFIG].telemetry_path).encode())
+    return web.Response(body=page, content_type="text/html", charset="utf-8",
+                        headers={"Content-Security-Policy": PAGE_CSP})  # fmt: skip
+
+
+async def static_file(request: web.Request) -> web.Response:
+    name = request.match_info["name"]
+    body = STATIC.get(name)
+    if body is None or name == "index.html":
+        raise web.HTTPNotFound(text="404 Not Found\n")
+    kind = "text/javascript" if name.endswith(".js") else "text/css"
+    return web.Response(body=body, content_type=kind, charset="utf-8", headers={"Cache-Control": "no-cache"})
+
+
+async def overview(request: web.Request) -> web.Response:
+    """/api/v1/overview: the landing page's data, from the current snapshot (no request to portod)."""
     scraper = request.app[SCRAPER]
-    path = html.escape(request.app[CONFIG].telemetry_path)
-    status = "up" if scraper.up else "down"
-    page = f"""<!doctype html><html><head><title>Porto Exporter</title></head><body>
-<h1>Porto Exporter</h1><p>version {html.escape(__version__)}; portod is <b>{status}</b>
-({html.escape(scraper.client.socket_path)}), {scraper.cycles} collection cycles.</p>
-<ul><li><a href="{path}">Metrics</a></li><li><a href="/-/healthy">Health</a></li>
-<li><a href="/-/ready">Readiness</a></li></ul></body></html>
-"""
-    return web.Response(text=page, content_type="text/html")
+    snapshot = scraper.snapshot
+    state = {
+        "up": scraper.up, "cycles": scraper.cycles, "cycle_seconds": round(scraper.cycle_seconds, 3),
+        "interval_seconds": scraper.interval, "socket": scraper.client.socket_path,
+        "snapshot_age_seconds": round(time.time() - snapshot.collected_at, 3) if snapshot is not None else None,
+    }  # fmt: skip
+    body = request.app[OVERVIEW].document(snapshot, scraper.last_batches, state)
+    response = web.Response(body=body, content_type="application/json", headers={"Cache-Control": "no-store"})
+    if wants_gzip(request.headers.get("Accept-Encoding", "")):
+        response.enable_compression()
+    return response
 
 
 async def healthy(request: web.Request) -> web.Response:
@@ -147,8 +173,12 @@ def build_app(scraper: Scraper, config: WebConfig | None = None, guard: WebGuard
         GCCollector(registry=registry)
     app[SELF_REGISTRY] = registry
     app.router.add_get(config.telemetry_path, metrics)  # also answers HEAD
+    app[OVERVIEW] = Overview()
+    scraper.observers.append(app[OVERVIEW].observe)
     if config.telemetry_path != "/":
         app.router.add_get("/", landing)
+    app.router.add_get("/static/{name}", static_file)
+    app.router.add_get("/api/v1/overview", overview)
     app.router.add_get("/-/healthy", healthy)
     app.router.add_get("/-/ready", ready)
     app.cleanup_ctx.append(_scrape_loop)
