@@ -102,7 +102,7 @@ async def metrics(request: web.Request) -> web.StreamResponse:
 
 
 # The page's own files only; data is drawn with textContent, never parsed as markup.
-PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'"
+PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:"
 
 
 async def landing(request: web.Request) -> web.Response:
