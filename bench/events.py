@@ -125,11 +125,12 @@ def section(r: dict[str, Any], command: str) -> str:
     ])  # fmt: skip
 
 
-def insert(doc: Path, block: str) -> None:
+def insert(doc: Path, block: str, begin: str = BEGIN, end: str = END) -> None:
+    """Put ``block`` (which starts with ``begin`` and ends with ``end``) in place of the old one, or append it."""
     text = doc.read_text() if doc.exists() else ""
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1]
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     doc.write_text(text)

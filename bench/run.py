@@ -405,13 +405,14 @@ def rerender(source: Path, out: Path) -> None:
 
 
 def with_events_block(previous: Path, text: str) -> str:
-    """``text`` plus the lifecycle-events section bench/events.py wrote into ``previous``, if any."""
+    """``text`` plus the sections bench/events.py and bench/web.py wrote into ``previous``, if any."""
     old = previous.read_text() if previous.exists() else ""
-    begin, end = "<!-- events:begin -->", "<!-- events:end -->"
-    if begin not in old or end not in old:
-        return text
-    block = begin + old.split(begin, 1)[1].split(end, 1)[0] + end
-    return text.rstrip("\n") + "\n\n" + block + "\n"
+    for section in ("events", "web"):
+        begin, end = f"<!-- {section}:begin -->", f"<!-- {section}:end -->"
+        if begin in old and end in old:
+            block = begin + old.split(begin, 1)[1].split(end, 1)[0] + end
+            text = text.rstrip("\n") + "\n\n" + block + "\n"
+    return text
 
 
 if __name__ == "__main__":

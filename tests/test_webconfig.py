@@ -274,3 +274,18 @@ async def test_prometheus_scrapes_over_tls_with_basic_auth(
             if up and up[0]["value"][1] == "1":
                 break
     assert up and up[0]["value"][1] == "1", up
+
+
+def test_the_example_web_config_is_valid(pki: Pki) -> None:
+    import yaml
+
+    example = Path(__file__).resolve().parent.parent / "deploy" / "web" / "web-config.yml"
+    doc = yaml.safe_load(example.read_text())
+    tls = doc["tls_server_config"]
+    tls.update(cert_file=str(pki.dir / "server.pem"), key_file=str(pki.dir / "server.key"),
+               client_ca_file=str(pki.dir / "ca.pem"))  # fmt: skip
+    path = pki.dir / "example.yml"
+    path.write_text(yaml.safe_dump(doc))
+    settings = load_web_config(str(path))
+    assert settings.tls is not None and settings.tls.verify_mode == ssl.CERT_REQUIRED
+    assert set(settings.users) == {"prometheus"} and settings.headers["X-Frame-Options"] == "deny"
