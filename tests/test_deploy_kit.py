@@ -106,3 +106,17 @@ def test_recording_rules_pass_promtool_and_their_unit_tests() -> None:
     unit = subprocess.run(["promtool", "test", "rules", "porto-rules.test.yml"], cwd=ROOT / "tests" / "rules",
                           capture_output=True, text=True)  # fmt: skip
     assert unit.returncode == 0, unit.stdout + unit.stderr
+
+
+def test_every_alert_has_summary_description_and_a_runbook_section() -> None:
+    rules = yaml.safe_load((PROM / "porto-alerts.yml").read_text())
+    runbook = (ROOT / "docs" / "runbook.md").read_text()
+    anchors = {h[3:].strip().lower() for h in runbook.splitlines() if h.startswith("## ")}
+    alerts = [r for g in rules["groups"] for r in g["rules"] if "alert" in r]
+    assert len(alerts) >= 10
+    for rule in alerts:
+        notes = rule["annotations"]
+        assert notes["summary"] and notes["description"], rule["alert"]
+        url = notes["runbook_url"]
+        assert url.endswith(f"docs/runbook.md#{rule['alert'].lower()}"), url
+        assert rule["alert"].lower() in anchors, f"docs/runbook.md has no section {rule['alert']}"
