@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -87,3 +89,21 @@ def test_systemd_unit_and_its_environment_file() -> None:
     cfg = load([], environ=environ)
     assert cfg.slow_interval == 60.0 and cfg.log_format == "json"
     assert cfg.labels_allowlist == ["TEAM.*", "APP.tier"]
+
+
+def test_dashboards_are_what_their_code_builds() -> None:
+    spec = importlib.util.spec_from_file_location("dashboards_build", ROOT / "dashboards" / "build.py")
+    assert spec is not None and spec.loader is not None
+    build = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = build  # its dataclasses look their module up
+    spec.loader.exec_module(build)
+    for name, make in build.DASHBOARDS.items():
+        written = (ROOT / "dashboards" / name).read_text()
+        assert written == build.render(make()), f"stale: run python dashboards/build.py ({name})"
+    fleet = json.loads((ROOT / "dashboards" / "porto-fleet.json").read_text())
+    exprs = [t["expr"] for p in fleet["panels"] for t in p.get("targets", [])]
+    records = {r["record"] for g in yaml.safe_load((ROOT / "deploy" / "prometheus" / "porto-rules.yml").read_text())
+               ["groups"] for r in g["rules"]}  # fmt: skip
+    for expr in exprs:  # the fleet view reads recording rules only, never raw container series
+        used = set(re.findall(r"[a-z_]+:porto_[a-z_]+:[a-z0-9_]+", expr))
+        assert used and used <= records, expr

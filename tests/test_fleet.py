@@ -191,6 +191,20 @@ async def test_three_hosts_into_victoriametrics_and_alerts_to_a_webhook(
                         break
                     await asyncio.sleep(1)
                 assert not missing, missing
+                # every query of the fleet dashboard returns data from VictoriaMetrics
+                fleet = json.loads((ROOT / "dashboards" / "porto-fleet.json").read_text())
+                exprs = [t["expr"].replace("$instance", ".*") for p in fleet["panels"] for t in p.get("targets", [])]
+                empty: list[str] = []
+                for _ in range(30):
+                    empty = []
+                    for expr in exprs:
+                        q = urllib.parse.quote(expr)
+                        if not (await get_json(s, f"{vm}/api/v1/query?query={q}"))["data"]["result"]:
+                            empty.append(expr)
+                    if not empty:
+                        break
+                    await asyncio.sleep(1)
+                assert len(exprs) >= 10 and not empty, empty
         finally:
             await runner.cleanup()
             for sim in sims:

@@ -1,0 +1,498 @@
+"""The Grafana dashboards, built from code with grafana-foundation-sdk.
+
+    python dashboards/build.py            # writes dashboards/porto.json and dashboards/porto-fleet.json
+
+``porto.json`` is the host dashboard (one or a few hosts, every container);
+``porto-fleet.json`` the fleet overview, which reads only the recording rules
+(deploy/prometheus/porto-rules.yml) so it does not scan container series of
+thousands of hosts. tests/test_deploy.py regenerates both and compares.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from grafana_foundation_sdk.builders import common as cb
+from grafana_foundation_sdk.builders import dashboard as db
+from grafana_foundation_sdk.builders import prometheus, stat, table, timeseries
+from grafana_foundation_sdk.cog.encoder import JSONEncoder
+from grafana_foundation_sdk.models import common, dashboard
+
+HERE = Path(__file__).resolve().parent
+DATASOURCE = dashboard.DataSourceRef(type_val="prometheus", uid="${datasource}")
+HOST = 'instance=~"$instance"'
+CONTAINER = 'instance=~"$instance", container=~"$container"'
+
+
+@dataclass(frozen=True)
+class Q:
+    """One query: PromQL and its legend."""
+
+    expr: str
+    legend: str = "{{container}}"
+
+
+def panel(kind: str, title: str, queries: list[Q], unit: str, width: int, description: str = "") -> db.Panel:
+    builder: stat.Panel | table.Panel | timeseries.Panel
+    if kind == "stat":
+        builder = stat.Panel()
+    elif kind == "table":
+        builder = table.Panel()
+    else:
+        builder = (
+            timeseries.Panel()
+            .legend(
+                cb.VizLegendOptions()
+                .display_mode(common.LegendDisplayMode.TABLE)
+                .placement(common.LegendPlacement.RIGHT)
+                .show_legend(True)
+                .calcs(["lastNotNull", "max"])
+            )
+            .tooltip(cb.VizTooltipOptions().mode(common.TooltipDisplayMode.MULTI).sort(common.SortOrder.DESCENDING))
+        )
+    builder = builder.title(title).description(description).datasource(DATASOURCE).unit(unit).span(width).height(8)
+    for i, q in enumerate(queries):
+        builder = builder.with_target(
+            prometheus.Dataquery().ref_id(chr(65 + i)).expr(q.expr).legend_format(q.legend).datasource(DATASOURCE)
+        )
+    return builder  # type: ignore[return-value]
+
+
+def datasource_variable() -> db.DatasourceVariable:
+    return db.DatasourceVariable("datasource").label("Data source").type("prometheus")
+
+
+def instance_variable(query: str) -> db.QueryVariable:
+    return (
+        db.QueryVariable("instance")
+        .label("Host")
+        .datasource(DATASOURCE)
+        .query({"query": f"label_values({query}, instance)", "refId": "instance"})
+        .refresh(dashboard.VariableRefresh.ON_TIME_RANGE_CHANGED)
+        .multi(True)
+        .include_all(True)
+    )
+
+
+def host_dashboard() -> db.Dashboard:
+    d = (
+        db.Dashboard("Porto")
+        .uid("porto-exporter")
+        .tags(["porto", "containers"])
+        .timezone("browser")
+        .refresh("30s")
+        .time("now-1h", "now")
+        .editable()
+        .with_variable(datasource_variable())
+        .with_variable(instance_variable("porto_up"))
+        .with_variable(
+            db.QueryVariable("container")
+            .label("Container")
+            .datasource(DATASOURCE)
+            .query({"query": f"label_values(porto_container_state{{{HOST}}}, container)", "refId": "container"})
+            .refresh(dashboard.VariableRefresh.ON_TIME_RANGE_CHANGED)
+            .multi(True)
+            .include_all(True)
+            .regex("^[^/]+$|^/$")
+            .description("Top-level containers by default: a parent's usage includes its children's.")
+        )
+    )
+    rows: list[tuple[str, list[db.Panel]]] = [
+        (
+            "Host and portod",
+            [
+                panel(
+                    "stat",
+                    "portod up",
+                    [Q(f"porto_up{{{HOST}}}", "{{instance}}")],
+                    "short",
+                    4,
+                    "1 when portod answered the exporter's last cycle.",
+                ),
+                panel("stat", "portod uptime", [Q(f"porto_daemon_uptime_seconds{{{HOST}}}", "{{instance}}")], "s", 4),
+                panel(
+                    "ts",
+                    "Containers by state",
+                    [Q(f"sum by (state) (porto_daemon_containers{{{HOST}}})", "{{state}}")],
+                    "short",
+                    8,
+                ),
+                panel(
+                    "ts",
+                    "portod requests / s",
+                    [
+                        Q(
+                            f"sum by (instance) (rate(porto_daemon_requests_completed_total{{{HOST}}}"
+                            "[$__rate_interval]))",
+                            "completed {{instance}}",
+                        ),
+                        Q(
+                            f"sum by (instance) (rate(porto_daemon_requests_failed_total{{{HOST}}}[$__rate_interval]))",
+                            "failed {{instance}}",
+                        ),
+                    ],
+                    "reqps",
+                    8,
+                ),
+                panel(
+                    "ts",
+                    "portod errors and warnings",
+                    [
+                        Q(f"increase(porto_daemon_errors_total{{{HOST}}}[$__rate_interval])", "errors {{instance}}"),
+                        Q(
+                            f"increase(porto_daemon_warnings_total{{{HOST}}}[$__rate_interval])",
+                            "warnings {{instance}}",
+                        ),
+                    ],
+                    "short",
+                    8,
+                ),
+                panel(
+                    "ts",
+                    "Exporter cycle",
+                    [
+                        Q(f"porto_exporter_cycle_duration_seconds{{{HOST}}}", "cycle {{instance}}"),
+                        Q(f"porto_exporter_cycle_phase_seconds{{{HOST}}}", "{{phase}} {{instance}}"),
+                    ],
+                    "s",
+                    8,
+                ),
+                panel(
+                    "ts",
+                    "Collector success",
+                    [Q(f"porto_exporter_collector_success{{{HOST}}}", "{{collector}} {{instance}}")],
+                    "short",
+                    8,
+                ),
+            ],
+        ),
+        (
+            "Containers",
+            [
+                panel(
+                    "ts",
+                    "CPU usage (cores)",
+                    [
+                        Q(
+                            f"sum by (container) (rate(porto_container_cpu_usage_seconds_total{{{CONTAINER}}}"
+                            "[$__rate_interval]))"
+                        )
+                    ],
+                    "short",
+                    12,
+                ),
+                panel(
+                    "ts",
+                    "CPU throttled (share of time)",
+                    [
+                        Q(
+                            f"sum by (container) (rate(porto_container_cpu_throttled_seconds_total{{{CONTAINER}}}"
+                            "[$__rate_interval]))"
+                        )
+                    ],
+                    "percentunit",
+                    12,
+                ),
+                panel(
+                    "ts",
+                    "Memory usage",
+                    [Q(f"sum by (container) (porto_container_memory_usage_bytes{{{CONTAINER}}})")],
+                    "bytes",
+                    12,
+                ),
+                panel(
+                    "ts",
+                    "Memory usage / limit",
+                    [
+                        Q(
+                            f"sum by (container) (porto_container_memory_usage_bytes{{{CONTAINER}}})"
+                            " / sum by (container) "
+                            f"(porto_container_memory_limit_bytes{{{CONTAINER}}})"
+                        )
+                    ],
+                    "percentunit",
+                    12,
+                ),
+                *(
+                    panel(
+                        "ts",
+                        title,
+                        [Q(f"sum by (container) (rate(porto_container_{m}{{{CONTAINER}}}[$__rate_interval]))")],
+                        "Bps",
+                        12,
+                    )
+                    for title, m in (
+                        ("Disk read", "io_read_bytes_total"),
+                        ("Disk write", "io_write_bytes_total"),
+                        ("Network receive", "network_rx_bytes_total"),
+                        ("Network transmit", "network_tx_bytes_total"),
+                    )
+                ),
+                panel(
+                    "ts",
+                    "OOM kills",
+                    [
+                        Q(
+                            f"sum by (container) (increase(porto_container_oom_kills_total{{{CONTAINER}}}"
+                            "[$__rate_interval]))"
+                        )
+                    ],
+                    "short",
+                    8,
+                ),
+                panel(
+                    "ts",
+                    "Respawns",
+                    [
+                        Q(
+                            f"sum by (container) (increase(porto_container_respawns_total{{{CONTAINER}}}"
+                            "[$__rate_interval]))"
+                        )
+                    ],
+                    "short",
+                    8,
+                ),
+                panel("ts", "Threads", [Q(f"sum by (container) (porto_container_threads{{{CONTAINER}}})")], "short", 8),
+                panel(
+                    "table",
+                    "Not running",
+                    [
+                        Q(
+                            f'porto_container_state{{{CONTAINER}, state=~"dead|stopped|paused|respawning"}} == 1',
+                            "{{container}} {{state}}",
+                        )
+                    ],
+                    "short",
+                    24,
+                ),
+            ],
+        ),
+        (
+            "Volumes",
+            [
+                panel(
+                    "ts",
+                    "Volume space used / limit",
+                    [
+                        Q(
+                            f"porto_volume_space_used_bytes{{{HOST}}} / porto_volume_space_limit_bytes{{{HOST}}}",
+                            "{{volume}}",
+                        )
+                    ],
+                    "percentunit",
+                    12,
+                ),
+                panel(
+                    "ts",
+                    "Volume space used",
+                    [Q(f"porto_volume_space_used_bytes{{{HOST}}}", "{{volume}}")],
+                    "bytes",
+                    12,
+                ),
+            ],
+        ),
+        (
+            "Lifecycle events",
+            [
+                panel(
+                    "ts",
+                    "Exits by group and reason",
+                    [
+                        Q(
+                            f"sum by (group, reason) (rate(porto_container_exits_total{{{HOST}}}[$__rate_interval]))",
+                            "{{group}} {{reason}}",
+                        )
+                    ],
+                    "ops",
+                    12,
+                    "Container exits pushed by portod (AsyncWait), per second: short-lived jobs that no cycle saw are "
+                    "counted too.",
+                ),
+                panel(
+                    "ts",
+                    "Starts and failed starts",
+                    [
+                        Q(
+                            f"sum by (group) (rate(porto_container_starts_total{{{HOST}}}[$__rate_interval]))",
+                            "{{group}} starts",
+                        ),
+                        Q(
+                            f"sum by (group) (rate(porto_container_start_failures_total{{{HOST}}}[$__rate_interval]))",
+                            "{{group}} failed",
+                        ),
+                    ],
+                    "ops",
+                    6,
+                ),
+                panel(
+                    "ts",
+                    "Events subscription",
+                    [
+                        Q(f"porto_events_connected{{{HOST}}}", "{{instance}} subscribed"),
+                        Q(f"rate(porto_events_received_total{{{HOST}}}[$__rate_interval])", "{{instance}} pushes/s"),
+                        Q(
+                            f"increase(porto_events_reconnects_total{{{HOST}}}[$__rate_interval])",
+                            "{{instance}} re-subscriptions",
+                        ),
+                    ],
+                    "short",
+                    6,
+                ),
+            ],
+        ),
+    ]
+    return with_rows(d, rows)
+
+
+def fleet_dashboard() -> db.Dashboard:
+    """Hosts by portod health and the top containers across hosts, from the recording rules only."""
+    d = (
+        db.Dashboard("Porto fleet")
+        .uid("porto-fleet")
+        .tags(["porto", "fleet"])
+        .timezone("browser")
+        .refresh("1m")
+        .time("now-6h", "now")
+        .editable()
+        .with_variable(datasource_variable())
+        .with_variable(instance_variable("instance:porto_up:min"))
+    )
+    rows: list[tuple[str, list[db.Panel]]] = [
+        (
+            "Hosts",
+            [
+                panel("stat", "Hosts with portod up", [Q("sum(job:porto_up:sum)", "up")], "short", 6),
+                panel("stat", "Hosts", [Q("sum(job:porto_up:count)", "hosts")], "short", 6),
+                panel(
+                    "table",
+                    "Hosts where portod is down",
+                    [Q(f"instance:porto_up:min{{{HOST}}} == 0", "{{instance}}")],
+                    "short",
+                    12,
+                ),
+                panel(
+                    "ts",
+                    "portod errors / s by host",
+                    [Q(f"topk(10, instance:porto_daemon_errors:rate5m{{{HOST}}})", "{{instance}}")],
+                    "short",
+                    12,
+                ),
+                panel(
+                    "ts",
+                    "portod restarts in the last hour",
+                    [Q(f"topk(10, instance:porto_daemon_starts:increase1h{{{HOST}}})", "{{instance}}")],
+                    "short",
+                    12,
+                ),
+            ],
+        ),
+        (
+            "Fleet usage",
+            [
+                panel(
+                    "ts",
+                    "CPU used by containers (cores)",
+                    [Q("job:porto_container_cpu_usage_seconds:rate5m", "{{job}}")],
+                    "short",
+                    8,
+                ),
+                panel(
+                    "ts",
+                    "Memory used by containers",
+                    [Q("job:porto_container_memory_usage_bytes:sum", "{{job}}")],
+                    "bytes",
+                    8,
+                ),
+                panel("ts", "OOM kills / s", [Q("job:porto_container_oom_kills:rate5m", "{{job}}")], "short", 8),
+            ],
+        ),
+        (
+            "Top containers across hosts",
+            [
+                panel(
+                    "ts",
+                    "Top 10 by CPU (cores)",
+                    [
+                        Q(
+                            f"topk(10, instance_container:porto_container_cpu_usage_seconds:rate5m{{{HOST}}})",
+                            "{{instance}} {{container}}",
+                        )
+                    ],
+                    "short",
+                    8,
+                ),
+                panel(
+                    "ts",
+                    "Top 10 by memory",
+                    [
+                        Q(
+                            f"topk(10, instance_container:porto_container_memory_usage_bytes:sum{{{HOST}}})",
+                            "{{instance}} {{container}}",
+                        )
+                    ],
+                    "bytes",
+                    8,
+                ),
+                panel(
+                    "ts",
+                    "Top 10 by OOM kills in the last hour",
+                    [
+                        Q(
+                            f"topk(10, instance_container:porto_container_oom_kills:increase1h{{{HOST}}}) > 0",
+                            "{{instance}} {{container}}",
+                        )
+                    ],
+                    "short",
+                    8,
+                ),
+                panel(
+                    "ts",
+                    "Hosts by CPU used (cores)",
+                    [Q(f"topk(20, instance:porto_container_cpu_usage_seconds:rate5m{{{HOST}}})", "{{instance}}")],
+                    "short",
+                    12,
+                ),
+                panel(
+                    "ts",
+                    "Exits by reason / s",
+                    [Q(f"sum by (reason) (instance:porto_container_exits:rate5m{{{HOST}}})", "{{reason}}")],
+                    "ops",
+                    12,
+                ),
+            ],
+        ),
+    ]
+    return with_rows(d, rows)
+
+
+def with_rows(d: db.Dashboard, rows: list[tuple[str, list[db.Panel]]]) -> db.Dashboard:
+    """Rows and their panels in order, each with its own id (Grafana keys panel state by id)."""
+    next_id = 1
+    for title, panels in rows:
+        d = d.with_row(db.Row(title).id(next_id))
+        next_id += 1
+        for p in panels:
+            d = d.with_panel(p.id(next_id))
+            next_id += 1
+    return d
+
+
+def render(builder: db.Dashboard) -> str:
+    return json.dumps(builder.build(), cls=JSONEncoder, indent=2, sort_keys=True) + "\n"
+
+
+DASHBOARDS = {"porto.json": host_dashboard, "porto-fleet.json": fleet_dashboard}
+
+
+def main() -> int:
+    for name, make in DASHBOARDS.items():
+        (HERE / name).write_text(render(make()))
+        print(f"wrote {HERE / name}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
