@@ -1,0 +1,53 @@
+"""Series per container with default flags, by collector group: what docs/fleet.md's table reports.
+
+    python bench/series.py [--containers 1000]
+
+Counts the exposition lines of an exporter cycle (the second: the slow tier included) on a
+simulated host with N bulk containers against one with none, and attributes each family to its
+``--no-collector.containers.<group>`` ("always" for info, state and labels; "host" for the rest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+from collections import Counter
+
+from porto_exporter.catalog import CONTAINER_INFO, CONTAINER_LABELS, CONTAINER_METRICS, CONTAINER_STATE
+from porto_exporter.cli import build_collectors
+from porto_exporter.config import load
+from porto_exporter.porto import PortoClient
+from porto_exporter.scraper import Scraper
+from porto_exporter.simulator import Simulator, build_host
+
+GROUP = {cm.metric.name: cm.group for cm in CONTAINER_METRICS}
+GROUP.update({m.name: "always" for m in (CONTAINER_INFO, CONTAINER_LABELS, CONTAINER_STATE)})
+
+
+async def count(containers: int) -> Counter[str]:
+    with tempfile.TemporaryDirectory(prefix="pe-series-") as d:
+        async with Simulator(build_host(seed=1, containers=containers), f"{d}/portod.sock") as sim:
+            scraper = Scraper(PortoClient(sim.socket_path), build_collectors(load([])), interval=0)
+            await scraper.cycle()
+            snapshot = await scraper.cycle()
+            await scraper.close()
+    out: Counter[str] = Counter()
+    for line in b"".join(snapshot.text).decode().splitlines():
+        if line and not line.startswith("#"):
+            out[GROUP.get(line.split("{", 1)[0].split(" ", 1)[0], "host")] += 1
+    return out
+
+
+async def main(containers: int) -> None:
+    empty, full = await count(0), await count(containers)
+    print(f"fixed per host: {sum(empty.values()):,}")
+    print(f"per {containers:,} containers: {sum(full.values()) - sum(empty.values()):,}")
+    for group in sorted(full, key=lambda g: empty[g] - full[g]):
+        print(f"  {group}: {full[group] - empty[group]:,}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--containers", type=int, default=1000)
+    asyncio.run(main(parser.parse_args().containers))
