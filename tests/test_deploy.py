@@ -80,6 +80,9 @@ def test_systemd_unit_and_its_environment_file() -> None:
     unit = UNIT.read_text()
     assert "ExecStart=/usr/local/bin/porto-exporter\n" in unit
     assert "EnvironmentFile=-/etc/default/porto-exporter" in unit
+    assert "After=network-online.target porto.service\n" in unit  # upstream's unit is porto.service
+    assert "#SupplementaryGroups=porto\n" in unit  # the 0660 root:porto socket case, explained
+    assert "Documentation=https://github.com/porto-exporter/" in unit  # this project, not Porto's repo
     scripts = (ROOT / "pyproject.toml").read_text()
     assert 'porto-exporter = "porto_exporter.cli:main"' in scripts
     # every variable the example file names is a real flag, and its example value is accepted
