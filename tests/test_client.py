@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+from pathlib import Path
 
 import pytest
 
@@ -128,7 +129,7 @@ async def test_backoff_grows_and_is_capped(sim: Simulator) -> None:
             await c.version()  # a real connect attempt: the socket is gone
         assert c.stats.connect_failures == attempt
         waits.append(c.stats.backoff_seconds)
-        with pytest.raises(errors.SocketUnavailable, match="backing off"):
+        with pytest.raises(errors.SocketUnavailable, match="No such file"):  # the same words: logs read the same
             await c.version()  # inside the window: refused without touching the socket
         assert c.stats.connect_failures == attempt
         await asyncio.sleep(c.stats.backoff_seconds + 0.005)
@@ -193,3 +194,11 @@ async def test_weak_container_goes_with_its_connection(sim: Simulator) -> None:
         assert await c.get_property("weakling", "weak") == "true"
     await asyncio.sleep(0.05)
     assert "weakling" not in sim.host.by_name
+
+
+async def test_a_file_that_is_not_a_socket_is_called_that(socket_dir: Path) -> None:
+    path = socket_dir / "portod.socket"
+    path.write_text("not a socket")
+    async with PortoClient(str(path)) as c:
+        with pytest.raises(errors.SocketUnavailable, match="not a socket"):
+            await c.version()

@@ -63,3 +63,35 @@ def test_repeatable_flags_take_a_comma_separated_list_and_the_command_line_wins(
                                                    "PORTO_EXPORTER_SCRAPE_INTERVAL": "5s"})  # fmt: skip
     assert cfg.exclude == ["a/***", "b"] and cfg.interval == 20
     assert isinstance(cfg, Config)
+
+
+def test_bad_flags_are_one_line_with_a_hint_and_env_errors_name_the_variable() -> None:
+    with pytest.raises(ConfigError, match=r"^unknown flag --scrape\.intervl; did you mean --scrape\.interval\?$"):
+        load(["--scrape.intervl=5s"])
+    with pytest.raises(ConfigError, match=r"unknown flag --scrape\.int;"):  # no abbreviations
+        load(["--scrape.int=5s"])
+    with pytest.raises(ConfigError, match=r"^PORTO_EXPORTER_SCRAPE_INTERVAL='abc': invalid duration"):
+        load([], environ={"PORTO_EXPORTER_SCRAPE_INTERVAL": "abc"})
+    with pytest.raises(ConfigError, match=r"^--scrape\.interval: invalid duration"):  # the flag, when it was the flag
+        load(["--scrape.interval=abc"], environ={"PORTO_EXPORTER_SCRAPE_INTERVAL": "abc"})
+    with pytest.raises(ConfigError, match=r"^PORTO_EXPORTER_LOG_LEVEL='loud': invalid choice"):
+        load([], environ={"PORTO_EXPORTER_LOG_LEVEL": "loud"})
+    with pytest.raises(ConfigError, match=r"^PORTO_EXPORTER_COLLECTOR_SYSTEM: expected true or false"):
+        load([], environ={"PORTO_EXPORTER_COLLECTOR_SYSTEM": "maybe"})
+    text = build_parser().format_help()
+    assert "(default: 15s)" in text and "(default: 10s)" in text and "(default: info)" in text
+
+
+def test_log_lines_say_warn_and_carry_rfc3339_time() -> None:
+    import json
+    import logging
+    import re
+
+    from porto_exporter.cli import JsonFormatter, LogfmtFormatter
+
+    record = logging.LogRecord("porto_exporter", logging.WARNING, __file__, 1, 'portod said "no"', None, None)
+    line = LogfmtFormatter().format(record)
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
+    assert re.match(rf'^ts={stamp} level=warn logger=porto_exporter msg="portod said \\"no\\""$', line), line
+    doc = json.loads(JsonFormatter().format(record))
+    assert doc["level"] == "warn" and re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", doc["ts"])

@@ -109,3 +109,28 @@ async def test_every_failure_line_says_why(
     lines = [r.getMessage() for r in caplog.records if "broken" in r.getMessage()]
     assert lines and all(not line.rstrip().endswith(":") for line in lines), lines
     assert type(exc).__name__ in lines[0]
+
+
+async def test_a_failure_is_logged_when_it_starts_and_when_it_ends_not_every_cycle(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="porto_exporter.scraper")
+    await sim.stop()
+    scraper = Scraper(PortoClient(sim.socket_path, timeout=1, backoff_initial=0.001, backoff_max=0.002),
+                      build_collectors(load(["--no-collector.events"])), interval=0, timeout=2)  # fmt: skip
+    try:
+        for _ in range(5):  # portod away for five cycles
+            await scraper.cycle()
+            await asyncio.sleep(0.01)
+        warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        assert len(warnings) == 4, warnings  # once per collector (system, containers, volumes, storage)
+        assert all("No such file" in w for w in warnings)
+        assert sum("still failing" in r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG) == 16
+        await sim.start()
+        await scraper.cycle()
+        await scraper.cycle()
+    finally:
+        await scraper.close()
+    back = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    assert sorted(back) == sorted(f"collector {c}: working again" for c in ("system", "containers", "volumes",
+                                                                            "storage"))  # fmt: skip

@@ -36,11 +36,20 @@ log = logging.getLogger("porto_exporter")
 DEMO_CONTAINERS = 24
 
 
+def _ts(record: logging.LogRecord) -> str:
+    """RFC 3339 UTC with milliseconds, as node_exporter's logs write it."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z"
+
+
+def _level(record: logging.LogRecord) -> str:
+    """The level names of --log.level (warn, not warning)."""
+    return {"WARNING": "warn", "CRITICAL": "error"}.get(record.levelname, record.levelname.lower())
+
+
 class LogfmtFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        ts = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
         msg = record.getMessage().replace('"', '\\"')
-        line = f'ts={ts}.{int(record.msecs):03d}Z level={record.levelname.lower()} logger={record.name} msg="{msg}"'
+        line = f'ts={_ts(record)} level={_level(record)} logger={record.name} msg="{msg}"'
         if record.exc_info:
             line += ' exc="' + self.formatException(record.exc_info).replace("\n", "\\n").replace('"', "'") + '"'
         return line
@@ -48,8 +57,7 @@ class LogfmtFormatter(logging.Formatter):
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        doc = {"ts": record.created, "level": record.levelname.lower(), "logger": record.name,
-               "msg": record.getMessage()}  # fmt: skip
+        doc = {"ts": _ts(record), "level": _level(record), "logger": record.name, "msg": record.getMessage()}
         if record.exc_info:
             doc["exc"] = self.formatException(record.exc_info)
         return json.dumps(doc)

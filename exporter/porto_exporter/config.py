@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NoReturn
 
 from . import __version__
 from .catalog import CONTAINER_METRICS
@@ -149,9 +150,24 @@ def options() -> list[Option]:
     return out
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad flag is one line (with a hint) raised as ConfigError, not a page of usage."""
+
+    def error(self, message: str) -> NoReturn:
+        known = [a for action in self._actions for a in action.option_strings]
+        if message.startswith("unrecognized arguments: "):
+            unknown = message.removeprefix("unrecognized arguments: ").split()[0]
+            flag = unknown.split("=", 1)[0]
+            close = difflib.get_close_matches(flag, known, n=1)
+            hint = f"; did you mean {close[0]}?" if close else "; see --help"
+            raise ConfigError(f"unknown flag {flag}{hint}")
+        raise ConfigError(f"{message} (see --help)")
+
+
 def build_parser(declared: list[Option] | None = None) -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="porto-exporter",
+        allow_abbrev=False,  # --scrape.int=5s is an error, not --scrape.interval
         description="Prometheus exporter for the Porto container manager. "
         "Every flag can also be set with PORTO_EXPORTER_<FLAG> (dots and dashes as underscores; "
         "switches take true/false, repeatable flags a comma-separated list).",
@@ -163,7 +179,10 @@ def build_parser(declared: list[Option] | None = None) -> argparse.ArgumentParse
         elif o.kind == "append":
             p.add_argument(o.flag, dest=o.dest, action="append", default=[], help=o.help)
         else:
-            p.add_argument(o.flag, dest=o.dest, default=o.default, choices=o.choices, help=o.help)
+            shown = o.help
+            if o.default is not None and "%(default)" not in o.help:
+                shown = f"{o.help} (default: {o.default})"
+            p.add_argument(o.flag, dest=o.dest, default=o.default, choices=o.choices, help=shown)
     return p
 
 
@@ -203,12 +222,32 @@ def _int_flag(flag: str, value: str, *, minimum: int) -> int:
     return number
 
 
+def _from_env(argv: Sequence[str], declared: list[Option], env: dict[str, str], exc: ConfigError) -> ConfigError:
+    """An error about a flag the command line did not give but a variable did: name the variable."""
+    text = str(exc)
+    for o in declared:
+        if text.startswith(f"{o.flag}:") or text.startswith(f"argument {o.flag}:"):
+            given = any(a == o.flag or a.startswith(o.flag + "=") for a in argv)
+            if not given and o.env in env:
+                detail = text.split(":", 1)[1].strip() if text.startswith(o.flag) else text.split(": ", 1)[1]
+                return ConfigError(f"{o.env}={env[o.env]!r}: {detail}")
+    return exc
+
+
 def load(argv: Sequence[str] | None = None, environ: dict[str, str] | None = None) -> Config:
     """Parse flags and environment into a Config; raises ConfigError naming the bad flag."""
     declared = options()
-    parser = build_parser(declared)
     env = dict(environ if environ is not None else os.environ)
-    ns = parser.parse_args([*env_args(declared, env), *(argv if argv is not None else [])])
+    args = list(argv if argv is not None else [])
+    try:
+        return _load(declared, env, args)
+    except ConfigError as exc:
+        raise _from_env(args, declared, env, exc) from None
+
+
+def _load(declared: list[Option], env: dict[str, str], argv: list[str]) -> Config:
+    parser = build_parser(declared)
+    ns = parser.parse_args([*env_args(declared, env), *argv])
     cfg = Config(socket=ns.socket, telemetry_path=ns.telemetry_path, api=ns.api, demo=ns.demo,
                  disable_exporter_metrics=ns.disable_exporter_metrics, log_level=ns.log_level,
                  log_format=ns.log_format)  # fmt: skip

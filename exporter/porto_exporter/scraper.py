@@ -85,6 +85,7 @@ class Scraper:
         self.last_batches: list[Batch] = []  # what the current snapshot was rendered from
         self._release_memory = trimmer()
         self._last_good: dict[str, _LastGood] = {}
+        self._failing: dict[str, str] = {}  # collector -> the failure last logged (logged again when it changes)
         self._inflight: asyncio.Task[Snapshot] | None = None
         # called after each cycle with the batches the new snapshot was rendered from (the landing page's CPU rate)
         self.observers: list[Callable[[list[Batch], float], None]] = []
@@ -111,14 +112,13 @@ class Scraper:
             if collector.name in late:
                 method = late[collector.name]
                 if method:
-                    log.warning("collector %s: no reply from portod to %s within %gs", collector.name, method,
-                                self.timeout)  # fmt: skip
+                    self._failed(collector.name, f"no reply from portod to {method} within {self.timeout:g}s")
                 else:
-                    log.warning("collector %s: not finished within %gs (no request to portod outstanding)",
-                                collector.name, self.timeout)  # fmt: skip
+                    self._failed(collector.name, f"not finished within {self.timeout:g}s "
+                                                 "(no request to portod outstanding)")  # fmt: skip
             elif (exc := task.exception()) is not None:
                 if isinstance(exc, PortoError | OSError):
-                    log.warning("collector %s: %s", collector.name, describe(exc))
+                    self._failed(collector.name, describe(exc))
                 else:  # a bug or a reply we cannot read: count it, keep serving
                     log.error("collector %s crashed: %s: %s", collector.name, type(exc).__name__, describe(exc),
                               exc_info=exc)  # fmt: skip
@@ -126,6 +126,8 @@ class Scraper:
                 got, seconds = task.result()
                 self._last_good[collector.name] = _LastGood(got, now)
                 ok = True
+                if self._failing.pop(collector.name, None) is not None:
+                    log.info("collector %s: working again", collector.name)
                 # porto_up says portod answered: a collector serving what it holds (events) does not count
                 any_ok = any_ok or getattr(collector, "asks_portod", True)
             labels = (("collector", collector.name),)
@@ -154,6 +156,14 @@ class Scraper:
             self.ready = True
         self.cycle_seconds = time.perf_counter() - started
         return snapshot
+
+    def _failed(self, collector: str, reason: str) -> None:
+        """Log a failure when it starts or its reason changes; the same failure again only at debug."""
+        if self._failing.get(collector) == reason:
+            log.debug("collector %s: still failing: %s", collector, reason)
+            return
+        self._failing[collector] = reason
+        log.warning("collector %s: %s", collector, reason)
 
     async def _timed(self, collector: Collector) -> tuple[Batch, float]:
         started = time.perf_counter()

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
+import stat
 import time
 import weakref
 from dataclasses import dataclass, field
@@ -65,6 +67,17 @@ def method_of(request: pb.TPortoRequest) -> str:
 def raise_for_error(response: pb.TPortoResponse) -> None:
     if response.error != pb.Success:
         raise errors.error_for(response.error, response.errorMsg)
+
+
+def connect_error(path: str, exc: OSError) -> str:
+    """Why a unix socket could not be opened, in words that name the cause (e.g. a file that is no socket)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISSOCK(mode):
+        return "not a socket (something else is at that path: is portod running?)"
+    return exc.strerror or str(exc) or type(exc).__name__
 
 
 class Backoff:
@@ -141,6 +154,7 @@ class Transport:
         self._waiting: weakref.WeakKeyDictionary[asyncio.Task[Any], str] = weakref.WeakKeyDictionary()
         self._idle: list[_Connection] = []
         self._backoff = Backoff(backoff_initial, backoff_max, rng)
+        self._last_connect_error = ""
         self._next_attempt = 0.0
         self.stats.backoff_seconds = 0.0
         self._closed = False
@@ -163,16 +177,16 @@ class Transport:
         loop = asyncio.get_running_loop()
         if loop.time() < self._next_attempt:
             # Fail fast while backing off: a caller (a scrape) must not hang on a dead portod.
-            raise errors.SocketUnavailable(
-                f"cannot connect to {self.socket_path}: backing off after {self._backoff.failures} failures"
-            )
+            # the same words as the attempt that failed, so "still failing" reads the same every cycle
+            raise errors.SocketUnavailable(f"cannot connect to {self.socket_path}: {self._last_connect_error}")
         try:
             reader, writer = await asyncio.open_unix_connection(self.socket_path, limit=READ_CHUNK)
         except OSError as exc:
+            self._last_connect_error = connect_error(self.socket_path, exc)
             self.stats.connect_failures += 1
             self.stats.backoff_seconds = self._backoff.failed()
             self._next_attempt = loop.time() + self.stats.backoff_seconds
-            raise errors.SocketUnavailable(f"cannot connect to {self.socket_path}: {exc}") from exc
+            raise errors.SocketUnavailable(f"cannot connect to {self.socket_path}: {self._last_connect_error}") from exc
         self._backoff.reset()
         self._next_attempt = 0.0
         self.stats.backoff_seconds = 0.0
