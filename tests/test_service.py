@@ -260,3 +260,22 @@ async def test_a_scraper_hanging_up_mid_body_is_not_an_error(
             assert not errors, [r.getMessage() for r in errors]
         finally:
             await runner.cleanup()
+
+
+async def test_build_info_and_every_served_family_is_documented(exporter: tuple[str, Scraper]) -> None:
+    url, _ = exporter
+    async with aiohttp.ClientSession() as s:
+        await wait_ready(s, url)
+        async with s.get(url + "/metrics") as r:
+            text = await r.text()
+    from porto_exporter import __version__
+
+    families = {f.name: f for f in text_string_to_metric_families(text)}
+    (build,) = families["porto_exporter_build_info"].samples
+    assert build.labels["version"] == __version__ and build.value == 1 and build.labels["python_version"]
+    documented = (Path(__file__).resolve().parent.parent / "docs" / "metrics.md").read_text()
+    own = ("process_", "python_")  # prometheus_client's process and runtime collectors
+    for name, family in families.items():
+        if not name.startswith(own):
+            full = name + ("_total" if family.type == "counter" else "")
+            assert f"`{full}`" in documented, f"{full} is served but not in docs/metrics.md"

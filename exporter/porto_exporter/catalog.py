@@ -385,6 +385,28 @@ EVENTS_RECONNECTS = _m(
     (),
     "exporter",
 )
+# The exporter's own per-scrape metrics (scraper.ExporterMetrics renders them with prometheus_client).
+_E = "exporter"
+SELF_METRICS = {
+    "cycle_duration": _m("porto_exporter_cycle_duration_seconds", "gauge", "Duration of the last collection cycle.",
+                         (), _E),
+    "cycles": _m("porto_exporter_cycles_total", "counter", "Collection cycles run.", (), _E),
+    "phases": _m("porto_exporter_cycle_phase_seconds", "gauge", "Last cycle: wall seconds waiting for portod, CPU "
+                 "seconds decoding, converting, rendering.", ("phase",), _E),
+    "age": _m("porto_exporter_snapshot_age_seconds", "gauge", "Age of the data being served.", (), _E),
+    "requests": _m("porto_exporter_portod_requests_total", "counter", "Requests sent to portod.", ("method",), _E),
+    "failures": _m("porto_exporter_portod_request_failures_total", "counter", "Requests to portod that failed.",
+                   ("method",), _E),
+    "seconds": _m("porto_exporter_portod_request_seconds_total", "counter", "Time spent waiting for portod.",
+                  ("method",), _E),
+    "connects": _m("porto_exporter_portod_connects_total", "counter", "Connections opened to portod.", (), _E),
+    "connect_failures": _m("porto_exporter_portod_connect_failures_total", "counter",
+                           "Attempts to connect to portod that failed (refused, missing socket, permission).", (), _E),
+    "retries": _m("porto_exporter_portod_retries_total", "counter",
+                  "Reads sent again after a dropped connection or PortodReloaded.", (), _E),
+    "build_info": _m("porto_exporter_build_info", "gauge", "The exporter's version and runtime; always 1.",
+                     ("version", "python_version", "protobuf_version"), _E),
+}  # fmt: skip
 EVENT_METRICS = (CONTAINER_EXITS, CONTAINER_STARTS, CONTAINER_START_FAILURES, EVENTS_CONNECTED, EVENTS_RECEIVED,
                  EVENTS_RECONNECTS)  # fmt: skip
 
@@ -401,7 +423,7 @@ def all_metrics() -> list[Metric]:
     for metric in [UP, DAEMON_INFO, DAEMON_CONTAINERS, *system, CONTAINER_INFO, CONTAINER_STATE, CONTAINER_LABELS,
                    *(cm.metric for cm in CONTAINER_METRICS), VOLUME_INFO, *volume, LAYERS, LAYER_IDLE, STORAGES,
                    STORAGE_IDLE, *meta, *EVENT_METRICS, COLLECTOR_SUCCESS, COLLECTOR_DURATION, PROPERTY_ERRORS,
-                   PARSE_ERRORS]:  # fmt: skip
+                   PARSE_ERRORS, *SELF_METRICS.values()]:  # fmt: skip
         if metric.name not in seen or (not seen[metric.name].help and metric.help):
             seen[metric.name] = metric
     return list(seen.values())
@@ -442,6 +464,21 @@ NOT_EXPORTED: tuple[tuple[tuple[str, ...], str], ...] = (
 )  # fmt: skip
 
 
+def collector_of() -> dict[str, str]:
+    """Each family -> the collector (and container group) whose --no-collector flag turns it off."""
+    out = {m.name: "exporter" for m in all_metrics()}
+    out.update({fam: "system" for _, fam, *_ in SYSTEM_FIELDS})
+    out[DAEMON_INFO.name] = "system"
+    out.update({m.name: "containers" for m in (DAEMON_CONTAINERS, CONTAINER_INFO, CONTAINER_STATE, CONTAINER_LABELS)})
+    out.update({cm.metric.name: f"containers.{cm.group}" for cm in CONTAINER_METRICS})
+    out.update({n: "volumes" for n, *_ in VOLUME_GAUGES})
+    out[VOLUME_INFO.name] = "volumes"
+    out.update({m.name: "storage" for m in (LAYERS, LAYER_IDLE, STORAGES, STORAGE_IDLE)})
+    out.update({n: "storage" for n, *_ in META_STORAGE_GAUGES})
+    out.update({m.name: "events" for m in EVENT_METRICS})
+    return out
+
+
 def render_markdown() -> str:
     lines = [
         "# Metrics",
@@ -452,17 +489,22 @@ def render_markdown() -> str:
         "Read: `cycle` every collection cycle, `slow` every `--scrape.slow-interval`, `on change` when the",
         "container's change_time moves (its relatives' too, for hierarchical totals).",
         "",
-        "| metric | type | labels | help | source | read |",
-        "|---|---|---|---|---|---|",
+        "Collector: what turns it off — `--no-collector.<collector>` (`containers.<group>` is",
+        "`--no-collector.containers.<group>`; `exporter` metrics are always served).",
+        "",
+        "| metric | type | labels | help | source | read | collector |",
+        "|---|---|---|---|---|---|---|",
     ]
     tiers = {
         cm.metric.name: {"fast": "cycle", "slow": "slow", "spec": "on change"}[cm.tier] for cm in CONTAINER_METRICS
     }
     tiers[CONTAINER_INFO.name] = tiers[CONTAINER_LABELS.name] = "on change"
     tiers[CONTAINER_STATE.name] = "cycle"
+    collectors = collector_of()
     for m in all_metrics():
         labels = ", ".join(f"`{label}`" for label in m.labels)
-        lines.append(f"| `{m.name}` | {m.type} | {labels} | {m.help} | {m.source} | {tiers.get(m.name, 'cycle')} |")
+        lines.append(f"| `{m.name}` | {m.type} | {labels} | {m.help} | {m.source} | {tiers.get(m.name, 'cycle')} "
+                     f"| {collectors[m.name]} |")  # fmt: skip
     lines += [
         "",
         "Map keys not exported as label values: " + ", ".join(f"`{k}`" for k in IO_SKIP + NET_SKIP) + ".",

@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import platform
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from google.protobuf import __version__ as protobuf_version
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector as PromCollector
 
-from .catalog import COLLECTOR_DURATION, COLLECTOR_SUCCESS, PARSE_ERRORS, PROPERTY_ERRORS, UP
+from . import __version__
+from .catalog import COLLECTOR_DURATION, COLLECTOR_SUCCESS, PARSE_ERRORS, PROPERTY_ERRORS, SELF_METRICS, UP, Metric
 from .collect.base import Batch, CollectContext, Collector, Sample
 from .exposition import Renderer, Snapshot, build_snapshot
 from .heap import trimmer
@@ -218,37 +221,31 @@ class ExporterMetrics(PromCollector):
 
     def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
         s = self.scraper
-        yield GaugeMetricFamily("porto_exporter_cycle_duration_seconds", "Duration of the last collection cycle.",
-                                value=s.cycle_seconds)  # fmt: skip
-        yield CounterMetricFamily("porto_exporter_cycles", "Collection cycles run.", value=s.cycles)
-        phases = GaugeMetricFamily("porto_exporter_cycle_phase_seconds",
-                                   "Last cycle: wall seconds waiting for portod, CPU seconds decoding, converting, "
-                                   "rendering.", labels=["phase"])  # fmt: skip
-        for phase, phase_seconds in s.phases.items():
-            phases.add_metric([phase], phase_seconds)
-        yield phases
-        age = GaugeMetricFamily("porto_exporter_snapshot_age_seconds", "Age of the data being served.")
-        if s.snapshot is not None:
-            age.add_metric([], max(0.0, time.time() - s.snapshot.collected_at))
-        yield age
+        yield _family(SELF_METRICS["build_info"], [(BUILD, 1)])
+        yield _family(SELF_METRICS["cycle_duration"], [((), s.cycle_seconds)])
+        yield _family(SELF_METRICS["cycles"], [((), s.cycles)])
+        yield _family(SELF_METRICS["phases"], [((phase,), v) for phase, v in s.phases.items()])
+        age = [((), max(0.0, time.time() - s.snapshot.collected_at))] if s.snapshot is not None else []
+        yield _family(SELF_METRICS["age"], age)
         stats = s.client.stats
-        requests = CounterMetricFamily("porto_exporter_portod_requests", "Requests sent to portod.", labels=["method"])
-        failures = CounterMetricFamily("porto_exporter_portod_request_failures", "Requests to portod that failed.",
-                                       labels=["method"])  # fmt: skip
-        seconds = CounterMetricFamily("porto_exporter_portod_request_seconds", "Time spent waiting for portod.",
-                                      labels=["method"])  # fmt: skip
-        for method, m in sorted(stats.methods.items()):
-            requests.add_metric([method], m.requests)
-            failures.add_metric([method], m.failures)
-            seconds.add_metric([method], m.seconds)
-        yield requests
-        yield failures
-        yield seconds
-        yield CounterMetricFamily("porto_exporter_portod_connects", "Connections opened to portod.",
-                                  value=stats.connects)  # fmt: skip
-        yield CounterMetricFamily("porto_exporter_portod_connect_failures",
-                                  "Attempts to connect to portod that failed (refused, missing socket, permission).",
-                                  value=stats.connect_failures)  # fmt: skip
-        yield CounterMetricFamily("porto_exporter_portod_retries",
-                                  "Reads sent again after a dropped connection or PortodReloaded.",
-                                  value=stats.retries)  # fmt: skip
+        methods = sorted(stats.methods.items())
+        yield _family(SELF_METRICS["requests"], [((method,), m.requests) for method, m in methods])
+        yield _family(SELF_METRICS["failures"], [((method,), m.failures) for method, m in methods])
+        yield _family(SELF_METRICS["seconds"], [((method,), m.seconds) for method, m in methods])
+        yield _family(SELF_METRICS["connects"], [((), stats.connects)])
+        yield _family(SELF_METRICS["connect_failures"], [((), stats.connect_failures)])
+        yield _family(SELF_METRICS["retries"], [((), stats.retries)])
+
+
+BUILD = (__version__, platform.python_version(), protobuf_version)
+
+
+def _family(
+    metric: Metric, samples: Sequence[tuple[tuple[str, ...], float]]
+) -> GaugeMetricFamily | CounterMetricFamily:
+    """A catalog entry as a prometheus_client family (which adds _total to counters itself)."""
+    kind = CounterMetricFamily if metric.type == "counter" else GaugeMetricFamily
+    family = kind(metric.name, metric.help, labels=list(metric.labels))
+    for labels, value in samples:
+        family.add_metric(list(labels), value)
+    return family
