@@ -370,3 +370,30 @@ def test_line_writer_escapes_map_keys_and_bounds_its_fragment_cache() -> None:
     for i in range(10):
         writer.write([plan], Reading("c", "running", 0, values={"io_read": {f"d{i}": i}}), cached)
     assert len(writer.fragments) <= 3
+
+
+async def test_default_series_budget_cuts(sim: Simulator) -> None:
+    """No bare porto_container_labels without an allowlist; virtual memory is three totals in a group of its own."""
+    from porto_exporter.cli import build_collectors
+    from porto_exporter.config import load
+    from porto_exporter.scraper import Scraper
+
+    async def families(*flags: str) -> dict[str, list[dict[str, str]]]:
+        scraper = Scraper(PortoClient(sim.socket_path), build_collectors(load(["--no-collector.events", *flags])),
+                          interval=0)  # fmt: skip
+        await scraper.cycle()
+        await scraper.cycle()  # the slow tier
+        await scraper.close()
+        out: dict[str, list[dict[str, str]]] = {}
+        for batch in scraper.last_batches:
+            for s in batch:
+                out.setdefault(s.name, []).append(dict(s.labels))
+        return out
+
+    default = await families()
+    assert "porto_container_labels" not in default
+    assert {s["type"] for s in default["porto_container_virtual_memory_bytes"]} == {"size", "used", "swap"}
+    allowed = await families("--labels.allowlist=TEAM.*")
+    assert any(s.get("label_TEAM_name") == "infra" for s in allowed["porto_container_labels"])
+    no_vmem = await families("--no-collector.containers.vmem")
+    assert "porto_container_virtual_memory_bytes" not in no_vmem and "porto_container_memory_usage_bytes" in no_vmem

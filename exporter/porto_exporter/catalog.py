@@ -158,6 +158,8 @@ def _cm(
 
 NS = 1e-9
 US = 1e-6
+VM_SKIP = ("count", "max_size", "max_used", "anon", "file", "shmem", "huge", "data", "stack", "code", "locked",
+           "table")  # fmt: skip
 IO_SKIP = ("hw", "total_writeback")  # hw is the sum over disks: a device label on it would double count
 NET_SKIP = ("Latency", "SockDiag")  # not interfaces: sock-diag cache age (ms) and a root-only marker
 
@@ -194,8 +196,11 @@ CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
         controller="memory", group="memory", tier="slow"),
     _cm("porto_container_memory_pressure_seconds_total", "counter", "Memory pressure stall time (PSI).",
         "memory_pressure", parse="map", scale=US, key_label="kind", group="pressure", field_="#83", tier="slow"),
-    _cm("porto_container_virtual_memory_bytes", "gauge", "Virtual memory of the container's processes by type.",
-        "virtual_memory", parse="map", key_label="type", skip_keys=("count",), tier="slow", group="memory"),
+    # Only the totals (VmSize, resident, swapped): peaks and the per-segment breakdown were 11 more series per
+    # container that nobody sums. Its own group, so dropping it keeps memory usage.
+    _cm("porto_container_virtual_memory_bytes", "gauge", "Virtual memory of the container's processes: size "
+        "(address space), used (resident), swap. Different measures: do not sum over type.",
+        "virtual_memory", parse="map", key_label="type", skip_keys=VM_SKIP, tier="slow", group="vmem"),
     _cm("porto_container_oom_kills_total", "counter", "OOM kills in this container.", "oom_kills", group="memory"),
     _cm("porto_container_subtree_oom_kills_total", "counter", "OOM kills in this container and its children.",
         "oom_kills_total", group="memory"),
@@ -507,7 +512,8 @@ def render_markdown() -> str:
                      f"| {collectors[m.name]} |")  # fmt: skip
     lines += [
         "",
-        "Map keys not exported as label values: " + ", ".join(f"`{k}`" for k in IO_SKIP + NET_SKIP) + ".",
+        "Map keys not exported as label values: " + ", ".join(f"`{k}`" for k in IO_SKIP + NET_SKIP) + "; of",
+        "`virtual_memory`, only `size`, `used` and `swap`.",
         "`porto_container_labels` also carries one `label_<NAME>` label per allowlisted Porto label.",
         "",
         "## Porto fields not exported",

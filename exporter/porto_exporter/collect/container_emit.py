@@ -164,9 +164,10 @@ class ContainerEmitter:
         info = r.info
         labels = cached.key.labels
         info_set = LabelSet((*labels, *((k, info.get(k, "")) for k in CONTAINER_INFO.labels[1:])))
-        label_set = LabelSet((*labels, *self.allowlist.select(r.labels)))
-        head = ((CONTAINER_INFO.name, f"{CONTAINER_INFO.name}{info_set.text} 1\n"),
-                (CONTAINER_LABELS.name, f"{CONTAINER_LABELS.name}{label_set.text} 1\n"))  # fmt: skip
+        head: Written = ((CONTAINER_INFO.name, f"{CONTAINER_INFO.name}{info_set.text} 1\n"),)
+        if self.allowlist.patterns:  # no allowlist: no porto_container_labels at all (it would carry nothing)
+            label_set = LabelSet((*labels, *self.allowlist.select(r.labels)))
+            head += ((CONTAINER_LABELS.name, f"{CONTAINER_LABELS.name}{label_set.text} 1\n"),)
         return self.writer.write(self.spec, r, cached, head)
 
 
