@@ -233,6 +233,35 @@ async def test_demo_process_serves_and_exits_cleanly_on_sigterm() -> None:
         assert await asyncio.wait_for(proc.wait(), 20) == 0
 
 
+async def test_demo_exports_a_real_portod_when_there_is_one(sim: Simulator) -> None:
+    """--demo starts the simulator only when nothing answers at --porto.socket (the README's promise)."""
+    port = free_port()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "porto_exporter", "--demo", f"--porto.socket={sim.socket_path}",
+        f"--web.listen-address=127.0.0.1:{port}", "--scrape.interval=1s", stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        async with aiohttp.ClientSession() as s:
+            for _ in range(200):
+                try:
+                    async with s.get(f"http://127.0.0.1:{port}/-/ready") as r:
+                        if r.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.05)
+            async with s.get(f"http://127.0.0.1:{port}/metrics") as r:
+                text = await r.text()
+    finally:
+        proc.terminate()
+        assert await asyncio.wait_for(proc.wait(), 20) == 0
+    assert proc.stderr is not None
+    log = (await proc.stderr.read()).decode()
+    assert f"portod is at {sim.socket_path}" in log and "simulator on" not in log
+    assert 'container="bulk/' not in text and 'container="batch/' not in text  # the fixture's host, not the demo's
+    assert 'porto_container_state{container="flaky",state="running"}' in text
+
+
 async def test_a_scraper_hanging_up_mid_body_is_not_an_error(
     socket_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -279,3 +308,16 @@ async def test_build_info_and_every_served_family_is_documented(exporter: tuple[
         if not name.startswith(own):
             full = name + ("_total" if family.type == "counter" else "")
             assert f"`{full}`" in documented, f"{full} is served but not in docs/metrics.md"
+
+
+def test_accept_and_accept_encoding_honour_q_values() -> None:
+    from porto_exporter.web.app import wants_gzip, wants_openmetrics
+
+    prometheus = ("application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
+                  "text/plain;version=0.0.4;q=0.5,*/*;q=0.1")  # fmt: skip
+    assert wants_openmetrics(prometheus)
+    assert not wants_openmetrics("application/openmetrics-text;q=0, text/plain")  # refused outright
+    assert not wants_openmetrics("application/openmetrics-text;q=0.3, text/plain;q=0.5")  # text preferred
+    assert not wants_openmetrics("") and not wants_openmetrics("text/plain")
+    assert wants_gzip("gzip") and wants_gzip("br;q=1, gzip;q=0.5") and wants_gzip("*")
+    assert not wants_gzip("gzip;q=0") and not wants_gzip("identity") and not wants_gzip("gzip;q=x")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import signal
 import ssl
+import stat
 import sys
 import tempfile
 import time
@@ -95,6 +97,13 @@ def build_collectors(cfg: Config) -> list[Collector]:
     return out
 
 
+def is_socket(path: str) -> bool:
+    try:
+        return stat.S_ISSOCK(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 class ListenError(OSError):
     """A --web.listen-address that cannot be bound; the message names it and why."""
 
@@ -106,14 +115,16 @@ async def serve(cfg: Config, web_settings: WebSettings | None = None) -> int:
         loop.add_signal_handler(sig, stop.set)
     sim = None
     tmp = None
-    if cfg.demo:
+    if cfg.demo and is_socket(cfg.socket):
+        log.info("demo: portod is at %s, exporting it (no simulator)", cfg.socket)
+    elif cfg.demo:
         from .simulator import Simulator, build_host
 
         tmp = tempfile.TemporaryDirectory(prefix="porto-exporter-demo-")
-        cfg.socket = str(Path(tmp.name) / "portod.socket")
+        real, cfg.socket = cfg.socket, str(Path(tmp.name) / "portod.socket")
         sim = Simulator(build_host(seed=1, containers=DEMO_CONTAINERS, batch_jobs=True), cfg.socket)
         await sim.start()
-        log.info("demo: embedded portod simulator on %s", cfg.socket)
+        log.info("demo: no portod at %s; embedded portod simulator on %s", real, cfg.socket)
     client = PortoClient(cfg.socket, timeout=cfg.porto_timeout)  # per request; the cycle has --scrape.timeout
     scraper = Scraper(client, build_collectors(cfg), interval=cfg.interval, timeout=cfg.timeout, max_age=cfg.max_age)
     guard = WebGuard(web_settings) if web_settings is not None else None

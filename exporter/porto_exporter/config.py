@@ -108,7 +108,8 @@ def env_name(flag: str) -> str:
 def options() -> list[Option]:
     """Every flag of porto-exporter but --help and --version, in --help order."""
     out = [
-        Option("--demo", "demo", "start an embedded portod simulator and export it", "switch", False),
+        Option("--demo", "demo", "export portod at --porto.socket if it is there, else an embedded portod simulator",
+               "switch", False),
         Option("--porto.socket", "socket", "portod socket (%(default)s)", default=DEFAULT_SOCKET),
         Option("--porto.timeout", "porto_timeout", "deadline per portod request", default="30s"),
         Option("--porto.api", "api", "v5 ListContainersBy, v4 Get, or auto (v5, v4 when portod lacks it)",

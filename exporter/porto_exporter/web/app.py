@@ -45,24 +45,35 @@ OVERVIEW = web.AppKey("overview", Overview)
 STATIC = {p.name: p.read_bytes() for p in resources.files(__package__).joinpath("static").iterdir() if p.is_file()}
 
 
-def wants_openmetrics(accept: str) -> bool:
-    return "application/openmetrics-text" in accept
-
-
-def wants_gzip(accept_encoding: str) -> bool:
-    for part in accept_encoding.split(","):
+def qualities(header: str) -> dict[str, float]:
+    """``a/b;q=0.5, c`` -> {"a/b": 0.5, "c": 1.0}: each token's quality (a bad q counts as 0)."""
+    out: dict[str, float] = {}
+    for part in header.split(","):
         token, *params = part.split(";")
         quality = 1.0
         for param in params:
             key, _, value = param.strip().partition("=")
-            if key == "q":
+            if key.strip() == "q":
                 try:
                     quality = float(value)
                 except ValueError:
                     quality = 0.0
-        if token.strip().lower() in ("gzip", "*") and quality > 0:
-            return True
-    return False
+        if token.strip():
+            out[token.strip().lower()] = max(quality, out.get(token.strip().lower(), 0.0))
+    return out
+
+
+def wants_openmetrics(accept: str) -> bool:
+    """OpenMetrics when the client ranks it above zero and not below the text format (Prometheus sends both)."""
+    q = qualities(accept)
+    om = q.get("application/openmetrics-text", 0.0)
+    text = max(q.get("text/plain", 0.0), q.get("*/*", 0.0))
+    return om > 0 and om >= text
+
+
+def wants_gzip(accept_encoding: str) -> bool:
+    q = qualities(accept_encoding)
+    return max(q.get("gzip", 0.0), q.get("*", 0.0)) > 0
 
 
 async def metrics(request: web.Request) -> web.StreamResponse:
