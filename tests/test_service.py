@@ -45,6 +45,19 @@ async def exporter(sim: Simulator) -> AsyncIterator[tuple[str, Scraper]]:
     await runner.cleanup()
 
 
+async def wait_process_ready(session: aiohttp.ClientSession, url: str) -> None:
+    """Like wait_ready, for an exporter process that may not be listening yet."""
+    for _ in range(200):
+        try:
+            async with session.get(url + "/-/ready") as r:
+                if r.status == 200:
+                    return
+        except aiohttp.ClientError:
+            pass
+        await asyncio.sleep(0.05)
+    raise AssertionError("the exporter process never became ready")
+
+
 async def wait_ready(session: aiohttp.ClientSession, url: str) -> None:
     for _ in range(100):
         async with session.get(url + "/-/ready") as r:
@@ -216,14 +229,7 @@ async def test_demo_process_serves_and_exits_cleanly_on_sigterm() -> None:
     )  # fmt: skip
     try:
         async with aiohttp.ClientSession() as s:
-            for _ in range(200):
-                try:
-                    async with s.get(f"http://127.0.0.1:{port}/-/ready") as r:
-                        if r.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.05)
+            await wait_process_ready(s, f"http://127.0.0.1:{port}")
             async with s.get(f"http://127.0.0.1:{port}/metrics") as r:
                 text = await r.text()
         assert 'porto_container_state{container="flaky",state="running"}' in text
@@ -242,14 +248,7 @@ async def test_demo_exports_a_real_portod_when_there_is_one(sim: Simulator) -> N
     )  # fmt: skip
     try:
         async with aiohttp.ClientSession() as s:
-            for _ in range(200):
-                try:
-                    async with s.get(f"http://127.0.0.1:{port}/-/ready") as r:
-                        if r.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.05)
+            await wait_process_ready(s, f"http://127.0.0.1:{port}")
             async with s.get(f"http://127.0.0.1:{port}/metrics") as r:
                 text = await r.text()
     finally:
