@@ -162,7 +162,8 @@ async def test_three_hosts_into_victoriametrics_and_alerts_to_a_webhook(
                 host1.start("leaky")
                 started["PortoContainerOOMKilled"] = time.monotonic()
                 host2 = sims[1].host
-                c = host2.create("nearly-full", behaviour=Behaviour(memory_bytes=95 << 20, cpu_cores=0.01))
+                c = host2.create("nearly-full", behaviour=Behaviour(memory_bytes=95 << 20, anon_fraction=0.98,
+                                                                      cpu_cores=0.01))  # fmt: skip
                 c.command, c.memory_limit = "cache", 100 << 20
                 host2.start("nearly-full")
                 started["PortoContainerMemoryNearLimit"] = time.monotonic()

@@ -76,6 +76,7 @@ class Behaviour:
     cpu_cores: float = 0.02  # demand; usage is capped by cpu_limit
     system_fraction: float = 0.1
     memory_bytes: int = 8 << 20
+    anon_fraction: float = 0.7  # of memory_bytes, anonymous (the rest page cache)
     io_read_bps: float = 0.0
     io_write_bps: float = 0.0
     net_bps: float = 0.0

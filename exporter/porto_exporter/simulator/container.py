@@ -162,8 +162,8 @@ class Container:
             if self.memory_limit:
                 mem = min(mem, self.memory_limit * 0.95)
             values["memory_usage"] = mem
-            values["anon_usage"] = mem * 0.7
-            values["cache_usage"] = mem * 0.25
+            values["anon_usage"] = mem * self.behaviour.anon_fraction
+            values["cache_usage"] = mem * max(0.0, 0.95 - b.anon_fraction)
             values["process_count"] = b.processes + 1  # porto counts portoinit too
             values["thread_count"] = b.threads + 1
         return values
