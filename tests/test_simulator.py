@@ -192,3 +192,14 @@ async def test_states_named_in_requests_come_from_the_catalog(client: PortoClien
     req.FindLabel.state = "runing"
     with pytest.raises(errors.InvalidValue, match="runing"):
         await client.call(req)
+
+
+def test_the_root_is_never_throttled_though_its_children_are() -> None:
+    """Real portod reports cpu_throttled 0 for / (the root cgroup has no limit); the burner below it is throttled."""
+    clock = FakeClock()
+    host = build_host(seed=1, clock=clock)
+    clock.now += 60
+    frame = Frame(host, clock.now)
+    assert frame.value(host.by_name[BUSY_CONTAINER], "cpu_throttled") > 0
+    assert frame.value(host.root, "cpu_throttled") == 0
+    assert frame.value(host.root, "cpu_usage") > frame.value(host.by_name[BUSY_CONTAINER], "cpu_usage")

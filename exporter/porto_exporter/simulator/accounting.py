@@ -132,6 +132,7 @@ class Frame:
                         total[key] += sub[key]
             if node.is_root:
                 self._add_host_overhead(total)
+                total["cpu_throttled"] = 0.0  # the root cgroup has no CPU limit: real portod reports 0 for /
             self._tree[node.id] = total
 
     def _add_host_overhead(self, total: dict[str, float]) -> None:
