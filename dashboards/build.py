@@ -23,6 +23,7 @@ from grafana_foundation_sdk.models import common, dashboard
 
 HERE = Path(__file__).resolve().parent
 DATASOURCE = dashboard.DataSourceRef(type_val="prometheus", uid="${datasource}")
+BY = "sum by (instance, container)"  # per container per host: two hosts' containers of one name stay apart
 HOST = 'instance=~"$instance"'
 CONTAINER = 'instance=~"$instance", container=~"$container"'
 
@@ -32,7 +33,7 @@ class Q:
     """One query: PromQL and its legend."""
 
     expr: str
-    legend: str = "{{container}}"
+    legend: str = "{{instance}} {{container}}"
 
 
 def panel(kind: str, title: str, queries: list[Q], unit: str, width: int, description: str = "") -> db.Panel:
@@ -175,31 +176,21 @@ def host_dashboard() -> db.Dashboard:
                 panel(
                     "ts",
                     "CPU usage (cores)",
-                    [
-                        Q(
-                            f"sum by (container) (rate(porto_container_cpu_usage_seconds_total{{{CONTAINER}}}"
-                            "[$__rate_interval]))"
-                        )
-                    ],
+                    [Q(f"{BY} (rate(porto_container_cpu_usage_seconds_total{{{CONTAINER}}}[$__rate_interval]))")],
                     "short",
                     12,
                 ),
                 panel(
                     "ts",
                     "CPU throttled (share of time)",
-                    [
-                        Q(
-                            f"sum by (container) (rate(porto_container_cpu_throttled_seconds_total{{{CONTAINER}}}"
-                            "[$__rate_interval]))"
-                        )
-                    ],
+                    [Q(f"{BY} (rate(porto_container_cpu_throttled_seconds_total{{{CONTAINER}}}[$__rate_interval]))")],
                     "percentunit",
                     12,
                 ),
                 panel(
                     "ts",
                     "Memory usage",
-                    [Q(f"sum by (container) (porto_container_memory_usage_bytes{{{CONTAINER}}})")],
+                    [Q(f"{BY} (porto_container_memory_usage_bytes{{{CONTAINER}}})")],
                     "bytes",
                     12,
                 ),
@@ -208,8 +199,8 @@ def host_dashboard() -> db.Dashboard:
                     "Memory usage / limit",
                     [
                         Q(
-                            f"sum by (container) (porto_container_memory_usage_bytes{{{CONTAINER}}})"
-                            " / sum by (container) "
+                            f"{BY} (porto_container_memory_usage_bytes{{{CONTAINER}}})"
+                            " / sum by (instance, container) "
                             f"(porto_container_memory_limit_bytes{{{CONTAINER}}})"
                         )
                     ],
@@ -220,7 +211,7 @@ def host_dashboard() -> db.Dashboard:
                     panel(
                         "ts",
                         title,
-                        [Q(f"sum by (container) (rate(porto_container_{m}{{{CONTAINER}}}[$__rate_interval]))")],
+                        [Q(f"{BY} (rate(porto_container_{m}{{{CONTAINER}}}[$__rate_interval]))")],
                         "Bps",
                         12,
                     )
@@ -234,28 +225,18 @@ def host_dashboard() -> db.Dashboard:
                 panel(
                     "ts",
                     "OOM kills",
-                    [
-                        Q(
-                            f"sum by (container) (increase(porto_container_oom_kills_total{{{CONTAINER}}}"
-                            "[$__rate_interval]))"
-                        )
-                    ],
+                    [Q(f"{BY} (increase(porto_container_oom_kills_total{{{CONTAINER}}}[$__rate_interval]))")],
                     "short",
                     8,
                 ),
                 panel(
                     "ts",
                     "Respawns",
-                    [
-                        Q(
-                            f"sum by (container) (increase(porto_container_respawns_total{{{CONTAINER}}}"
-                            "[$__rate_interval]))"
-                        )
-                    ],
+                    [Q(f"{BY} (increase(porto_container_respawns_total{{{CONTAINER}}}[$__rate_interval]))")],
                     "short",
                     8,
                 ),
-                panel("ts", "Threads", [Q(f"sum by (container) (porto_container_threads{{{CONTAINER}}})")], "short", 8),
+                panel("ts", "Threads", [Q(f"{BY} (porto_container_threads{{{CONTAINER}}})")], "short", 8),
                 panel(
                     "table",
                     "Not running",
@@ -480,8 +461,15 @@ def with_rows(d: db.Dashboard, rows: list[tuple[str, list[db.Panel]]]) -> db.Das
     return d
 
 
+# What Grafana's import dialog asks for: the Prometheus data source the $datasource variable starts on.
+INPUTS = [{"name": "DS_PROMETHEUS", "label": "Prometheus", "description": "where the porto job's series are",
+           "type": "datasource", "pluginId": "prometheus", "pluginName": "Prometheus"}]  # fmt: skip
+
+
 def render(builder: db.Dashboard) -> str:
-    return json.dumps(builder.build(), cls=JSONEncoder, indent=2, sort_keys=True) + "\n"
+    doc = json.loads(json.dumps(builder.build(), cls=JSONEncoder))
+    doc["__inputs"] = INPUTS
+    return json.dumps(doc, indent=2, sort_keys=True) + "\n"
 
 
 DASHBOARDS = {"porto.json": host_dashboard, "porto-fleet.json": fleet_dashboard}

@@ -74,6 +74,10 @@ def test_dashboard_variables_and_layout() -> None:
         if panel["type"] != "row":
             assert panel["targets"] and panel["datasource"]["uid"] == "${datasource}", panel["title"]
     assert len({p["id"] for p in doc["panels"]}) == len(doc["panels"])
+    assert doc["__inputs"][0]["pluginId"] == "prometheus"  # Grafana's import dialog asks for the data source
+    for expr in dashboard_exprs():  # panels keep hosts apart: a container name on two hosts is two series
+        for grouping in re.findall(r"sum by \(([^)]*)\)", expr):
+            assert "container" not in grouping or "instance" in grouping, expr
 
 
 def test_systemd_unit_and_its_environment_file() -> None:
