@@ -221,30 +221,15 @@ def test_cli_errors_are_one_line() -> None:
     assert out.returncode == 1 and "--web.listen-address" in out.stderr.splitlines()[-1]
 
 
-async def test_demo_process_serves_and_exits_cleanly_on_sigterm() -> None:
+async def scrape_demo_process(*flags: str) -> tuple[str, str]:
+    """Run ``porto-exporter --demo`` with ``flags``, fetch /metrics once ready, SIGTERM it (it must exit 0).
+
+    Returns the metrics text and what the process logged.
+    """
     port = free_port()
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "porto_exporter", "--demo", f"--web.listen-address=127.0.0.1:{port}",
-        "--scrape.interval=1s", stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        async with aiohttp.ClientSession() as s:
-            await wait_process_ready(s, f"http://127.0.0.1:{port}")
-            async with s.get(f"http://127.0.0.1:{port}/metrics") as r:
-                text = await r.text()
-        assert 'porto_container_state{container="flaky",state="running"}' in text
-        assert 'porto_container_oom_killed{container="oom-victim"} 1' in text
-    finally:
-        proc.terminate()
-        assert await asyncio.wait_for(proc.wait(), 20) == 0
-
-
-async def test_demo_exports_a_real_portod_when_there_is_one(sim: Simulator) -> None:
-    """--demo starts the simulator only when nothing answers at --porto.socket (the README's promise)."""
-    port = free_port()
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "porto_exporter", "--demo", f"--porto.socket={sim.socket_path}",
-        f"--web.listen-address=127.0.0.1:{port}", "--scrape.interval=1s", stderr=asyncio.subprocess.PIPE,
+        "--scrape.interval=1s", *flags, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     try:
         async with aiohttp.ClientSession() as s:
@@ -255,7 +240,18 @@ async def test_demo_exports_a_real_portod_when_there_is_one(sim: Simulator) -> N
         proc.terminate()
         assert await asyncio.wait_for(proc.wait(), 20) == 0
     assert proc.stderr is not None
-    log = (await proc.stderr.read()).decode()
+    return text, (await proc.stderr.read()).decode()
+
+
+async def test_demo_process_serves_and_exits_cleanly_on_sigterm() -> None:
+    text, _ = await scrape_demo_process()
+    assert 'porto_container_state{container="flaky",state="running"}' in text
+    assert 'porto_container_oom_killed{container="oom-victim"} 1' in text
+
+
+async def test_demo_exports_a_real_portod_when_there_is_one(sim: Simulator) -> None:
+    """--demo starts the simulator only when nothing answers at --porto.socket (the README's promise)."""
+    text, log = await scrape_demo_process(f"--porto.socket={sim.socket_path}")
     assert f"portod is at {sim.socket_path}" in log and "simulator on" not in log
     assert 'container="bulk/' not in text and 'container="batch/' not in text  # the fixture's host, not the demo's
     assert 'porto_container_state{container="flaky",state="running"}' in text

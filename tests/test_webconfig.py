@@ -13,7 +13,6 @@ import shutil
 import ssl
 import sys
 import tempfile
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,10 +232,6 @@ def test_password_checks_are_remembered_not_the_passwords() -> None:
     assert not cache.check(users, "ghost", PASSWORD)
     users[USER] = bcrypt_hash("rotated").encode()  # a new hash: the old success no longer counts
     assert not cache.cached(users, USER, PASSWORD)
-    started = time.perf_counter()
-    for _ in range(1000):
-        assert cache.check({USER: users[USER]}, USER, "rotated")
-    assert time.perf_counter() - started < 60  # sanity: a cached check does not run bcrypt (not a benchmark)
 
 
 async def test_prometheus_scrapes_over_tls_with_basic_auth(

@@ -99,15 +99,14 @@ class Subscription:
         """Subscribe, deliver pushes, re-subscribe after every loss; ends only when cancelled."""
         while True:
             try:
-                await self._session()
-                raise errors.SocketError("subscription ended")  # _session only returns by raising
+                await self._session()  # returns only by raising: it reads until the connection ends
             except (OSError, EOFError, errors.PortoError, FrameError, TimeoutError) as exc:
-                delay = self.backoff.failed()
                 reason = str(exc) or type(exc).__name__
-                log.warning("events: subscription to portod on %s lost (%s); subscribing again in %.2fs",
-                            self.socket_path, reason, delay)  # fmt: skip
             finally:
                 self._drop()
+            delay = self.backoff.failed()
+            log.warning("events: subscription to portod on %s lost (%s); subscribing again in %.2fs",
+                        self.socket_path, reason, delay)  # fmt: skip
             await asyncio.sleep(delay)
 
     def _drop(self) -> None:

@@ -90,7 +90,7 @@ class WebGuard:
         return True
 
     async def watch(self, on_tls: Callable[[WebSettings], Awaitable[None]], period: float = 1.0) -> None:
-        """Poll the watched files; reload on a change and hand a new TLS context to ``on_tls``."""
+        """Poll the watched files; reload on a change, and hand a changed TLS context to ``on_tls``."""
         seen = fingerprint(self.settings.watched)
         while True:
             await asyncio.sleep(period)
@@ -98,8 +98,11 @@ class WebGuard:
             if now == seen:
                 continue
             seen = now
+            before = self.settings.tls_source
             if self.reload():
                 seen = fingerprint(self.settings.watched)
+                if self.settings.tls_source == before:
+                    continue  # users or headers only: they apply per request, the listeners stay as they are
                 try:
                     await on_tls(self.settings)
                 except OSError as exc:

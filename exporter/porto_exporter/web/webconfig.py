@@ -61,6 +61,7 @@ class WebSettings:
     headers: dict[str, str] = field(default_factory=dict)
     users: dict[str, bytes] = field(default_factory=dict)  # user -> bcrypt hash
     watched: tuple[str, ...] = ()  # files whose change means: load again
+    tls_source: object = None  # what the TLS context was built from (section + certificate files' stamps)
     warnings: tuple[str, ...] = ()
 
 
@@ -111,6 +112,7 @@ def load_web_config(path: str) -> WebSettings:
             raise WebConfigError(f"{path}: unknown key tls_server_config.{key}")
     if tls:
         settings.tls = _tls_context(tls, base, path, watched)
+        settings.tls_source = (repr(sorted(tls.items())), fingerprint(tuple(watched[1:])))
     http = _section(doc, "http_server_config", path)
     for key in http:
         if key in HTTP_IGNORED:

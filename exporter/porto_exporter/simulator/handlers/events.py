@@ -22,9 +22,8 @@ def async_wait(d: Daemon, args: pb.TWaitRequest, rsp: pb.TPortoResponse, conn: o
     watch = Watch(push, tuple(args.name), tuple(args.label), args.target_state)
     current = [(c.name, c.state) for c in host.containers()]
     sent = host.events.burst(watch, current, now)
-    if args.HasField("timeout_ms") and args.timeout_ms == 0:
-        return d.cost.charge("AsyncWait", 0, 0, [], filters=len(args.name), tries=len(current) * len(args.name))
-    if not (watch.target_state and sent):  # a target_state already reached has fired
+    nonblock = args.HasField("timeout_ms") and args.timeout_ms == 0
+    if not nonblock and not (watch.target_state and sent):  # a target_state already reached has fired
         host.events.subscribe(conn, watch)
         if args.HasField("timeout_ms"):
             asyncio.get_running_loop().call_later(args.timeout_ms / 1000, _expire, d, conn, watch)
