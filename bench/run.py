@@ -31,6 +31,7 @@ from typing import Any
 
 from porto_exporter.simulator import Simulator, build_host
 from porto_exporter.simulator.host import Host
+from porto_exporter.simulator.scenario import bulk_workload
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -77,10 +78,11 @@ def replace_bulk(host: Host, fraction: float, rng: random.Random, counter: SimTh
         host.destroy(name)
         new = f"bulk/{rng.choice(shards)}/ct-{counter.next_id:05d}"
         counter.next_id += 1
-        c = host.create(new)
+        behaviour, memory_limit, cpu_limit = bulk_workload(rng.randrange(1 << 30), counter.next_id, len(bulk))
+        c = host.create(new, behaviour=behaviour)
         c.command = "sleep 100000"
-        c.memory_limit = 16 << 20
-        c.cpu_limit = 0.01
+        c.memory_limit = memory_limit
+        c.cpu_limit = cpu_limit
         c.labels = {"APP.idx": str(counter.next_id), "APP.shard": new.split("/")[1]}
         host.start(new)
 

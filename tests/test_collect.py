@@ -186,7 +186,8 @@ async def test_selection(client: PortoClient) -> None:
     ctx = CollectContext(client)
     only = await ContainersCollector(selection=Selection(include=("infra/***", "infra"))).collect(ctx)
     names = {dict(s.labels).get("container") for s in only} - {None}
-    assert names == {"infra", "infra/db", "infra/web", "infra/web/cpu-hog", "infra/web/mem-hog", "infra/web/threads"}
+    assert names == {"infra", "infra/db", "infra/web", "infra/web/cpu-hog", "infra/web/leaky", "infra/web/mem-hog",
+                     "infra/web/threads"}
     shallow = await ContainersCollector(selection=Selection(max_depth=1, exclude=("a",))).collect(ctx)
     names = {dict(s.labels).get("container") for s in shallow} - {None}
     assert "/" in names and "infra" in names and "a" not in names and "infra/db" not in names

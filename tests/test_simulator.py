@@ -16,7 +16,9 @@ from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.porto.cost import FILTER_TRY_SECONDS, STOPPED_BASE_SECONDS, STOPPED_PER_PROPERTY_SECONDS
 from porto_exporter.porto.values import parse_uint_map
 from porto_exporter.simulator import BUSY_CONTAINER, BUSY_CPU_CORES, Frame, Simulator, build_host
+from porto_exporter.simulator.accounting import HOST_CORES, HOST_MEMORY
 from porto_exporter.simulator.properties import PROPERTIES
+from porto_exporter.simulator.scenario import LEAKY_CONTAINER
 
 from .conftest import FakeClock
 
@@ -37,7 +39,7 @@ def test_parent_includes_children_and_inherited_cgroups() -> None:
     host = build_host(seed=3, clock=clock)
     frame = Frame(host, clock())
     web = host.by_name["infra/web"]
-    kids = [host.by_name[n] for n in ("infra/web/cpu-hog", "infra/web/mem-hog", "infra/web/threads")]
+    kids = [host.by_name[n] for n in ("infra/web/cpu-hog", "infra/web/mem-hog", "infra/web/threads", "infra/web/leaky")]
     assert frame.value(web, "cpu_usage") == pytest.approx(sum(frame.value(k, "cpu_usage") for k in kids), abs=3)
     # cpu-hog has no memory limit, so no memory cgroup: it reports infra/web's memory (which includes mem-hog)
     assert "memory" not in kids[0].controllers()
@@ -138,7 +140,7 @@ async def test_changed_since_answers_no_changes(client: PortoClient, sim: Simula
 async def test_masks(client: PortoClient) -> None:
     assert await client.list("infra/*") == ["infra/db", "infra/web"]
     assert set(await client.list("infra/***")) == {
-        "infra/db", "infra/web", "infra/web/cpu-hog", "infra/web/mem-hog", "infra/web/threads"
+        "infra/db", "infra/web", "infra/web/cpu-hog", "infra/web/leaky", "infra/web/mem-hog", "infra/web/threads"
     }  # fmt: skip
     lcb = await client.list_containers_by(["***"], ["state"])
     assert lcb.ListContainersBy.containers[0].spec.name == "/"
@@ -203,3 +205,32 @@ def test_the_root_is_never_throttled_though_its_children_are() -> None:
     assert frame.value(host.by_name[BUSY_CONTAINER], "cpu_throttled") > 0
     assert frame.value(host.root, "cpu_throttled") == 0
     assert frame.value(host.root, "cpu_usage") > frame.value(host.by_name[BUSY_CONTAINER], "cpu_usage")
+
+
+@pytest.mark.parametrize("containers", [2_000, 20_000])
+def test_the_host_is_busy_but_not_overloaded_at_any_size(containers: int) -> None:
+    """/ stays within the host's RAM and cores; bulk usage is spread below the limits; only the scenario's
+    intended problems show: the leak near its memory limit and the burner throttled (at most 1 s/s per CPU)."""
+    clock = FakeClock()
+    host = build_host(seed=7, containers=containers, clock=clock)
+    before = Frame(host, clock.now)
+    clock.now += 100
+    after = Frame(host, clock.now)
+    root = host.root
+    assert 0.3 * HOST_MEMORY < after.value(root, "memory_usage") < 0.8 * HOST_MEMORY
+    cores = (after.value(root, "cpu_usage") - before.value(root, "cpu_usage")) / 100e9
+    assert 0.3 < cores < HOST_CORES * 0.6
+    near, throttled, fills = [], [], []
+    for c in host.by_name.values():
+        if c.state != "running":
+            continue
+        if c.memory_limit and c.owns("memory"):
+            fills.append(after.value(c, "memory_usage") / c.memory_limit)
+            if after.value(c, "anon_usage") > 0.9 * c.memory_limit:
+                near.append(c.name)
+        if c.cpu_limit and after.value(c, "cpu_throttled") > before.value(c, "cpu_throttled"):
+            throttled.append(c.name)
+            assert after.value(c, "cpu_throttled") - before.value(c, "cpu_throttled") <= 100e9 * HOST_CORES
+    assert near == [LEAKY_CONTAINER] and throttled == [BUSY_CONTAINER]
+    fills.sort()
+    assert fills[len(fills) // 10] < 0.25 and fills[len(fills) * 9 // 10] > 0.3, "usage spread, not all at one level"

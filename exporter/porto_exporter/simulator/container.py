@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .accounting import ALL_CONTROLLERS, KEYS, Behaviour
+from .accounting import ALL_CONTROLLERS, HOST_CORES, KEYS, Behaviour
 
 
 @dataclass(eq=False)
@@ -135,7 +135,10 @@ class Container:
         values["cpu_usage"] = cpu_ns
         values["cpu_usage_system"] = math.floor(cpu_ns * b.system_fraction / 1e7) * 1e7
         if self.cpu_limit and b.cpu_cores > self.cpu_limit:
-            values["cpu_throttled"] = (b.cpu_cores - self.cpu_limit) * run * 1e9 * 4
+            # cpu.stat throttled_time: wall time each of the CPUs the workload runs on spent throttled,
+            # i.e. the share of demand the limit cuts off, once per CPU busy (a lone burner: <= 1 s/s)
+            busy_cpus = min(math.ceil(b.cpu_cores), HOST_CORES)
+            values["cpu_throttled"] = (b.cpu_cores - self.cpu_limit) / b.cpu_cores * busy_cpus * run * 1e9
             values["cpu_pressure_some"] = run * 1e6 * 0.9
             values["cpu_pressure_full"] = run * 1e6 * 0.85
         else:

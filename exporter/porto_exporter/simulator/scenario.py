@@ -7,10 +7,13 @@ stopped, dead and OOM-killed containers, volumes, layers, a storage).
 
 from __future__ import annotations
 
+import math
+import random
 import time
+import zlib
 from collections.abc import Callable
 
-from .accounting import Behaviour
+from .accounting import HOST_CORES, HOST_MEMORY, Behaviour
 from .batch import BatchJobs
 from .host import Host
 from .records import Layer, MetaStorage, Volume
@@ -21,6 +24,38 @@ BUSY_CONTAINER = "infra/web/cpu-hog"
 BUSY_CPU_CORES = 0.2
 RESPAWNING_CONTAINER = "flaky"
 OOM_CONTAINER = "oom-victim"
+# The memory leak creeping up to its limit: anonymous memory stays above 90% of it (MemoryNearLimit).
+LEAKY_CONTAINER = "infra/web/leaky"
+# What the bulk containers use together, whatever their number: a host busy but not overloaded.
+BULK_MEMORY_SHARE = 0.5  # of HOST_MEMORY
+BULK_CPU_SHARE = 0.15  # of HOST_CORES
+
+
+def bulk_workload(seed: int, index: int, containers: int) -> tuple[Behaviour, int, float]:
+    """One bulk container's workload and limits: (behaviour, memory_limit, cpu_limit).
+
+    Usage is spread around the limits as on a real host: each container uses its share of the
+    bulk budget (0.3x .. 1.7x), and that usage fills 5% .. 85% of its memory limit and 5% .. 80% of
+    its CPU limit (skewed low, as most containers' limits are generous). So the sum over
+    containers stays within the host's RAM and cores at any container count, limits are
+    overcommitted as usual, and no bulk container is near a limit or throttled.
+    """
+    rng = random.Random(zlib.crc32(f"{seed}:bulk:{index}".encode()))
+    memory = HOST_MEMORY * BULK_MEMORY_SHARE / containers * rng.uniform(0.3, 1.7)
+    fill = 0.05 + 0.8 * rng.betavariate(2, 3)
+    memory_limit = max(1, math.ceil(memory / fill / (1 << 20))) << 20
+    cores = HOST_CORES * BULK_CPU_SHARE / containers * rng.uniform(0.3, 1.7)
+    cpu_limit = max(0.01, math.ceil(cores / (0.05 + 0.75 * rng.betavariate(2, 3)) * 100) / 100)
+    behaviour = Behaviour(
+        cpu_cores=cores,
+        system_fraction=round(rng.uniform(0.05, 0.3), 3),
+        memory_bytes=int(memory),
+        anon_fraction=round(rng.uniform(0.4, 0.9), 2),
+        net_bps=rng.choice((0.0, rng.uniform(10.0, 1e4))),
+        processes=rng.randint(1, 3),
+        threads=rng.randint(1, 16),
+    )
+    return behaviour, memory_limit, cpu_limit
 
 
 def build_host(
@@ -72,11 +107,15 @@ def build_host(
          labels={"APP.role": "cache", "APP.tier": "web"})  # fmt: skip
     make("infra/web/threads", "threads 64", Behaviour(cpu_cores=0.02, memory_bytes=8 << 20, threads=64),
          thread_limit=100)  # fmt: skip
+    make(LEAKY_CONTAINER, "leaky-cache --grow",
+         Behaviour(cpu_cores=0.01, memory_bytes=245 << 20, anon_fraction=0.98), memory_limit=256 << 20,
+         labels={"APP.tier": "web"})  # fmt: skip
     make(OOM_CONTAINER, "stress --vm 1 --vm-bytes 200M", Behaviour(cpu_cores=0.05, memory_bytes=60 << 20),
          memory_limit=64 << 20)  # fmt: skip
 
     for name in ("a", "a/b/c", "failed-job", RESPAWNING_CONTAINER, "frozen", "host-sleeper", "idle-worker",
-                 "infra/db", BUSY_CONTAINER, "infra/web/mem-hog", "infra/web/threads", OOM_CONTAINER):  # fmt: skip
+                 "infra/db", BUSY_CONTAINER, "infra/web/mem-hog", LEAKY_CONTAINER, "infra/web/threads",
+                 OOM_CONTAINER):  # fmt: skip
         if host.by_name[name].state == "stopped":
             host.start(name)
     host.pause("frozen")
@@ -90,8 +129,9 @@ def build_host(
         for s in range(shards):
             make(f"bulk/s{s}", labels={"APP.shard": f"s{s}"})
         for i in range(containers):
-            make(f"bulk/s{i % shards}/ct-{i:05d}", "sleep 100000", memory_limit=16 << 20, cpu_limit=0.01,
-                 labels={"APP.idx": str(i), "APP.shard": f"s{i % shards}"})  # fmt: skip
+            behaviour, memory_limit, cpu_limit = bulk_workload(seed, i, containers)
+            make(f"bulk/s{i % shards}/ct-{i:05d}", "sleep 100000", behaviour, memory_limit=memory_limit,
+                 cpu_limit=cpu_limit, labels={"APP.idx": str(i), "APP.shard": f"s{i % shards}"})  # fmt: skip
         host.start("bulk")
         for i in range(containers):
             host.start(f"bulk/s{i % shards}/ct-{i:05d}")
