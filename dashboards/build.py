@@ -26,6 +26,10 @@ DATASOURCE = dashboard.DataSourceRef(type_val="prometheus", uid="${datasource}")
 BY = "sum by (instance, container)"  # per container per host: two hosts' containers of one name stay apart
 HOST = 'instance=~"$instance"'
 CONTAINER = 'instance=~"$instance", container=~"$container"'
+MAX_LEVEL = 16  # portod refuses deeper names (simulator/names.py MAX_DEPTH)
+DISK = "Summed over disks (portod's own `hw` total is not exported as a device, so it is not counted twice)."
+NET = ("Traffic through the host's uplinks: portod's `Uplink` total for the container, one series per container "
+       "(the per-interface and per-class-group copies of the same bytes are not exported).")
 
 
 @dataclass(frozen=True)
@@ -90,15 +94,25 @@ def host_dashboard() -> db.Dashboard:
         .with_variable(datasource_variable())
         .with_variable(instance_variable("porto_up"))
         .with_variable(
+            db.CustomVariable("level")
+            .label("Depth")
+            .values(",".join(str(n) for n in range(MAX_LEVEL + 1)))
+            .current(dashboard.VariableOption(selected=True, text=["0", "1"], value=["0", "1"]))
+            .multi(True)
+            .include_all(True)
+            .description("Which levels of the container tree the Container list offers: 0 is /, 1 the top-level "
+                         "containers (a parent's usage includes its children's), 2 and deeper the nested ones.")
+        )
+        .with_variable(
             db.QueryVariable("container")
             .label("Container")
             .datasource(DATASOURCE)
-            .query({"query": f"label_values(porto_container_state{{{HOST}}}, container)", "refId": "container"})
+            .query({"query": f'label_values(porto_container_info{{{HOST}, level=~"$level"}}, container)',
+                    "refId": "container"})
             .refresh(dashboard.VariableRefresh.ON_TIME_RANGE_CHANGED)
             .multi(True)
             .include_all(True)
-            .regex("^[^/]+$|^/$")
-            .description("Top-level containers by default: a parent's usage includes its children's.")
+            .description("Containers at the chosen depths; pick nested ones by adding their depth.")
         )
     )
     rows: list[tuple[str, list[db.Panel]]] = [
@@ -186,6 +200,9 @@ def host_dashboard() -> db.Dashboard:
                     [Q(f"{BY} (rate(porto_container_cpu_throttled_seconds_total{{{CONTAINER}}}[$__rate_interval]))")],
                     "percentunit",
                     12,
+                    "Seconds throttled per second: the share of time the CPU limit held the container back, once "
+                    "per CPU it was throttled on (a single thread limited to 0.2 cores that wants a whole core shows "
+                    "80%; several threads can show more than 100%). / has no limit and shows nothing.",
                 ),
                 panel(
                     "ts",
@@ -214,12 +231,13 @@ def host_dashboard() -> db.Dashboard:
                         [Q(f"{BY} (rate(porto_container_{m}{{{CONTAINER}}}[$__rate_interval]))")],
                         "Bps",
                         12,
+                        desc,
                     )
-                    for title, m in (
-                        ("Disk read", "io_read_bytes_total"),
-                        ("Disk write", "io_write_bytes_total"),
-                        ("Network receive", "network_rx_bytes_total"),
-                        ("Network transmit", "network_tx_bytes_total"),
+                    for title, m, desc in (
+                        ("Disk read", "io_read_bytes_total", DISK),
+                        ("Disk write", "io_write_bytes_total", DISK),
+                        ("Network receive", "network_rx_bytes_total", NET),
+                        ("Network transmit", "network_tx_bytes_total", NET),
                     )
                 ),
                 panel(

@@ -21,6 +21,7 @@ from porto_exporter.collect.labels import sanitize
 from porto_exporter.collect.parse import parse_v4
 from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
+from porto_exporter.porto.values import parse_uint_map
 from porto_exporter.samples import Batch
 from porto_exporter.simulator import Simulator
 
@@ -127,9 +128,11 @@ async def test_right_on_real_data(client: PortoClient) -> None:
     assert not series(samples, "porto_container_memory_usage_bytes", "infra/web/cpu-hog")
     assert series(samples, "porto_container_memory_usage_bytes", "infra/web")
     assert not series(samples, "porto_container_io_read_bytes_total", "infra/web/cpu-hog")
-    # Latency / SockDiag are not interfaces
-    interfaces = {dict(s.labels)["interface"] for s in samples if s.name.startswith("porto_container_network_")}
-    assert "Latency" not in interfaces and "SockDiag" not in interfaces and "Uplink" in interfaces
+    # Porto's net maps: one series per container from Uplink (not Latency/SockDiag, not eth0 and "group default"
+    # again: on / they carry the same traffic, and summing them tripled it)
+    net = [s for s in samples if s.name == "porto_container_network_rx_bytes_total"]
+    assert all(dict(s.labels).keys() == {"container"} for s in net)
+    assert len(net) == len({dict(s.labels)["container"] for s in net})
     # v5 omits what is unsupported or unavailable (v4 reports per-value errors): no series, not a zero
     assert not series(samples, "porto_container_cpu_wait_seconds_total")
     # stopped: state, info, limits; no usage
@@ -398,3 +401,13 @@ async def test_default_series_budget_cuts(sim: Simulator) -> None:
     assert any(s.get("label_TEAM_name") == "infra" for s in allowed["porto_container_labels"])
     no_vmem = await families("--no-collector.containers.vmem")
     assert "porto_container_virtual_memory_bytes" not in no_vmem and "porto_container_memory_usage_bytes" in no_vmem
+
+
+async def test_network_bytes_are_portods_uplink_total_counted_once(client: PortoClient) -> None:
+    """/'s net_rx_bytes map carries Uplink, eth0 and "group default" with one number: the series is that number."""
+    raw = parse_uint_map(str((await client.get(["/"], ["net_rx_bytes"])).containers[0].values["net_rx_bytes"]))
+    assert raw["Uplink"] == raw["eth0"] == raw["group default"] > 0  # the simulator's / is shaped like the capture
+    samples = await ContainersCollector().collect(CollectContext(client))
+    after = parse_uint_map(str((await client.get(["/"], ["net_rx_bytes"])).containers[0].values["net_rx_bytes"]))
+    (root,) = series(samples, "porto_container_network_rx_bytes_total", "/")
+    assert raw["Uplink"] <= root.value <= after["Uplink"]

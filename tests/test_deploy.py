@@ -25,15 +25,17 @@ DEFAULTS = ROOT / "deploy" / "systemd" / "porto-exporter.default"
 GRAFANA_VARS = {"$instance": ".*", "$container": ".*", "$__rate_interval": "5s"}
 
 
-def dashboard_exprs(title: str | None = None) -> list[str]:
+def dashboard_exprs(title: str | None = None, **chosen: str) -> list[str]:
+    """The panels' PromQL as Grafana sends it: "All" for every variable unless ``chosen`` (name -> regex)."""
     doc = json.loads(DASHBOARD.read_text())
+    values = GRAFANA_VARS | {f"${name}": value for name, value in chosen.items()}
     out = []
     for panel in doc["panels"]:
         if title is not None and panel["title"] != title:
             continue
         for target in panel.get("targets", []):
             expr = target["expr"]
-            for var, value in GRAFANA_VARS.items():
+            for var, value in values.items():
                 expr = expr.replace(var, value)
             out.append(expr)
     return out

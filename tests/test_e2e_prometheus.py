@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import socket
 import sys
 import tempfile
+import time
 import urllib.parse
 from pathlib import Path
 
 import aiohttp
+import pytest
 
+from porto_exporter.porto import PortoClient
+from porto_exporter.porto.values import parse_uint_map
 from porto_exporter.simulator import BUSY_CONTAINER, BUSY_CPU_CORES
 
-from .test_deploy import alert_exprs, dashboard_exprs
+from .test_deploy import DASHBOARD, alert_exprs, dashboard_exprs
 
 
 def free_port() -> int:
@@ -29,6 +34,39 @@ async def query(session: aiohttp.ClientSession, base: str, expr: str) -> list[di
         doc = json.loads(await r.text())
     assert doc["status"] == "success", doc
     return doc["data"]["result"]  # type: ignore[no-any-return]
+
+
+async def panels_show_portods_numbers(s: aiohttp.ClientSession, base: str, sock: str) -> None:
+    """Three panels for one container each, against what portod itself says over its socket meanwhile."""
+
+    async def panel(title: str, container: str) -> float:
+        (expr,) = dashboard_exprs(title, container=re.escape(container), __rate_interval="10s")
+        (result,) = await query(s, base, expr)
+        return float(result["value"][1])
+
+    async with PortoClient(sock, timeout=10.0) as porto:
+        props = ["net_rx_bytes", "cpu_usage"]
+        before = (await porto.get(["/", "infra/web"], props)).containers
+        started = time.monotonic()
+        await asyncio.sleep(10)
+        after = (await porto.get(["/", "infra/web"], props)).containers
+        elapsed = time.monotonic() - started
+        memory = int(str((await porto.get(["infra/web"], ["memory_usage"])).containers[0].values["memory_usage"]))
+
+    def per_second(i: int, prop: str, key: str | None = None) -> float:
+        def read(entries: list) -> float:  # type: ignore[type-arg]
+            raw = str(entries[i].values[prop])
+            return float(parse_uint_map(raw)[key] if key else int(raw))
+
+        return (read(after) - read(before)) / elapsed
+
+    received, cores = per_second(0, "net_rx_bytes", "Uplink"), per_second(1, "cpu_usage") / 1e9  # ns -> cores
+    assert received > 0 and cores > BUSY_CPU_CORES and memory > 0
+    # "/"'s net map holds Uplink, eth0 and "group default" with the same bytes: the panel shows them once
+    assert await panel("Network receive", "/") == pytest.approx(received, rel=0.1)
+    # infra/web's CPU includes its children's (the 0.2-core burner among them)
+    assert await panel("CPU usage (cores)", "infra/web") == pytest.approx(cores, rel=0.1)
+    assert await panel("Memory usage", "infra/web") == pytest.approx(memory, rel=0.03)
 
 
 async def test_prometheus_scrapes_the_exporter() -> None:
@@ -86,6 +124,18 @@ async def test_prometheus_scrapes_the_exporter() -> None:
                         empty.append(expr)
                 for key in ("CPU usage (cores)", "Memory usage", "Containers by state", "Exporter cycle"):
                     assert not set(dashboard_exprs(key)) & set(empty), key
+                await panels_show_portods_numbers(s, base, sock)
+                # the Container list offers the chosen depths: nested containers can be picked
+                variable = next(v for v in json.loads(DASHBOARD.read_text())["templating"]["list"]
+                                if v["name"] == "container")  # fmt: skip
+                match = re.fullmatch(r"label_values\((.*), container\)", variable["query"]["query"])
+                assert match, variable["query"]
+                for level, inside, outside in (("2", "infra/db", "infra"), ("0|1", "infra", "infra/db")):
+                    selector = match.group(1).replace("$instance", ".*").replace("$level", level)
+                    async with s.get(f"{base}/api/v1/label/container/values",
+                                     params={"match[]": selector}) as r:  # fmt: skip
+                        offered = json.loads(await r.text())["data"]
+                    assert inside in offered and outside not in offered, (level, offered)
                 # the simulator goes away: porto_up drops to 0 while the target stays up
                 sim.terminate()
                 await sim.wait()

@@ -53,6 +53,7 @@ class ContainerMetric:
     tier: Tier = "fast"
     group: str = "cpu"  # --no-collector.containers.<group>
     skip_zero: bool = False  # 0 means "unset/unlimited"
+    pick: str | None = None  # a map whose one key is the value (no label): Porto's aggregate key
 
 
 def _m(name: str, type_: MetricType, help_: str, labels: tuple[str, ...] = (), source: str = "") -> Metric:
@@ -144,15 +145,15 @@ def _cm(
     name: str, type_: MetricType, help_: str, prop: str, *, where: Literal["status", "spec"] = "status",
     field_: str | None = None, parse: Parse = "int", scale: float = 1.0, key_label: str | None = None,
     skip_keys: tuple[str, ...] = (), controller: str | None = None, tier: Tier = "fast", group: str = "cpu",
-    skip_zero: bool = False,
+    skip_zero: bool = False, pick: str | None = None,
 ) -> ContainerMetric:  # fmt: skip
     labels = C + ((key_label,) if key_label else ())
     fld = field_ or prop
-    source = f"TContainer{where.title()}.{fld} / Get {prop}"
+    source = f"TContainer{where.title()}.{fld} / Get {prop}" + (f" key `{pick}`" if pick else "")
     decimals = {1.0: 0, NS: 9, US: 6}[scale]  # Porto counts in ns or us; we export seconds
     return ContainerMetric(
         Metric(name, type_, help_, labels, source, decimals), prop, where, fld, parse, key_label,
-        frozenset(skip_keys), controller, tier, group, skip_zero,
+        frozenset(skip_keys), controller, tier, group, skip_zero, pick,
     )  # fmt: skip
 
 
@@ -161,7 +162,7 @@ US = 1e-6
 VM_SKIP = ("count", "max_size", "max_used", "anon", "file", "shmem", "huge", "data", "stack", "code", "locked",
            "table")  # fmt: skip
 IO_SKIP = ("hw", "total_writeback")  # hw is the sum over disks: a device label on it would double count
-NET_SKIP = ("Latency", "SockDiag")  # not interfaces: sock-diag cache age (ms) and a root-only marker
+NET_TOTAL = "Uplink"  # the net maps' key for all of a container's traffic through the host's uplinks
 
 CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
     # cpu
@@ -219,21 +220,24 @@ CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
         key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io", tier="slow"),
     _cm("porto_container_io_pressure_seconds_total", "counter", "IO pressure stall time (PSI).", "io_pressure",
         parse="map", scale=US, key_label="kind", group="pressure", tier="slow"),
-    # network
-    _cm("porto_container_network_rx_bytes_total", "counter", "Bytes received.", "net_rx_bytes", parse="map",
-        key_label="interface", skip_keys=NET_SKIP, group="network"),
-    _cm("porto_container_network_tx_bytes_total", "counter", "Bytes sent.", "net_tx_bytes", parse="map",
-        key_label="interface", skip_keys=NET_SKIP, group="network"),
-    _cm("porto_container_network_rx_packets_total", "counter", "Packets received.", "net_rx_packets", parse="map",
-        key_label="interface", skip_keys=NET_SKIP, group="network"),
-    _cm("porto_container_network_tx_packets_total", "counter", "Packets sent.", "net_tx_packets", parse="map",
-        key_label="interface", skip_keys=NET_SKIP, group="network"),
+    # network: Porto's net maps hold the same traffic several times over (PROTOCOL-NOTES): `Uplink` is the
+    # container's traffic through all the host's uplinks, the interface keys (`eth0`) and the traffic-class
+    # groups (`group default`) split that same traffic again, `Latency` and `SockDiag` are not traffic. One
+    # series per container, from `Uplink`: summing over containers of one level is then right.
+    _cm("porto_container_network_rx_bytes_total", "counter", "Bytes received through the host's uplinks.",
+        "net_rx_bytes", parse="map", pick=NET_TOTAL, group="network"),
+    _cm("porto_container_network_tx_bytes_total", "counter", "Bytes sent through the host's uplinks.",
+        "net_tx_bytes", parse="map", pick=NET_TOTAL, group="network"),
+    _cm("porto_container_network_rx_packets_total", "counter", "Packets received through the host's uplinks.",
+        "net_rx_packets", parse="map", pick=NET_TOTAL, group="network"),
+    _cm("porto_container_network_tx_packets_total", "counter", "Packets sent through the host's uplinks.",
+        "net_tx_packets", parse="map", pick=NET_TOTAL, group="network"),
     _cm("porto_container_network_rx_drops_total", "counter", "Received packets dropped.", "net_rx_drops",
-        parse="map", key_label="interface", skip_keys=NET_SKIP, group="network"),
+        parse="map", pick=NET_TOTAL, group="network"),
     _cm("porto_container_network_tx_drops_total", "counter", "Sent packets dropped.", "net_tx_drops", parse="map",
-        key_label="interface", skip_keys=NET_SKIP, group="network"),
+        pick=NET_TOTAL, group="network"),
     _cm("porto_container_network_overlimits_total", "counter", "Packets over the traffic-class limit.",
-        "net_overlimits", parse="map", key_label="interface", skip_keys=NET_SKIP, group="network"),
+        "net_overlimits", parse="map", pick=NET_TOTAL, group="network"),
     # processes
     _cm("porto_container_processes", "gauge", "Processes, including portoinit and children's.", "process_count",
         tier="slow", group="processes"),
@@ -512,8 +516,17 @@ def render_markdown() -> str:
                      f"| {collectors[m.name]} |")  # fmt: skip
     lines += [
         "",
-        "Map keys not exported as label values: " + ", ".join(f"`{k}`" for k in IO_SKIP + NET_SKIP) + "; of",
-        "`virtual_memory`, only `size`, `used` and `swap`.",
+        "Map keys not exported as label values: " + ", ".join(f"`{k}`" for k in IO_SKIP) + " (the sum over disks",
+        " and writeback: a `device` label on them would count bytes twice); of `virtual_memory`, only `size`,",
+        "`used` and `swap`.",
+        "",
+        f"Network: portod's `net_*` maps count one container's traffic several times over. `{NET_TOTAL}` is all",
+        "of it through the host's uplink interfaces; each interface key (`eth0`) and each traffic-class group",
+        "(`group default`) is a share of that same traffic, so on `/` all three carry one number; `Latency`",
+        "(milliseconds since the socket statistics were refreshed) and `SockDiag` are not traffic. The",
+        f"`porto_container_network_*` families carry `{NET_TOTAL}` alone, one series per container with no",
+        "interface label, so `sum by (container)` and sums over the containers of one level are right.",
+        "",
         "`porto_container_labels` also carries one `label_<NAME>` label per allowlisted Porto label.",
         "",
         "## Porto fields not exported",

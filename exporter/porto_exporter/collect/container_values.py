@@ -40,6 +40,7 @@ class Plan:
     number: int  # the field number for "#N" fields, else 0
     decimals: int  # > 0: values are integer counts of 10**-decimals of the unit (scaled columns)
     entries: bool  # the v5 field is a TUintMap of plain values, read entry by entry (no dict in between)
+    pick: str | None  # the one map key that is the value (no label)
 
     @classmethod
     def of(cls, cm: ContainerMetric) -> Plan:
@@ -47,7 +48,7 @@ class Plan:
         return cls(cm.metric.name, cm.prop, cm.field, cm.where == "spec", convert, cm.key_label,
                    cm.skip_keys, cm.controller, cm.skip_zero, cm.parse == "optional_int",
                    int(cm.field[1:]) if cm.field.startswith("#") else 0, cm.metric.decimals,
-                   convert is uint_map and cm.key_label is not None and not cm.metric.decimals)  # fmt: skip
+                   convert is uint_map and cm.key_label is not None and not cm.metric.decimals, cm.pick)  # fmt: skip
 
 
 def plan_values(plans: Sequence[Plan], r: Reading, owned: frozenset[str] | None) -> Iterator[tuple[Plan, object]]:
@@ -90,7 +91,11 @@ def plan_values(plans: Sequence[Plan], r: Reading, owned: frozenset[str] | None)
         if value is None:
             continue
         if type(value) is dict:
-            if plan.key_label is not None:
+            if plan.pick is not None:
+                value = value.get(plan.pick)  # type: ignore[union-attr]
+                if value is not None:
+                    yield plan, value
+            elif plan.key_label is not None:
                 yield plan, value
         elif not (plan.skip_zero and value == 0) and not (plan.optional and value < 0):  # type: ignore[operator]
             yield plan, value

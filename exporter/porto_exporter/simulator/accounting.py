@@ -147,6 +147,10 @@ class Frame:
         total["thread_count"] += 300
         total["net_bytes"] += up * 2000
         total["net_packets"] += up * 10
+        total["net_rx_bytes"] += up * 800
+        total["net_tx_bytes"] += up * 1200
+        total["net_rx_packets"] += up * 4
+        total["net_tx_packets"] += up * 6
 
     @classmethod
     def empty(cls, host: Host, now: float) -> Frame:
