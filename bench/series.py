@@ -1,6 +1,6 @@
 """Series per container with default flags, by collector group: what docs/fleet.md's table reports.
 
-    python bench/series.py [--containers 1000]
+    python bench/series.py [--containers 1000] [-- exporter flags, e.g. --collector.containers.vmem]
 
 Counts the exposition lines of an exporter cycle (the second: the slow tier included) on a
 simulated host with N bulk containers against one with none, and attributes each family to its
@@ -25,10 +25,10 @@ GROUP = {cm.metric.name: cm.group for cm in CONTAINER_METRICS}
 GROUP.update({m.name: "always" for m in (CONTAINER_INFO, CONTAINER_LABELS, CONTAINER_STATE)})
 
 
-async def count(containers: int) -> Counter[str]:
+async def count(containers: int, flags: list[str]) -> Counter[str]:
     with tempfile.TemporaryDirectory(prefix="pe-series-") as d:
         async with Simulator(build_host(seed=1, containers=containers), f"{d}/portod.sock") as sim:
-            scraper = Scraper(PortoClient(sim.socket_path), build_collectors(load([])), interval=0)
+            scraper = Scraper(PortoClient(sim.socket_path), build_collectors(load(flags)), interval=0)
             await scraper.cycle()
             snapshot = await scraper.cycle()
             await scraper.close()
@@ -39,8 +39,8 @@ async def count(containers: int) -> Counter[str]:
     return out
 
 
-async def main(containers: int) -> None:
-    empty, full = await count(0), await count(containers)
+async def main(containers: int, flags: list[str]) -> None:
+    empty, full = await count(0, flags), await count(containers, flags)
     print(f"fixed per host: {sum(empty.values()):,}")
     print(f"per {containers:,} containers: {sum(full.values()) - sum(empty.values()):,}")
     for group in sorted(full, key=lambda g: empty[g] - full[g]):
@@ -50,4 +50,6 @@ async def main(containers: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--containers", type=int, default=1000)
-    asyncio.run(main(parser.parse_args().containers))
+    parser.add_argument("flags", nargs="*", help="exporter flags (after --)")
+    args = parser.parse_args()
+    asyncio.run(main(args.containers, args.flags))

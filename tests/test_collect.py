@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
-from porto_exporter.catalog import CONTAINER_METRICS
+from porto_exporter.catalog import CONTAINER_METRICS, STATES
 from porto_exporter.collect import (
     CollectContext,
     ContainersCollector,
@@ -23,7 +24,7 @@ from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.porto.values import parse_uint_map
 from porto_exporter.samples import Batch
-from porto_exporter.simulator import Simulator
+from porto_exporter.simulator import Simulator, build_host
 
 from .conftest import CAPTURES, FakeClock, before_each_request
 
@@ -396,11 +397,18 @@ async def test_default_series_budget_cuts(sim: Simulator) -> None:
 
     default = await families()
     assert "porto_container_labels" not in default
-    assert {s["type"] for s in default["porto_container_virtual_memory_bytes"]} == {"size", "used", "swap"}
+    # opt-in groups: virtual memory and the CPU planner's tree-derived limits; memory usage and cpu_limit stay
+    assert "porto_container_virtual_memory_bytes" not in default and "porto_container_memory_usage_bytes" in default
+    assert "porto_container_cpu_limit_bound_cores" not in default and "porto_container_cpu_limit_cores" in default
+    # the state set has no "destroyed": a listed container is never in it
+    assert {s["state"] for s in default["porto_container_state"]} == set(STATES) - {"destroyed"}
     allowed = await families("--labels.allowlist=TEAM.*")
     assert any(s.get("label_TEAM_name") == "infra" for s in allowed["porto_container_labels"])
-    no_vmem = await families("--no-collector.containers.vmem")
-    assert "porto_container_virtual_memory_bytes" not in no_vmem and "porto_container_memory_usage_bytes" in no_vmem
+    opted = await families("--collector.containers.vmem", "--collector.containers.hierarchy")
+    assert {s["type"] for s in opted["porto_container_virtual_memory_bytes"]} == {"size", "used", "swap"}
+    assert "porto_container_cpu_guarantee_total_cores" in opted
+    no_memory = await families("--no-collector.containers.memory")
+    assert "porto_container_memory_usage_bytes" not in no_memory and "porto_container_cpu_limit_cores" in no_memory
 
 
 async def test_network_bytes_are_portods_uplink_total_counted_once(client: PortoClient) -> None:
@@ -411,3 +419,22 @@ async def test_network_bytes_are_portods_uplink_total_counted_once(client: Porto
     after = parse_uint_map(str((await client.get(["/"], ["net_rx_bytes"])).containers[0].values["net_rx_bytes"]))
     (root,) = series(samples, "porto_container_network_rx_bytes_total", "/")
     assert raw["Uplink"] <= root.value <= after["Uplink"]
+
+
+async def test_at_most_45_series_per_container_by_default(socket_dir: Path) -> None:
+    """The series budget, counted as bench/series.py counts it: a host of 300 bulk containers against none."""
+    from porto_exporter.cli import build_collectors
+    from porto_exporter.config import load
+    from porto_exporter.scraper import Scraper
+
+    async def lines(containers: int) -> int:
+        async with Simulator(build_host(seed=1, containers=containers), str(socket_dir / f"s{containers}")) as s:
+            scraper = Scraper(PortoClient(s.socket_path), build_collectors(load([])), interval=0)
+            await scraper.cycle()
+            snapshot = await scraper.cycle()  # the slow tier too
+            await scraper.close()
+        text = b"".join(snapshot.text).decode()
+        return sum(1 for line in text.splitlines() if line.startswith("porto_container_"))
+
+    per_container = (await lines(300) - await lines(0)) / 300
+    assert 30 < per_container <= 45, per_container

@@ -32,11 +32,17 @@ def test_every_flag_of_help_has_an_environment_variable_that_does_the_same(flag:
     assert flag in declared, f"{flag} is in --help but not declared"
     option = declared[flag]
     default = load([], environ={})
+    if option.kind == "switch" and option.opposite is not None:  # --collector.x / --no-collector.x
+        # one of the pair is the default (on for most, off for opt-in groups): the other changes something;
+        # the variable set true does what the flag does, set false what its opposite does
+        on, off = load([flag], environ={}), load([option.opposite], environ={})
+        assert on != off, f"{flag} and {option.opposite} do the same"
+        assert default in (on, off), f"neither {flag} nor {option.opposite} is the default"
+        assert load([], environ={env_name(flag): "true"}) == on, f"{env_name(flag)}=true is not {flag}"
+        assert load([], environ={env_name(flag): "false"}) == off, f"{env_name(flag)}=false is not {option.opposite}"
+        return
     if option.kind == "switch":
-        if option.const is True and option.opposite is not None:  # --collector.x: on by default
-            via_flag, env_value = load([option.opposite], environ={}), "false"
-        else:
-            via_flag, env_value = load([flag], environ={}), "true"
+        via_flag, env_value = load([flag], environ={}), "true"
     else:
         via_flag, env_value = load([f"{flag}={SAMPLES[flag]}"], environ={}), SAMPLES[flag]
     via_env = load([], environ={env_name(flag): env_value})
@@ -47,9 +53,11 @@ def test_every_flag_of_help_has_an_environment_variable_that_does_the_same(flag:
 def test_no_flags_in_the_environment_turn_things_off() -> None:
     cfg = load([], environ={"PORTO_EXPORTER_NO_COLLECTOR_CONTAINERS_IO": "1",
                             "PORTO_EXPORTER_NO_COLLECTOR_VOLUMES": "yes"})  # fmt: skip
-    assert cfg.disabled_groups == {"io"}
+    assert cfg.disabled_groups == {"io", "vmem", "hierarchy"}  # the opt-in groups stay off
     assert "volumes" not in cfg.collectors and "containers" in cfg.collectors
-    assert load([], environ={"PORTO_EXPORTER_NO_COLLECTOR_CONTAINERS_IO": "false"}).disabled_groups == set()
+    assert load([], environ={"PORTO_EXPORTER_NO_COLLECTOR_CONTAINERS_IO": "false"}).disabled_groups == {
+        "vmem", "hierarchy"}
+    assert load([], environ={"PORTO_EXPORTER_COLLECTOR_CONTAINERS_VMEM": "true"}).disabled_groups == {"hierarchy"}
 
 
 @pytest.mark.parametrize("value", ["maybe", "2", ""])

@@ -24,6 +24,8 @@ Parse = Literal["int", "cores", "bool", "map", "raw_time", "optional_int"]
 Tier = Literal["fast", "slow", "spec"]
 
 STATES = ("stopped", "starting", "running", "paused", "dead", "meta", "respawning", "stopping", "destroyed")
+# porto_container_state's set: a listed container is never "destroyed" (only an AsyncWait push says that)
+LISTED_STATES = STATES[:-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,7 @@ class ContainerMetric:
     skip_keys: frozenset[str] = frozenset()
     controller: str | None = None  # cgroup controller; no series when the container does not own it
     tier: Tier = "fast"
-    group: str = "cpu"  # --no-collector.containers.<group>
+    group: str = "cpu"  # --no-collector.containers.<group> (--collector.containers.<group> for OPT_IN_GROUPS)
     skip_zero: bool = False  # 0 means "unset/unlimited"
     pick: str | None = None  # a map whose one key is the value (no label): Porto's aggregate key
 
@@ -198,7 +200,8 @@ CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
     _cm("porto_container_memory_pressure_seconds_total", "counter", "Memory pressure stall time (PSI).",
         "memory_pressure", parse="map", scale=US, key_label="kind", group="pressure", field_="#83", tier="slow"),
     # Only the totals (VmSize, resident, swapped): peaks and the per-segment breakdown were 11 more series per
-    # container that nobody sums. Its own group, so dropping it keeps memory usage.
+    # container that nobody sums. Opt-in (--collector.containers.vmem): portod walks every process for it and
+    # memory usage/anon already say what the container holds.
     _cm("porto_container_virtual_memory_bytes", "gauge", "Virtual memory of the container's processes: size "
         "(address space), used (resident), swap. Different measures: do not sum over type.",
         "virtual_memory", parse="map", key_label="type", skip_keys=VM_SKIP, tier="slow", group="vmem"),
@@ -279,14 +282,16 @@ CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
         where="spec", parse="cores", tier="spec", group="limits", skip_zero=True),
     _cm("porto_container_cpu_guarantee_cores", "gauge", "CPU guarantee in cores (absent when none).",
         "cpu_guarantee", where="spec", parse="cores", tier="spec", group="limits", skip_zero=True),
+    # What Porto derives from the tree for its CPU planner: opt-in (--collector.containers.hierarchy), as
+    # cpu_limit and cpu_guarantee say what was set and memory_limit_total what binds.
     _cm("porto_container_cpu_limit_total_cores", "gauge", "Effective CPU limit including ancestors'.",
-        "cpu_limit_total", parse="cores", tier="spec", group="limits"),
+        "cpu_limit_total", parse="cores", tier="spec", group="hierarchy"),
     _cm("porto_container_cpu_guarantee_total_cores", "gauge", "Effective CPU guarantee (inherited when unset).",
-        "cpu_guarantee_total", parse="cores", tier="spec", group="limits"),
+        "cpu_guarantee_total", parse="cores", tier="spec", group="hierarchy"),
     _cm("porto_container_cpu_limit_bound_cores", "gauge", "CPU limit bound by ancestors.", "cpu_limit_bound",
-        parse="cores", tier="spec", group="limits"),
+        parse="cores", tier="spec", group="hierarchy"),
     _cm("porto_container_cpu_guarantee_bound_cores", "gauge", "CPU guarantee bound by ancestors.",
-        "cpu_guarantee_bound", parse="cores", tier="spec", group="limits"),
+        "cpu_guarantee_bound", parse="cores", tier="spec", group="hierarchy"),
     _cm("porto_container_cpu_weight", "gauge", "CPU weight (0.01 .. 100).", "cpu_weight", where="spec",
         tier="spec", group="limits"),
     _cm("porto_container_thread_limit", "gauge", "Thread limit (absent when unlimited).", "thread_limit",
@@ -302,6 +307,10 @@ CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
     _cm("porto_container_respawn_limit", "gauge", "Maximum respawns (absent when unlimited).", "max_respawns",
         where="spec", parse="optional_int", tier="spec", group="limits"),
 )  # fmt: skip
+
+# Container groups left out unless asked for (--collector.containers.<group>): they cost series on every
+# container and answer questions few dashboards ask. Series per container by default: bench/series.py.
+OPT_IN_GROUPS = frozenset({"hierarchy", "vmem"})
 
 CONTAINER_STATE = _m("porto_container_state", "gauge", "Container state: 1 for the current state, 0 for the others.",
                      ("container", "state"), "TContainerStatus.state / Get state")  # fmt: skip
@@ -479,7 +488,8 @@ def collector_of() -> dict[str, str]:
     out.update({fam: "system" for _, fam, *_ in SYSTEM_FIELDS})
     out[DAEMON_INFO.name] = "system"
     out.update({m.name: "containers" for m in (DAEMON_CONTAINERS, CONTAINER_INFO, CONTAINER_STATE, CONTAINER_LABELS)})
-    out.update({cm.metric.name: f"containers.{cm.group}" for cm in CONTAINER_METRICS})
+    out.update({cm.metric.name: f"containers.{cm.group}" + (" (opt-in)" if cm.group in OPT_IN_GROUPS else "")
+                for cm in CONTAINER_METRICS})  # fmt: skip
     out.update({n: "volumes" for n, *_ in VOLUME_GAUGES})
     out[VOLUME_INFO.name] = "volumes"
     out.update({m.name: "storage" for m in (LAYERS, LAYER_IDLE, STORAGES, STORAGE_IDLE)})

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal, NoReturn
 
 from . import __version__
-from .catalog import CONTAINER_METRICS
+from .catalog import CONTAINER_METRICS, OPT_IN_GROUPS
 from .porto import DEFAULT_SOCKET
 
 COLLECTORS = ("system", "containers", "volumes", "storage", "events")
@@ -134,8 +134,12 @@ def options() -> list[Option]:
                           opposite=off))  # fmt: skip
         out.append(Option(off, f"c_{name}", f"disable the {name} collector", "switch", None, False, opposite=on))
     for group in CONTAINER_GROUPS:
-        out.append(Option(f"--no-collector.containers.{group}", f"g_{group}",
-                          f"leave out the container {group} metrics", "switch", False))  # fmt: skip
+        on, off = f"--collector.containers.{group}", f"--no-collector.containers.{group}"
+        default = "off" if group in OPT_IN_GROUPS else "on"
+        out.append(Option(on, f"g_{group}", f"export the container {group} metrics (default {default})", "switch",
+                          None, True, opposite=off))  # fmt: skip
+        out.append(Option(off, f"g_{group}", f"leave out the container {group} metrics", "switch", None, False,
+                          opposite=on))  # fmt: skip
     out += [
         Option("--containers.include", "include", "export only containers matching this Porto mask (repeatable)",
                "append"),
@@ -281,7 +285,8 @@ def _load(declared: list[Option], env: dict[str, str], argv: list[str]) -> Confi
     cfg.web_config_file = ns.web_config_file or None
     cfg.events_group_depth = _int_flag("events.group-depth", ns.events_group_depth, minimum=1)
     cfg.collectors = {name for name in COLLECTORS if getattr(ns, f"c_{name}") is not False}
-    cfg.disabled_groups = {g for g in CONTAINER_GROUPS if getattr(ns, f"g_{g}")}
+    chosen = {g: getattr(ns, f"g_{g}") for g in CONTAINER_GROUPS}  # None: not given
+    cfg.disabled_groups = {g for g, on in chosen.items() if on is False or (on is None and g in OPT_IN_GROUPS)}
     cfg.include, cfg.exclude = list(ns.include), list(ns.exclude)
     cfg.labels_allowlist = [p.strip() for item in ns.labels_allowlist for p in item.split(",") if p.strip()]
     return cfg

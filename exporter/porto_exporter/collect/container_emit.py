@@ -15,7 +15,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..catalog import CONTAINER_INFO, CONTAINER_LABELS, CONTAINER_STATE, DAEMON_CONTAINERS, STATES, ContainerMetric
+from ..catalog import (
+    CONTAINER_INFO,
+    CONTAINER_LABELS,
+    CONTAINER_STATE,
+    DAEMON_CONTAINERS,
+    LISTED_STATES,
+    STATES,
+    ContainerMetric,
+)
 from ..lines import fixed_point
 from ..samples import Batch, Column, EncodingMismatch, LabelSet, Scaled, ScaledColumn, Value, escape_label_value
 from .container_reads import CycleRead, Reading
@@ -101,7 +109,7 @@ class Columns:
 def state_lines(key: LabelSet, state: str) -> str:
     """A container's porto_container_state lines: 1 for its state, 0 for the others."""
     head = f'{CONTAINER_STATE.name}{key.text[:-1]},state="'
-    return "".join(f'{head}{s}"}} {1 if s == state else 0}\n' for s in STATES)
+    return "".join(f'{head}{s}"}} {1 if s == state else 0}\n' for s in LISTED_STATES)
 
 
 class ContainerEmitter:
