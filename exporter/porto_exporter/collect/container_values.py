@@ -86,6 +86,12 @@ def plan_values(plans: Sequence[Plan], r: Reading, owned: frozenset[str] | None)
             if plan.entries:
                 yield plan, value
                 continue
+            if plan.pick is not None and plan.convert is uint_map:  # one key of a TUintMap: no dict in between
+                for e in value.map:  # type: ignore[attr-defined]
+                    if e.key == plan.pick:
+                        yield plan, e.val
+                        break
+                continue
             if plan.convert is not None:
                 value = plan.convert(value)
         if value is None:
