@@ -87,7 +87,7 @@ def plan_values(plans: Sequence[Plan], r: Reading, owned: frozenset[str] | None)
                 yield plan, value
                 continue
             if plan.pick is not None and plan.convert is uint_map:  # one key of a TUintMap: no dict in between
-                for e in value.map:  # type: ignore[attr-defined]
+                for e in value.map:  # type: ignore[union-attr]
                     if e.key == plan.pick:
                         yield plan, e.val
                         break
