@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Literal
 
-from ..catalog import CONTAINER_METRICS
+from ..catalog import CONTAINER_METRICS, OPT_IN_GROUPS
 from ..porto import errors
 from ..samples import Batch
 from .base import CollectContext
@@ -40,7 +40,7 @@ class ContainersCollector:
         *,
         selection: Selection | None = None,
         allowlist: LabelAllowlist | None = None,
-        disabled_groups: Iterable[str] = (),
+        disabled_groups: Iterable[str] = OPT_IN_GROUPS,  # as the CLI: the opt-in groups only when asked for
         api: Api = "auto",
         slow_interval: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
