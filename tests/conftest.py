@@ -1,7 +1,8 @@
-"""Shared fixtures: a simulated portod on a real unix socket, and a client for it."""
+"""Shared fixtures: a simulated portod on a real unix socket, a client for it, subprocesses stopped after a test."""
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -34,6 +35,17 @@ async def sim(socket_dir: Path) -> AsyncIterator[Simulator]:
 async def client(sim: Simulator) -> AsyncIterator[PortoClient]:
     async with PortoClient(sim.socket_path, timeout=10.0) as c:
         yield c
+
+
+@pytest.fixture
+async def procs() -> AsyncIterator[list[asyncio.subprocess.Process]]:
+    """Processes a test starts (exporter, Prometheus...): terminated and reaped when it ends, pass or fail."""
+    running: list[asyncio.subprocess.Process] = []
+    yield running
+    for p in running:
+        if p.returncode is None:
+            p.terminate()
+            await p.wait()
 
 
 def before_each_request(sim: Simulator, hook: Callable[[pb.TPortoRequest], Awaitable[None] | None]) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import aiohttp
@@ -16,7 +15,7 @@ import aiohttp
 from porto_exporter.simulator import BUSY_CONTAINER
 from porto_exporter.simulator.scenario import LEAKY_CONTAINER, OOM_CONTAINER, RESPAWNING_CONTAINER
 
-from .test_e2e_prometheus import free_port
+from .test_e2e_prometheus import free_port, query, until_up
 from .test_fleet import fast_rules, get_json
 
 CONTAINERS = 2_000
@@ -45,68 +44,55 @@ def allowed(name: str, labels: dict[str, str]) -> bool:
     return name in ("PortoContainerDead", "PortoContainerOOMKilled") and container.startswith("batch/")
 
 
-async def test_only_the_scenarios_problems_alert_on_a_2000_container_host() -> None:
+async def test_only_the_scenarios_problems_alert_on_a_2000_container_host(
+    socket_dir: Path, procs: list[asyncio.subprocess.Process]
+) -> None:
     assert shutil.which("prometheus"), "install Debian's prometheus package (bash .ci/test does)"
     exporter_port, prom_port = free_port(), free_port()
-    procs: list[asyncio.subprocess.Process] = []
-    with tempfile.TemporaryDirectory(prefix="pe-alerts-") as tmp:
-        sock = str(Path(tmp) / "portod.sock")
-        rules = fast_rules(Path(tmp))
-        config = Path(tmp) / "prometheus.yml"
-        config.write_text(
-            "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
-            f"rule_files: {rules}\n"
-            "scrape_configs:\n"
-            f"  - job_name: porto\n    static_configs: [{{targets: ['127.0.0.1:{exporter_port}']}}]\n"
-        )
-        try:
-            sim = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "porto_exporter.simulator", "--socket", sock, "--containers", str(CONTAINERS),
-                "--batch-jobs", stdout=asyncio.subprocess.PIPE)  # fmt: skip
-            procs.append(sim)
-            assert sim.stdout is not None
-            await asyncio.wait_for(sim.stdout.readline(), 60)
-            procs.append(await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "porto_exporter", f"--porto.socket={sock}", "--scrape.interval=2s",
-                f"--web.listen-address=127.0.0.1:{exporter_port}", stderr=asyncio.subprocess.DEVNULL))  # fmt: skip
-            procs.append(await asyncio.create_subprocess_exec(
-                "prometheus", f"--config.file={config}", f"--storage.tsdb.path={tmp}/data",
-                f"--web.listen-address=127.0.0.1:{prom_port}", stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.DEVNULL))  # fmt: skip
-            base = f"http://127.0.0.1:{prom_port}/api/v1"
-            seen: dict[tuple[str, str], set[str]] = {}  # (alertname, container or instance) -> states seen
-            unwanted: list[dict] = []  # type: ignore[type-arg]
-            async with aiohttp.ClientSession() as s:
-                for _ in range(120):
-                    await asyncio.sleep(0.5)
-                    try:
-                        up = (await get_json(s, f"{base}/query?query=porto_up"))["data"]["result"]
-                    except (aiohttp.ClientError, KeyError):
-                        continue
-                    if up and up[0]["value"][1] == "1":
-                        break
-                else:
-                    raise AssertionError("Prometheus never saw porto_up 1")
-                series = await get_json(s, f"{base}/query?query=count(porto_container_state{{state=\"running\"}}==1)")
-                assert int(series["data"]["result"][0]["value"][1]) > CONTAINERS  # the whole host is scraped
-                rounds = 0
-                while rounds < MIN_ROUNDS or (rounds < MAX_ROUNDS and not set(seen) >= INTENDED):
-                    rounds += 1
-                    await asyncio.sleep(1)
-                    for alert in (await get_json(s, f"{base}/alerts"))["data"]["alerts"]:
-                        labels = alert["labels"]
-                        key = (labels["alertname"], labels.get("container", labels.get("volume", labels["instance"])))
-                        seen.setdefault(key, set()).add(alert["state"])
-                        if not allowed(labels["alertname"], labels):
-                            unwanted.append(labels)
-            summary = {f"{name} {what}": sorted(states) for (name, what), states in sorted(seen.items())}
-            print(f"alerts seen over {rounds} evaluations on {CONTAINERS} containers ({len(seen)}): {summary}")
-            assert not unwanted, unwanted[:10]
-            assert set(seen) >= INTENDED, INTENDED - set(seen)
-            assert any("firing" in states for states in seen.values())  # `for:` elapsed: pending became firing
-            assert len(seen) < 40  # a storm would be thousands (1,957 near-limit before)
-        finally:
-            for p in procs:
-                if p.returncode is None:
-                    p.terminate()
-                    await p.wait()
+    tmp = socket_dir  # removed after the procs fixture has stopped every process that writes there
+    sock = str(tmp / "portod.sock")
+    rules = fast_rules(tmp)
+    config = tmp / "prometheus.yml"
+    config.write_text(
+        "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+        f"rule_files: {rules}\n"
+        "scrape_configs:\n"
+        f"  - job_name: porto\n    static_configs: [{{targets: ['127.0.0.1:{exporter_port}']}}]\n"
+    )
+    sim = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "porto_exporter.simulator", "--socket", sock, "--containers", str(CONTAINERS),
+        "--batch-jobs", stdout=asyncio.subprocess.PIPE)  # fmt: skip
+    procs.append(sim)
+    assert sim.stdout is not None
+    await asyncio.wait_for(sim.stdout.readline(), 60)
+    procs.append(await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "porto_exporter", f"--porto.socket={sock}", "--scrape.interval=2s",
+        f"--web.listen-address=127.0.0.1:{exporter_port}", stderr=asyncio.subprocess.DEVNULL))  # fmt: skip
+    procs.append(await asyncio.create_subprocess_exec(
+        "prometheus", f"--config.file={config}", f"--storage.tsdb.path={tmp}/data",
+        f"--web.listen-address=127.0.0.1:{prom_port}", stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL))  # fmt: skip
+    prom = f"http://127.0.0.1:{prom_port}"
+    base = f"{prom}/api/v1"
+    seen: dict[tuple[str, str], set[str]] = {}  # (alertname, container or instance) -> states seen
+    unwanted: list[dict] = []  # type: ignore[type-arg]
+    async with aiohttp.ClientSession() as s:
+        await until_up(s, prom, "porto_up")
+        (running,) = await query(s, prom, 'count(porto_container_state{state="running"} == 1)')
+        assert int(running["value"][1]) > CONTAINERS  # the whole host is scraped
+        rounds = 0
+        while rounds < MIN_ROUNDS or (rounds < MAX_ROUNDS and not set(seen) >= INTENDED):
+            rounds += 1
+            await asyncio.sleep(1)
+            for alert in (await get_json(s, f"{base}/alerts"))["data"]["alerts"]:
+                labels = alert["labels"]
+                key = (labels["alertname"], labels.get("container", labels.get("volume", labels["instance"])))
+                seen.setdefault(key, set()).add(alert["state"])
+                if not allowed(labels["alertname"], labels):
+                    unwanted.append(labels)
+    summary = {f"{name} {what}": sorted(states) for (name, what), states in sorted(seen.items())}
+    print(f"alerts seen over {rounds} evaluations on {CONTAINERS} containers ({len(seen)}): {summary}")
+    assert not unwanted, unwanted[:10]
+    assert set(seen) >= INTENDED, INTENDED - set(seen)
+    assert any("firing" in states for states in seen.values())  # `for:` elapsed: pending became firing
+    assert len(seen) < 40  # a storm would be thousands (1,957 near-limit before)

@@ -36,6 +36,20 @@ async def query(session: aiohttp.ClientSession, base: str, expr: str) -> list[di
     return doc["data"]["result"]  # type: ignore[no-any-return]
 
 
+async def until_up(s: aiohttp.ClientSession, base: str, expr: str, series: int = 1, tries: int = 120) -> None:
+    """Poll Prometheus every 0.5 s until ``expr`` gives ``series`` results, all 1 (it may not listen yet)."""
+    result: list = []  # type: ignore[type-arg]
+    for _ in range(tries):
+        await asyncio.sleep(0.5)
+        try:
+            result = await query(s, base, expr)
+        except aiohttp.ClientError:
+            continue
+        if [r["value"][1] for r in result] == ["1"] * series:
+            return
+    raise AssertionError(f"{expr} did not become 1 on {series} series in Prometheus: {result}")
+
+
 async def panels_show_portods_numbers(s: aiohttp.ClientSession, base: str, sock: str) -> None:
     """Three panels for one container each, against what portod itself says over its socket meanwhile."""
 
@@ -97,16 +111,7 @@ async def test_prometheus_scrapes_the_exporter() -> None:
         base = f"http://127.0.0.1:{prom_port}"
         try:
             async with aiohttp.ClientSession() as s:
-                up: list = []  # type: ignore[type-arg]
-                for _ in range(120):
-                    await asyncio.sleep(0.5)
-                    try:
-                        up = await query(s, base, 'up{job="porto"}')
-                    except aiohttp.ClientError:
-                        continue
-                    if up and up[0]["value"][1] == "1":
-                        break
-                assert up and up[0]["value"][1] == "1"
+                await until_up(s, base, 'up{job="porto"}')
                 await asyncio.sleep(12)  # enough samples for a 10s rate
                 for expr in ("porto_up", "porto_daemon_info", 'porto_container_state{state="running"}',
                              "porto_volume_space_used_bytes", "porto_exporter_collector_success"):  # fmt: skip

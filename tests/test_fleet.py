@@ -15,19 +15,17 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import aiohttp
-import pytest
 import yaml
 from aiohttp import web
 
 from porto_exporter.simulator import Behaviour, Simulator, build_host
 
-from .test_e2e_prometheus import free_port
+from .test_e2e_prometheus import free_port, until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 PROM = ROOT / "deploy" / "prometheus"
@@ -83,16 +81,6 @@ def fast_rules(tmp: Path) -> list[str]:
     return out
 
 
-@pytest.fixture
-async def procs() -> AsyncIterator[list[asyncio.subprocess.Process]]:
-    running: list[asyncio.subprocess.Process] = []
-    yield running
-    for p in running:
-        if p.returncode is None:
-            p.terminate()
-            await p.wait()
-
-
 async def test_three_hosts_into_victoriametrics_and_alerts_to_a_webhook(
     procs: list[asyncio.subprocess.Process],
 ) -> None:
@@ -144,16 +132,7 @@ async def test_three_hosts_into_victoriametrics_and_alerts_to_a_webhook(
                                      f"--storage.tsdb.path={tmp}/prom", f"--web.listen-address=127.0.0.1:{prom_port}"))
             prom, vm = f"http://127.0.0.1:{prom_port}", f"http://127.0.0.1:{vm_port}"
             async with aiohttp.ClientSession() as s:
-                for _ in range(120):  # all three hosts scraped with porto_up 1
-                    await asyncio.sleep(0.5)
-                    try:
-                        doc = await get_json(s, f"{prom}/api/v1/query?query=porto_up")
-                    except aiohttp.ClientError:
-                        continue
-                    if sorted(r["value"][1] for r in doc["data"]["result"]) == ["1", "1", "1"]:
-                        break
-                else:
-                    raise AssertionError("the three hosts never came up in Prometheus")
+                await until_up(s, prom, "porto_up", series=3)  # all three hosts scraped with porto_up 1
                 await asyncio.sleep(3)  # a few rule evaluations with everything up
                 # the scripted scenario
                 started = {}

@@ -13,7 +13,7 @@ import shutil
 import ssl
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from cryptography import x509
 
 from porto_exporter.web.webconfig import PasswordCache, WebConfigError, load_web_config
 
-from .test_e2e_prometheus import free_port, query
+from .test_e2e_prometheus import free_port, until_up
 
 USER, PASSWORD = "prometheus", "s3cret pass:word"
 
@@ -88,16 +88,6 @@ async def start_exporter(config: Path, *extra: str) -> tuple[asyncio.subprocess.
     raise AssertionError("exporter did not listen")
 
 
-@pytest.fixture
-async def stop_later() -> AsyncIterator[list[asyncio.subprocess.Process]]:
-    procs: list[asyncio.subprocess.Process] = []
-    yield procs
-    for proc in procs:
-        if proc.returncode is None:
-            proc.terminate()
-            await proc.wait()
-
-
 def client_context(pki: Pki, cert: trustme.LeafCert | None = None) -> ssl.SSLContext:
     ctx = ssl.create_default_context()
     pki.ca.configure_trust(ctx)
@@ -115,10 +105,10 @@ async def get(port: int, ctx: ssl.SSLContext | None, auth: tuple[str, str] | Non
         return r.status, dict(r.headers), await r.text()
 
 
-async def test_tls_and_basic_auth(pki: Pki, stop_later: list[asyncio.subprocess.Process]) -> None:
+async def test_tls_and_basic_auth(pki: Pki, procs: list[asyncio.subprocess.Process]) -> None:
     config = web_config(pki, users={USER: bcrypt_hash(PASSWORD)})
     proc, port = await start_exporter(config)
-    stop_later.append(proc)
+    procs.append(proc)
     ctx = client_context(pki)
     status, headers, body = await get(port, ctx, (USER, PASSWORD))
     assert status == 200 and "porto_up" in body and headers["X-Frame-Options"] == "deny"
@@ -136,10 +126,10 @@ async def test_tls_and_basic_auth(pki: Pki, stop_later: list[asyncio.subprocess.
 
 
 async def test_mtls_refuses_missing_and_foreign_client_certificates(
-    pki: Pki, stop_later: list[asyncio.subprocess.Process]
+    pki: Pki, procs: list[asyncio.subprocess.Process]
 ) -> None:
     proc, port = await start_exporter(web_config(pki, auth="RequireAndVerifyClientCert"))
-    stop_later.append(proc)
+    procs.append(proc)
     assert (await get(port, client_context(pki, pki.client)))[0] == 200
     for cert in (None, pki.stranger):
         with pytest.raises(aiohttp.ClientError):
@@ -147,11 +137,11 @@ async def test_mtls_refuses_missing_and_foreign_client_certificates(
 
 
 async def test_certificates_and_users_are_reloaded_without_restart(
-    pki: Pki, stop_later: list[asyncio.subprocess.Process]
+    pki: Pki, procs: list[asyncio.subprocess.Process]
 ) -> None:
     config = web_config(pki, users={USER: bcrypt_hash(PASSWORD)})
     proc, port = await start_exporter(config)
-    stop_later.append(proc)
+    procs.append(proc)
 
     async def served_serial() -> int:
         _, writer = await asyncio.open_connection("127.0.0.1", port, ssl=client_context(pki),
@@ -235,11 +225,11 @@ def test_password_checks_are_remembered_not_the_passwords() -> None:
 
 
 async def test_prometheus_scrapes_over_tls_with_basic_auth(
-    pki: Pki, stop_later: list[asyncio.subprocess.Process]
+    pki: Pki, procs: list[asyncio.subprocess.Process]
 ) -> None:
     assert shutil.which("prometheus"), "install Debian's prometheus package (bash .ci/test does)"
     proc, port = await start_exporter(web_config(pki, users={USER: bcrypt_hash(PASSWORD)}))
-    stop_later.append(proc)
+    procs.append(proc)
     prom_port = free_port()
     (pki.dir / "password").write_text(PASSWORD)
     prom_config = pki.dir / "prometheus.yml"
@@ -256,19 +246,10 @@ async def test_prometheus_scrapes_over_tls_with_basic_auth(
         "prometheus", f"--config.file={prom_config}", f"--storage.tsdb.path={pki.dir}/data",
         f"--web.listen-address=127.0.0.1:{prom_port}", stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL)  # fmt: skip
-    stop_later.append(prom)
+    procs.append(prom)
     base = f"http://127.0.0.1:{prom_port}"
-    up: list[dict] = []  # type: ignore[type-arg]
     async with aiohttp.ClientSession() as s:
-        for _ in range(60):
-            await asyncio.sleep(0.5)
-            try:
-                up = await query(s, base, "porto_up")
-            except aiohttp.ClientError:
-                continue
-            if up and up[0]["value"][1] == "1":
-                break
-    assert up and up[0]["value"][1] == "1", up
+        await until_up(s, base, "porto_up", tries=60)
 
 
 def test_the_example_web_config_is_valid(pki: Pki) -> None:
