@@ -20,7 +20,7 @@ from aiohttp import web
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
-from porto_exporter.catalog import INFO_PROPS, OPT_IN_GROUPS, all_metrics
+from porto_exporter.catalog import INFO_PROPS, all_metrics
 from porto_exporter.collect import (
     CollectContext,
     ContainersCollector,
@@ -90,9 +90,8 @@ class Worker:
     def __init__(self, socket: str) -> None:
         self.client = PortoClient(socket, timeout=120.0)
         self.clock = VirtualClock()
-        # the groups a default porto-exporter exports (the opt-in ones left out)
-        self.containers = ContainersCollector(slow_interval=SLOW_INTERVAL, clock=self.clock,
-                                              disabled_groups=OPT_IN_GROUPS)
+        # its default groups are a default porto-exporter's (the opt-in ones left out)
+        self.containers = ContainersCollector(slow_interval=SLOW_INTERVAL, clock=self.clock)
         self.others = [SystemCollector(), VolumesCollector(), StorageCollector()]
         self.scraper = Scraper(self.client, [self.others[0], self.containers, *self.others[1:]],
                                interval=INTERVAL, timeout=120.0)  # fmt: skip

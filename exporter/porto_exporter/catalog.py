@@ -25,7 +25,7 @@ Tier = Literal["fast", "slow", "spec"]
 
 STATES = ("stopped", "starting", "running", "paused", "dead", "meta", "respawning", "stopping", "destroyed")
 # porto_container_state's set: a listed container is never "destroyed" (only an AsyncWait push says that)
-LISTED_STATES = STATES[:-1]
+LISTED_STATES = tuple(s for s in STATES if s != "destroyed")
 
 
 @dataclass(frozen=True, slots=True)
