@@ -85,7 +85,7 @@ async def test_http_endpoints(exporter: tuple[str, Scraper]) -> None:
                                                     "Accept-Encoding": "gzip"}) as r:  # fmt: skip
             assert r.headers["Content-Encoding"] == "gzip"
             assert r.headers["Content-Type"].startswith("application/openmetrics-text")
-            body = gzip.decompress(await r.read())  # several gzip members: decompress reads them all
+            body = gzip.decompress(await r.read())  # one member: tests/test_http_gzip.py reads it with curl, Chromium
             assert body.endswith(b"# EOF\n") and body.count(b"# EOF") == 1
         async with s.head(url + "/metrics", headers={"Accept-Encoding": "identity"}) as r:
             assert r.status == 200 and int(r.headers["Content-Length"]) > 1000

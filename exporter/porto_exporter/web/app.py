@@ -91,19 +91,18 @@ async def metrics(request: web.Request) -> web.StreamResponse:
         own = (om_latest(registry) if om else text_latest(registry)) if registry is not None else b""
         if om:
             own = own.replace(b"# EOF\n", b"") + b"# EOF\n"
-        parts = snapshot.parts(om, gz) if snapshot is not None else ()
-        tail = gzip_member(own) if gz else own
+        # one gzip member for the whole response: the snapshot's cached segments, then ours closing it
+        parts = snapshot.parts(om, gz, own) if snapshot is not None else (gzip_member(own) if gz else own,)
         headers = {"Content-Type": OPENMETRICS_CONTENT_TYPE if om else TEXT_CONTENT_TYPE, "Vary": "Accept-Encoding"}
         if gz:
             headers["Content-Encoding"] = "gzip"
         response = web.StreamResponse(headers=headers)
-        response.content_length = sum(map(len, parts)) + len(tail)
+        response.content_length = sum(map(len, parts))
         try:
             await response.prepare(request)
             if request.method != "HEAD":
                 for part in parts:  # written part by part: no per-scrape copy of the whole body
                     await response.write(part)
-                await response.write(tail)
             await response.write_eof()
         except ConnectionError:  # the scraper gave up (its timeout): nothing left to answer
             log.debug("scrape client went away mid-response")
