@@ -32,6 +32,7 @@ from .porto import PortoClient
 from .scraper import Scraper
 from .web import WebConfig, build_app
 from .web.guard import WebGuard
+from .web.server import HttpLimits, LimitedRunner
 from .web.webconfig import WebConfigError, WebSettings, load_web_config
 
 log = logging.getLogger("porto_exporter")
@@ -129,7 +130,7 @@ async def serve(cfg: Config, web_settings: WebSettings | None = None) -> int:
     scraper = Scraper(client, build_collectors(cfg), interval=cfg.interval, timeout=cfg.timeout, max_age=cfg.max_age)
     guard = WebGuard(web_settings) if web_settings is not None else None
     app = build_app(scraper, WebConfig(cfg.telemetry_path, cfg.max_requests, cfg.disable_exporter_metrics), guard)
-    runner = web.AppRunner(app, shutdown_timeout=10.0, handle_signals=False)
+    runner = LimitedRunner(app, HttpLimits(cfg.header_timeout, cfg.max_connections), shutdown_timeout=10.0)
     await runner.setup()
     sites: list[web.TCPSite] = []
     watcher = None

@@ -63,6 +63,8 @@ class Config:
     listen: list[tuple[str, int]] = field(default_factory=lambda: [("", 10091)])
     telemetry_path: str = "/metrics"
     max_requests: int = 40
+    header_timeout: float = 10.0
+    max_connections: int = 256
     disable_exporter_metrics: bool = False
     interval: float = 15.0
     timeout: float = 10.0
@@ -117,6 +119,11 @@ def options() -> list[Option]:
         Option("--web.listen-address", "listen", "address to listen on (:10091), repeatable", "append"),
         Option("--web.telemetry-path", "telemetry_path", "path of the metrics endpoint", default="/metrics"),
         Option("--web.max-requests", "max_requests", "concurrent scrapes before 503", default="40"),
+        Option("--web.header-timeout", "header_timeout", "a client must send a complete request head this soon "
+               "after connecting (or after its first byte on a kept-alive connection), else it is disconnected",
+               default="10s"),
+        Option("--web.max-connections", "max_connections", "open HTTP connections at once; more are answered 503 "
+               "and closed", default="256"),
         Option("--web.config.file", "web_config_file", "exporter-toolkit web config: TLS, client certificates, "
                "basic auth, headers (re-read when it changes)"),
         Option("--web.disable-exporter-metrics", "disable_exporter_metrics",
@@ -280,6 +287,10 @@ def _load(declared: list[Option], env: dict[str, str], argv: list[str]) -> Confi
     if not ns.telemetry_path.startswith("/"):
         raise ConfigError("--web.telemetry-path: must start with /")
     cfg.max_requests = _int_flag("web.max-requests", ns.max_requests, minimum=1)
+    cfg.header_timeout = duration("web.header-timeout", ns.header_timeout)
+    if cfg.header_timeout <= 0:
+        raise ConfigError("--web.header-timeout: must be positive")
+    cfg.max_connections = _int_flag("web.max-connections", ns.max_connections, minimum=1)
     if ns.max_depth is not None:
         cfg.max_depth = _int_flag("containers.max-depth", ns.max_depth, minimum=0)
     cfg.web_config_file = ns.web_config_file or None
