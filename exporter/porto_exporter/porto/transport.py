@@ -51,10 +51,6 @@ class ClientStats:
     _busy: float = 0.0
     _busy_since: float = 0.0
 
-    def request_seconds(self) -> float:
-        """Seconds per request, summed: concurrent requests each count (not wall time)."""
-        return sum(m.seconds for m in self.methods.values())
-
     def waiting(self) -> None:
         """A request was sent (or is about to be): from now until ``answered`` portod owes a reply."""
         if self.outstanding == 0:
