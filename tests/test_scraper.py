@@ -134,3 +134,42 @@ async def test_a_failure_is_logged_when_it_starts_and_when_it_ends_not_every_cyc
     back = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
     assert sorted(back) == sorted(f"collector {c}: working again" for c in ("system", "containers", "volumes",
                                                                             "storage"))  # fmt: skip
+
+
+class Crashing:
+    """A collector with a bug: the same exception every run until ``message`` changes or ``fixed`` is set."""
+
+    name = "crashing"
+
+    def __init__(self) -> None:
+        self.message = "unexpected reply shape"
+        self.fixed = False
+
+    async def collect(self, ctx: CollectContext) -> Batch:
+        if self.fixed:
+            return Batch.of([])
+        raise KeyError(self.message)
+
+
+async def test_a_crash_is_logged_with_its_traceback_once_then_at_debug(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before: a traceback at error level every cycle for as long as the collector kept crashing."""
+    caplog.set_level(logging.DEBUG, logger="porto_exporter.scraper")
+    crashing = Crashing()
+    async with PortoClient(sim.socket_path) as client:
+        scraper = Scraper(client, [crashing], interval=0, timeout=5)
+        for _ in range(4):
+            await scraper.cycle()
+        crashing.message = "another shape"  # a different crash is news: logged again
+        await scraper.cycle()
+        crashing.fixed = True
+        await scraper.cycle()
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert [r.getMessage() for r in errors] == ["collector crashing: crashed: KeyError: 'unexpected reply shape'",
+                                                "collector crashing: crashed: KeyError: 'another shape'"]  # fmt: skip
+    assert all(r.exc_info is not None and r.exc_info[0] is KeyError for r in errors)  # with the traceback
+    debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert debug.count("collector crashing: still failing: crashed: KeyError: 'unexpected reply shape'") == 3
+    infos = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    assert infos == ["collector crashing: working again"]

@@ -365,8 +365,9 @@ META_STORAGE_GAUGES: tuple[tuple[str, str, str], ...] = (
 UP = _m("porto_up", "gauge", "1 when portod answered the last collection cycle.", (), "exporter")
 COLLECTOR_SUCCESS = _m("porto_exporter_collector_success", "gauge", "1 when the collector's last run succeeded.",
                        ("collector",), "exporter")  # fmt: skip
-COLLECTOR_DURATION = _m("porto_exporter_collector_duration_seconds", "gauge", "Duration of the collector's last run.",
-                        ("collector",), "exporter")  # fmt: skip
+COLLECTOR_DURATION = _m("porto_exporter_collector_duration_seconds", "gauge",
+                        "Duration of the collector's last run, until it returned or failed (--scrape.timeout when "
+                        "cut off there).", ("collector",), "exporter")  # fmt: skip
 PROPERTY_ERRORS = _m("porto_exporter_property_errors_total", "counter",
                      "Per-value errors portod returned (the sample was skipped), by property and error.",
                      ("property", "error"), "exporter")  # fmt: skip
@@ -409,9 +410,18 @@ SELF_METRICS = {
     "cycle_duration": _m("porto_exporter_cycle_duration_seconds", "gauge", "Duration of the last collection cycle.",
                          (), _E),
     "cycles": _m("porto_exporter_cycles_total", "counter", "Collection cycles run.", (), _E),
-    "phases": _m("porto_exporter_cycle_phase_seconds", "gauge", "Last cycle: wall seconds waiting for portod, CPU "
-                 "seconds decoding, converting, rendering.", ("phase",), _E),
-    "age": _m("porto_exporter_snapshot_age_seconds", "gauge", "Age of the data being served.", (), _E),
+    "phases": _m("porto_exporter_cycle_phase_seconds", "gauge", "Last cycle: wall seconds with a request to portod "
+                 "outstanding (concurrent requests counted once), CPU seconds decoding, converting, rendering.",
+                 ("phase",), _E),
+    "age": _m("porto_exporter_snapshot_age_seconds", "gauge", "Seconds since the exposition being served was rendered "
+              "(every cycle renders one, with last good data for a failing collector: see "
+              "porto_exporter_collector_data_age_seconds).", (), _E),
+    "data_age": _m("porto_exporter_collector_data_age_seconds", "gauge", "Seconds since the data the collector serves "
+                   "was read: grows while it fails and its last good samples are served (absent once they are "
+                   "dropped after --scrape.max-age).", ("collector",), _E),
+    "loop_lag": _m("porto_exporter_event_loop_lag_max_seconds", "gauge", "Longest time the event loop ran a timer "
+                   "late between the last two cycle ends (nothing is served meanwhile, /-/healthy included).", (),
+                   _E),
     "requests": _m("porto_exporter_portod_requests_total", "counter", "Requests sent to portod.", ("method",), _E),
     "failures": _m("porto_exporter_portod_request_failures_total", "counter", "Requests to portod that failed.",
                    ("method",), _E),
@@ -434,7 +444,11 @@ def all_metrics() -> list[Metric]:
     seen: dict[str, Metric] = {}
     system = [Metric(name, t, h, (lab[0],) if lab else (), f"TGetSystemResponse.{fld}")
               for fld, name, t, h, lab in SYSTEM_FIELDS]  # fmt: skip
-    volume = [Metric(n, "gauge", h, V, f"GetVolume TVolumeSpec.{p}") for n, p, h in VOLUME_GAUGES]
+    # build_time: GetVolume only (ListVolumes has it as a local time string without a zone, and its
+    # change_time is another thing): the v4 fallback exports no build time
+    volume = [Metric(n, "gauge", h, V, f"GetVolume TVolumeSpec.{p}" + (" (not from the ListVolumes fallback)"
+                                                                      if p == "build_time" else ""))
+              for n, p, h in VOLUME_GAUGES]  # fmt: skip
     meta = [
         Metric(n, "gauge", h, ("meta_storage",), f"ListStorages TMetaStorage.{p}") for n, p, h in META_STORAGE_GAUGES
     ]

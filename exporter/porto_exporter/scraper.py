@@ -7,12 +7,16 @@ its own connection, and ``timeout`` bounds the whole cycle: one that misses it
 is cancelled and its warning names the portod method it was waiting for. A
 collector that fails or misses the deadline keeps serving its
 last good samples until they are older than ``max_age``; ``porto_up`` and the
-per-collector success gauges say what happened.
+per-collector success gauges say what happened (from the first scrape on:
+before the first cycle ends they read 0), and the per-collector data age says
+how old what is served is. Stopping mid-cycle cancels and awaits the
+collectors. A ``LoopLag`` measures how late the event loop runs, per cycle.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import platform
 import random
@@ -29,6 +33,7 @@ from .catalog import COLLECTOR_DURATION, COLLECTOR_SUCCESS, PARSE_ERRORS, PROPER
 from .collect.base import Batch, CollectContext, Collector, Sample
 from .exposition import Renderer, Snapshot, build_snapshot
 from .heap import trimmer
+from .looplag import LoopLag
 from .porto import PortoClient, PortoError
 
 log = logging.getLogger(__name__)
@@ -41,7 +46,11 @@ def describe(exc: BaseException) -> str:
 
 @dataclass(frozen=True)
 class CyclePhases:
-    """Where the last cycle's time went (seconds): wall time waiting for portod, CPU time for the rest."""
+    """Where the last cycle's time went (seconds).
+
+    ``portod_wait`` is wall time with at least one request outstanding (concurrent requests count once,
+    so it never exceeds the cycle); the rest is CPU time.
+    """
 
     portod_wait: float = 0.0
     decode: float = 0.0
@@ -88,6 +97,8 @@ class Scraper:
         self.last_batches: list[Batch] = []  # what the current snapshot was rendered from
         self._release_memory = trimmer()
         self._last_good: dict[str, _LastGood] = {}
+        self.served: dict[str, float] = {}  # collector -> when the data the current snapshot holds was read
+        self.loop_lag = LoopLag()
         self._failing: dict[str, str] = {}  # collector -> the failure last logged (logged again when it changes)
         self._inflight: asyncio.Task[Snapshot] | None = None
         # called after each cycle with the batches the new snapshot was rendered from (the landing page's CPU rate)
@@ -98,20 +109,29 @@ class Scraper:
         started = time.perf_counter()
         now = time.time()
         batches: list[Batch] = []
+        served: dict[str, float] = {}
         health: list[Sample] = []
         any_ok = False
         stats = self.client.stats
-        requests0, decode0, cpu0 = stats.request_seconds(), stats.decode_seconds, time.thread_time()
-        tasks = {c.name: asyncio.create_task(self._timed(c), name=f"collector {c.name}") for c in self.collectors}
-        if tasks:
-            await asyncio.wait(tasks.values(), timeout=self.timeout)
-        late = {name: self.client.waiting_for(task) for name, task in tasks.items() if not task.done()}
-        for name in late:
-            tasks[name].cancel()
-        await asyncio.gather(*tasks.values(), return_exceptions=True)
+        busy0, decode0, cpu0 = stats.busy_seconds(), stats.decode_seconds, time.thread_time()
+        durations: dict[str, float] = {}  # each collector's run, until it returned, failed or was cancelled
+        tasks = {c.name: asyncio.create_task(self._timed(c, durations), name=f"collector {c.name}")
+                 for c in self.collectors}  # fmt: skip
+        try:
+            if tasks:
+                await asyncio.wait(tasks.values(), timeout=self.timeout)
+            late = {name: self.client.waiting_for(task) for name, task in tasks.items() if not task.done()}
+            for name in late:
+                tasks[name].cancel()
+            await asyncio.gather(*tasks.values(), return_exceptions=True)
+        except BaseException:  # stopping mid-cycle (cancelled): the collectors stop too, none left behind
+            for task in tasks.values():
+                task.cancel()
+            await asyncio.gather(*tasks.values(), return_exceptions=True)
+            raise
         for collector in self.collectors:
             task = tasks[collector.name]
-            ok, seconds = False, self.timeout
+            ok, seconds = False, durations.get(collector.name, self.timeout)
             if collector.name in late:
                 method = late[collector.name]
                 if method:
@@ -123,10 +143,9 @@ class Scraper:
                 if isinstance(exc, PortoError | OSError):
                     self._failed(collector.name, describe(exc))
                 else:  # a bug or a reply we cannot read: count it, keep serving
-                    log.error("collector %s crashed: %s: %s", collector.name, type(exc).__name__, describe(exc),
-                              exc_info=exc)  # fmt: skip
+                    self._failed(collector.name, f"crashed: {type(exc).__name__}: {describe(exc)}", exc)
             else:
-                got, seconds = task.result()
+                got = task.result()
                 self._last_good[collector.name] = _LastGood(got, now)
                 ok = True
                 if self._failing.pop(collector.name, None) is not None:
@@ -139,6 +158,7 @@ class Scraper:
             last = self._last_good.get(collector.name)
             if last is not None and now - last.at <= self.max_age:
                 batches.append(last.samples)
+                served[collector.name] = last.at
         self.up = any_ok
         health.append(Sample(UP.name, (), 1 if any_ok else 0))
         ctx = self.context
@@ -147,10 +167,12 @@ class Scraper:
         health += [Sample(PARSE_ERRORS.name, (("property", p),), n) for p, n in sorted(ctx.parse_errors.items())]
         decode = stats.decode_seconds - decode0
         convert = time.thread_time() - cpu0 - decode  # approximate: other tasks on the loop count too
+        wait = stats.busy_seconds() - busy0
         self.last_batches = [Batch.of(health), *batches]
         snapshot, render = await asyncio.to_thread(self._render, self.last_batches, now)
-        self.phases = CyclePhases(max(0.0, stats.request_seconds() - requests0 - decode), decode, convert, render)
+        self.phases = CyclePhases(wait, decode, convert, render)
         self.snapshot = snapshot
+        self.served = served
         for observe in self.observers:
             observe(self.last_batches, now)
         await asyncio.to_thread(self._release_memory)  # the old snapshot and the replies are garbage now
@@ -158,20 +180,30 @@ class Scraper:
         if any_ok:
             self.ready = True
         self.cycle_seconds = time.perf_counter() - started
+        self.loop_lag.close_window()
         return snapshot
 
-    def _failed(self, collector: str, reason: str) -> None:
-        """Log a failure when it starts or its reason changes; the same failure again only at debug."""
+    def _failed(self, collector: str, reason: str, crash: BaseException | None = None) -> None:
+        """Log a failure when it starts or its reason changes; the same failure again only at debug.
+
+        A crash (``crash``: an exception that is not portod's or the socket's) is logged at error with its
+        traceback, once: a traceback every cycle would bury the log.
+        """
         if self._failing.get(collector) == reason:
             log.debug("collector %s: still failing: %s", collector, reason)
             return
         self._failing[collector] = reason
-        log.warning("collector %s: %s", collector, reason)
+        if crash is None:
+            log.warning("collector %s: %s", collector, reason)
+        else:
+            log.error("collector %s: %s", collector, reason, exc_info=crash)
 
-    async def _timed(self, collector: Collector) -> tuple[Batch, float]:
+    async def _timed(self, collector: Collector, durations: dict[str, float]) -> Batch:
         started = time.perf_counter()
-        batch = await collector.collect(self.context)
-        return batch, time.perf_counter() - started
+        try:
+            return await collector.collect(self.context)
+        finally:  # however it ends: a refusal after 1 ms is 1 ms, not the cycle's timeout
+            durations[collector.name] = time.perf_counter() - started
 
     def _render(self, batches: list[Batch], now: float) -> tuple[Snapshot, float]:
         """Runs in a worker thread; returns the snapshot and the thread's CPU time for it."""
@@ -181,6 +213,7 @@ class Scraper:
 
     async def run(self) -> None:
         """The background loop (interval > 0); cancelled on shutdown."""
+        self.loop_lag.start()
         while True:
             started = time.monotonic()
             try:
@@ -194,7 +227,13 @@ class Scraper:
             await asyncio.sleep(max(0.0, delay))
 
     async def close(self) -> None:
-        """Stop what collectors keep open between cycles (the events subscription), then the client."""
+        """Stop a cycle still running (on demand), the lag probe, what collectors keep open between cycles
+        (the events subscription), then the client."""
+        if self._inflight is not None and not self._inflight.done():
+            self._inflight.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._inflight
+        await self.loop_lag.stop()
         for collector in self.collectors:
             close = getattr(collector, "close", None)
             if close is not None:
@@ -208,6 +247,7 @@ class Scraper:
         """The snapshot to serve; on demand (interval 0) one shared cycle per burst of requests."""
         if self.interval > 0:
             return self.snapshot
+        self.loop_lag.start()  # on demand there is no background loop: measure from the first scrape
         if self._inflight is None or self._inflight.done():
             self._inflight = asyncio.create_task(self.cycle())
         return await asyncio.shield(self._inflight)
@@ -221,12 +261,18 @@ class ExporterMetrics(PromCollector):
 
     def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
         s = self.scraper
+        if s.snapshot is None:  # before the first cycle ends: say so rather than serve nothing
+            yield _family(UP, [((), 0)])
+            yield _family(COLLECTOR_SUCCESS, [((c.name,), 0) for c in s.collectors])
         yield _family(SELF_METRICS["build_info"], [(BUILD, 1)])
         yield _family(SELF_METRICS["cycle_duration"], [((), s.cycle_seconds)])
         yield _family(SELF_METRICS["cycles"], [((), s.cycles)])
         yield _family(SELF_METRICS["phases"], [((phase,), v) for phase, v in s.phases.items()])
         age = [((), max(0.0, time.time() - s.snapshot.collected_at))] if s.snapshot is not None else []
         yield _family(SELF_METRICS["age"], age)
+        now = time.time()
+        yield _family(SELF_METRICS["data_age"], [((name,), max(0.0, now - at)) for name, at in s.served.items()])
+        yield _family(SELF_METRICS["loop_lag"], [((), s.loop_lag.value())])
         stats = s.client.stats
         methods = sorted(stats.methods.items())
         yield _family(SELF_METRICS["requests"], [((method,), m.requests) for method, m in methods])

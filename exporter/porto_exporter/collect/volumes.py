@@ -1,4 +1,4 @@
-"""Volumes -> porto_volume_* (typed GetVolume; ListVolumes strings when GetVolume is missing)."""
+"""Volumes -> porto_volume_* (typed GetVolume; ListVolumes strings, without the build time, when it is missing)."""
 
 from __future__ import annotations
 
@@ -69,8 +69,8 @@ class VolumesCollector:
                 out.append(Sample(metric, vol, (len(v.links) or len(v.containers))))
                 continue
             if path == "build_time":
-                if v.HasField("change_time"):
-                    out.append(Sample(metric, vol, v.change_time))
+                # not exported: ListVolumes has build_time only as a local time string without a zone
+                # ("2026-11-28 13:01:15"), and change_time is when the volume last changed, not when it was built
                 continue
             text = p.get(_V4_NAMES[path])
             if text is None:

@@ -46,9 +46,27 @@ class ClientStats:
     backoff_seconds: float = 0.0  # the wait chosen after the last failed connect (0 once connected)
     retries: int = 0
     decode_seconds: float = 0.0  # CPU time spent decoding replies (on the calling thread)
+    # wall time with at least one request outstanding (concurrent requests counted once), see busy_seconds
+    outstanding: int = 0
+    _busy: float = 0.0
+    _busy_since: float = 0.0
 
-    def request_seconds(self) -> float:
-        return sum(m.seconds for m in self.methods.values())
+    def waiting(self) -> None:
+        """A request was sent (or is about to be): from now until ``answered`` portod owes a reply."""
+        if self.outstanding == 0:
+            self._busy_since = time.perf_counter()
+        self.outstanding += 1
+
+    def answered(self) -> None:
+        """The request's reply arrived (or it failed or was cancelled)."""
+        self.outstanding -= 1
+        if self.outstanding == 0:
+            self._busy += time.perf_counter() - self._busy_since
+
+    def busy_seconds(self) -> float:
+        """Wall seconds with at least one request outstanding: the union of the requests' intervals."""
+        running = time.perf_counter() - self._busy_since if self.outstanding else 0.0
+        return self._busy + running
 
     def record(self, method: str, seconds: float, ok: bool) -> None:
         stats = self.methods.setdefault(method, MethodStats())
@@ -233,7 +251,11 @@ class Transport:
                 attempts = 2 if idempotent else 1
                 for attempt in range(attempts):
                     try:
-                        reply = await self._roundtrip_once(body)
+                        self.stats.waiting()
+                        try:
+                            reply = await self._roundtrip_once(body)
+                        finally:
+                            self.stats.answered()
                         response = pb.TPortoResponse()
                         decode_started = time.thread_time()
                         try:
