@@ -112,13 +112,13 @@ async def client(sim: Simulator) -> AsyncIterator[PortoClient]:
 
 
 async def stop_processes(running: list[asyncio.subprocess.Process], grace: float = 10.0) -> None:
-    """SIGTERM each process, the last started first (Prometheus before the VictoriaMetrics it writes to), then a
-    bounded wait and SIGKILL for any still there: once this returns none of them writes to its data any more."""
+    """Stop each process, the last started first (Prometheus before the VictoriaMetrics it writes to, each gone
+    before the next is asked): SIGTERM, at most ``grace`` seconds, then SIGKILL. Once this returns none of them
+    writes to its data any more, so their directories can be removed."""
     for p in reversed(running):
         if p.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 p.send_signal(signal.SIGTERM)
-    for p in reversed(running):
         try:
             await asyncio.wait_for(p.wait(), grace)
         except TimeoutError:
