@@ -125,10 +125,13 @@ class MaxJitter(random.Random):
 async def next_real_attempt(c: PortoClient) -> None:
     """Call until the client tries the socket again (its backoff window over); every call fails meanwhile."""
     before = c.stats.connect_failures
-    while c.stats.connect_failures == before:
+    for _ in range(2500):  # 5 s at most; the window is 40 ms at most
+        if c.stats.connect_failures != before:
+            return
         with pytest.raises(errors.SocketUnavailable, match="No such file"):  # the same words: logs read the same
             await c.version()  # inside the window: refused without touching the socket
         await asyncio.sleep(0.002)
+    raise AssertionError(f"no connect attempt after {c.stats.backoff_seconds} s of backoff")
 
 
 async def test_backoff_grows_and_is_capped(sim: Simulator) -> None:

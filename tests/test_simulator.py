@@ -128,16 +128,19 @@ async def test_label_rules(client: PortoClient, label: str, ok: bool) -> None:
             await client.set_label("infra", label, "v")
 
 
-async def test_changed_since_answers_no_changes(client: PortoClient, sim: Simulator) -> None:
-    first = await client.get(["***"], ["state", "labels"])
-    await asyncio.sleep(1.05)  # whole seconds: a change in the cursor's second would be sent again
-    second = await client.get(["***"], ["state", "labels"], changed_since=first.timestamp + 1)
-    unchanged = [e for e in second.containers if e.no_changes]
-    assert unchanged and all(not e.values for e in unchanged)
-    await client.set_label("a/b/c", "APP.version", "2")
-    third = await client.get(["***"], ["state", "labels"], changed_since=second.timestamp)
-    changed = [e.name for e in third.containers if not e.no_changes]
-    assert "a/b/c" in changed and "infra" not in changed
+async def test_changed_since_answers_no_changes(socket_dir: Path) -> None:
+    clock = FakeClock()
+    sim = Simulator(build_host(seed=7, clock=clock), str(socket_dir / "portod.socket"))
+    async with sim, PortoClient(sim.socket_path, timeout=10.0) as client:
+        first = await client.get(["***"], ["state", "labels"])
+        clock.now += 1.05  # whole seconds: a change in the cursor's second would be sent again
+        second = await client.get(["***"], ["state", "labels"], changed_since=first.timestamp + 1)
+        unchanged = [e for e in second.containers if e.no_changes]
+        assert unchanged and all(not e.values for e in unchanged)
+        await client.set_label("a/b/c", "APP.version", "2")
+        third = await client.get(["***"], ["state", "labels"], changed_since=second.timestamp)
+        changed = [e.name for e in third.containers if not e.no_changes]
+        assert "a/b/c" in changed and "infra" not in changed
 
 
 async def test_masks(client: PortoClient) -> None:
