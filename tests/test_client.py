@@ -176,7 +176,7 @@ async def test_read_is_retried_once_after_a_dropped_connection(sim: Simulator) -
 async def test_reloaded_is_retried_for_reads_never_for_writes(sim: Simulator) -> None:
     async with PortoClient(sim.socket_path) as c:
         sim.faults.reloaded = 1
-        assert await c.list("infra")  == ["infra"]
+        assert await c.list("infra") == ["infra"]
         sim.faults.reloaded = 1
         with pytest.raises(errors.PortodReloaded):
             await c.create("newbie")
