@@ -1,20 +1,94 @@
-"""Shared fixtures: a simulated portod on a real unix socket, a client for it, subprocesses stopped after a test."""
+"""Shared fixtures: a simulated portod on a real unix socket, a client for it, subprocesses stopped after a test,
+and the machine kept out: no test reaches a portod running on the machine unless it says so."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import contextlib
+import errno
+import os
+import signal
+import ssl
+import sys
 import tempfile
+import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.simulator import Simulator, build_host
 
+pytest_plugins = ["pytester"]  # tests/test_isolation.py runs a suite of its own
+
 # A copy of ../shared/porto-captures (recorded from real portod 5.3.59), vendored so CI has it.
 CAPTURES = Path(__file__).resolve().parent / "captures"
+# The machine's portod (and its metrics socket): tests use simulators; only a test marked real_portod may go there.
+MACHINE_PORTOD = ("/run/portod.socket", "/run/portod_metrics.socket")
+
+
+@dataclass
+class PortodGuard:
+    """Connects to the machine's portod from this process, refused and remembered (a socket audit hook)."""
+
+    allowed: bool = False  # the running test is marked real_portod
+    attempts: list[str] = field(default_factory=list)  # where each refused connect came from
+
+    def audit(self, event: str, args: tuple[object, ...]) -> None:
+        if event != "socket.connect" or self.allowed:
+            return
+        address = args[1]
+        if isinstance(address, bytes):
+            address = address.decode(errors="replace")
+        if address not in MACHINE_PORTOD:
+            return
+        self.attempts.append(f"connect({address!r}) from\n" + "".join(traceback.format_stack(limit=12)[:-1]))
+        # refused before it happens (audit hooks run first): the code under test sees a socket it cannot reach
+        raise PermissionError(errno.EACCES, "tests must not reach the machine's portod (mark the test real_portod)",
+                              address)  # fmt: skip
+
+
+GUARD = pytest.StashKey[PortodGuard]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "real_portod: the test means to reach the machine's portod")
+    guard = PortodGuard()
+    config.stash[GUARD] = guard
+    sys.addaudithook(guard.audit)  # for the process's life: audit hooks cannot be removed
+
+
+@pytest.fixture
+def portod_guard(request: pytest.FixtureRequest) -> PortodGuard:
+    return request.config.stash[GUARD]
+
+
+@pytest.fixture(autouse=True)
+def machine_independent(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, portod_guard: PortodGuard
+) -> Iterator[Path]:
+    """Every exporter a test starts, in this process or as a subprocess, defaults to a socket that does not exist
+    (not the machine's /run/portod.socket, which `--demo` rightly exports when it is there), and no other
+    PORTO_EXPORTER_* setting of the machine leaks in. In-process connects to the machine's portod fail the test."""
+    marked = request.node.get_closest_marker("real_portod") is not None
+    for name in [n for n in os.environ if n.startswith("PORTO_EXPORTER_")]:
+        monkeypatch.delenv(name)
+    with tempfile.TemporaryDirectory(prefix="pe-none-") as d:
+        nowhere = Path(d) / "no-portod.socket"  # never created
+        if not marked:
+            monkeypatch.setenv("PORTO_EXPORTER_PORTO_SOCKET", str(nowhere))
+        portod_guard.allowed, portod_guard.attempts[:] = marked, []
+        yield nowhere
+        attempts = list(portod_guard.attempts)
+        portod_guard.allowed, portod_guard.attempts[:] = False, []
+    if attempts:
+        pytest.fail(f"{len(attempts)} connect(s) to the machine's portod (mark the test real_portod if meant):\n"
+                    + attempts[0], pytrace=False)  # fmt: skip
 
 
 @pytest.fixture
@@ -37,15 +111,54 @@ async def client(sim: Simulator) -> AsyncIterator[PortoClient]:
         yield c
 
 
+async def stop_processes(running: list[asyncio.subprocess.Process], grace: float = 10.0) -> None:
+    """Stop each process, the last started first (Prometheus before the VictoriaMetrics it writes to, each gone
+    before the next is asked): SIGTERM, at most ``grace`` seconds, then SIGKILL. Once this returns none of them
+    writes to its data any more, so their directories can be removed."""
+    for p in reversed(running):
+        if p.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                p.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(p.wait(), grace)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                p.kill()
+            await p.wait()
+
+
 @pytest.fixture
 async def procs() -> AsyncIterator[list[asyncio.subprocess.Process]]:
-    """Processes a test starts (exporter, Prometheus...): terminated and reaped when it ends, pass or fail."""
+    """Processes a test starts (exporter, Prometheus...): stopped and reaped when it ends, pass or fail."""
     running: list[asyncio.subprocess.Process] = []
     yield running
-    for p in running:
-        if p.returncode is None:
-            p.terminate()
-            await p.wait()
+    await stop_processes(running)
+
+
+async def wait_ready(
+    url: str, proc: asyncio.subprocess.Process | None = None, *, ssl_context: ssl.SSLContext | None = None,
+    auth: tuple[str, str] | None = None, seconds: float = 30.0,
+) -> None:  # fmt: skip
+    """Poll ``url`` (an exporter's /-/ready: 200 after its first good cycle) until it answers 200; fail at once
+    if ``proc`` exits, and after ``seconds``."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    last = "no answer"
+    headers = {"Authorization": "Basic " + base64.b64encode(":".join(auth).encode()).decode()} if auth else {}
+    async with aiohttp.ClientSession(headers=headers) as s:
+        while True:
+            if proc is not None and proc.returncode is not None:
+                raise AssertionError(f"{url}: the process exited with {proc.returncode} before it was ready")
+            try:
+                async with s.get(url, ssl=ssl_context or False, timeout=aiohttp.ClientTimeout(total=5)) as r:
+                    if r.status == 200:
+                        return
+                    last = f"HTTP {r.status}"
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                last = repr(exc)
+            if loop.time() > deadline:
+                raise AssertionError(f"{url} not ready after {seconds:.0f} s: {last}")
+            await asyncio.sleep(0.05)
 
 
 def before_each_request(sim: Simulator, hook: Callable[[pb.TPortoRequest], Awaitable[None] | None]) -> None:

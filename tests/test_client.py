@@ -107,8 +107,10 @@ async def test_reconnect_after_restart(sim: Simulator) -> None:
         with pytest.raises(errors.SocketUnavailable):
             await c.version()
         await sim.start()
-        await asyncio.sleep(0.06)
-        assert (await c.version()).tag
+        while c.stats.connects == 1:  # refused without a connect while the backoff window lasts
+            with contextlib.suppress(errors.SocketUnavailable):
+                assert (await c.version()).tag
+            await asyncio.sleep(0.002)
         assert c.stats.connects == 2
         assert c.stats.connect_failures >= 1
 
@@ -120,29 +122,45 @@ class MaxJitter(random.Random):
         return 1.0
 
 
-async def test_backoff_grows_and_is_capped(sim: Simulator) -> None:
-    await sim.stop()
-    c = PortoClient(sim.socket_path, backoff_initial=0.01, backoff_max=0.04, rng=MaxJitter())
-    waits = []
-    for attempt in range(1, 6):
-        with pytest.raises(errors.SocketUnavailable, match="No such file"):
-            await c.version()  # a real connect attempt: the socket is gone
-        assert c.stats.connect_failures == attempt
-        waits.append(c.stats.backoff_seconds)
+async def next_real_attempt(c: PortoClient) -> None:
+    """Call until the client tries the socket again (its backoff window over); every call fails meanwhile."""
+    before = c.stats.connect_failures
+    for _ in range(2500):  # 5 s at most; the window is 40 ms at most
+        if c.stats.connect_failures != before:
+            return
         with pytest.raises(errors.SocketUnavailable, match="No such file"):  # the same words: logs read the same
             await c.version()  # inside the window: refused without touching the socket
-        assert c.stats.connect_failures == attempt
-        await asyncio.sleep(c.stats.backoff_seconds + 0.005)
-    assert waits == pytest.approx([0.01, 0.02, 0.04, 0.04, 0.04])  # doubles, then capped
-    jittered = PortoClient(sim.socket_path, backoff_initial=0.01, backoff_max=0.04, rng=random.Random(3))
-    for _ in range(30):
-        with contextlib.suppress(errors.SocketUnavailable):
-            await jittered.version()
-        assert 0.005 <= jittered.stats.backoff_seconds <= 0.04  # jitter stays within [base/2, base]
-        await asyncio.sleep(jittered.stats.backoff_seconds + 0.001)
-    await sim.start()
-    assert (await c.version()).tag
-    assert c.stats.backoff_seconds == 0.0  # connected: the next failure starts from the initial delay
+        await asyncio.sleep(0.002)
+    raise AssertionError(f"no connect attempt after {c.stats.backoff_seconds} s of backoff")
+
+
+async def test_backoff_grows_and_is_capped(sim: Simulator) -> None:
+    await sim.stop()
+    async with PortoClient(sim.socket_path, backoff_initial=0.01, backoff_max=0.04, rng=MaxJitter()) as c:
+        waits = []
+        with pytest.raises(errors.SocketUnavailable, match="No such file"):
+            await c.version()  # a real connect attempt: the socket is gone
+        for attempt in range(1, 6):
+            assert c.stats.connect_failures == attempt
+            waits.append(c.stats.backoff_seconds)
+            with pytest.raises(errors.SocketUnavailable, match="No such file"):
+                await c.version()  # inside the window: refused without touching the socket
+            assert c.stats.connect_failures == attempt
+            await next_real_attempt(c)
+        assert waits == pytest.approx([0.01, 0.02, 0.04, 0.04, 0.04])  # doubles, then capped
+        async with PortoClient(sim.socket_path, backoff_initial=0.01, backoff_max=0.04,
+                               rng=random.Random(3)) as jittered:  # fmt: skip
+            with pytest.raises(errors.SocketUnavailable):
+                await jittered.version()
+            for _ in range(30):
+                assert 0.005 <= jittered.stats.backoff_seconds <= 0.04  # jitter stays within [base/2, base]
+                await next_real_attempt(jittered)
+        await sim.start()
+        while c.stats.connects == 0:  # the last failure's window may still be open
+            with contextlib.suppress(errors.SocketUnavailable):
+                assert (await c.version()).tag
+            await asyncio.sleep(0.002)
+        assert c.stats.backoff_seconds == 0.0  # connected: the next failure starts from the initial delay
 
 
 async def test_read_is_retried_once_after_a_dropped_connection(sim: Simulator) -> None:
@@ -158,7 +176,7 @@ async def test_read_is_retried_once_after_a_dropped_connection(sim: Simulator) -
 async def test_reloaded_is_retried_for_reads_never_for_writes(sim: Simulator) -> None:
     async with PortoClient(sim.socket_path) as c:
         sim.faults.reloaded = 1
-        assert await c.list("infra")  == ["infra"]
+        assert await c.list("infra") == ["infra"]
         sim.faults.reloaded = 1
         with pytest.raises(errors.PortodReloaded):
             await c.create("newbie")
@@ -192,7 +210,10 @@ async def test_weak_container_goes_with_its_connection(sim: Simulator) -> None:
     async with PortoClient(sim.socket_path) as c:
         await c.create("weakling", weak=True)
         assert await c.get_property("weakling", "weak") == "true"
-    await asyncio.sleep(0.05)
+    for _ in range(500):  # the simulator sees the connection close
+        if "weakling" not in sim.host.by_name:
+            break
+        await asyncio.sleep(0.01)
     assert "weakling" not in sim.host.by_name
 
 

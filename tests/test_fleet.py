@@ -25,6 +25,7 @@ from aiohttp import web
 
 from porto_exporter.simulator import Behaviour, Simulator, build_host
 
+from .conftest import stop_processes
 from .test_e2e_prometheus import free_port, until_up
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +64,18 @@ async def spawn(*cmd: str) -> asyncio.subprocess.Process:
 async def get_json(s: aiohttp.ClientSession, url: str) -> dict:  # type: ignore[type-arg]
     async with s.get(url) as r:
         return json.loads(await r.text())  # type: ignore[no-any-return]
+
+
+async def rules_evaluated_since(s: aiohttp.ClientSession, prom: str, since: float, tries: int = 100) -> None:
+    """Poll Prometheus until every rule group has been evaluated after ``since`` (a Unix time)."""
+    last: list[str] = []
+    for _ in range(tries):
+        groups = (await get_json(s, f"{prom}/api/v1/rules"))["data"]["groups"]
+        last = [g["lastEvaluation"] for g in groups]
+        if groups and all(datetime.fromisoformat(t.replace("Z", "+00:00")).timestamp() > since for t in last):
+            return
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"rule groups not evaluated after {since}: {last}")
 
 
 def fast_rules(tmp: Path) -> list[str]:
@@ -128,12 +141,14 @@ async def test_three_hosts_into_victoriametrics_and_alerts_to_a_webhook(
                 "remote_write": [{"url": f"http://127.0.0.1:{vm_port}/api/v1/write",
                                   "queue_config": {"batch_send_deadline": "1s"}}],
             }))  # fmt: skip
+            # flush-deadline: on SIGTERM, Prometheus waits this long to flush remote_write (1m by default)
             procs.append(await spawn("prometheus", f"--config.file={tmp}/prometheus.yml",
-                                     f"--storage.tsdb.path={tmp}/prom", f"--web.listen-address=127.0.0.1:{prom_port}"))
+                                     f"--storage.tsdb.path={tmp}/prom", f"--web.listen-address=127.0.0.1:{prom_port}",
+                                     "--storage.remote.flush-deadline=2s"))  # fmt: skip
             prom, vm = f"http://127.0.0.1:{prom_port}", f"http://127.0.0.1:{vm_port}"
             async with aiohttp.ClientSession() as s:
                 await until_up(s, prom, "porto_up", series=3)  # all three hosts scraped with porto_up 1
-                await asyncio.sleep(3)  # a few rule evaluations with everything up
+                await rules_evaluated_since(s, prom, time.time() + 1)  # a few rule evaluations with everything up
                 # the scripted scenario
                 started = {}
                 host1 = sims[0].host
@@ -187,6 +202,7 @@ async def test_three_hosts_into_victoriametrics_and_alerts_to_a_webhook(
                     await asyncio.sleep(1)
                 assert len(exprs) >= 10 and not empty, empty
         finally:
+            await stop_processes(procs)  # before their data directories go with tmp
             await runner.cleanup()
             for sim in sims:
                 await sim.stop()

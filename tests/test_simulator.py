@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,8 +17,9 @@ from porto_exporter.porto import PortoClient, errors
 from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.porto.cost import FILTER_TRY_SECONDS, STOPPED_BASE_SECONDS, STOPPED_PER_PROPERTY_SECONDS
 from porto_exporter.porto.values import parse_uint_map
-from porto_exporter.simulator import BUSY_CONTAINER, BUSY_CPU_CORES, Frame, Simulator, build_host
+from porto_exporter.simulator import BUSY_CONTAINER, BUSY_CPU_CORES, Behaviour, Frame, Simulator, build_host
 from porto_exporter.simulator.accounting import HOST_CORES, HOST_MEMORY
+from porto_exporter.simulator.container import Container
 from porto_exporter.simulator.properties import PROPERTIES
 from porto_exporter.simulator.scenario import LEAKY_CONTAINER
 
@@ -125,16 +128,19 @@ async def test_label_rules(client: PortoClient, label: str, ok: bool) -> None:
             await client.set_label("infra", label, "v")
 
 
-async def test_changed_since_answers_no_changes(client: PortoClient, sim: Simulator) -> None:
-    first = await client.get(["***"], ["state", "labels"])
-    await asyncio.sleep(1.05)  # whole seconds: a change in the cursor's second would be sent again
-    second = await client.get(["***"], ["state", "labels"], changed_since=first.timestamp + 1)
-    unchanged = [e for e in second.containers if e.no_changes]
-    assert unchanged and all(not e.values for e in unchanged)
-    await client.set_label("a/b/c", "APP.version", "2")
-    third = await client.get(["***"], ["state", "labels"], changed_since=second.timestamp)
-    changed = [e.name for e in third.containers if not e.no_changes]
-    assert "a/b/c" in changed and "infra" not in changed
+async def test_changed_since_answers_no_changes(socket_dir: Path) -> None:
+    clock = FakeClock()
+    sim = Simulator(build_host(seed=7, clock=clock), str(socket_dir / "portod.socket"))
+    async with sim, PortoClient(sim.socket_path, timeout=10.0) as client:
+        first = await client.get(["***"], ["state", "labels"])
+        clock.now += 1.05  # whole seconds: a change in the cursor's second would be sent again
+        second = await client.get(["***"], ["state", "labels"], changed_since=first.timestamp + 1)
+        unchanged = [e for e in second.containers if e.no_changes]
+        assert unchanged and all(not e.values for e in unchanged)
+        await client.set_label("a/b/c", "APP.version", "2")
+        third = await client.get(["***"], ["state", "labels"], changed_since=second.timestamp)
+        changed = [e.name for e in third.containers if not e.no_changes]
+        assert "a/b/c" in changed and "infra" not in changed
 
 
 async def test_masks(client: PortoClient) -> None:
@@ -234,3 +240,62 @@ def test_the_host_is_busy_but_not_overloaded_at_any_size(containers: int) -> Non
     assert near == [LEAKY_CONTAINER] and throttled == [BUSY_CONTAINER]
     fills.sort()
     assert fills[len(fills) // 10] < 0.25 and fills[len(fills) * 9 // 10] > 0.3, "usage spread, not all at one level"
+
+
+@pytest.mark.parametrize("how", ["dead", "paused"])
+def test_destroying_a_finished_or_paused_container_keeps_its_parents_usage(how: str) -> None:
+    """The parent keeps what the child used (cgroup v1), not the time it spent dead or paused as if it ran."""
+    clock = FakeClock()
+    host = build_host(seed=3, clock=clock)
+    host.create("group")
+    job = host.create("group/job", behaviour=Behaviour(cpu_cores=0.5, exit_after=2.0 if how == "dead" else None))
+    job.command = "run-job"
+    host.start("group/job")
+    clock.now += 2
+    host.advance(clock.now)
+    if how == "paused":
+        host.pause("group/job")
+    assert job.state == how
+    clock.now += 100
+    host.advance(clock.now)
+    group = host.by_name["group"]
+    before = Frame(host, clock.now).value(group, "cpu_usage")
+    host.destroy("group/job")
+    after = Frame(host, clock.now).value(group, "cpu_usage")
+    assert before == pytest.approx(0.5 * 2 * 1e9, rel=1e-6)
+    assert after == pytest.approx(before, rel=1e-6)  # was 52 s: 100 s dead or paused ran
+
+
+async def test_the_demo_host_keeps_to_its_cores_and_ram_with_batch_jobs(socket_dir: Path) -> None:
+    """The demo's host (cli.py: seed 1, 24 bulk containers, batch jobs) over 5 minutes of host time, read
+    through the socket each second: / never uses more than the host's cores or RAM, and the batch group's CPU
+    is what its jobs used, not the time they lay dead before being reaped."""
+    clock = FakeClock()
+    host = build_host(seed=1, containers=24, clock=clock, batch_jobs=True)
+    jobs: dict[str, tuple[float, Behaviour]] = {}  # every batch job: (created at, workload)
+    create = host.create
+
+    def recording(name: str, **kwargs: Any) -> Container:
+        c = create(name, **kwargs)
+        jobs[name] = (clock.now, c.behaviour)
+        return c
+
+    host.create = recording  # type: ignore[method-assign]
+    readings: list[tuple[float, int, int, int]] = []  # (time, / cpu ns, / memory bytes, batch cpu ns)
+    async with Simulator(host, str(socket_dir / "portod.socket")) as sim, PortoClient(sim.socket_path) as c:
+        for _ in range(300):
+            clock.now += 1  # each request applies the lifecycle events due (exits, OOM kills, the batch ticker)
+            got = await c.get(["/", "batch"], ["cpu_usage", "memory_usage"])
+            values = {e.name: e.values for e in got.containers}
+            readings.append((clock.now, int(values["/"]["cpu_usage"]), int(values["/"]["memory_usage"]),
+                             int(values["batch"]["cpu_usage"])))  # fmt: skip
+    assert len([n for n in jobs if n.startswith("batch/")]) > 100  # jobs came and went all along
+    rates = [(b[1] - a[1]) / 1e9 / (b[0] - a[0]) for a, b in zip(readings[::5], readings[5::5], strict=False)]
+    assert max(rates) <= HOST_CORES * 1.01, max(rates)  # was up to 3.4 cores on a 2-core host
+    assert max(r[2] for r in readings) <= HOST_MEMORY
+    assert all(b[3] >= a[3] for a, b in itertools.pairwise(readings))  # a counter: never down
+    could = sum(b.cpu_cores * min(b.exit_after or b.oom_after or 0.0, clock.now - at)
+                for at, b in jobs.values())  # fmt: skip
+    batch_cpu = readings[-1][3] / 1e9
+    assert batch_cpu <= could * 1.001, (batch_cpu, could)  # was 599 s after 300 s
+    assert batch_cpu >= could * 0.99  # and what the reaped jobs used stays in the group

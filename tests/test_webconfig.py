@@ -21,10 +21,12 @@ import aiohttp
 import bcrypt
 import pytest
 import trustme
+import yaml
 from cryptography import x509
 
 from porto_exporter.web.webconfig import PasswordCache, WebConfigError, load_web_config
 
+from .conftest import wait_ready
 from .test_e2e_prometheus import free_port, until_up
 
 USER, PASSWORD = "prometheus", "s3cret pass:word"
@@ -57,6 +59,7 @@ def pki() -> Iterator[Pki]:
         pki.write("server.pem", pki.server.cert_chain_pems[0])
         pki.write("server.key", pki.server.private_key_pem)
         pki.write("ca.pem", ca.cert_pem)
+        pki.write("client.pem", pki.client.private_key_and_cert_chain_pem)
         yield pki
 
 
@@ -77,15 +80,24 @@ async def start_exporter(config: Path, *extra: str) -> tuple[asyncio.subprocess.
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "porto_exporter", "--demo", f"--web.config.file={config}", "--scrape.interval=1s",
         f"--web.listen-address=127.0.0.1:{port}", *extra, stderr=asyncio.subprocess.PIPE)  # fmt: skip
-    for _ in range(100):
-        try:
-            _, w = await asyncio.open_connection("127.0.0.1", port)
-            w.close()
-            return proc, port
-        except OSError:
-            await asyncio.sleep(0.1)
-    proc.kill()
-    raise AssertionError("exporter did not listen")
+    # ready, not only listening: a first cycle done (/-/ready sits behind the same TLS, client cert and auth)
+    doc = yaml.safe_load(config.read_text()) or {}
+    ctx = client_context_from(config.parent) if "tls_server_config" in doc else None
+    auth = (USER, PASSWORD) if USER in (doc.get("basic_auth_users") or {}) else None
+    try:
+        await wait_ready(f"{'https' if ctx else 'http'}://127.0.0.1:{port}/-/ready", proc, ssl_context=ctx, auth=auth)
+    except BaseException:
+        proc.kill()
+        await proc.wait()
+        raise
+    return proc, port
+
+
+def client_context_from(pki_dir: Path) -> ssl.SSLContext:
+    """What the pki fixture wrote: its CA trusted, its client certificate offered."""
+    ctx = ssl.create_default_context(cafile=str(pki_dir / "ca.pem"))
+    ctx.load_cert_chain(str(pki_dir / "client.pem"))
+    return ctx
 
 
 def client_context(pki: Pki, cert: trustme.LeafCert | None = None) -> ssl.SSLContext:

@@ -183,12 +183,13 @@ class Host:
             self._stop_tree(child, now)
         if c.state == "stopped":
             return
-        self._set_state(c, "stopping", now)
         if c.parent is not None and c.has_stats:
-            # cgroup v1 keeps a removed child's cumulative usage in its parent.
+            # cgroup v1 keeps a removed child's cumulative usage in its parent. Read in the state it is leaving:
+            # "stopping" counts as running, which a dead or paused container's time since its run began is not.
             sub = Frame(self, now, c).tree(c)  # the subtree only: destroying many must not be O(N^2)
             for key in COUNTERS:
                 c.parent.retired[key] = c.parent.retired.get(key, 0.0) + sub[key]
+        self._set_state(c, "stopping", now)
         self._set_state(c, "stopped", now)
         c.run_acc = 0.0
         c.retired.clear()
