@@ -16,6 +16,7 @@ import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import aiohttp
 import pytest
@@ -159,6 +160,24 @@ async def wait_ready(
             if loop.time() > deadline:
                 raise AssertionError(f"{url} not ready after {seconds:.0f} s: {last}")
             await asyncio.sleep(0.05)
+
+
+T = TypeVar("T")
+
+
+async def poll(check: Callable[[], Awaitable[T]], what: str, *, seconds: float = 30.0, every: float = 0.05) -> T:
+    """Await ``check()`` until it returns something true, and return that: what a test waits for instead of a fixed
+    sleep. After ``seconds`` fail, saying what was awaited and the last value seen. Exceptions of ``check`` propagate
+    (a check that may fail until the thing is up catches its own)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while True:
+        last = await check()
+        if last:
+            return last
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {seconds:g} s waiting for {what}; last seen: {last!r}")
+        await asyncio.sleep(every)
 
 
 def before_each_request(sim: Simulator, hook: Callable[[pb.TPortoRequest], Awaitable[None] | None]) -> None:

@@ -22,6 +22,8 @@ from porto_exporter.scraper import Scraper
 from porto_exporter.simulator import Simulator
 from porto_exporter.web import WebConfig, build_app
 
+from .conftest import poll
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -100,7 +102,11 @@ async def test_ready_is_503_before_a_good_cycle(socket_dir: Path) -> None:
                       interval=0.2, timeout=1)  # fmt: skip
     runner, url = await serve(scraper)
     try:
-        await asyncio.sleep(0.5)
+
+        async def cycled() -> bool:
+            return scraper.cycles >= 1
+
+        await poll(cycled, "a first (failed) cycle", seconds=10)
         async with aiohttp.ClientSession() as s:
             async with s.get(url + "/-/ready") as r:
                 assert r.status == 503
@@ -277,7 +283,13 @@ async def test_a_scraper_hanging_up_mid_body_is_not_an_error(
                 await writer.drain()
                 assert (await reader.read(4096)).startswith(b"HTTP/1.1 200")
                 writer.transport.abort()
-            await asyncio.sleep(0.2)
+            server = runner.server
+            assert server is not None
+
+            async def all_hung_up() -> bool:  # aiohttp forgets a connection once its handler task has ended
+                return not server.connections
+
+            await poll(all_hung_up, "the server to finish with the connections that hung up", seconds=10)
             async with aiohttp.ClientSession() as s, s.get(url + "/metrics") as r:
                 assert r.status == 200 and len(await r.read()) > 5_000_000
             errors = [r for r in caplog.records if r.levelname == "ERROR"]
