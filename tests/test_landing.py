@@ -23,7 +23,7 @@ from porto_exporter.porto import PortoClient
 from porto_exporter.scraper import Scraper
 from porto_exporter.simulator import BUSY_CONTAINER, Simulator
 
-from .conftest import before_each_request
+from .conftest import before_each_request, poll
 from .test_service import serve
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -65,24 +65,20 @@ async def page_url(sim: Simulator) -> AsyncIterator[str]:
     scraper = Scraper(PortoClient(sim.socket_path, timeout=5), build_collectors(load([])), interval=0.5, timeout=5)
     runner, url = await serve(scraper)
     async with aiohttp.ClientSession() as s:
-        for _ in range(100):  # two cycles: CPU is a rate
+
+        async def cpu_known() -> bool:  # two cycles: CPU is a rate
             async with s.get(url + "/api/v1/overview") as r:
                 doc = json.loads(await r.text())
-            if any(row[2] is not None for row in doc["containers"]["rows"]):
-                break
-            await asyncio.sleep(0.1)
+            return any(row[2] is not None for row in doc["containers"]["rows"])
+
+        await poll(cpu_known, "a CPU reading in /api/v1/overview", seconds=10, every=0.1)
     yield url
     await runner.cleanup()
 
 
 async def until(check: Callable[[], T], what: str, seconds: float = 15.0) -> T:
     """Poll a (blocking) browser check in a thread, so the event loop keeps serving the page."""
-    for _ in range(int(seconds / 0.2)):
-        result = await asyncio.to_thread(check)
-        if result:
-            return result
-        await asyncio.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+    return await poll(lambda: asyncio.to_thread(check), what, seconds=seconds, every=0.1)
 
 
 def column(driver: WebDriver, index: int) -> list[str]:
@@ -123,7 +119,11 @@ async def test_landing_page_lists_sorts_filters_and_shows_names_as_text(
     assert narrowed and all("infra/web" in n for n in narrowed)
     assert set(narrowed) == {n for n in expected if "infra/web" in n}
 
-    await asyncio.sleep(5.5)  # one refresh later the page is still whole
+    # one refresh later (the page's timer, every 5 s; each sets a new "Updated <time>") the page is still whole
+    drawn = await asyncio.to_thread(lambda: browser.find_element(By.ID, "status").text)
+    assert drawn.startswith("Updated "), drawn
+    redrawn = await until(lambda: (text := browser.find_element(By.ID, "status").text) != drawn and text, "a refresh")
+    assert redrawn.startswith("Updated "), redrawn
     assert set(column(browser, 0)) == set(narrowed)
     logs: list[dict[str, Any]] = await asyncio.to_thread(browser.get_log, "browser")
     assert [e for e in logs if e["level"] in ("SEVERE", "WARNING")] == []
@@ -148,11 +148,11 @@ async def test_opening_the_page_sends_portod_nothing(sim: Simulator) -> None:
     runner, url = await serve(scraper)  # one cycle now, the next in an hour
     try:
         async with aiohttp.ClientSession() as s:
-            for _ in range(100):
-                if scraper.ready:
-                    break
-                await asyncio.sleep(0.05)
-            await asyncio.sleep(0.5)  # the events subscription settles
+
+            async def settled() -> bool:  # the first cycle is done and the events subscription has subscribed
+                return scraper.ready and "AsyncWait" in methods
+
+            await poll(settled, "a first cycle and the events subscription's AsyncWait", seconds=10)
             before = list(methods)
             for path in ("/", "/api/v1/overview", "/static/app.js", "/api/v1/overview"):
                 async with s.get(url + path) as r:
