@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import shutil
@@ -20,6 +21,7 @@ from porto_exporter.porto import PortoClient
 from porto_exporter.porto.values import parse_uint_map
 from porto_exporter.simulator import BUSY_CONTAINER, BUSY_CPU_CORES
 
+from .conftest import poll
 from .test_deploy import DASHBOARD, alert_exprs, dashboard_exprs
 
 
@@ -37,35 +39,44 @@ async def query(session: aiohttp.ClientSession, base: str, expr: str) -> list[di
 
 
 async def until_up(s: aiohttp.ClientSession, base: str, expr: str, series: int = 1, tries: int = 120) -> None:
-    """Poll Prometheus every 0.5 s until ``expr`` gives ``series`` results, all 1 (it may not listen yet)."""
+    """Poll Prometheus until ``expr`` gives ``series`` results, all 1 (it may not listen yet), for tries / 2 s."""
     result: list = []  # type: ignore[type-arg]
-    for _ in range(tries):
-        await asyncio.sleep(0.5)
-        try:
+    deadline = asyncio.get_running_loop().time() + tries * 0.5
+    while True:
+        with contextlib.suppress(aiohttp.ClientError):  # Prometheus may not listen yet
             result = await query(s, base, expr)
-        except aiohttp.ClientError:
-            continue
         if [r["value"][1] for r in result] == ["1"] * series:
             return
-    raise AssertionError(f"{expr} did not become 1 on {series} series in Prometheus: {result}")
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{expr} did not become 1 on {series} series in Prometheus: {result}")
+        await asyncio.sleep(0.2)
 
 
-async def panels_show_portods_numbers(s: aiohttp.ClientSession, base: str, sock: str) -> None:
-    """Three panels for one container each, against what portod itself says over its socket meanwhile."""
+Reading = tuple[float, list]  # type: ignore[type-arg]  # (time.monotonic(), portod's entries for "/", infra/web)
+
+
+async def portod_counters(porto: PortoClient) -> Reading:
+    """portod's own counters behind the panels, read over its socket, and when."""
+    entries = (await porto.get(["/", "infra/web"], ["net_rx_bytes", "cpu_usage"])).containers
+    return time.monotonic(), entries
+
+
+async def panels_show_portods_numbers(s: aiohttp.ClientSession, base: str, porto: PortoClient, first: Reading) -> None:
+    """Three panels for one container each, against what portod itself says over its socket meanwhile: its rates
+    from ``first`` (read as Prometheus began scraping) to now, the panels' over their last 10 s."""
 
     async def panel(title: str, container: str) -> float:
         (expr,) = dashboard_exprs(title, container=re.escape(container), __rate_interval="10s")
         (result,) = await query(s, base, expr)
         return float(result["value"][1])
 
-    async with PortoClient(sock, timeout=10.0) as porto:
-        props = ["net_rx_bytes", "cpu_usage"]
-        before = (await porto.get(["/", "infra/web"], props)).containers
-        started = time.monotonic()
-        await asyncio.sleep(10)
-        after = (await porto.get(["/", "infra/web"], props)).containers
-        elapsed = time.monotonic() - started
-        memory = int(str((await porto.get(["infra/web"], ["memory_usage"])).containers[0].values["memory_usage"]))
+    started, before = first
+    # A deliberate wait: portod's rate is measured over as long as the panels' 10 s window, and only time passing
+    # makes it; nothing to poll. Mostly it has passed already, while Prometheus filled its own window.
+    await asyncio.sleep(max(0.0, started + 10 - time.monotonic()))
+    ended, after = await portod_counters(porto)
+    elapsed = ended - started
+    memory = int(str((await porto.get(["infra/web"], ["memory_usage"])).containers[0].values["memory_usage"]))
 
     def per_second(i: int, prop: str, key: str | None = None) -> float:
         def read(entries: list) -> float:  # type: ignore[type-arg]
@@ -112,15 +123,25 @@ async def test_prometheus_scrapes_the_exporter() -> None:
         try:
             async with aiohttp.ClientSession() as s:
                 await until_up(s, base, 'up{job="porto"}')
-                await asyncio.sleep(12)  # enough samples for a 10s rate
-                for expr in ("porto_up", "porto_daemon_info", 'porto_container_state{state="running"}',
-                             "porto_volume_space_used_bytes", "porto_exporter_collector_success"):  # fmt: skip
-                    assert await query(s, base, expr), expr
-                rate = await query(
-                    s, base, f'rate(porto_container_cpu_usage_seconds_total{{container="{BUSY_CONTAINER}"}}[10s])')
-                assert rate, "no rate for the busy container"
-                value = float(rate[0]["value"][1])
-                assert abs(value - BUSY_CPU_CORES) <= 0.1 * BUSY_CPU_CORES, value
+                async with PortoClient(sock, timeout=10.0) as porto:  # closed before the simulator goes away
+                    first = await portod_counters(porto)  # the start of portod's side of the panels' comparison
+                    busy = f'porto_container_cpu_usage_seconds_total{{container="{BUSY_CONTAINER}"}}'
+
+                    async def window_full() -> list:  # type: ignore[type-arg]
+                        """Enough samples for a 10s rate: a scrape a second over the whole window (so Prometheus does
+                        not extrapolate a partial one). Returned only then."""
+                        counted = await query(s, base, f"count_over_time({busy}[10s])")
+                        return counted if counted and float(counted[0]["value"][1]) >= 10 else []
+
+                    await poll(window_full, f"10 samples of {busy} in Prometheus", seconds=60, every=0.25)
+                    for expr in ("porto_up", "porto_daemon_info", 'porto_container_state{state="running"}',
+                                 "porto_volume_space_used_bytes", "porto_exporter_collector_success"):  # fmt: skip
+                        assert await query(s, base, expr), expr
+                    rate = await query(s, base, f"rate({busy}[10s])")
+                    assert rate, "no rate for the busy container"
+                    value = float(rate[0]["value"][1])
+                    assert abs(value - BUSY_CPU_CORES) <= 0.1 * BUSY_CPU_CORES, value
+                    await panels_show_portods_numbers(s, base, porto, first)
                 # every dashboard panel and alert expression is valid PromQL on this data; the key ones
                 # return series (query() asserts the status is "success")
                 empty = []
@@ -129,7 +150,6 @@ async def test_prometheus_scrapes_the_exporter() -> None:
                         empty.append(expr)
                 for key in ("CPU usage (cores)", "Memory usage", "Containers by state", "Exporter cycle"):
                     assert not set(dashboard_exprs(key)) & set(empty), key
-                await panels_show_portods_numbers(s, base, sock)
                 # the Container list offers the chosen depths: nested containers can be picked
                 variable = next(v for v in json.loads(DASHBOARD.read_text())["templating"]["list"]
                                 if v["name"] == "container")  # fmt: skip
@@ -144,12 +164,12 @@ async def test_prometheus_scrapes_the_exporter() -> None:
                 # the simulator goes away: porto_up drops to 0 while the target stays up
                 sim.terminate()
                 await sim.wait()
-                for _ in range(40):
-                    await asyncio.sleep(0.5)
+
+                async def porto_down() -> bool:
                     res = await query(s, base, "porto_up")
-                    if res and res[0]["value"][1] == "0":
-                        break
-                assert res[0]["value"][1] == "0"
+                    return bool(res) and res[0]["value"][1] == "0"
+
+                await poll(porto_down, "porto_up 0 in Prometheus once the simulator is gone", seconds=20, every=0.25)
                 assert (await query(s, base, 'up{job="porto"}'))[0]["value"][1] == "1"
         finally:
             for proc in (prom, exporter, sim):
