@@ -239,7 +239,7 @@ def table(results: list[dict[str, Any]]) -> str:
         ("warm cycle: modelled portod time (s)", lambda r: f"{r['tiers_portod_s']:.3f}"),
         ("  cold / warm portod time", lambda r: f"{r['cold_portod_s'] / r['tiers_portod_s']:.2f}"),
         ("warm cycle: exporter CPU (s)", lambda r: f"{r['cpu']:.3f}"),
-        ("  portod wait (wall s, summed over collectors)", lambda r: f"{r['phases']['portod_wait']:.3f}"),
+        ("  portod wait (wall s, concurrent requests counted once)", lambda r: f"{r['phases']['portod_wait']:.3f}"),
         ("  decode (CPU s)", lambda r: f"{r['phases']['decode']:.3f}"),
         ("  convert (CPU s)", lambda r: f"{r['phases']['convert']:.3f}"),
         ("  render + gzip (CPU s)", lambda r: f"{r['phases']['render']:.3f}"),
