@@ -9,6 +9,12 @@ compatibility knobs Go has and OpenSSL names differently (``cipher_suites``,
 ``curve_preferences``, ``prefer_server_cipher_suites``, ``http2``) are accepted
 and ignored, with a warning. Every problem is a ``WebConfigError`` with one line
 naming the key and the reason.
+
+A file that configures nothing (empty, comments only, ``{}``, empty sections) is
+refused too: it is far more often a truncated or botched edit than a wish to
+serve plain HTTP without auth, which is what leaving out the flag says. For the
+same reason a reload may change certificates, CAs and users but never removes a
+protection the running exporter enforces (``weakening``): that takes a restart.
 """
 
 from __future__ import annotations
@@ -129,9 +135,32 @@ def load_web_config(path: str) -> WebSettings:
         settings.headers[name] = value
     for user, hashed in _section(doc, "basic_auth_users", path).items():
         settings.users[str(user)] = _bcrypt_hash(str(user), hashed, path)
+    if settings.tls is None and not settings.users and not settings.headers:
+        raise WebConfigError(f"{path}: configures nothing (no tls_server_config, basic_auth_users or headers); "
+                             "leave out --web.config.file to serve plain HTTP without auth")  # fmt: skip
     settings.watched = tuple(dict.fromkeys(watched))
     settings.warnings = tuple(warnings)
     return settings
+
+
+def _client_auth(settings: WebSettings) -> ssl.VerifyMode:
+    return settings.tls.verify_mode if settings.tls is not None else ssl.CERT_NONE
+
+
+def weakening(running: WebSettings, new: WebSettings) -> str | None:
+    """What ``new`` would remove of the protection ``running`` enforces (TLS, basic auth, client certificate
+    verification), in words; None when it removes nothing. A reload that would is refused: a bad edit must not
+    turn security off, and an operator who means it restarts the exporter without it."""
+    lost = []
+    if running.tls is not None and new.tls is None:
+        lost.append("TLS (tls_server_config removed)")
+    elif _client_auth(new) < _client_auth(running):
+        lost.append("client certificate verification (client_auth_type weaker)")
+    if running.users and not new.users:
+        lost.append("basic auth (no basic_auth_users left)")
+    if not lost:
+        return None
+    return f"{new.path}: would turn off {' and '.join(lost)}; restart the exporter to serve with less protection"
 
 
 def _tls_context(tls: Mapping[str, Any], base: Path, path: str, watched: list[str]) -> ssl.SSLContext:
