@@ -153,7 +153,7 @@ async def serve(cfg: Config, web_settings: WebSettings | None = None) -> int:
             log.info("listening on %s", url)
         if guard is not None:
             serving = listeners
-            watcher = asyncio.create_task(guard.watch(lambda new: serving.serve(new.tls)))
+            watcher = asyncio.create_task(guard.watch(lambda new, end: serving.serve(new.tls, end_connections=end)))
         await stop.wait()
         log.info("shutting down")
         return 0

@@ -18,11 +18,21 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from .webconfig import PasswordCache, WebConfigError, WebSettings, fingerprint, load_web_config, weakening
+from .webconfig import (
+    PasswordCache,
+    WebConfigError,
+    WebSettings,
+    ends_connections,
+    fingerprint,
+    load_web_config,
+    weakening,
+)
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# Puts a TLS context (None: plain HTTP) on the listeners; True: end the connections they hold. OSError: not done.
+ServeTls = Callable[[WebSettings, bool], Awaitable[None]]
 REALM = 'Basic realm="porto-exporter", charset="UTF-8"'
 
 
@@ -74,7 +84,7 @@ class WebGuard:
         app.middlewares.append(self.middleware)
         app.on_response_prepare.append(self.on_prepare)
 
-    async def reload(self, serve_tls: Callable[[WebSettings], Awaitable[None]]) -> bool:
+    async def reload(self, serve_tls: ServeTls) -> bool:
         """Load the file again; True when the new settings replaced the old ones.
 
         All or nothing: a file that cannot work, or would remove a protection now enforced, or whose TLS
@@ -94,7 +104,7 @@ class WebGuard:
             return False
         if new.tls_source != running.tls_source:
             try:
-                await serve_tls(new)
+                await serve_tls(new, ends_connections(running, new))
             except OSError as exc:
                 self.reload_failures += 1
                 log.error("web config %s changed but its TLS cannot be served, keeping the previous one: %s",
@@ -107,7 +117,7 @@ class WebGuard:
         log.info("web config %s reloaded (%d users, TLS %s)", path, len(new.users), "on" if new.tls else "off")
         return True
 
-    async def watch(self, serve_tls: Callable[[WebSettings], Awaitable[None]], period: float = 1.0) -> None:
+    async def watch(self, serve_tls: ServeTls, period: float = 1.0) -> None:
         """Poll the watched files; on a change, reload (``serve_tls`` puts a changed TLS context on the listeners)."""
         seen = fingerprint(self.settings.watched)
         while True:

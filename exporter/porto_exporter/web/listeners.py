@@ -95,16 +95,16 @@ class Listeners:
         scheme = "https" if self.tls is not None else "http"
         return [f"{scheme}://{show(*sock.getsockname()[:2])}{path}" for sock in self._sockets]
 
-    async def serve(self, tls: ssl.SSLContext | None) -> None:
+    async def serve(self, tls: ssl.SSLContext | None, *, end_connections: bool = False) -> None:
         """Serve every socket with ``tls``: the new servers start first, then the old ones stop.
 
-        On failure (OSError) the new servers are stopped and the old ones go on as they were. Connections
-        the old servers accepted are closed once their request in flight is answered: a client reconnects
-        and meets the new TLS (a plain keep-alive connection must not outlive TLS being turned on, nor one
-        from a client whose CA was removed).
+        On failure (OSError) the new servers are stopped and the old ones go on as they were.
+        ``end_connections``: the connections open now are closed once their request in flight is answered,
+        so their clients reconnect and meet the new TLS (a plain keep-alive connection must not outlive TLS
+        being turned on, nor one from a client whose CA was removed).
         """
         server = self._runner.server
-        kept = server.connections if server is not None and self._sites else []
+        kept = server.connections if server is not None and end_connections else []
         started: list[tuple[web.SockSite, socket.socket]] = []
         try:
             for sock in self._sockets:

@@ -68,6 +68,7 @@ class WebSettings:
     users: dict[str, bytes] = field(default_factory=dict)  # user -> bcrypt hash
     watched: tuple[str, ...] = ()  # files whose change means: load again
     tls_source: object = None  # what the TLS context was built from (section + certificate files' stamps)
+    client_auth: object = None  # how client certificates are checked (verify mode, CA file and its stamp)
     warnings: tuple[str, ...] = ()
 
 
@@ -119,6 +120,8 @@ def load_web_config(path: str) -> WebSettings:
     if tls:
         settings.tls = _tls_context(tls, base, path, watched)
         settings.tls_source = (repr(sorted(tls.items())), fingerprint(tuple(watched[1:])))
+        ca_files = tuple(watched[3:])  # after the config file, cert_file and key_file
+        settings.client_auth = (settings.tls.verify_mode, fingerprint(ca_files))
     http = _section(doc, "http_server_config", path)
     for key in http:
         if key in HTTP_IGNORED:
@@ -145,6 +148,13 @@ def load_web_config(path: str) -> WebSettings:
 
 def _client_auth(settings: WebSettings) -> ssl.VerifyMode:
     return settings.tls.verify_mode if settings.tls is not None else ssl.CERT_NONE
+
+
+def ends_connections(running: WebSettings, new: WebSettings) -> bool:
+    """Whether connections opened under ``running`` must not go on under ``new``: TLS turned on, or client
+    certificates checked otherwise (a CA replaced, verification added). A new server certificate alone leaves
+    them be: the next connection meets it, and a reload cuts no scrape short."""
+    return new.tls is not None and (running.tls is None or new.client_auth != running.client_auth)
 
 
 def weakening(running: WebSettings, new: WebSettings) -> str | None:
