@@ -100,7 +100,7 @@ class WebGuard:
                 raise WebConfigError(weaker)
         except WebConfigError as exc:
             self.reload_failures += 1
-            log.error("web config %s changed but cannot be used, keeping the previous one: %s", path, exc)
+            log.error("web config changed but cannot be used, keeping the previous one: %s", exc)  # exc names the file
             return False
         if new.tls_source != running.tls_source:
             try:

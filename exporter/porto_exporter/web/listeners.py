@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import socket
 import ssl
 from collections.abc import Sequence
@@ -53,6 +54,7 @@ def _bind(host: str, port: int) -> list[socket.socket]:
         raise ListenError(f"cannot listen on {show(host, port)}: {exc.strerror}") from None
     out: list[socket.socket] = []
     seen = set()
+    unavailable = "no usable address"
     try:
         for family, kind, proto, _, addr in infos:
             if addr in seen:
@@ -61,8 +63,7 @@ def _bind(host: str, port: int) -> list[socket.socket]:
             try:
                 sock = socket.socket(family, kind, proto)
             except OSError:
-                continue  # a family this host lacks (no IPv6), as asyncio's create_server skips it
-            out.append(sock)
+                continue  # a family this host lacks, skipped as asyncio's create_server does
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             if family == socket.AF_INET6:
                 sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)  # '' binds IPv4 on its own socket
@@ -70,9 +71,14 @@ def _bind(host: str, port: int) -> list[socket.socket]:
                 sock.bind(addr)
                 sock.listen(BACKLOG)
             except OSError as exc:
+                sock.close()
+                if exc.errno == errno.EADDRNOTAVAIL:  # a family not enabled (IPv6 off), as asyncio skips it
+                    unavailable = exc.strerror or str(exc)
+                    continue
                 raise ListenError(f"cannot listen on {show(host, port)}: {exc.strerror or exc}") from None
+            out.append(sock)
         if not out:
-            raise ListenError(f"cannot listen on {show(host, port)}: no usable address")
+            raise ListenError(f"cannot listen on {show(host, port)}: {unavailable}")
     except BaseException:
         for sock in out:
             sock.close()
