@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import signal
@@ -160,6 +161,8 @@ async def serve(cfg: Config, web_settings: WebSettings | None = None) -> int:
     finally:
         if watcher is not None:
             watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher  # a reload in flight rolls back before the listeners close
         if listeners is not None:
             await listeners.close()  # stop accepting: the port closes now, not after the requests in flight
         else:
