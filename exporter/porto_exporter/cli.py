@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
-import os
 import signal
-import ssl
-import stat
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-
-from aiohttp import web
 
 from .collect import (
     Collector,
@@ -29,14 +25,17 @@ from .collect import (
 )
 from .config import Config, ConfigError, load
 from .porto import PortoClient
+from .porto.errors import PortoError, SocketError
 from .scraper import Scraper
 from .web import WebConfig, build_app
 from .web.guard import WebGuard
+from .web.listeners import ListenError, Listeners, bind
 from .web.server import HttpLimits, LimitedRunner
 from .web.webconfig import WebConfigError, WebSettings, load_web_config
 
 log = logging.getLogger("porto_exporter")
 DEMO_CONTAINERS = 24
+DEMO_PROBE_TIMEOUT = 2.0  # seconds --demo gives portod to answer Version before it starts the simulator
 
 
 def _ts(record: logging.LogRecord) -> str:
@@ -98,74 +97,78 @@ def build_collectors(cfg: Config) -> list[Collector]:
     return out
 
 
-def is_socket(path: str) -> bool:
+async def portod_answers(path: str, timeout: float) -> str | None:
+    """None when a portod answers Version at ``path`` within ``timeout``; else why not, in words.
+
+    A socket file proves nothing: portod gone, the file stays (connection refused), or hung.
+    A reply, even an error, is portod answering.
+    """
     try:
-        return stat.S_ISSOCK(os.stat(path).st_mode)
-    except OSError:
-        return False
-
-
-class ListenError(OSError):
-    """A --web.listen-address that cannot be bound; the message names it and why."""
+        async with PortoClient(path, timeout=timeout) as probe:
+            await probe.version()
+    except SocketError as exc:
+        return exc.message or type(exc).__name__
+    except PortoError:
+        pass
+    return None
 
 
 async def serve(cfg: Config, web_settings: WebSettings | None = None) -> int:
+    try:
+        sockets = bind(cfg.listen)  # first: a taken address is one line, before anything else has started
+    except ListenError as exc:
+        print(f"porto-exporter: --web.listen-address: {exc}", file=sys.stderr)
+        return 1
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     sim = None
     tmp = None
-    if cfg.demo and is_socket(cfg.socket):
-        log.info("demo: portod is at %s, exporting it (no simulator)", cfg.socket)
-    elif cfg.demo:
-        from .simulator import Simulator, build_host
-
-        tmp = tempfile.TemporaryDirectory(prefix="porto-exporter-demo-")
-        real, cfg.socket = cfg.socket, str(Path(tmp.name) / "portod.socket")
-        sim = Simulator(build_host(seed=1, containers=DEMO_CONTAINERS, batch_jobs=True), cfg.socket)
-        await sim.start()
-        log.info("demo: no portod at %s; embedded portod simulator on %s", real, cfg.socket)
-    client = PortoClient(cfg.socket, timeout=cfg.porto_timeout)  # per request; the cycle has --scrape.timeout
-    scraper = Scraper(client, build_collectors(cfg), interval=cfg.interval, timeout=cfg.timeout, max_age=cfg.max_age)
-    guard = WebGuard(web_settings) if web_settings is not None else None
-    app = build_app(scraper, WebConfig(cfg.telemetry_path, cfg.max_requests, cfg.disable_exporter_metrics), guard)
-    runner = LimitedRunner(app, HttpLimits(cfg.header_timeout, cfg.max_connections), shutdown_timeout=10.0)
-    await runner.setup()
-    sites: list[web.TCPSite] = []
+    runner = None
+    listeners = None
     watcher = None
-
-    async def listen(tls: ssl.SSLContext | None) -> None:
-        """(Re)open every listener with ``tls``: a reloaded web config's certificates serve new connections."""
-        for site in sites:
-            await site.stop()
-        sites.clear()
-        for host, port in cfg.listen:
-            site = web.TCPSite(runner, host or None, port, reuse_address=True, ssl_context=tls)
-            try:
-                await site.start()
-            except OSError as exc:
-                raise ListenError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
-            sites.append(site)
-
     try:
-        try:
-            await listen(web_settings.tls if web_settings is not None else None)
-        except ListenError as exc:
-            print(f"porto-exporter: --web.listen-address: {exc}", file=sys.stderr)
-            return 1
-        scheme = "https" if web_settings is not None and web_settings.tls is not None else "http"
-        for host, port in cfg.listen:
-            log.info("listening on %s://%s:%d%s", scheme, host or "*", port, cfg.telemetry_path)
+        absent = await portod_answers(cfg.socket, min(cfg.porto_timeout, DEMO_PROBE_TIMEOUT)) if cfg.demo else None
+        if cfg.demo and absent is None:
+            log.info("demo: portod is at %s and answers, exporting it (no simulator)", cfg.socket)
+        elif cfg.demo:
+            from .simulator import Simulator, build_host
+
+            tmp = tempfile.TemporaryDirectory(prefix="porto-exporter-demo-")
+            real, cfg.socket = cfg.socket, str(Path(tmp.name) / "portod.socket")
+            sim = Simulator(build_host(seed=1, containers=DEMO_CONTAINERS, batch_jobs=True), cfg.socket)
+            await sim.start()
+            log.info("demo: no portod answers at %s (%s); embedded portod simulator on %s", real, absent, cfg.socket)
+        client = PortoClient(cfg.socket, timeout=cfg.porto_timeout)  # per request; the cycle has --scrape.timeout
+        scraper = Scraper(client, build_collectors(cfg), interval=cfg.interval, timeout=cfg.timeout,
+                          max_age=cfg.max_age)  # fmt: skip
+        guard = WebGuard(web_settings) if web_settings is not None else None
+        app = build_app(scraper, WebConfig(cfg.telemetry_path, cfg.max_requests, cfg.disable_exporter_metrics), guard)
+        runner = LimitedRunner(app, HttpLimits(cfg.header_timeout, cfg.max_connections), shutdown_timeout=10.0)
+        await runner.setup()
+        listeners = Listeners(runner, sockets)
+        await listeners.serve(web_settings.tls if web_settings is not None else None)
+        for url in listeners.urls(cfg.telemetry_path):
+            log.info("listening on %s", url)
         if guard is not None:
-            watcher = asyncio.create_task(guard.watch(lambda new: listen(new.tls)))
+            serving = listeners
+            watcher = asyncio.create_task(guard.watch(lambda new, end: serving.serve(new.tls, end_connections=end)))
         await stop.wait()
         log.info("shutting down")
         return 0
     finally:
         if watcher is not None:
             watcher.cancel()
-        await runner.cleanup()  # stop accepting, finish responses in flight, stop the loop, close portod
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher  # a reload in flight rolls back before the listeners close
+        if listeners is not None:
+            await listeners.close()  # stop accepting: the port closes now, not after the requests in flight
+        else:
+            for sock in sockets:
+                sock.close()
+        if runner is not None:
+            await runner.cleanup()  # finish responses in flight, stop the loop, close portod
         if sim is not None:
             await sim.stop()
         if tmp is not None:

@@ -4,7 +4,8 @@ Every endpoint sits behind the same checks (metrics, the landing page, its
 JSON, health). Passwords are checked with bcrypt in a worker thread, once per
 distinct (user, password): later requests hit ``PasswordCache``. The file and
 the certificate files it names are watched; a change is loaded and swapped in
-whole, or, if the new file cannot work, logged and the running config kept.
+whole, or, if the new file cannot work or would remove a protection now
+enforced, logged as an error and the running config kept.
 """
 
 from __future__ import annotations
@@ -17,11 +18,21 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from .webconfig import PasswordCache, WebConfigError, WebSettings, fingerprint, load_web_config
+from .webconfig import (
+    PasswordCache,
+    WebConfigError,
+    WebSettings,
+    ends_connections,
+    fingerprint,
+    load_web_config,
+    weakening,
+)
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# Puts a TLS context (None: plain HTTP) on the listeners; True: end the connections they hold. OSError: not done.
+ServeTls = Callable[[WebSettings, bool], Awaitable[None]]
 REALM = 'Basic realm="porto-exporter", charset="UTF-8"'
 
 
@@ -73,15 +84,32 @@ class WebGuard:
         app.middlewares.append(self.middleware)
         app.on_response_prepare.append(self.on_prepare)
 
-    def reload(self) -> bool:
-        """Load the file again; True when the new settings replaced the old ones."""
-        path = self.settings.path
+    async def reload(self, serve_tls: ServeTls) -> bool:
+        """Load the file again; True when the new settings replaced the old ones.
+
+        All or nothing: a file that cannot work, or would remove a protection now enforced, or whose TLS
+        ``serve_tls`` cannot put on the listeners (it raises OSError and keeps the old ones) leaves the
+        running settings in place, with one error line naming the file and the reason.
+        """
+        running = self.settings
+        path = running.path
         try:
             new = load_web_config(path)
+            weaker = weakening(running, new)
+            if weaker is not None:
+                raise WebConfigError(weaker)
         except WebConfigError as exc:
             self.reload_failures += 1
-            log.error("web config %s changed but cannot be used, keeping the previous one: %s", path, exc)
+            log.error("web config changed but cannot be used, keeping the previous one: %s", exc)  # exc names the file
             return False
+        if new.tls_source != running.tls_source:
+            try:
+                await serve_tls(new, ends_connections(running, new))
+            except OSError as exc:
+                self.reload_failures += 1
+                log.error("web config %s changed but its TLS cannot be served, keeping the previous one: %s",
+                          path, exc.strerror or exc)  # fmt: skip
+                return False
         for warning in new.warnings:
             log.warning("%s", warning)
         self.settings = new
@@ -89,21 +117,14 @@ class WebGuard:
         log.info("web config %s reloaded (%d users, TLS %s)", path, len(new.users), "on" if new.tls else "off")
         return True
 
-    async def watch(self, on_tls: Callable[[WebSettings], Awaitable[None]], period: float = 1.0) -> None:
-        """Poll the watched files; reload on a change, and hand a changed TLS context to ``on_tls``."""
+    async def watch(self, serve_tls: ServeTls, period: float = 1.0) -> None:
+        """Poll the watched files; on a change, reload (``serve_tls`` puts a changed TLS context on the listeners)."""
         seen = fingerprint(self.settings.watched)
         while True:
             await asyncio.sleep(period)
             now = fingerprint(self.settings.watched)
             if now == seen:
                 continue
-            seen = now
-            before = self.settings.tls_source
-            if self.reload():
+            seen = now  # a refused file is reported once, not every period
+            if await self.reload(serve_tls):
                 seen = fingerprint(self.settings.watched)
-                if self.settings.tls_source == before:
-                    continue  # users or headers only: they apply per request, the listeners stay as they are
-                try:
-                    await on_tls(self.settings)
-                except OSError as exc:
-                    log.error("web config %s: reopening the listeners failed: %s", self.settings.path, exc)

@@ -9,6 +9,12 @@ compatibility knobs Go has and OpenSSL names differently (``cipher_suites``,
 ``curve_preferences``, ``prefer_server_cipher_suites``, ``http2``) are accepted
 and ignored, with a warning. Every problem is a ``WebConfigError`` with one line
 naming the key and the reason.
+
+A file that configures nothing (empty, comments only, ``{}``, empty sections) is
+refused too: it is far more often a truncated or botched edit than a wish to
+serve plain HTTP without auth, which is what leaving out the flag says. For the
+same reason a reload may change certificates, CAs and users but never removes a
+protection the running exporter enforces (``weakening``): that takes a restart.
 """
 
 from __future__ import annotations
@@ -62,6 +68,7 @@ class WebSettings:
     users: dict[str, bytes] = field(default_factory=dict)  # user -> bcrypt hash
     watched: tuple[str, ...] = ()  # files whose change means: load again
     tls_source: object = None  # what the TLS context was built from (section + certificate files' stamps)
+    client_auth: object = None  # how client certificates are checked (verify mode, CA file and its stamp)
     warnings: tuple[str, ...] = ()
 
 
@@ -113,6 +120,8 @@ def load_web_config(path: str) -> WebSettings:
     if tls:
         settings.tls = _tls_context(tls, base, path, watched)
         settings.tls_source = (repr(sorted(tls.items())), fingerprint(tuple(watched[1:])))
+        ca_files = tuple(watched[3:])  # after the config file, cert_file and key_file
+        settings.client_auth = (settings.tls.verify_mode, fingerprint(ca_files))
     http = _section(doc, "http_server_config", path)
     for key in http:
         if key in HTTP_IGNORED:
@@ -129,9 +138,39 @@ def load_web_config(path: str) -> WebSettings:
         settings.headers[name] = value
     for user, hashed in _section(doc, "basic_auth_users", path).items():
         settings.users[str(user)] = _bcrypt_hash(str(user), hashed, path)
+    if settings.tls is None and not settings.users and not settings.headers:
+        raise WebConfigError(f"{path}: configures nothing (no tls_server_config, basic_auth_users or headers); "
+                             "leave out --web.config.file to serve plain HTTP without auth")  # fmt: skip
     settings.watched = tuple(dict.fromkeys(watched))
     settings.warnings = tuple(warnings)
     return settings
+
+
+def _client_auth(settings: WebSettings) -> ssl.VerifyMode:
+    return settings.tls.verify_mode if settings.tls is not None else ssl.CERT_NONE
+
+
+def ends_connections(running: WebSettings, new: WebSettings) -> bool:
+    """Whether connections opened under ``running`` must not go on under ``new``: TLS turned on, or client
+    certificates checked otherwise (a CA replaced, verification added). A new server certificate alone leaves
+    them be: the next connection meets it, and a reload cuts no scrape short."""
+    return new.tls is not None and (running.tls is None or new.client_auth != running.client_auth)
+
+
+def weakening(running: WebSettings, new: WebSettings) -> str | None:
+    """What ``new`` would remove of the protection ``running`` enforces (TLS, basic auth, client certificate
+    verification), in words; None when it removes nothing. A reload that would is refused: a bad edit must not
+    turn security off, and an operator who means it restarts the exporter without it."""
+    lost = []
+    if running.tls is not None and new.tls is None:
+        lost.append("TLS (tls_server_config removed)")
+    elif _client_auth(new) < _client_auth(running):
+        lost.append("client certificate verification (client_auth_type weaker)")
+    if running.users and not new.users:
+        lost.append("basic auth (no basic_auth_users left)")
+    if not lost:
+        return None
+    return f"{new.path}: would turn off {' and '.join(lost)}; restart the exporter to serve with less protection"
 
 
 def _tls_context(tls: Mapping[str, Any], base: Path, path: str, watched: list[str]) -> ssl.SSLContext:

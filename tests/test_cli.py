@@ -1,0 +1,129 @@
+"""The command line's own seams, on real exporter processes: a listen address that cannot be had, the URLs it
+logs, and --demo deciding between a portod and the simulator by asking, not by a file's presence."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import sys
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from .test_e2e_prometheus import free_port
+from .test_service import wait_process_ready
+from .test_webconfig import exporter
+
+
+@contextlib.contextmanager
+def taken_port() -> Iterator[int]:
+    """A port of 127.0.0.1 another process listens on meanwhile."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield int(taken.getsockname()[1])
+
+
+async def run_to_exit(*flags: str) -> tuple[int, list[str]]:
+    """Run porto-exporter with ``flags`` (portod pinned to a path where nothing answers) until it exits."""
+    with tempfile.TemporaryDirectory(prefix="pe-") as d:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "porto_exporter", f"--porto.socket={d}/absent.sock", *flags,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)  # fmt: skip
+        try:
+            out, err = await asyncio.wait_for(proc.communicate(), 30)
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+    assert not out
+    return proc.returncode, err.decode().splitlines()
+
+
+@pytest.mark.parametrize("demo", [False, True], ids=["portod", "demo"])
+async def test_a_listen_address_in_use_is_one_line_and_an_exit(demo: bool) -> None:
+    with taken_port() as port:
+        code, lines = await run_to_exit(f"--web.listen-address=127.0.0.1:{port}", *(["--demo"] if demo else []))
+    assert code == 1
+    assert lines == [f"porto-exporter: --web.listen-address: cannot listen on 127.0.0.1:{port}: Address already in use"]
+
+
+async def test_every_listen_address_is_bound_before_anything_starts() -> None:
+    """The second of two addresses is taken: nothing is served on the first, nothing else is said."""
+    free = free_port()
+    with taken_port() as port:
+        code, lines = await run_to_exit("--demo", f"--web.listen-address=127.0.0.1:{free}",
+                                        f"--web.listen-address=127.0.0.1:{port}")  # fmt: skip
+    assert code == 1 and len(lines) == 1 and f"127.0.0.1:{port}: Address already in use" in lines[0], lines
+    with socket.socket() as again:  # the first address was let go
+        again.bind(("127.0.0.1", free))
+
+
+async def test_a_listen_address_that_does_not_resolve_is_one_line() -> None:
+    code, lines = await run_to_exit("--web.listen-address=no-such-host.invalid:10091")
+    assert code == 1 and len(lines) == 1, lines
+    assert lines[0].startswith("porto-exporter: --web.listen-address: cannot listen on no-such-host.invalid:10091: ")
+
+
+def ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not ipv6_loopback(), reason="no IPv6 loopback on this host")
+async def test_the_logged_listen_urls_are_urls() -> None:
+    port = free_port()
+    async with exporter(f"--web.listen-address=[::1]:{port}") as e:
+        await e.logged(f"listening on http://[::1]:{port}/metrics")
+        assert f"listening on http://127.0.0.1:{e.port}/metrics" in "\n".join(e.lines)
+        async with aiohttp.ClientSession() as s:  # and they work as written
+            for url in (f"http://[::1]:{port}", f"http://127.0.0.1:{e.port}"):
+                async with s.get(url + "/-/healthy") as r:
+                    assert r.status == 200, url
+
+
+@contextlib.asynccontextmanager
+async def dead_portod(kind: str) -> AsyncIterator[str]:
+    """A socket file where no portod answers: ``stale`` (portod gone, file left: connection refused) or
+    ``silent`` (something accepts and never replies, like a hung portod)."""
+    with tempfile.TemporaryDirectory(prefix="pe-") as d:
+        path = str(Path(d) / "portod.socket")
+        if kind == "stale":
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.bind(path)  # closed without unlinking, as a killed portod leaves it
+            yield path
+            return
+        held: list[asyncio.StreamWriter] = []
+
+        async def hold(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            held.append(writer)
+
+        server = await asyncio.start_unix_server(hold, path)
+        try:
+            yield path
+        finally:
+            server.close()
+            for writer in held:
+                writer.close()
+            await server.wait_closed()
+
+
+@pytest.mark.parametrize(("kind", "reason"), [("stale", "Connection refused"), ("silent", "got no reply")])
+async def test_demo_runs_the_simulator_when_the_portod_socket_does_not_answer(kind: str, reason: str) -> None:
+    async with dead_portod(kind) as path, exporter(f"--porto.socket={path}") as e:
+        line = await e.logged("demo:")
+        assert f"no portod answers at {path}" in line and reason in line and "simulator on" in line, line
+        url = f"http://127.0.0.1:{e.port}"
+        async with aiohttp.ClientSession() as s:
+            await wait_process_ready(s, url)
+            async with s.get(url + "/metrics") as r:
+                text = await r.text()
+        assert "\nporto_up 1\n" in text and 'porto_container_state{container="flaky",state="running"} 1' in text
