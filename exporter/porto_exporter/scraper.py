@@ -26,7 +26,7 @@ from prometheus_client.registry import Collector as PromCollector
 
 from . import __version__
 from .catalog import COLLECTOR_DURATION, COLLECTOR_SUCCESS, PARSE_ERRORS, PROPERTY_ERRORS, SELF_METRICS, UP, Metric
-from .collect.base import Batch, CollectContext, Collector, Sample
+from .collect.base import Batch, CollectContext, Collector, Degraded, Sample
 from .exposition import Renderer, Snapshot, build_snapshot
 from .heap import trimmer
 from .porto import PortoClient, PortoError
@@ -103,8 +103,14 @@ class Scraper:
         stats = self.client.stats
         requests0, decode0, cpu0 = stats.request_seconds(), stats.decode_seconds, time.thread_time()
         tasks = {c.name: asyncio.create_task(self._timed(c), name=f"collector {c.name}") for c in self.collectors}
-        if tasks:
-            await asyncio.wait(tasks.values(), timeout=self.timeout)
+        try:
+            if tasks:
+                await asyncio.wait(tasks.values(), timeout=self.timeout)
+        except asyncio.CancelledError:  # shutting down mid-cycle: no collector task left behind, none unretrieved
+            for task in tasks.values():
+                task.cancel()
+            await asyncio.gather(*tasks.values(), return_exceptions=True)
+            raise
         late = {name: self.client.waiting_for(task) for name, task in tasks.items() if not task.done()}
         for name in late:
             tasks[name].cancel()
@@ -120,7 +126,10 @@ class Scraper:
                     self._failed(collector.name, f"not finished within {self.timeout:g}s "
                                                  "(no request to portod outstanding)")  # fmt: skip
             elif (exc := task.exception()) is not None:
-                if isinstance(exc, PortoError | OSError):
+                if isinstance(exc, Degraded):  # failed, but its samples are current: served, not last-good
+                    self._failed(collector.name, describe(exc))
+                    self._last_good[collector.name] = _LastGood(exc.samples, now)
+                elif isinstance(exc, PortoError | OSError):
                     self._failed(collector.name, describe(exc))
                 else:  # a bug or a reply we cannot read: count it, keep serving
                     log.error("collector %s crashed: %s: %s", collector.name, type(exc).__name__, describe(exc),
