@@ -425,6 +425,31 @@ async def test_groups_are_those_that_exist_now_with_overflow_counted(clocked: tu
     assert series(after, "porto_events_groups_overflow_total")[()] == 2
 
 
+def test_a_thousand_groups_in_a_lifetime_do_not_fill_the_table() -> None:
+    """The default limit: 1,500 one-job groups come and go, one at a time; the last still has its own name."""
+    clock = FakeClock(0.0)
+    collector = EventsCollector()
+    collector.clock = clock  # (an attribute, so that the old code fails on behaviour)
+
+    def push(name: str, state: str, label: str = "", value: str = "") -> None:
+        collector.on_change(StateChange(name, state, int(clock.now), label, value, initial=False))
+
+    for i in range(1500):
+        name = f"job-{i}"
+        for state in ("stopped", "starting", "running"):
+            push(name, state)
+        push(name, "dead", "exit_code", "0")
+        push(name, "destroyed")
+        clock.now += 1  # one job a second: at any time 300 emptied groups are kept
+    assert collector.starts["job-1499"] == 1 and collector.exits[("job-1499", "success")] == 1
+    assert OTHER not in collector.starts
+    assert collector.group_overflows == 0
+    collector.expire_groups()  # as each cycle does before it serves the counters
+    batch = collector.samples()
+    groups = {s.labels[0][1] for s in batch if s.name == "porto_container_starts_total"}
+    assert len(groups) <= 301 and "job-0" not in groups  # bounded by what exists (and what just went)
+
+
 # --- shutdown --------------------------------------------------------------------------------------
 
 
