@@ -34,11 +34,13 @@ SUB_LOG = "porto_exporter.porto.subscription"
 
 
 async def until(condition: Callable[[], bool], seconds: float = 10.0, what: str = "condition") -> None:
-    """Poll ``condition`` (no fixed sleeps): fail after ``seconds``."""
-    async with asyncio.timeout(seconds):
-        while not condition():
-            await asyncio.sleep(0.01)
-    assert condition(), what
+    """Poll ``condition`` (no fixed sleeps): fail, naming ``what``, after ``seconds``."""
+    try:
+        async with asyncio.timeout(seconds):
+            while not condition():
+                await asyncio.sleep(0.01)
+    except TimeoutError:
+        raise AssertionError(f"not within {seconds:g}s: {what}") from None
 
 
 def fast(collector: EventsCollector) -> Subscription:
