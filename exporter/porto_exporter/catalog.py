@@ -404,6 +404,12 @@ EVENTS_RECONNECTS = _m(
     (),
     "exporter",
 )
+EVENTS_GROUPS = _m("porto_events_groups", "gauge",
+                   "Groups the event counters are kept for: those with containers now, and those emptied in the "
+                   "last 5 minutes (kept so their last values are scraped); at most 1,000.", (), "exporter")  # fmt: skip
+EVENTS_GROUPS_OVERFLOW = _m("porto_events_groups_overflow_total", "counter",
+                            "Groups whose events were counted under group=\"~other\" because 1,000 groups were in "
+                            "use (each counted once while it has containers).", (), "exporter")  # fmt: skip
 # The exporter's own per-scrape metrics (scraper.ExporterMetrics renders them with prometheus_client).
 _E = "exporter"
 SELF_METRICS = {
@@ -436,7 +442,7 @@ SELF_METRICS = {
                      ("version", "python_version", "protobuf_version"), _E),
 }  # fmt: skip
 EVENT_METRICS = (CONTAINER_EXITS, CONTAINER_STARTS, CONTAINER_START_FAILURES, EVENTS_CONNECTED, EVENTS_RECEIVED,
-                 EVENTS_RECONNECTS)  # fmt: skip
+                 EVENTS_RECONNECTS, EVENTS_GROUPS, EVENTS_GROUPS_OVERFLOW)  # fmt: skip
 
 
 def all_metrics() -> list[Metric]:

@@ -30,7 +30,7 @@ from prometheus_client.registry import Collector as PromCollector
 
 from . import __version__
 from .catalog import COLLECTOR_DURATION, COLLECTOR_SUCCESS, PARSE_ERRORS, PROPERTY_ERRORS, SELF_METRICS, UP, Metric
-from .collect.base import Batch, CollectContext, Collector, Sample
+from .collect.base import Batch, CollectContext, Collector, Degraded, Sample
 from .exposition import Renderer, Snapshot, build_snapshot
 from .heap import trimmer
 from .looplag import LoopLag
@@ -140,7 +140,10 @@ class Scraper:
                     self._failed(collector.name, f"not finished within {self.timeout:g}s "
                                                  "(no request to portod outstanding)")  # fmt: skip
             elif (exc := task.exception()) is not None:
-                if isinstance(exc, PortoError | OSError):
+                if isinstance(exc, Degraded):  # failed, but its samples are current: served, not last-good
+                    self._failed(collector.name, describe(exc))
+                    self._last_good[collector.name] = _LastGood(exc.samples, now)
+                elif isinstance(exc, PortoError | OSError):
                     self._failed(collector.name, describe(exc))
                 else:  # a bug or a reply we cannot read: count it, keep serving
                     self._failed(collector.name, f"crashed: {type(exc).__name__}: {describe(exc)}", exc)

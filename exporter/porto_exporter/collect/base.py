@@ -9,7 +9,7 @@ from typing import Protocol
 from ..porto import PortoClient
 from ..samples import Batch, Labels, LabelSet, Sample
 
-__all__ = ["Batch", "CollectContext", "Collector", "LabelSet", "Labels", "Sample"]
+__all__ = ["Batch", "CollectContext", "Collector", "Degraded", "LabelSet", "Labels", "Sample"]
 
 
 @dataclass
@@ -19,6 +19,18 @@ class CollectContext:
     client: PortoClient
     property_errors: Counter[tuple[str, str]] = field(default_factory=Counter)
     parse_errors: Counter[str] = field(default_factory=Counter)
+
+
+class Degraded(Exception):
+    """A collector failed, yet what it holds is current: the scraper reports the failure and serves ``samples``.
+
+    The events collector while its subscription is down: its counters are still right (and must not go stale
+    as last-good data would), but events are being missed, so its success gauge must say 0.
+    """
+
+    def __init__(self, reason: str, samples: Batch) -> None:
+        super().__init__(reason)
+        self.samples = samples
 
 
 class Collector(Protocol):

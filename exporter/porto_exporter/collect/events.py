@@ -5,8 +5,17 @@ portod pushes every state change to an AsyncWait subscriber, with the exit
 code when a container dies (-99: OOM kill, -N: signal N). The counters are
 updated as pushes arrive (between and during cycles) and each cycle serves
 their current values. Cardinality is bounded: ``group`` is the container name
-cut to ``group_depth`` levels, and past ``max_groups`` distinct groups new ones
-are counted under ``~other``.
+cut to ``group_depth`` levels, and at most ``max_groups`` groups are kept;
+past that a new group's events are counted under ``~other`` (and the group
+under porto_events_groups_overflow_total). Groups are those that exist now: a
+group whose last container is gone keeps its counters for ``group_ttl``
+seconds, so that Prometheus scrapes their last values, and is then dropped
+with them (a counter series that ends is what Prometheus expects of a thing
+that is gone), which frees its place for a new group.
+
+While the subscription is not up (never made, lost, being made again) the
+collector fails with ``Degraded``: its success gauge reads 0 while its
+counters, still right, are served.
 
 When the subscription comes back after a loss, portod's initial burst (the
 current state of every container) is compared with the last state seen: a
@@ -17,23 +26,29 @@ created and destroyed entirely while disconnected cannot be recovered.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from collections.abc import Callable
 
 from ..catalog import (
     CONTAINER_EXITS,
     CONTAINER_START_FAILURES,
     CONTAINER_STARTS,
     EVENTS_CONNECTED,
+    EVENTS_GROUPS,
+    EVENTS_GROUPS_OVERFLOW,
     EVENTS_RECEIVED,
     EVENTS_RECONNECTS,
 )
 from ..porto.errors import PortoError
 from ..porto.subscription import StateChange, Subscription
-from .base import Batch, CollectContext
+from .base import Batch, CollectContext, Degraded
 from .read_plan import chunks
 
 OTHER = "~other"  # '~' is not allowed in Porto names: never a real group
 MAX_GROUPS = 1000
+GROUP_TTL = 300.0  # seconds an emptied group keeps its counters: longer than any sane scrape interval
+REASONS = ("success", "failure", "signal", "oom")
 
 
 def exit_reason(code: int) -> str:
@@ -51,30 +66,99 @@ class EventsCollector:
     name = "events"
     asks_portod = False  # serves counters it holds: porto_up is not its to set (porto_events_connected is)
 
-    def __init__(self, group_depth: int = 1, masks: tuple[str, ...] = ("***",), max_groups: int = MAX_GROUPS) -> None:
+    def __init__(
+        self,
+        group_depth: int = 1,
+        masks: tuple[str, ...] = ("***",),
+        max_groups: int = MAX_GROUPS,
+        group_ttl: float = GROUP_TTL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         if group_depth < 1:
             raise ValueError(f"group depth must be at least 1, got {group_depth}")
         self.group_depth = group_depth
         self.masks = masks
         self.max_groups = max_groups
+        self.group_ttl = group_ttl
+        self.clock = clock
         self.exits: Counter[tuple[str, str]] = Counter()
         self.starts: Counter[str] = Counter()
         self.start_failures: Counter[str] = Counter()
         self.bad_exit_codes = 0  # pushes whose exit_code is not a number: skipped, counted as parse errors
+        self.group_overflows = 0  # groups counted under ~other (each once while it has containers)
         self.subscription: Subscription | None = None
-        self._groups: set[str] = set()
+        self._groups: dict[str, float | None] = {}  # kept groups -> when their last container went (None: has some)
+        self._members: Counter[str] = Counter()  # containers known now, per group (kept or not)
+        self._refused: set[str] = set()  # groups with containers now that did not fit: counted once
+        self._next_expiry = float("inf")  # the earliest time an emptied group may be dropped
         self._states: dict[str, str] = {}  # last state seen per container
         self._seen: set[str] = set()  # containers in the current burst
         self._baseline = False  # a first burst has been seen: later bursts are compared with it
         self._unseen_deaths: set[str] = set()  # dead in a re-subscription burst, exit code still to read
 
+    # --- groups -----------------------------------------------------------
+
+    def group_of(self, name: str) -> str:
+        return "/".join(name.split("/", self.group_depth)[: self.group_depth])
+
     def group(self, name: str) -> str:
-        group = "/".join(name.split("/", self.group_depth)[: self.group_depth])
-        if group not in self._groups:
-            if len(self._groups) >= self.max_groups:
-                return OTHER
-            self._groups.add(group)
-        return group
+        """The group an event of ``name`` is counted under: its own while there is room, else ``~other``."""
+        group = self.group_of(name)
+        if group in self._groups:
+            return group
+        if len(self._groups) >= self.max_groups and self.clock() >= self._next_expiry:
+            self.expire_groups()
+        if len(self._groups) < self.max_groups:
+            self._groups[group] = None if self._members[group] else self._emptied()
+            self._refused.discard(group)
+            return group
+        if group not in self._refused:
+            self.group_overflows += 1
+            if self._members[group]:  # remembered while it exists, so that it is counted once
+                self._refused.add(group)
+        return OTHER
+
+    def _emptied(self) -> float:
+        now = self.clock()
+        self._next_expiry = min(self._next_expiry, now + self.group_ttl)
+        return now
+
+    def _known(self, name: str, state: str) -> None:
+        """Record a container's state; a new container makes its group current again."""
+        if name not in self._states:
+            group = self.group_of(name)
+            self._members[group] += 1
+            if group in self._groups:
+                self._groups[group] = None
+        self._states[name] = state
+
+    def _forget(self, name: str) -> None:
+        """A container is gone; the group's last one starts the group's time to live."""
+        if self._states.pop(name, None) is None:
+            return
+        group = self.group_of(name)
+        self._members[group] -= 1
+        if self._members[group] <= 0:
+            del self._members[group]
+            self._refused.discard(group)
+            if group in self._groups:
+                self._groups[group] = self._emptied()
+
+    def expire_groups(self) -> None:
+        """Drop groups empty for ``group_ttl`` seconds, with their counters, making room for new ones."""
+        now = self.clock()
+        self._next_expiry = float("inf")
+        for group, since in list(self._groups.items()):
+            if since is None:
+                continue
+            if now - since < self.group_ttl:
+                self._next_expiry = min(self._next_expiry, since + self.group_ttl)
+                continue
+            del self._groups[group]
+            self.starts.pop(group, None)
+            self.start_failures.pop(group, None)
+            for reason in REASONS:
+                self.exits.pop((group, reason), None)
 
     # --- pushes -----------------------------------------------------------
 
@@ -86,13 +170,13 @@ class EventsCollector:
             self._seen.add(name)
             if self._baseline and state == "dead" and self._states.get(name) != "dead":
                 self._unseen_deaths.add(name)
-            self._states[name] = state
+            self._known(name, state)
             return
         if state == "destroyed":
-            self._states.pop(name, None)
+            self._forget(name)
             self._unseen_deaths.discard(name)
         else:
-            self._states[name] = state
+            self._known(name, state)
         if state == "starting":
             self.starts[self.group(name)] += 1
         if change.label == "exit_code" and state in ("dead", "respawning"):
@@ -111,7 +195,8 @@ class EventsCollector:
     def on_subscribed(self) -> None:
         """The burst is over: what was known and is not in it was destroyed while we were away."""
         for name in self._states.keys() - self._seen:
-            del self._states[name]
+            self._forget(name)
+            self._unseen_deaths.discard(name)
         self._seen = set()
         self._baseline = True
 
@@ -126,12 +211,17 @@ class EventsCollector:
             self.subscription = Subscription(client.socket_path, self.on_change, masks=self.masks,
                                              on_subscribed=self.on_subscribed, on_lost=self.on_lost,
                                              timeout=client.timeout)  # fmt: skip
-            self.subscription.start()
-        if self._unseen_deaths:
+        sub = self.subscription
+        sub.start()  # the first cycle; later, only if its task ended (which it never should: it says so)
+        await sub.settled.wait()  # the first attempt's outcome (the scraper's deadline bounds the wait)
+        if self._unseen_deaths and sub.stats.connected:
             await self._read_unseen_deaths(ctx)
         if self.bad_exit_codes:
             ctx.parse_errors["exit_code"] += self.bad_exit_codes
             self.bad_exit_codes = 0
+        self.expire_groups()
+        if not sub.stats.connected:
+            raise Degraded(f"not subscribed to portod's pushes: {sub.problem or 'subscribing'}", self.samples())
         return self.samples()
 
     async def _read_unseen_deaths(self, ctx: CollectContext) -> None:
@@ -159,6 +249,8 @@ class EventsCollector:
         out.add(EVENTS_CONNECTED.name, (), 1 if stats is not None and stats.connected else 0)
         out.add(EVENTS_RECEIVED.name, (), stats.received if stats is not None else 0)
         out.add(EVENTS_RECONNECTS.name, (), max(0, stats.subscriptions - 1) if stats is not None else 0)
+        out.add(EVENTS_GROUPS.name, (), len(self._groups))
+        out.add(EVENTS_GROUPS_OVERFLOW.name, (), self.group_overflows)
         return out
 
     async def close(self) -> None:

@@ -6,9 +6,14 @@ decoded and routed by content, a push (``AsyncWait`` set) to the callback and
 anything else to the request waiting for it. Right after subscribing portod
 pushes the current state of every matching container, then replies; those
 pushes arrive with ``initial=True`` so the caller can reconcile what changed
-while it was not listening. A lost connection is re-subscribed after the same
-capped, jittered backoff the pool uses. Only AsyncWait and StopAsyncWait are
-ever sent here: reading, never changing, portod's state.
+while it was not listening. "Initial" lasts only until the reply is routed:
+a push decoded after the reply frame is a live change, even when both came
+in one read. Whatever ends a session (a lost connection, a bad frame, a bug
+in a callback) is caught, and the subscription is made again after the same
+capped, jittered backoff the pool uses; the task ends only when cancelled.
+Going down is logged once (with the reason), coming back once; the retries
+in between only at debug. Only AsyncWait and StopAsyncWait are ever sent
+here: reading, never changing, portod's state.
 """
 
 from __future__ import annotations
@@ -17,9 +22,11 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NoReturn
 
 from . import errors
 from . import rpc_pb2 as pb
@@ -27,6 +34,24 @@ from .framing import FrameDecoder, FrameError, encode_frame
 from .transport import DEFAULT_MAX_FRAME, READ_CHUNK, Backoff, raise_for_error
 
 log = logging.getLogger(__name__)
+
+# How a subscription usually fails: portod away, restarting or answering an error. Anything else is a bug
+# somewhere (ours, a callback's, a library's): still retried, but logged with its traceback.
+EXPECTED = (OSError, EOFError, errors.PortoError, FrameError, TimeoutError)
+
+
+def describe(exc: BaseException) -> str:
+    """An exception as a log reason: its type and message (a PortoError's message already names its type)."""
+    text = str(exc)
+    if isinstance(exc, errors.PortoError):
+        return text
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _retrieve(future: asyncio.Future[pb.TPortoResponse]) -> None:
+    """Mark a reply's exception as seen: nobody awaits a lost subscription's reply, and asyncio would log it."""
+    if not future.cancelled():
+        future.exception()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +71,7 @@ class SubscriptionStats:
     received: int = 0  # pushes decoded, the initial bursts included
     subscriptions: int = 0  # successful AsyncWait replies
     connected: bool = False  # subscribed right now
+    failures: int = 0  # sessions that ended or never got subscribed (each retried after a backoff)
 
 
 class Subscription:
@@ -75,13 +101,29 @@ class Subscription:
         self.max_frame = max_frame
         self.backoff = backoff or Backoff(0.05, 5.0, rng)
         self.stats = SubscriptionStats()
+        # Why it is not subscribed (the first failure of this outage); None while subscribed or before any attempt.
+        self.problem: str | None = None
+        self.settled = asyncio.Event()  # set once the first attempt has ended, subscribed or not
+        self._down_since = 0.0
         self._writer: asyncio.StreamWriter | None = None
         self._replies: deque[asyncio.Future[pb.TPortoResponse]] = deque()
         self._task: asyncio.Task[None] | None = None
 
+    @property
+    def running(self) -> bool:
+        """The task that keeps the subscription is alive (it ends only when closed)."""
+        return self._task is not None and not self._task.done()
+
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name=f"AsyncWait on {self.socket_path}")
+        """Start the task that keeps the subscription; again if it ended, which only ``close`` should do."""
+        if self.running:
+            return
+        ended = self._task
+        if ended is not None:
+            failure = None if ended.cancelled() else ended.exception()
+            why = describe(failure) if failure is not None else "cancelled" if ended.cancelled() else "returned"
+            log.error("events: the subscription task on %s had ended (%s); starting it again", self.socket_path, why)
+        self._task = asyncio.create_task(self._run(), name=f"AsyncWait on {self.socket_path}")
 
     def _request(self, field: str) -> asyncio.Future[pb.TPortoResponse]:
         """Send AsyncWait or StopAsyncWait with this subscription's masks; the future gets the reply."""
@@ -91,6 +133,7 @@ class Subscription:
         wait.name.extend(self.masks)
         wait.label.extend(self.labels)
         future: asyncio.Future[pb.TPortoResponse] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_retrieve)
         self._replies.append(future)
         self._writer.write(encode_frame(req.SerializeToString()))
         return future
@@ -99,17 +142,48 @@ class Subscription:
         """Subscribe, deliver pushes, re-subscribe after every loss; ends only when cancelled."""
         while True:
             try:
-                await self._session()  # returns only by raising: it reads until the connection ends
-            except (OSError, EOFError, errors.PortoError, FrameError, TimeoutError) as exc:
-                reason = str(exc) or type(exc).__name__
+                await self._session()
+            except Exception as exc:  # every failure is retried; CancelledError (close) is not an Exception
+                failure = exc
             finally:
                 self._drop()
             delay = self.backoff.failed()
-            log.warning("events: subscription to portod on %s lost (%s); subscribing again in %.2fs",
-                        self.socket_path, reason, delay)  # fmt: skip
+            self._went_down(failure, delay)
             await asyncio.sleep(delay)
 
+    def _went_down(self, failure: Exception, delay: float) -> None:
+        """Log the first failure of an outage as a warning, the retries that follow at debug."""
+        self.stats.failures += 1
+        reason = describe(failure)
+        trace = None if isinstance(failure, EXPECTED) else failure  # a bug: its traceback, once
+        if self.problem is not None:
+            log.debug("events: subscribing to portod's pushes on %s failed again (%s); next try in %.2fs",
+                      self.socket_path, reason, delay, exc_info=trace)  # fmt: skip
+            return
+        self.problem = reason
+        self._down_since = time.monotonic()
+        self.settled.set()
+        what = "lost" if self.stats.subscriptions else "not made"
+        log.warning("events: subscription to portod's pushes on %s %s (%s); retrying with backoff up to %gs, "
+                    "logged again once subscribed", self.socket_path, what, reason, self.backoff.maximum,
+                    exc_info=trace)  # fmt: skip
+
+    def _subscribed(self, reply: pb.TPortoResponse) -> None:
+        """The AsyncWait reply: pushes from here on are live; log a recovery once."""
+        raise_for_error(reply)
+        self.backoff.reset()
+        self.stats.subscriptions += 1
+        self.stats.connected = True
+        if self.problem is not None:
+            log.info("events: subscribed to portod's pushes on %s again after %.1fs down (%s)",
+                     self.socket_path, time.monotonic() - self._down_since, self.problem)  # fmt: skip
+            self.problem = None
+        self.settled.set()
+        if self.on_subscribed is not None:
+            self.on_subscribed()
+
     def _drop(self) -> None:
+        """Forget the connection: fail the replies still awaited, close the socket, tell ``on_lost``."""
         was = self.stats.connected
         self.stats.connected = False
         for future in self._replies:
@@ -120,28 +194,33 @@ class Subscription:
             self._writer.close()
             self._writer = None
         if was and self.on_lost is not None:
-            self.on_lost()
+            try:
+                self.on_lost()
+            except Exception as exc:  # runs in a finally: raising here would end the subscription for good
+                log.error("events: the subscription's on_lost callback failed: %s", describe(exc), exc_info=exc)
 
-    async def _session(self) -> None:
+    async def _session(self) -> NoReturn:
+        """Connect, subscribe, route frames; returns only by raising (it reads until the connection ends)."""
         reader, self._writer = await asyncio.open_unix_connection(self.socket_path, limit=READ_CHUNK)
         decoder = FrameDecoder(self.max_frame)
         subscribe: asyncio.Future[pb.TPortoResponse] | None = self._request("AsyncWait")
-        async with asyncio.timeout(self.timeout) as deadline:  # for the reply; lifted once subscribed
-            while True:
-                chunk = await reader.read(READ_CHUNK)
-                if not chunk:
-                    raise errors.SocketError("portod closed the subscription connection")
-                for body in decoder.feed(chunk):
-                    self._route(body)
-                if subscribe is not None and subscribe.done():
-                    raise_for_error(subscribe.result())
-                    subscribe = None
-                    deadline.reschedule(None)
-                    self.backoff.reset()
-                    self.stats.subscriptions += 1
-                    self.stats.connected = True
-                    if self.on_subscribed is not None:
-                        self.on_subscribed()
+        deadline = asyncio.timeout(self.timeout)  # for the reply; lifted once subscribed
+        try:
+            async with deadline:
+                while True:
+                    chunk = await reader.read(READ_CHUNK)
+                    if not chunk:
+                        raise errors.SocketError("portod closed the subscription connection")
+                    for body in decoder.feed(chunk):
+                        self._route(body)
+                        if subscribe is not None and subscribe.done():  # before the next frame: it is live
+                            reply, subscribe = subscribe.result(), None
+                            deadline.reschedule(None)
+                            self._subscribed(reply)
+        except TimeoutError as exc:
+            if not deadline.expired():  # a socket's ETIMEDOUT: its own message says it
+                raise
+            raise TimeoutError(f"no reply to AsyncWait within {self.timeout:g}s") from exc
 
     def _route(self, body: bytes) -> None:
         rsp = pb.TPortoResponse()
@@ -163,13 +242,20 @@ class Subscription:
 
     async def close(self) -> None:
         """Unsubscribe with StopAsyncWait (waiting briefly for its reply), then close the connection."""
-        if self._writer is not None and self.stats.connected:
-            with contextlib.suppress(errors.PortoError, OSError, TimeoutError):
+        writer = self._writer
+        if writer is not None and self.stats.connected:
+            try:
                 async with asyncio.timeout(min(self.timeout, 2.0)):
                     raise_for_error(await self._request("StopAsyncWait"))
+            except (errors.PortoError, OSError, TimeoutError) as exc:  # closing anyway: portod drops it with us
+                log.debug("events: StopAsyncWait on %s not answered (%s)", self.socket_path, describe(exc))
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
         self._drop()
+        self.settled.set()  # nobody waits for a first attempt that will not come
+        if writer is not None:
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()

@@ -62,6 +62,9 @@ class EventHub:
     def __init__(self) -> None:
         self.watches: dict[object, Watch] = {}
         self.pushed = 0  # pushes sent, over all connections
+        # The fault knob for the reply window: run once right after the next AsyncWait reply is written, so
+        # the pushes they cause reach the subscriber in the same read as the reply (as they can from portod).
+        self.after_reply: list[Callable[[], None]] = []
 
     def subscribe(self, conn: object, watch: Watch) -> None:
         self.watches[conn] = watch  # one per connection: a new one replaces the old

@@ -25,8 +25,12 @@ def async_wait(d: Daemon, args: pb.TWaitRequest, rsp: pb.TPortoResponse, conn: o
     nonblock = args.HasField("timeout_ms") and args.timeout_ms == 0
     if not nonblock and not (watch.target_state and sent):  # a target_state already reached has fired
         host.events.subscribe(conn, watch)
+        loop = asyncio.get_running_loop()
         if args.HasField("timeout_ms"):
-            asyncio.get_running_loop().call_later(args.timeout_ms / 1000, _expire, d, conn, watch)
+            loop.call_later(args.timeout_ms / 1000, _expire, d, conn, watch)
+        hooks, host.events.after_reply = host.events.after_reply, []
+        for hook in hooks:  # the reply is written before the loop runs these (no await in between)
+            loop.call_soon(hook)
     return d.cost.charge("AsyncWait", 0, 0, [], filters=len(args.name), tries=len(current) * len(args.name))
 
 
