@@ -244,6 +244,13 @@ def test_parsers_on_every_captured_value() -> None:
     assert parse_v4("bool", "true") == 1.0
 
 
+def test_an_io_limit_of_the_fs_key_alone_parses_as_that_key() -> None:
+    """portod 5.3.59 prints io_limit / io_ops_limit set to ``fs: 100`` as ``100`` in a v4 Get (checked against the
+    real daemon by tests/real/test_families.py); the v5 field says ``{fs: 100}``, so v4 must too, not a parse error."""
+    assert parse_v4("map", "100") == {"fs": 100}
+    assert parse_v4("map", "/place r: 50; fs: 100") == {"/place r": 50, "fs": 100}
+
+
 @pytest.mark.parametrize("api", ["v5", "v4"])
 async def test_hierarchical_totals_follow_changes_elsewhere_in_the_tree(client: PortoClient, api: str) -> None:
     """*_total values move when a parent or child changes, while only that one's change_time moves."""

@@ -24,6 +24,8 @@ def v4_variable(cm: ContainerMetric) -> str:
 def parse_v4(kind: Parse, text: str) -> Value:
     """Parse a v4 Get string; raises ValueFormatError on a malformed value."""
     if kind == "map":
+        if text.isdigit():  # portod prints an io limit whose one key is `fs` as the bare number ("fs: 100" -> "100")
+            return {"fs": int(text)}
         return parse_uint_map(text)
     if kind == "cores":
         return parse_cores(text)
