@@ -187,8 +187,50 @@ async def test_respawns_push_every_round_with_its_exit_code(clocked: tuple[Simul
     clock.now += 2 * 17 + 16  # two whole rounds, then dead again before the third respawn
     await settle()
     await sub.close()
-    rounds = [("respawning", "exit_code", "1"), ("starting", "", ""), ("running", "", "")]
+    # as portod 5.3.59 pushes a respawn: respawning with the exit code, then running; no starting in between
+    rounds = [("respawning", "exit_code", "1"), ("running", "", "")]
     assert pushes_of(changes, "flaky") == [*rounds, *rounds, ("respawning", "exit_code", "1")]
+    collector = EventsCollector()
+    for change in changes:
+        collector.on_change(change)
+    assert collector.starts == {"flaky": 2} and collector.exits == {("flaky", "failure"): 3}  # respawns are starts
+
+
+def test_the_recorded_pushes_count_a_failed_start_as_a_start_failure_only() -> None:
+    """The real portod's pushes (asyncwait_events.txt) through the collector: a command that does not exist goes
+    starting, stopping, stopped with start_error, and is one start failure, not also a start."""
+    collector = EventsCollector()
+    for name, pushes in recorded().items():
+        for state, label, value in pushes:
+            collector.on_change(StateChange(name, state, 0, label, value, initial=False))
+    assert collector.starts == {"ev-kill": 1, "ev-exit3": 1, "ev-oom": 1}
+    assert collector.start_failures == {"ev-badstart": 1}
+    assert collector.exits == {("ev-kill", "signal"): 1, ("ev-exit3", "failure"): 1, ("ev-oom", "oom"): 1}
+
+
+def test_a_resubscription_burst_counts_what_happened_unseen_once() -> None:
+    """After a loss, each container's state in the new burst against the last one seen: starts, failed starts and
+    deaths that happened meanwhile are counted once; nothing seen before is counted again."""
+    collector = EventsCollector()
+
+    def burst(states: dict[str, str]) -> None:
+        for name, state in states.items():
+            collector.on_change(StateChange(name, state, 0, "", "", initial=True))
+        collector.on_subscribed()
+
+    burst({"g/up": "running", "g/idle": "stopped", "g/launching": "starting", "g/failing": "starting",
+           "g/gone": "dead", "g/meta": "meta", "g/again": "dead"})  # fmt: skip
+    collector.on_lost()
+    burst({"g/up": "running", "g/idle": "running", "g/launching": "meta", "g/failing": "stopped", "g/gone": "dead",
+           "g/meta": "meta", "g/again": "running", "g/new": "dead"})  # fmt: skip
+    # idle and launching started; again was restarted; new was made, ran and died: all unseen
+    assert collector.starts == {"g": 4}
+    assert collector.start_failures == {"g": 1}  # failing: starting, then stopped
+    assert collector._unseen_deaths == {"g/new"}  # its exit code is read on the next cycle; gone's was seen
+    collector.on_lost()
+    burst({"g/up": "running", "g/idle": "running", "g/launching": "meta", "g/failing": "stopped", "g/gone": "dead",
+           "g/meta": "meta", "g/again": "running", "g/new": "dead"})  # fmt: skip
+    assert collector.starts == {"g": 4} and collector.start_failures == {"g": 1}  # the same burst again: nothing
 
 
 def test_exit_reasons_and_groups() -> None:
@@ -244,9 +286,37 @@ async def test_exporter_counts_what_happens_between_two_cycles(clocked: tuple[Si
         assert {dict(k)["reason"]: v for k, v in exits.items() if dict(k)["group"] == "jobs"} == {
             "signal": 1, "oom": 1, "success": 1}  # fmt: skip
         assert series(text, "porto_container_start_failures_total")[(("group", "jobs"),)] == 1
-        assert series(text, "porto_container_starts_total")[(("group", "jobs"),)] == 5  # jobs itself, 3 jobs, bad
+        # jobs itself and 3 jobs; jobs/bad's start failed: a start failure only
+        assert series(text, "porto_container_starts_total")[(("group", "jobs"),)] == 4
         assert series(text, "porto_events_connected")[()] == 1
     assert set(sim.daemon.methods) <= READS, set(sim.daemon.methods) - READS  # the exporter changes nothing
+
+
+async def test_events_follow_the_include_masks(clocked: tuple[Simulator, FakeClock]) -> None:
+    """--containers.include goes to portod as the subscription's masks: only the included containers' events are
+    counted (an exporter pointed at a subtree does not count, nor hold groups for, the rest of the host)."""
+    sim, _ = clocked
+    host = sim.host
+    cfg = load(["--containers.include=jobs/***", "--events.group-depth=1"])
+    collectors = [c for c in build_collectors(cfg) if isinstance(c, EventsCollector)]
+    scraper = Scraper(PortoClient(sim.socket_path, timeout=5), collectors, interval=0, timeout=5)
+    try:
+        await scraper.cycle()
+        await settle()
+        for group in ("jobs", "others"):
+            host.create(group)
+            host.create(f"{group}/job").command = "sleep 1000"
+            host.start(f"{group}/job")
+            host.kill(f"{group}/job", 9)
+        await settle()
+        await scraper.cycle()
+    finally:
+        await scraper.close()
+    batch = collectors[0].samples()
+    starts = {dict(s.labels)["group"]: s.value for s in batch if s.name == "porto_container_starts_total"}
+    exits = {tuple(s.labels): s.value for s in batch if s.name == "porto_container_exits_total"}
+    assert starts == {"jobs": 1}  # jobs/job; jobs itself does not match jobs/***, others/* are not included
+    assert exits == {(("group", "jobs"), ("reason", "signal")): 1}
 
 
 async def test_counting_survives_a_portod_restart(clocked: tuple[Simulator, FakeClock]) -> None:

@@ -383,11 +383,13 @@ CONTAINER_EXITS = _m("porto_container_exits_total", "counter",
                      "reason: success (exit 0), failure (other exit status), signal (killed by a signal), oom "
                      "(OOM-killed); respawns count too.", ("group", "reason"),
                      f"{_PUSH}: dead/respawning with exit_code")  # fmt: skip
-CONTAINER_STARTS = _m("porto_container_starts_total", "counter", "Container starts pushed by portod, by group.",
-                      ("group",), f"{_PUSH}: starting")  # fmt: skip
+CONTAINER_STARTS = _m("porto_container_starts_total", "counter",
+                      "Container starts that worked (running or meta after starting), by group; respawns count too. "
+                      "A start that fails counts only in porto_container_start_failures_total.", ("group",),
+                      f"{_PUSH}: starting/respawning then running/meta")  # fmt: skip
 CONTAINER_START_FAILURES = _m("porto_container_start_failures_total", "counter",
-                              "Container starts that failed (portod pushed start_error), by group.", ("group",),
-                              f"{_PUSH}: start_error")  # fmt: skip
+                              "Container starts that failed (portod pushed start_error), by group; not also "
+                              "counted as starts.", ("group",), f"{_PUSH}: start_error")  # fmt: skip
 EVENTS_CONNECTED = _m("porto_events_connected", "gauge", "1 while the exporter is subscribed to portod's pushes.",
                       (), "exporter")  # fmt: skip
 EVENTS_RECEIVED = _m(

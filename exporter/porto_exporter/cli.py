@@ -93,7 +93,9 @@ def build_collectors(cfg: Config) -> list[Collector]:
     if "storage" in cfg.collectors:
         out.append(StorageCollector())
     if "events" in cfg.collectors:
-        out.append(EventsCollector(group_depth=cfg.events_group_depth))
+        # portod sends the pushes of the included containers only; --containers.exclude and --containers.max-depth
+        # cut per-container series, not these per-group counters (a batch group's jobs are what it counts)
+        out.append(EventsCollector(group_depth=cfg.events_group_depth, masks=tuple(cfg.include) or ("***",)))
     return out
 
 

@@ -98,10 +98,10 @@ def real_portod() -> Iterator[RealPortod]:
         if done.returncode != 0:
             pytest.fail(f"{where}/start failed (exit {done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
     real = RealPortod(where, portoctl, f"pe-test-{secrets.token_hex(3)}", started_here=not answering)
-    real.ctl("create", real.prefix)  # meta: every test's containers live under it
-    real.ctl("set", real.prefix, "private", "porto-exporter tests")
-    real.ctl("start", real.prefix)  # no command: a meta container
-    try:
+    try:  # from the create on: a setup that fails half way (portod reloaded meanwhile) leaves nothing behind
+        real.ctl("create", real.prefix)  # meta: every test's containers live under it
+        real.ctl("set", real.prefix, "private", "porto-exporter tests")
+        real.ctl("start", real.prefix)  # no command: a meta container
         yield real
     finally:
         real.destroy_own()

@@ -17,11 +17,22 @@ While the subscription is not up (never made, lost, being made again) the
 collector fails with ``Degraded``: its success gauge reads 0 while its
 counters, still right, are served.
 
+A start is counted when it has worked: a container entering ``running`` or
+``meta`` from ``starting`` (or, for a respawn, from ``respawning``: portod
+5.3 respawns without a ``starting`` push). A start that fails goes
+``starting -> stopping -> stopped`` with ``start_error`` on the real daemon
+and counts as a start failure only, so ``starts + start failures`` are the
+attempts.
+
 When the subscription comes back after a loss, portod's initial burst (the
 current state of every container) is compared with the last state seen: a
-container now dead that was not dead before died unseen; its exit code is read
-with one batched Get on the next cycle and counted then. Containers that were
-created and destroyed entirely while disconnected cannot be recovered.
+container now dead (or respawning) that was not before died unseen; its exit
+code is read with one batched Get on the next cycle and counted then. A
+container that has run since (it was stopped, starting or unknown and is now
+running, meta, paused, dead or respawning; or dead and now running) started
+unseen, and one seen ``starting`` that is now ``stopped`` failed to start.
+Containers that were created and destroyed entirely while disconnected cannot
+be recovered.
 """
 
 from __future__ import annotations
@@ -49,6 +60,16 @@ OTHER = "~other"  # '~' is not allowed in Porto names: never a real group
 MAX_GROUPS = 1000
 GROUP_TTL = 300.0  # seconds an emptied group keeps its counters: longer than any sane scrape interval
 REASONS = ("success", "failure", "signal", "oom")
+LAUNCHING = ("starting", "respawning")  # a push of running/meta after one of these is a start that worked
+UP = ("running", "meta")
+NOT_RUN = (None, "stopped", "starting", "stopping")  # states (None: unknown) from which a later RAN means a start
+RAN = ("running", "meta", "paused", "dead", "respawning")
+DIED = ("dead", "respawning")  # the states portod pushes an exit_code with
+
+
+def started_unseen(before: str | None, now: str) -> bool:
+    """Whether a container last seen ``before`` (None: not seen) and now in ``now`` must have started meanwhile."""
+    return (before in NOT_RUN and now in RAN) or (before in DIED and now in (*UP, "paused"))
 
 
 def exit_reason(code: int) -> str:
@@ -166,10 +187,11 @@ class EventsCollector:
         name, state = change.name, change.state
         if not name:  # {name: "", state: "timeout"}: only with timeout_ms, which is never sent
             return
+        before = self._states.get(name)
         if change.initial:
             self._seen.add(name)
-            if self._baseline and state == "dead" and self._states.get(name) != "dead":
-                self._unseen_deaths.add(name)
+            if self._baseline and before != state:  # compared with what was seen before the loss
+                self._reconcile(name, before, state)
             self._known(name, state)
             return
         if state == "destroyed":
@@ -177,11 +199,20 @@ class EventsCollector:
             self._unseen_deaths.discard(name)
         else:
             self._known(name, state)
-        if state == "starting":
+        if state in UP and before in LAUNCHING:
             self.starts[self.group(name)] += 1
-        if change.label == "exit_code" and state in ("dead", "respawning"):
+        if change.label == "exit_code" and state in DIED:
             self._count_exit(name, change.value)
         elif change.label == "start_error":
+            self.start_failures[self.group(name)] += 1
+
+    def _reconcile(self, name: str, before: str | None, now: str) -> None:
+        """A re-subscription's burst says ``now`` for a container last seen ``before``: count what happened unseen."""
+        if now == "dead" or (now == "respawning" and before not in DIED):  # (dead -> respawning: no new death)
+            self._unseen_deaths.add(name)  # its exit code is read on the next cycle
+        if started_unseen(before, now):
+            self.starts[self.group(name)] += 1
+        elif before == "starting" and now == "stopped":  # starting ends in running/meta, or stopped when it failed
             self.start_failures[self.group(name)] += 1
 
     def _count_exit(self, name: str, value: str) -> None:

@@ -1,33 +1,64 @@
-"""Porto's wildcard masks: ``***`` any depth, ``*`` within one level, ``?`` one character."""
+"""Porto's wildcard masks, matched as portod matches them (``StringMatch`` in its util/string.cpp).
+
+``***`` alone matches every name; a mask that ends in ``***`` matches the names starting with the text before its
+first ``***``, taken literally (``a/***`` is ``a``'s subtree without ``a``; ``a*/***`` matches nothing but names
+starting ``a*/``); any other mask is fnmatch(3) with FNM_PATHNAME: ``*`` (also ``***`` inside a mask), ``?`` and
+``[...]`` never match ``/``. Checked against portod 5.3.59's List and AsyncWait (tests/real).
+"""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
+ANY = re.compile(r".*\Z", re.S)
+
+
+def _bracket(mask: str, i: int) -> tuple[str, int] | None:
+    """The ``[...]`` class starting at ``mask[i]`` as a regex class (never matching ``/``) and the index after it;
+    None when it is not closed (then ``[`` is an ordinary character, as in fnmatch)."""
+    j = i + 1
+    negate = j < len(mask) and mask[j] in "!^"
+    if negate:
+        j += 1
+    start = j
+    while j < len(mask) and (mask[j] != "]" or j == start):  # a ']' right after '[' or '[!' is a member
+        j += 1
+    if j >= len(mask):
+        return None
+    members = mask[start:j].replace("\\", "\\\\").replace("^", "\\^").replace("[", "\\[").replace("]", "\\]")
+    return (f"[^/{members}]" if negate else f"(?!/)[{members}]"), j + 1
+
 
 @lru_cache(maxsize=1024)
 def mask_regex(mask: str) -> re.Pattern[str]:
+    if mask == "***":
+        return ANY
+    if mask.endswith("***"):
+        return re.compile(re.escape(mask[: mask.index("***")]) + r".*\Z", re.S)
     out = []
     i = 0
     while i < len(mask):
-        if mask.startswith("***", i):
-            out.append(".*")
-            i += 3
-        elif mask[i] == "*":
+        ch = mask[i]
+        if ch == "*":
             out.append("[^/]*")
-            i += 1
-        elif mask[i] == "?":
+        elif ch == "?":
             out.append("[^/]")
+        elif ch == "[" and (cls := _bracket(mask, i)) is not None:
+            out.append(cls[0])
+            i = cls[1]
+            continue
+        elif ch == "\\" and i + 1 < len(mask):  # fnmatch without FNM_NOESCAPE: the next character, literally
             i += 1
-        else:
             out.append(re.escape(mask[i]))
-            i += 1
-    return re.compile("^" + "".join(out) + "$")
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    return re.compile("".join(out) + r"\Z", re.S)
 
 
 def is_mask(name: str) -> bool:
-    return "*" in name or "?" in name
+    return "*" in name or "?" in name or "[" in name
 
 
 def match(mask: str, name: str) -> bool:

@@ -33,7 +33,9 @@ class Watch:
     _patterns: tuple[re.Pattern[str] | str, ...] = ()
 
     def __post_init__(self) -> None:
-        self._patterns = tuple(names.mask_regex(m) if names.is_mask(m) else m for m in self.masks)
+        # AsyncWait takes a name as a wildcard only when it has '*' or '?': portod 5.3.59 pushes nothing for
+        # "[xy]/m" (a name that does not exist), where List matches the same text as a character class
+        self._patterns = tuple(names.mask_regex(m) if "*" in m or "?" in m else m for m in self.masks)
 
     def wants(self, name: str) -> bool:
         if name == "/":

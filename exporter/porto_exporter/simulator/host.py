@@ -298,12 +298,14 @@ class Host:
                 self._timed.discard(c)
 
     def _publish_respawns(self, c: Container, cycles: int, period: float, cycle: float, code: str) -> None:
-        """The pushes of ``cycles`` whole die-and-respawn rounds since ``c.run_since`` (the last 100 at most)."""
+        """The pushes of ``cycles`` whole die-and-respawn rounds since ``c.run_since`` (the last 100 at most).
+
+        As portod 5.3 pushes them: ``respawning`` with the exit code, then ``running`` (no ``starting``: a respawn
+        goes respawning -> running, as the real daemon's log and pushes show)."""
         for k in range(max(0, cycles - MAX_REPLAYED_RESPAWNS), cycles):
             start = c.run_since + k * cycle
             if k or c.state != "respawning":  # the first death may have been reported by an earlier advance
                 self.events.publish(c.name, "respawning", start + period, "exit_code", code)
-            self.events.publish(c.name, "starting", start + cycle)
             self.events.publish(c.name, "running", start + cycle)
 
     def reap_weak(self, owner: object) -> None:
