@@ -592,7 +592,9 @@ async def test_every_family_matches_what_portod_says(real_portod: RealPortod, ho
         web, svc = before.containers[c("svc/web")], before.containers[c("svc")]
         assert "memory" not in web["controllers"].split(";") and "memory" in svc["controllers"].split(";")
         assert "cpu" not in web["controllers"].split(";") and "cpu" in svc["controllers"].split(";")
-        assert web["memory_usage"] == svc["memory_usage"], (web["memory_usage"], svc["memory_usage"])
+        # read one after the other while the hog and the burner run: the same cgroup, within what moved meanwhile
+        web_mem, svc_mem = int(web["memory_usage"]), int(svc["memory_usage"])
+        assert abs(web_mem - svc_mem) <= 0.1 * svc_mem, (web_mem, svc_mem)
         for family in ("porto_container_memory_usage_bytes", "porto_container_cpu_throttled_seconds_total"):
             holders = {dict(k)["container"] for k in got.get(family, {})}
             assert c("svc") in holders and c("svc/web") not in holders, (family, holders)
