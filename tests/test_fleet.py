@@ -61,9 +61,21 @@ async def spawn(*cmd: str) -> asyncio.subprocess.Process:
                                                 stderr=asyncio.subprocess.DEVNULL)  # fmt: skip
 
 
-async def get_json(s: aiohttp.ClientSession, url: str) -> dict:  # type: ignore[type-arg]
-    async with s.get(url) as r:
-        return json.loads(await r.text())  # type: ignore[no-any-return]
+async def get_json(s: aiohttp.ClientSession, url: str, tries: int = 25) -> dict:  # type: ignore[type-arg]
+    """A JSON API answer; a server still starting (or briefly busy) answers text: asked again, then a clear failure."""
+    last = ""
+    for _ in range(tries):
+        async with s.get(url) as r:
+            body = await r.text()
+            if r.status == 200:
+                try:
+                    return json.loads(body)  # type: ignore[no-any-return]
+                except json.JSONDecodeError as exc:
+                    last = f"HTTP 200 but not JSON ({exc}): {body[:200]!r}"
+            else:
+                last = f"HTTP {r.status}: {body[:200]!r}"
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"{url}: no JSON answer after {tries} tries: {last}")
 
 
 async def rules_evaluated_since(s: aiohttp.ClientSession, prom: str, since: float, tries: int = 100) -> None:
