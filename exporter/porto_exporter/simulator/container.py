@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from .accounting import ALL_CONTROLLERS, HOST_CORES, KEYS, Behaviour
 
+ROOT_CONTROLLERS = tuple(c for c in ALL_CONTROLLERS if c != "pids")
+
 
 @dataclass(eq=False)
 class Container:
@@ -54,6 +56,7 @@ class Container:
     oom_killed: bool = False
     oom_kills: int = 0
     respawn_count: int = 0
+    start_error: str = ""  # the last failed start's message (its code: InvalidCommand); cleared by a start
     retired: dict[str, float] = field(default_factory=dict)  # counters of stopped children
 
     @property
@@ -84,7 +87,10 @@ class Container:
         return controller in self.controllers()
 
     def controllers(self) -> tuple[str, ...]:
-        """The cgroups a container owns: first level owns all, deeper ones only what they limit."""
+        """The cgroups a container owns: first level owns all, deeper ones only what they limit; the root (the
+        host's own hierarchies) all but pids, which portod leaves to the host."""
+        if self.is_root:
+            return ROOT_CONTROLLERS
         if self.level <= 1:
             return ALL_CONTROLLERS
         owned = ["freezer"]
@@ -119,6 +125,17 @@ class Container:
         if self.state in ("running", "meta", "starting", "stopping"):
             return self.run_acc + max(0.0, now - self.run_since)
         return self.run_acc
+
+    @property
+    def has_cpus(self) -> bool:
+        """Whether portod reports CPUs the container may run on: not for a stopped one whose parent is the root
+        or stopped too (a stopped one under a started parent reports the parent's)."""
+        node: Container | None = self
+        while node is not None and node.state == "stopped":
+            node = node.parent
+            if node is not None and node.is_root:
+                return False
+        return True
 
     def cpu_cores_used(self) -> float:
         demand = self.behaviour.cpu_cores if self.command else 0.0

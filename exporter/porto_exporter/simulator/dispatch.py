@@ -24,7 +24,7 @@ DISPATCH = (
     "Create", "Destroy", "List", "GetProperty", "SetProperty", "GetDataProperty", "Start", "Stop", "Pause",
     "Resume", "ListProperties", "ListDataProperties", "Kill", "Version", "Get", "Wait", "CreateWeak",
     "SetLabel", "ListVolumeProperties", "ListVolumes", "GetVolume", "ListLayers", "ListStorages",
-    "ListContainersBy", "GetSystem", "FindLabel", "AsyncWait", "StopAsyncWait",
+    "ListContainersBy", "GetSystem", "FindLabel", "AsyncWait", "StopAsyncWait", "RemoveLayer", "RemoveStorage",
 )  # fmt: skip
 
 # Fields that portod's own proto marks `required`: without them it drops the connection.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..porto import rpc_pb2 as pb
@@ -93,12 +93,23 @@ class EventHub:
                 watch.push(push_message(name, state, when, label, value))
                 self.pushed += 1
 
-    def burst(self, watch: Watch, current: Sequence[tuple[str, str]], when: float) -> int:
-        """The current state of every matching container, one push each (before the reply); returns how many."""
+    def burst(self, watch: Watch, current: Sequence[tuple[str, str, Mapping[str, str]]], when: float) -> int:
+        """The current state of every matching container, one push each (before the reply); returns how many.
+
+        With label masks, portod pushes only the containers that have a matching label: one push per such
+        label (by name), with the label and its value.
+        """
         sent = 0
-        for name, state in current:
-            if watch.wants(name) and (not watch.target_state or state == watch.target_state):
-                watch.push(push_message(name, state, when))
-                sent += 1
+        for name, state, labels in current:
+            if not watch.wants(name) or (watch.target_state and state != watch.target_state):
+                continue
+            if watch.labels:
+                for label in sorted(labels):
+                    if any(fnmatch.fnmatchcase(label, m) for m in watch.labels):
+                        watch.push(push_message(name, state, when, label, labels[label]))
+                        sent += 1
+                continue
+            watch.push(push_message(name, state, when))
+            sent += 1
         self.pushed += sent
         return sent

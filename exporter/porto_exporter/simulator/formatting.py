@@ -6,6 +6,7 @@ from ..porto import rpc_pb2 as pb
 from ..porto.framing import encode_varint32
 from ..porto.values import format_bool, format_local_time
 from .container import Container
+from .propbase import Refused
 from .properties import DEAD, PROPERTIES, STAT, UNSUPPORTED, Prop, View
 from .records import Volume
 
@@ -46,11 +47,15 @@ def read_v4(view: View, variable: str) -> tuple[int, str]:
         return pb.InvalidState, f"{base} is not available in {c.state} state"
     if prop.when == DEAD and c.state != "dead":
         return pb.InvalidState, f"{base} available only in dead state"
+    if base in ("stdout", "stderr") and c.is_root:  # the host's own has no log file
+        return pb.InvalidData, "File not found"
     if key is not None:
         if prop.subscript is None:
-            return pb.InvalidValue, "What raw?" if key == "raw" else "Invalid subscript for property"
+            return pb.InvalidValue, "Invalid subscript for property"
         try:
             return 0, prop.subscript(view, key)
+        except Refused as exc:
+            return exc.code, exc.message
         except KeyError as exc:
             return pb.InvalidValue, str(exc.args[0])
         except LookupError as exc:
@@ -68,14 +73,6 @@ def _read_label(view: View, label: str) -> tuple[int, str]:
     if value is None:
         return pb.LabelNotFound, f"Label {label} is not set"
     return 0, value
-
-
-VOLUME_PROPERTIES = (
-    "backend", "build_time", "change_time", "creator", "device_name", "group", "id", "image",
-    "inode_available", "inode_guarantee", "inode_limit", "inode_used", "owner_container", "owner_group",
-    "owner_user", "permissions", "place", "private", "read_only", "ready", "space_available",
-    "space_guarantee", "space_limit", "space_used", "state", "storage", "user",
-)  # fmt: skip
 
 
 def volume_properties(v: Volume) -> dict[str, str]:
@@ -132,7 +129,8 @@ def fill_volume_spec(v: Volume, spec: pb.TVolumeSpec) -> None:
     spec.read_only = v.read_only
     spec.cred.CopyFrom(pb.TCred(user="root", uid=0, group="root", gid=0))
     spec.permissions = 0o775
-    spec.space.limit = v.space_limit
+    if v.space_limit:  # none: no limit field (a native volume)
+        spec.space.limit = v.space_limit
     spec.space.usage = v.space_used
     spec.space.available = v.space_available
     if v.inode_limit:

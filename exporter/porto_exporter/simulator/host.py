@@ -20,6 +20,7 @@ from .container import Container
 from .events import EventHub
 from .records import Layer, MetaStorage, Volume
 
+ROOT_READ_ONLY = "Write access denied: root container is read-only"
 MAX_REPLAYED_RESPAWNS = 100  # a host idle for hours does not flood its subscribers with old rounds
 
 
@@ -51,6 +52,7 @@ class Host:
         self._next_id = 1
         self.root = Container("/", 1, None, int(now) - 3600, Behaviour(cpu_cores=0.0))
         self.root.state = "meta"
+        self.root.isolate = False  # the host's own namespaces
         self.root.start_time = self.root.creation_time
         self.root.run_since = now
         self.root.change_time = self.root.creation_time
@@ -109,7 +111,7 @@ class Host:
         parent_name, _, _ = name.rpartition("/")
         parent = self.by_name.get(parent_name or "/")
         if parent is None:
-            raise HostError(pb.ContainerDoesNotExist, f"parent container {parent_name} not found")
+            raise HostError(pb.ContainerDoesNotExist, f"parent container not found for {name}")
         now = self.clock()
         self._next_id += 1
         c = Container(name, self._next_id, parent, int(now), behaviour or Behaviour.from_seed(self.seed, name))
@@ -125,7 +127,7 @@ class Host:
     def destroy(self, name: str) -> None:
         c = self.get(name)
         if c.is_root:
-            raise HostError(pb.InvalidValue, "cannot destroy the root container")
+            raise HostError(pb.Permission, ROOT_READ_ONLY)
         now = self.clock()
         self._stop_tree(c, now)
         for sub in [*reversed(self._descendants(c)), c]:
@@ -147,7 +149,7 @@ class Host:
     def start(self, name: str) -> None:
         c = self.get(name)
         if c.state not in ("stopped",):
-            raise HostError(pb.InvalidState, f"invalid container state {c.state}")
+            raise HostError(pb.InvalidState, f"Cannot start container {name} in state {c.state}")
         now = self.clock()
         for anc in reversed(list(c.ancestors())):
             if anc.state == "stopped":
@@ -157,6 +159,9 @@ class Host:
             # portod: starting, stopping, stopped with start_error; the Start reply is InvalidCommand
             message = f"No such file or directory: cannot exec {missing}"
             self.counters["start_failed"] += 1
+            c.start_error = message
+            c.start_time = int(now)  # the attempt's time stays, with the error
+            self._touch(c, now)
             self._set_state(c, "starting", now)
             self._set_state(c, "stopping", now)
             self._set_state(c, "stopped", now, "start_error", f"InvalidCommand:({message})")
@@ -167,6 +172,7 @@ class Host:
         self._set_state(c, "starting", now)
         self._set_state(c, "running" if c.command else "meta", now)
         c.start_time = int(now)
+        c.start_error = ""
         c.run_since = now
         c.run_acc = 0.0
         c.death_time = 0
@@ -202,19 +208,19 @@ class Host:
     def stop(self, name: str) -> None:
         c = self.get(name)
         if c.is_root:
-            raise HostError(pb.InvalidState, "cannot stop the root container")
+            raise HostError(pb.Permission, ROOT_READ_ONLY)
         self._stop_tree(c, self.clock())
 
     def kill(self, name: str, sig: int) -> None:
         c = self.get(name)
         if c.state != "running":
-            raise HostError(pb.InvalidState, f"invalid container state {c.state}")
+            raise HostError(pb.InvalidState, f"invalid container state={c.state}")
         self._die(c, self.clock(), exit_code=-sig, exit_status=sig)
 
     def pause(self, name: str) -> None:
         c = self.get(name)
         if c.state not in ("running", "meta"):
-            raise HostError(pb.InvalidState, f"invalid container state {c.state}")
+            raise HostError(pb.InvalidState, "Contaner not running")  # sic: portod's own words
         now = self.clock()
         for node in [c, *self._descendants(c)]:
             if node.state in ("running", "meta"):
@@ -225,7 +231,7 @@ class Host:
     def resume(self, name: str) -> None:
         c = self.get(name)
         if c.state != "paused":
-            raise HostError(pb.InvalidState, f"invalid container state {c.state}")
+            raise HostError(pb.InvalidState, "Container not paused")
         now = self.clock()
         for node in [c, *self._descendants(c)]:
             if node.state == "paused":

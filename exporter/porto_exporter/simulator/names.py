@@ -34,14 +34,15 @@ def check_container_name(name: str) -> None:
         if part in ("self", "porto") and part == parts[0]:
             raise NameError_(f"reserved container name: {part}")
         if not _NAME_CHARS.match(part):
-            raise NameError_(f"invalid character in container name: {name}")
+            bad = next(ch for ch in part if not _NAME_CHARS.match(ch))
+            raise NameError_(f"forbidden character 0x{ord(bad):02x}")
 
 
 def check_label(label: str, value: str) -> None:
     if len(label) > MAX_LABEL_LENGTH or not _LABEL.match(label):
-        raise NameError_(f"invalid label name: {label}")
+        raise NameError_(f"Invalid label name: {label}")
     if label.startswith("PORTO"):
-        raise NameError_(f"label prefix PORTO is reserved: {label}")
+        raise NameError_(f"Invalid label name: {label}")  # the prefix is reserved
     if len(value) > MAX_LABEL_VALUE_LENGTH or not _LABEL_VALUE.match(value):
         raise NameError_(f"invalid label value for {label}")
 

@@ -52,6 +52,15 @@ class Prop:
 PROPERTIES: dict[str, Prop] = {}
 
 
+class Refused(Exception):
+    """A subscript portod refuses (``prop[key]``): its EError code and its words."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
 def _add(prop: Prop) -> None:
     PROPERTIES[prop.name] = prop
 
@@ -82,7 +91,11 @@ def _unknown_map(st: pb.TContainerStatus, number: int, values: dict[str, int]) -
     st.MergeFromString(encode_varint32((number << 3) | 2) + encode_varint32(len(body)) + body)
 
 
-def _map_prop(name: str, fn: Callable[[View], dict[str, int]], cost: float, *, unknown_field: int = 0) -> None:
+def _map_prop(
+    name: str, fn: Callable[[View], dict[str, int]], cost: float, *, unknown_field: int = 0, absent: str | None = None
+) -> None:
+    """A map of counters; ``absent``: what ``prop[key]`` reads for a key not in it (default: refused)."""
+
     def v4(v: View) -> str:
         return format_uint_map(fn(v))
 
@@ -96,8 +109,11 @@ def _map_prop(name: str, fn: Callable[[View], dict[str, int]], cost: float, *, u
 
     def sub(v: View, key: str) -> str:
         values = fn(v)
+        if key not in values and absent is not None:
+            return absent
         if key not in values:
-            raise KeyError(f"Disk not found: {key}" if name.startswith("io_") else "Invalid subscript for property")
+            raise Refused(pb.InvalidValue, f"Disk not found: {key}" if name.startswith("io_")
+                          else f"network device {key} not found")  # fmt: skip
         return str(values[key])
 
     pressure = name.endswith("_pressure")
@@ -107,7 +123,7 @@ def _map_prop(name: str, fn: Callable[[View], dict[str, int]], cost: float, *, u
 def _io(key: str, extra: dict[str, int] | None = None) -> Callable[[View], dict[str, int]]:
     def fn(v: View) -> dict[str, int]:
         total = v.frame.value(v.c, key)
-        out = {"hw": total, "vda": total} if total else {"hw": 0}  # idle disks are not listed
+        out = _disks(v, total)
         if extra:
             out.update(extra)
         return out
@@ -115,9 +131,15 @@ def _io(key: str, extra: dict[str, int] | None = None) -> Callable[[View], dict[
     return fn
 
 
+def _disks(v: View, total: int) -> dict[str, int]:
+    """``hw`` (every disk) and the disk the I/O went to; idle disks are not listed, and the root (the whole
+    host, its own processes too) has always used its disk."""
+    return {"hw": total, "vda": total} if total or v.c.is_root else {"hw": 0}
+
+
 def _io_ops(v: View) -> dict[str, int]:
     total = v.frame.value(v.c, "io_read_ops") + v.frame.value(v.c, "io_write_ops")
-    return {"hw": total, "vda": total} if total else {"hw": 0}
+    return _disks(v, total)
 
 
 def _latency(v: View) -> int:
@@ -170,6 +192,7 @@ def _vm(v: View) -> dict[str, int]:
 
 def _vm_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> None:
     vm = st.virtual_memory
+    vm.count = 0  # v5 sends the count even with no process left (v4 leaves it out)
     for key, value in _vm(v).items():
         setattr(vm, key, value)
 
@@ -192,27 +215,62 @@ def _status_setter(field_name: str, getter: Callable[[View], object]) -> V5:
     return v5
 
 
+# The hierarchies in the order portod lists a container's cgroups in v5 (v4 prints them sorted by name).
+CGROUP_ORDER = (
+    "memory", "freezer", "cpu", "cpuacct", "cpuset", "net_cls", "blkio", "devices", "hugetlb", "pids", "perf_event",
+    "systemd", "unified",
+)  # fmt: skip
+_CONTROLLER = {"unified": "cgroup2"}  # hierarchy -> the controller name in ``controllers``
+
+
+def _cgroup(c: Container, hierarchy: str) -> str:
+    """The container's cgroup in a hierarchy, relative to its mount: portod nests a cgroup under the nearest
+    ancestor owning the controller, named by the path between them with ``%`` for ``/`` (level 1 under the
+    host's root as ``porto%name``); freezer and cgroup2 are a plain ``porto/`` tree, every container owning them."""
+    if hierarchy in ("net_cls", "systemd"):  # left to the host
+        return ""
+    if hierarchy in ("freezer", "unified"):
+        return "porto" if c.is_root and hierarchy == "unified" else "" if c.is_root else f"porto/{c.name}"
+    owner = c.owner_of(_CONTROLLER.get(hierarchy, hierarchy))
+    if owner.is_root:
+        return ""
+    above = owner.parent
+    while above is not None and not above.is_root and not above.owns(_CONTROLLER.get(hierarchy, hierarchy)):
+        above = above.parent
+    if above is None or above.is_root:
+        return "porto%" + owner.name.replace("/", "%")
+    return _cgroup(above, hierarchy) + "/" + owner.name[len(above.name) + 1 :].replace("/", "%")
+
+
 def _cgroups(v: View) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for ctl in CGROUP_FS:
-        if ctl in ("net_cls", "systemd"):
-            out[ctl] = f"/sys/fs/cgroup/{ctl}"
-            continue
-        owner = v.c.owner_of({"unified": "cgroup2"}.get(ctl, ctl))
-        if owner.is_root:
-            out[ctl] = f"/sys/fs/cgroup/{ctl}"
-        elif ctl in ("freezer", "unified"):
-            out[ctl] = f"/sys/fs/cgroup/{ctl}/porto/{owner.name}"
-        else:
-            out[ctl] = f"/sys/fs/cgroup/{ctl}/porto%{owner.name.replace('/', '%', 1)}"
+    """Hierarchy -> cgroup path, sorted by hierarchy (v4's order)."""
+    out = {}
+    for ctl in sorted(CGROUP_FS):
+        rel = _cgroup(v.c, ctl)
+        out[ctl] = f"/sys/fs/cgroup/{ctl}/{rel}" if rel else f"/sys/fs/cgroup/{ctl}"
     return out
+
+
+def _cgroup_sub(v: View, key: str) -> str:
+    paths = _cgroups(v)
+    if key not in paths:
+        raise Refused(pb.InvalidProperty, f"Unknown cgroup subststem: {key}")  # sic
+    return paths[key]
+
+
+def _vm_sub(v: View, key: str) -> str:
+    values = _vm(v)
+    if key not in values:
+        raise Refused(pb.InvalidProperty, f"Unknown {key}")
+    return str(values[key])
 
 
 def _cgroups_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> None:
     owned = set(v.c.controllers())
-    for ctl, path in _cgroups(v).items():
-        inherited = not v.c.is_root and {"unified": "cgroup2"}.get(ctl, ctl) not in owned
-        st.cgroups.cgroup.add(controller=ctl, path=path, inherited=inherited or None)
+    paths = _cgroups(v)
+    for ctl in CGROUP_ORDER:
+        inherited = _CONTROLLER.get(ctl, ctl) not in owned
+        st.cgroups.cgroup.add(controller=ctl, path=paths[ctl], inherited=inherited or None)
 
 
 def _dead_int(getter: Callable[[Container], int]) -> V4:
@@ -221,5 +279,5 @@ def _dead_int(getter: Callable[[Container], int]) -> V4:
 
 def _raw(key: str, value: int) -> str:
     if key != "raw":
-        raise KeyError("What raw?")
+        raise Refused(pb.InvalidValue, f"What {key}?")
     return str(value)

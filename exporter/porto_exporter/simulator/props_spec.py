@@ -13,15 +13,17 @@ from ..porto.values import (
     format_str_map,
     format_uint_map,
 )
-from .accounting import HOST_CORES, HOST_MEMORY
+from .accounting import ALL_CONTROLLERS, HOST_CORES, HOST_MEMORY
 from .container import Container
 from .propbase import (
     ALWAYS,
     PROPERTIES,
     V5,
     Prop,
+    Refused,
     View,
     _add,
+    _cgroup_sub,
     _cgroups,
     _cgroups_v5,
     _fill_map,
@@ -69,11 +71,11 @@ def _labels_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> Non
 def _label_sub(v: View, key: str) -> str:
     """``labels[X]`` reads the container's own label; ``labels[.X]`` an inherited one."""
     inherited = key.startswith(".")
-    key = key.lstrip(".")
+    label = key.lstrip(".")
     for node in [v.c, *v.c.ancestors()] if inherited else [v.c]:
-        if key in node.labels:
-            return node.labels[key]
-    raise LookupError(f"Label {key} is not set")
+        if label in node.labels:
+            return node.labels[label]
+    raise LookupError(f"Label {key} is not set")  # portod names it as asked, with the dot
 
 
 def _cpu_limit(v: View) -> float:
@@ -98,11 +100,15 @@ def _vol_links_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> 
         st.volumes_linked.link.add(volume=path)
 
 
+def _volumes_owned(v: View) -> list[str]:
+    """Volumes whose owner is the container (the root: those made by clients on the host)."""
+    owner = "/" if v.c.is_root else v.c.name
+    return [vol.path for vol in v.host.volumes.values() if vol.owner_container == owner]
+
+
 def _owned_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> None:
     st.volumes_owned.SetInParent()
-    for vol in v.host.volumes.values():
-        if vol.owner_container == (v.c.name if not v.c.is_root else "/") and not v.c.is_root:
-            st.volumes_owned.volume.append(vol.path)
+    st.volumes_owned.volume.extend(_volumes_owned(v))
 
 
 def _controllers_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> None:
@@ -118,21 +124,36 @@ def _uint_map_spec(field_name: str, getter: Callable[[Container], dict[str, int]
     return v5
 
 
-TAINT = (
-    "Container owned by root has unrestricted capabilities.\nContainer could escape pid namespace: enable_porto=true.\n"
-)
+def _taints(c: Container) -> list[str]:
+    """What portod warns about a container (v4: one line each; v5: one TError each); the root has none."""
+    if c.is_root:
+        return []
+    out = ["Container owned by root has unrestricted capabilities."] if c.owner_user == "root" else []
+    if c.level == 1:
+        out += ["First level container without memory_limit."] if not c.memory_limit else []
+        out += ["First level container without cpu_limit."] if not c.cpu_limit else []
+    return [*out, "Container could escape pid namespace with enable_porto=true."]
 
 
 def _taint_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> None:
-    if not v.c.is_root:
-        st.taint.add(error=pb.Taint, msg=TAINT.splitlines()[0])
+    for msg in _taints(v.c):
+        st.taint.add(error=pb.Taint, msg=msg)
 
 
 _add(Prop("labels", ALWAYS, lambda v: format_str_map(v.c.labels), _labels_v5, 2.2, _label_sub))
 _simple("state", ALWAYS, lambda v: v.c.state, _status_setter("state", lambda v: v.c.state), 2.22)
 _simple("id", ALWAYS, lambda v: str(v.c.id), _status_setter("id", lambda v: v.c.id))
 _simple("level", ALWAYS, lambda v: str(v.c.level), _status_setter("level", lambda v: v.c.level))
-_simple("time", ALWAYS, lambda v: str(_running_time(v)), _status_setter("time", _running_time))
+def _time_sub(v: View, key: str) -> str:
+    """``time[dead]``: seconds since death; any other key is refused."""
+    if key != "dead":
+        raise Refused(pb.InvalidValue, f"What {key}?")
+    if v.c.state != "dead":
+        raise Refused(pb.InvalidState, "Not dead yet")
+    return str(max(0, int(v.now) - v.c.death_time))
+
+
+_add(Prop("time", ALWAYS, lambda v: str(_running_time(v)), _status_setter("time", _running_time), 2.0, _time_sub))
 _simple("parent", ALWAYS, lambda v: v.c.parent_name, None)
 _simple(
     "absolute_name", ALWAYS, lambda v: v.c.absolute_name, _status_setter("absolute_name", lambda v: v.c.absolute_name)
@@ -156,7 +177,6 @@ _simple("oom_kills_total", ALWAYS, lambda v: str(_oom_total(v)), _status_setter(
 _simple("memory_limit", ALWAYS, lambda v: str(_memory_limit(v)), _spec_setter("memory_limit", _memory_limit), 1.79)
 _simple("memory_limit_total", ALWAYS, lambda v: str(v.host.memory_limit_total(v.c)),
         _status_setter("memory_limit_total", lambda v: v.host.memory_limit_total(v.c)))  # fmt: skip
-_simple("anon_max_usage", ALWAYS, lambda v: "0")
 _simple("dirty_limit", ALWAYS, lambda v: str(v.c.dirty_limit), _spec_setter("dirty_limit", lambda v: v.c.dirty_limit))
 _simple(
     "hugetlb_limit",
@@ -183,7 +203,7 @@ _simple("cpu_weight", ALWAYS, lambda v: f"{v.c.cpu_weight:g}", _spec_setter("cpu
 _simple("cpu_policy", ALWAYS, lambda v: v.c.cpu_policy, _spec_setter("cpu_policy", lambda v: v.c.cpu_policy))
 _simple("cpu_period", ALWAYS, lambda v: "100000000", _spec_setter("cpu_period", lambda v: 100000000))
 _simple("cpu_set", ALWAYS, lambda v: "")
-_simple("cpu_set_affinity", ALWAYS, lambda v: "" if v.c.state == "stopped" else f"0-{HOST_CORES - 1}")
+_simple("cpu_set_affinity", ALWAYS, lambda v: f"0-{HOST_CORES - 1}" if v.c.has_cpus else "")
 
 
 def _thread_limit(c: Container) -> int:
@@ -193,14 +213,22 @@ def _thread_limit(c: Container) -> int:
 
 _simple("thread_limit", ALWAYS, lambda v: str(_thread_limit(v.c)) if _thread_limit(v.c) else "",
         lambda v, spec, st: setattr(spec, "thread_limit", _thread_limit(v.c)) if _thread_limit(v.c) else None)  # fmt: skip
-_simple("io_limit", ALWAYS, lambda v: format_uint_map(v.c.io_limit), _uint_map_spec("io_limit", lambda c: c.io_limit))
-_simple("io_ops_limit", ALWAYS, lambda v: format_uint_map(v.c.io_ops_limit),
-        _uint_map_spec("io_ops_limit", lambda c: c.io_ops_limit))  # fmt: skip
-_simple(
-    "net_limit", ALWAYS, lambda v: format_uint_map(v.c.net_limit), _uint_map_spec("net_limit", lambda c: c.net_limit)
-)
-_simple("net_guarantee", ALWAYS, lambda v: format_uint_map(v.c.net_guarantee),
-        _uint_map_spec("net_guarantee", lambda c: c.net_guarantee))  # fmt: skip
+def _limit_map(name: str, getter: Callable[[Container], dict[str, int]]) -> None:
+    """A spec map (disk or interface -> limit); ``prop[key]`` reads one entry."""
+
+    def sub(v: View, key: str) -> str:
+        values = getter(v.c)
+        if key not in values:
+            raise Refused(pb.InvalidValue, f"invalid index {key}")
+        return str(values[key])
+
+    _add(Prop(name, ALWAYS, lambda v: format_uint_map(getter(v.c)), _uint_map_spec(name, getter), 2.0, sub))
+
+
+_limit_map("io_limit", lambda c: c.io_limit)
+_limit_map("io_ops_limit", lambda c: c.io_ops_limit)
+_limit_map("net_limit", lambda c: c.net_limit)
+_limit_map("net_guarantee", lambda c: c.net_guarantee)
 _simple("io_policy", ALWAYS, lambda v: "", _spec_setter("io_policy", lambda v: ""))
 _simple("io_weight", ALWAYS, lambda v: "1", _spec_setter("io_weight", lambda v: 1.0))
 _simple("respawn", ALWAYS, lambda v: format_bool(v.c.respawn), _spec_setter("respawn", lambda v: v.c.respawn))
@@ -235,16 +263,30 @@ _simple(
     lambda v: format_bool(v.c.oom_is_fatal),
     _spec_setter("oom_is_fatal", lambda v: v.c.oom_is_fatal),
 )
-_simple("controllers", ALWAYS, lambda v: ";".join(v.c.controllers()), _controllers_v5)
-_add(Prop("cgroups", ALWAYS, lambda v: format_str_map(_cgroups(v)), _cgroups_v5, 8.6, lambda v, k: _cgroups(v)[k]))
+def _controller_sub(v: View, key: str) -> str:
+    """``controllers[memory]``: whether the container owns it."""
+    if key not in ALL_CONTROLLERS:
+        raise Refused(pb.InvalidValue, f'Unknown flag "{key}"')
+    return format_bool(v.c.owns(key))
+
+
+_add(Prop("controllers", ALWAYS, lambda v: ";".join(v.c.controllers()), _controllers_v5, 2.0, _controller_sub))
+_add(Prop("cgroups", ALWAYS, lambda v: format_str_map(_cgroups(v)), _cgroups_v5, 8.6, _cgroup_sub))
 _simple("volumes_linked", ALWAYS, lambda v: ";".join(_volumes_linked(v)), _vol_links_v5)
-_simple("volumes_owned", ALWAYS, lambda v: "", _owned_v5)
+_simple("volumes_owned", ALWAYS, lambda v: ";".join(_volumes_owned(v)), _owned_v5)
 _simple("place_usage", ALWAYS, lambda v: "")
-_simple("start_error", ALWAYS, lambda v: "")
-_simple("taint", ALWAYS, lambda v: "" if v.c.is_root else TAINT, _taint_v5)
+def _start_error_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> None:
+    if v.c.start_error:
+        st.start_error.CopyFrom(pb.TError(error=pb.InvalidCommand, msg=v.c.start_error))
+
+
+_simple("start_error", ALWAYS, lambda v: f"InvalidCommand:({v.c.start_error})" if v.c.start_error else "",
+        _start_error_v5)  # fmt: skip
+_simple("taint", ALWAYS, lambda v: "".join(line + "\n" for line in _taints(v.c)), _taint_v5)
 _simple("enable_porto", ALWAYS, lambda v: "true", _spec_setter("enable_porto", lambda v: "true"))
 _simple("net", ALWAYS, lambda v: "inherited")
-_simple("ulimit", ALWAYS, lambda v: "")
+# v4 prints what was set on the container (nothing here); the root, the host's effective limits
+_simple("ulimit", ALWAYS, lambda v: "core: 0 unlimited; nofile: 8192 8192; nproc: 16384 16384; " if v.c.is_root else "")
 _simple(
     "cwd",
     ALWAYS,

@@ -18,6 +18,7 @@ from .propbase import (
     STAT,
     UNSUPPORTED,
     Prop,
+    Refused,
     View,
     _add,
     _dead_int,
@@ -31,6 +32,7 @@ from .propbase import (
     _status_int,
     _status_setter,
     _vm,
+    _vm_sub,
     _vm_v5,
 )
 
@@ -71,8 +73,8 @@ _NET: tuple[tuple[str, str | None], ...] = (
     ("net_drops", None), ("net_overlimits", None), ("net_rx_drops", None), ("net_tx_drops", None),
 )  # fmt: skip
 for _net_name, _net_key in _NET:
-    _map_prop(_net_name, _net(_net_key), 3.0)
-_add(Prop("virtual_memory", STAT, lambda v: format_uint_map(_vm(v)), _vm_v5, 60.0, lambda v, k: str(_vm(v)[k])))
+    _map_prop(_net_name, _net(_net_key), 3.0, absent=None if _net_key else "")  # drops: "" for any device
+_add(Prop("virtual_memory", STAT, lambda v: format_uint_map(_vm(v)), _vm_v5, 60.0, _vm_sub))
 
 
 def _root_pid_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> None:
@@ -89,9 +91,10 @@ def _std_slice(name: str) -> Callable[[View, str], str]:
     def sub(v: View, key: str) -> str:
         text = PROPERTIES[name].v4(v)  # type: ignore[misc]
         start, sep, length = key.partition(":")
-        if not sep or not start.isdigit() or not length.isdigit():
-            raise KeyError("Invalid subscript for property")
-        return text[int(start) : int(start) + int(length)]
+        for number in (start, length) if sep else (start,):
+            if not number.isdigit():
+                raise Refused(pb.InvalidValue, f"Bad uint64 value: {number}")
+        return text[int(start) : int(start) + int(length)] if sep else text[int(start) :]
 
     return sub
 
@@ -130,6 +133,6 @@ _add(
 
 for _name in (
     "cpu_wait", "memory_guarantee", "anon_limit", "memory_guarantee_total", "anon_limit_total",
-    "cpu_burst_usage", "cpu_unconstrained_wait",
+    "cpu_burst_usage", "cpu_unconstrained_wait", "anon_max_usage",
 ):  # fmt: skip
     _simple(_name, UNSUPPORTED, None)

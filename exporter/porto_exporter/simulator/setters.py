@@ -7,7 +7,7 @@ from ..porto.values import ValueFormatError, parse_bool, parse_ns, parse_str_map
 from . import names
 from .accounting import HOST_CORES
 from .container import Container
-from .host import Host, HostError
+from .host import ROOT_READ_ONLY, Host, HostError
 
 READ_ONLY_HINT = "is read-only"
 # Properties that can only change while the container is stopped.
@@ -37,7 +37,7 @@ def _cores(text: str) -> float:
 
 def set_property(host: Host, c: Container, prop: str, value: str) -> None:
     if c.is_root:
-        raise HostError(pb.Permission, "the root container is read-only")
+        raise HostError(pb.Permission, ROOT_READ_ONLY)
     try:
         _apply(c, prop, value)
     except ValueFormatError as exc:
@@ -48,7 +48,7 @@ def set_property(host: Host, c: Container, prop: str, value: str) -> None:
 
 def _apply(c: Container, prop: str, value: str) -> None:
     if prop in STOPPED_ONLY and c.state not in ("stopped",):
-        raise HostError(pb.InvalidState, f"{prop} can be changed only in stopped state")
+        raise HostError(pb.InvalidState, f"{prop} could be set only in stopped state")
     if prop == "command":
         c.command = value
     elif prop == "memory_limit":
@@ -115,4 +115,4 @@ def _apply(c: Container, prop: str, value: str) -> None:
 
         if prop in PROPERTIES:
             raise HostError(pb.InvalidValue, f"{prop} {READ_ONLY_HINT}")
-        raise HostError(pb.InvalidProperty, f"Unknown container property: {prop}")
+        raise HostError(pb.InvalidProperty, f"Invalid property {prop}")

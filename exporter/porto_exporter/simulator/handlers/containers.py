@@ -10,7 +10,7 @@ from ...porto.cost import filter_tries
 from .. import names, setters
 from ..accounting import Frame
 from ..container import Container
-from ..defaults import STATUS_UNKNOWN, fill_defaults
+from ..defaults import ROOT_STATUS_UNKNOWN, STATUS_UNKNOWN, fill_defaults
 from ..dispatch import Daemon, Handler
 from ..formatting import available, base_property, read_v4
 from ..host import HostError
@@ -56,11 +56,12 @@ def set_property(d: Daemon, args: pb.TSetPropertyRequest, rsp: pb.TPortoResponse
 
 
 def set_label(d: Daemon, args: pb.TSetLabelRequest, rsp: pb.TPortoResponse, conn: object, now: float) -> float:
-    c = _resolve(d, args.name)
-    try:
+    rsp.SetLabel.SetInParent()  # portod sends it empty with an error, too
+    try:  # the label first, the container after (portod's order)
         names.check_label(args.label, args.value)
     except names.NameError_ as exc:
         raise HostError(pb.InvalidLabel, str(exc)) from exc
+    c = _resolve(d, args.name)
     prev = c.labels.get(args.label, "")
     if args.HasField("prev_value") and prev != args.prev_value:
         raise HostError(pb.Busy, f"label {args.label} is {prev!r}, not {args.prev_value!r}")
@@ -111,18 +112,18 @@ def get_data_property(
 
 def get(d: Daemon, args: pb.TGetRequest, rsp: pb.TPortoResponse, conn: object, now: float) -> float:
     host = d.host
+    # portod answers the plain names first, in the order asked (repeats too), then every container the masks
+    # match, once each, sorted by name
     targets: list[tuple[str, Container | None]] = []
-    seen: set[str] = set()
+    matched: dict[str, Container] = {}
     for name in args.name:
         if names.is_mask(name):
-            for c in host.match(name, include_root=False):
-                if c.name not in seen:
-                    seen.add(c.name)
-                    targets.append((c.name, c))
+            matched.update((c.name, c) for c in host.match(name, include_root=False))
         elif name in ("/", "self"):
             targets.append((name, host.root))
         else:
             targets.append((name, host.by_name.get(name)))
+    targets += [(n, matched[n]) for n in sorted(matched)]
     target: Container | None
     variables = list(args.variable)
     needs_frame = any(base_property(v) in PROPERTIES and PROPERTIES[base_property(v)].when == STAT for v in variables)
@@ -215,7 +216,7 @@ def list_containers_by(
                 V5_ONLY["dead_time"](view, spec, st)
             fill_defaults(c, spec, st)
             if c.has_stats:
-                st.MergeFromString(STATUS_UNKNOWN)
+                st.MergeFromString(ROOT_STATUS_UNKNOWN if c.is_root else STATUS_UNKNOWN)
         for name in unknown:
             st.error.add(error=pb.InvalidProperty, msg=f"Unknown property {name}")  # type: ignore[arg-type]
     for name in missing:
@@ -253,7 +254,9 @@ def wait(d: Daemon, args: pb.TWaitRequest, rsp: pb.TPortoResponse, conn: object,
                 rsp.Wait.state = c.state
                 rsp.Wait.when = int(now)
                 return 0.0
+    rsp.Wait.name = ""  # none of them: portod names no container, and says when it gave up
     rsp.Wait.state = "timeout"
+    rsp.Wait.when = int(now)
     return 0.0
 
 

@@ -12,18 +12,21 @@ from ..events import Watch, push_message
 def async_wait(d: Daemon, args: pb.TWaitRequest, rsp: pb.TPortoResponse, conn: object, now: float) -> float:
     """Subscribe: push the current state of every matching container (before this reply), then every change.
 
-    ``timeout_ms: 0`` reports what matches now and does not subscribe; another timeout ends the
-    subscription with a ``{name: "", state: "timeout"}`` push.
+    ``timeout_ms: 0`` reports what matches now, then a ``timeout`` push, and does not subscribe; another timeout
+    ends the subscription with a ``{name: "", state: "timeout"}`` push.
     """
     push = getattr(conn, "push", None)
     if push is None:  # a connection that cannot be pushed to (a direct call in a test)
         return 0.0
     host = d.host
     watch = Watch(push, tuple(args.name), tuple(args.label), args.target_state)
-    current = [(c.name, c.state) for c in host.containers()]
+    current = [(c.name, c.state, c.labels) for c in host.containers()]
     sent = host.events.burst(watch, current, now)
     nonblock = args.HasField("timeout_ms") and args.timeout_ms == 0
-    if not nonblock and not (watch.target_state and sent):  # a target_state already reached has fired
+    if nonblock:  # what matches now, then the end of it, all before the reply
+        watch.push(push_message("", "timeout", now))
+        host.events.pushed += 1
+    elif not (watch.target_state and sent):  # a target_state already reached has fired
         host.events.subscribe(conn, watch)
         loop = asyncio.get_running_loop()
         if args.HasField("timeout_ms"):

@@ -10,8 +10,11 @@ from ..host import HostError
 
 
 def list_volumes(d: Daemon, args: pb.TListVolumesRequest, rsp: pb.TPortoResponse, conn: object, now: float) -> float:
-    for vol in d.host.volumes.values():
-        if args.HasField("path") and not names.match(args.path, vol.path):
+    """Every volume, or the one at ``path`` (a path, not a mask: no volume there is VolumeNotFound)."""
+    if args.HasField("path") and args.path not in d.host.volumes and not names.is_mask(args.path):
+        raise HostError(pb.VolumeNotFound, f"Volume {args.path} not found")
+    for vol in sorted(d.host.volumes.values(), key=lambda v: v.path):  # portod's order: by path
+        if args.HasField("path") and args.path != vol.path:
             continue
         if args.HasField("changed_since") and vol.build_time < args.changed_since:
             continue
@@ -27,7 +30,7 @@ def list_volumes(d: Daemon, args: pb.TListVolumesRequest, rsp: pb.TPortoResponse
 def get_volume(d: Daemon, args: pb.TGetVolumeRequest, rsp: pb.TPortoResponse, conn: object, now: float) -> float:
     rsp.GetVolume.SetInParent()
     vols = d.host.volumes
-    paths = list(args.path) or list(vols)
+    paths = list(args.path) or sorted(vols)  # all: by path, as portod lists them
     for path in paths:
         if path not in vols:
             raise HostError(pb.VolumeNotFound, f"Volume {path} not found")
@@ -73,9 +76,25 @@ def list_storages(d: Daemon, args: pb.TListStoragesRequest, rsp: pb.TPortoRespon
     return 0.0
 
 
+def remove_layer(d: Daemon, args: pb.TRemoveLayerRequest, rsp: pb.TPortoResponse, conn: object, now: float) -> float:
+    if d.host.layers.pop(args.layer, None) is None:
+        raise HostError(pb.LayerNotFound, f"Layer {args.layer} not found")
+    return 0.0
+
+
+def remove_storage(
+    d: Daemon, args: pb.TRemoveStorageRequest, rsp: pb.TPortoResponse, conn: object, now: float
+) -> float:
+    if d.host.storages.pop(args.name, None) is None:
+        raise HostError(pb.VolumeNotFound, f"Storage {args.name} not found")  # sic: portod's code for it
+    return 0.0
+
+
 HANDLERS: dict[str, Handler] = {
     "ListVolumes": list_volumes,
     "GetVolume": get_volume,
     "ListLayers": list_layers,
     "ListStorages": list_storages,
+    "RemoveLayer": remove_layer,
+    "RemoveStorage": remove_storage,
 }

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ...porto import rpc_pb2 as pb
 from ..dispatch import Daemon, Handler
-from ..formatting import VOLUME_PROPERTIES, tag
-from ..properties import ALWAYS, PROPERTIES, UNSUPPORTED
+from ..formatting import tag
+from ..portod_lists import CONTAINER_PROPERTIES, DATA_PROPERTIES, VOLUME_PROPERTIES
 
 VERSION_TAG = "5.3.59"
 VERSION_REVISION = "v5.3.41-202-g28334e0-dirty"
@@ -86,16 +86,21 @@ def get_system(d: Daemon, args: object, rsp: pb.TPortoResponse, conn: object, no
 
 
 def list_properties(d: Daemon, args: object, rsp: pb.TPortoResponse, conn: object, now: float) -> float:
-    for name, prop in PROPERTIES.items():
-        if prop.when == UNSUPPORTED:
-            continue
-        rsp.ListProperties.list.add(name=name, desc=f"{name} (simulated)", read_only=prop.when != ALWAYS)
+    """portod's own list, as it is (what it supports on this kernel, with its descriptions and flags)."""
+    for name, desc, read_only, dynamic in CONTAINER_PROPERTIES:
+        rsp.ListProperties.list.add(name=name, desc=desc, read_only=read_only, dynamic=dynamic)
+    return 0.0
+
+
+def list_data_properties(d: Daemon, args: object, rsp: pb.TPortoResponse, conn: object, now: float) -> float:
+    for name, desc in DATA_PROPERTIES:
+        rsp.ListDataProperties.list.add(name=name, desc=desc)
     return 0.0
 
 
 def list_volume_properties(d: Daemon, args: object, rsp: pb.TPortoResponse, conn: object, now: float) -> float:
-    for name in VOLUME_PROPERTIES:
-        rsp.ListVolumeProperties.list.add(name=name, desc=f"{name} (simulated)")
+    for name, desc in VOLUME_PROPERTIES:
+        rsp.ListVolumeProperties.list.add(name=name, desc=desc)
     return 0.0
 
 
@@ -103,5 +108,6 @@ HANDLERS: dict[str, Handler] = {
     "Version": version,
     "GetSystem": get_system,
     "ListProperties": list_properties,
+    "ListDataProperties": list_data_properties,
     "ListVolumeProperties": list_volume_properties,
 }
