@@ -29,10 +29,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def portod_dir() -> Path | None:
-    """$PORTOD_DIR, else the first ``shared/portod`` beside the checkout or above it."""
+    """$PORTOD_DIR, else the first ``shared/portod`` beside the checkout or above it, else /work/shared/portod."""
     if os.environ.get("PORTOD_DIR"):
         return Path(os.environ["PORTOD_DIR"])
-    for base in (REPO, *REPO.parents):
+    for base in (REPO, *REPO.parents, Path("/work")):  # /work/shared: where these machines keep it
         candidate = base / "shared" / "portod"
         if (candidate / "start").is_file():
             return candidate
