@@ -64,6 +64,7 @@ class CycleRead:
     readings: list[Reading]
     changed: dict[str, Reading]
     states: Counter[str] | None = None  # every container's state, when the readings cover only some
+    cursor: int | None = None  # v4: the spec reply's timestamp, the next cursor once these readings are taken
 
 
 class ContainerReader:
@@ -72,7 +73,9 @@ class ContainerReader:
     def __init__(self, selection: Selection, spec: Sequence[ContainerMetric]) -> None:
         self.selection = selection
         self.spec = tuple(spec)
-        self.cursor: int | None = None  # v4: the previous spec reply's timestamp
+        # v4: the spec reply's timestamp of the last cycle whose readings were taken. Moved by ``commit``
+        # only then: a cycle that breaks after its spec read would otherwise skip its changes for good.
+        self.cursor: int | None = None
         self._owned_sets: dict[frozenset[str], frozenset[str]] = {}
 
     def _intern(self, owned: frozenset[str]) -> frozenset[str]:
@@ -174,7 +177,6 @@ class ContainerReader:
         spec_vars = list(dict.fromkeys(["state", "change_time[raw]", *INFO_PROPS,
                                         *(v4_variable(cm) for cm in self.spec)]))  # fmt: skip
         spec = await client.get(targets, spec_vars, changed_since=since)
-        self.cursor = spec.timestamp
         changed: dict[str, Reading] = {}
         for entry in spec.containers:
             if not entry.no_changes:
@@ -184,7 +186,12 @@ class ContainerReader:
             more = await client.get(names, spec_vars)
             for entry in more.containers:
                 self._v4_spec_reading(ctx, entry, changed)
-        return CycleRead(readings, changed, states)
+        return CycleRead(readings, changed, states, cursor=spec.timestamp)
+
+    def commit(self, read: CycleRead) -> None:
+        """``read``'s samples are made: the next v4 spec read asks only for what changed after it."""
+        if read.cursor is not None:
+            self.cursor = read.cursor
 
     def _v4_spec_reading(self, ctx: CollectContext, entry: GetEntry, changed: dict[str, Reading]) -> None:
         if not self.selection.wants(entry.name):

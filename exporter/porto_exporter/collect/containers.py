@@ -77,6 +77,10 @@ class ContainersCollector:
                 self.reader.cursor = None
         if self.api == "v4":
             readings = await self.reader.read_v4(ctx, fast, cache)
+        batch = self.emitter.samples(readings, with_slow)
+        # Only now are the readings taken: a cycle that failed, timed out or was cancelled before this
+        # point leaves the cursor and the slow tier's due time where they were, so it is read again.
+        self.reader.commit(readings)
         if with_slow:
             self._slow_due = now + self.slow_interval
-        return self.emitter.samples(readings, with_slow)
+        return batch
