@@ -11,8 +11,10 @@ unix socket, with a hand-moved clock (portod's change_time and the v4
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +27,7 @@ from porto_exporter.simulator import Simulator, build_host
 
 from .conftest import FakeClock, before_each_request
 
+WAIT = 30.0  # seconds a thread waits for the test (reached only when it fails)
 CHANGED = "infra/db"  # has ancestors, so v4 reads them (by name) after the changed ones
 LABEL = "label_APP_version"
 
@@ -192,3 +195,45 @@ async def test_the_slow_tier_is_read_again_when_its_cycle_fails(
     batch = await collector.collect(ctx)
     assert slow <= set().union(*asked), "the slow tier was skipped until its next interval"
     assert [s for s in batch if s.name == "porto_container_threads"]
+
+
+async def test_a_cycle_cancelled_mid_conversion_is_waited_for_and_loses_nothing(
+    fclient: PortoClient, fsim: Simulator, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cancelled while its conversion runs (a thread cannot be stopped): the next cycle waits for that thread
+    before it reads anything (no two threads on the caches), and the change the cancelled cycle read is served."""
+    collector = ContainersCollector(api="v4", allowlist=LabelAllowlist(["APP.*"]))  # the path with a cursor
+    ctx = CollectContext(fclient)
+    await collector.collect(ctx)
+    events: list[str] = []
+    before_each_request(fsim, lambda req: events.append("request") if req.HasField("Get") else None)
+    emit = collector.emitter.samples
+    entered, release = threading.Event(), threading.Event()
+
+    def held_samples(*args: Any) -> Batch:
+        if not release.is_set():
+            entered.set()
+            release.wait(WAIT)
+            events.append("abandoned conversion ended")
+        return emit(*args)
+
+    monkeypatch.setattr(collector.emitter, "samples", held_samples)
+    await change_label(fclient, clock, "7")
+    try:
+        cancelled = asyncio.create_task(collector.collect(ctx))
+        assert await asyncio.to_thread(entered.wait, WAIT)
+        cancelled.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await cancelled
+        events.clear()
+        clock.now += 2
+        following = asyncio.create_task(collector.collect(ctx))
+        for _ in range(50):  # let it run as far as it can (a broken guard would send its requests now)
+            await asyncio.sleep(0)
+        assert not following.done()
+        release.set()
+        batch = await following
+    finally:
+        release.set()
+    assert events[0] == "abandoned conversion ended", events[:3]
+    assert label([batch]) == "7", "the change read by the cancelled cycle was lost"

@@ -11,13 +11,13 @@ are read from it while emitting; v4 strings are parsed here.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from ..catalog import INFO_PROPS, ContainerMetric
-from ..porto import GetEntry, errors
+from ..porto import errors
 from ..porto import rpc_pb2 as pb
 from ..porto.values import ValueFormatError, parse_controllers, parse_str_map
 from .base import CollectContext
@@ -58,17 +58,48 @@ class Known(Protocol):
 
 
 @dataclass
+class Tally:
+    """What a cycle's reading skipped, counted apart from ``CollectContext`` (added to it by the loop)."""
+
+    property_errors: Counter[tuple[str, str]] = field(default_factory=Counter)
+    parse_errors: Counter[str] = field(default_factory=Counter)
+
+    def add_to(self, ctx: CollectContext) -> None:
+        ctx.property_errors.update(self.property_errors)
+        ctx.parse_errors.update(self.parse_errors)
+
+
+@dataclass
 class CycleRead:
     """One cycle's reading: every wanted container's fast values, and the spec of those re-read."""
 
-    readings: list[Reading]
-    changed: dict[str, Reading]
+    readings: list[Reading] = field(default_factory=list)
+    changed: dict[str, Reading] = field(default_factory=dict)
     states: Counter[str] | None = None  # every container's state, when the readings cover only some
     cursor: int | None = None  # v4: the spec reply's timestamp, the next cursor once these readings are taken
+    tally: Tally = field(default_factory=Tally)
+
+
+T = TypeVar("T")
+
+
+class OffLoop(Protocol):
+    """Runs a step of CPU work (replies -> readings) away from the event loop and returns its result."""
+
+    def __call__(self, fn: Callable[..., T], /, *args: Any) -> Awaitable[T]: ...
+
+
+async def on_loop(fn: Callable[..., T], /, *args: Any) -> T:
+    """An ``OffLoop`` that does not leave the loop (direct use of the reader, in tests)."""
+    return fn(*args)
 
 
 class ContainerReader:
-    """Reads the fast tier of every container and the spec tier of what changed, over v5 or v4."""
+    """Reads the fast tier of every container and the spec tier of what changed, over v5 or v4.
+
+    Only the requests are made on the event loop: turning each reply into readings (work in
+    proportion to the host's containers) is handed to ``run`` as a plain function.
+    """
 
     def __init__(self, selection: Selection, spec: Sequence[ContainerMetric]) -> None:
         self.selection = selection
@@ -82,23 +113,37 @@ class ContainerReader:
         """One object per distinct controller set (a few, shared by thousands of containers)."""
         return self._owned_sets.setdefault(owned, owned)
 
+    def commit(self, read: CycleRead) -> None:
+        """``read``'s samples are made: the next v4 spec read asks only for what changed after it."""
+        if read.cursor is not None:
+            self.cursor = read.cursor
+
     # --- v5 -------------------------------------------------------------------
 
     async def read_v5(
-        self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known]
+        self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known], run: OffLoop = on_loop
     ) -> CycleRead:
         client = ctx.client
         props = list(dict.fromkeys([*FAST_ALWAYS, *(cm.prop for cm in fast)]))
         include = self.selection.include
-        states: Counter[str] | None = None
+        read = CycleRead()
         total: int | None = None
         if include:  # portod matches the include masks: only those containers' counters are dumped
             listing = await client.list_containers_by(["***"], ["state"])
-            states = Counter(ct.status.state for ct in listing.ListContainersBy.containers
-                             if not ct.HasField("error") and ct.spec.name != ROOT)  # fmt: skip
-            total = len(listing.ListContainersBy.containers)
+            read.states, total = await run(_v5_states, listing)
         rsp = await client.list_containers_by(include or ["***"], props)
-        readings = []
+        stale = await run(self._v5_fast, rsp, cache, read)
+        if stale:
+            spec_props = list(dict.fromkeys([*FAST_ALWAYS, *INFO_PROPS, *(cm.prop for cm in self.spec)]))
+            plan = plan_spec_read(stale, containers=total if total is not None else len(read.readings),
+                                  wanted=len(read.readings), properties=len(spec_props), masks=include)  # fmt: skip
+            rsp = await client.list_containers_by(plan.filters, spec_props)
+            await run(self._v5_spec, rsp, set(stale), plan.by_name, read)
+        return read
+
+    def _v5_fast(self, rsp: pb.TPortoResponse, cache: Mapping[str, Known], read: CycleRead) -> list[str]:
+        """The fast readings into ``read``; the containers whose spec is to be read, sorted."""
+        readings = read.readings
         for ct in rsp.ListContainersBy.containers:
             if ct.HasField("error"):  # an include naming a container that does not exist (yet)
                 continue
@@ -107,32 +152,28 @@ class ContainerReader:
         known = {r.name for r in readings}
         wants = self.selection.wants
         changed_names = {r.name for r in readings if _needs_spec(cache, r) and wants(r.name)}
-        stale = sorted(self.with_relatives(changed_names, cache.keys() - known, known))
-        changed: dict[str, Reading] = {}
-        if stale:
-            spec_props = list(dict.fromkeys([*FAST_ALWAYS, *INFO_PROPS, *(cm.prop for cm in self.spec)]))
-            plan = plan_spec_read(stale, containers=total if total is not None else len(readings),
-                                  wanted=len(readings), properties=len(spec_props), masks=include)  # fmt: skip
-            rsp = await client.list_containers_by(plan.filters, spec_props)
-            keep = set(stale)
-            for ct in rsp.ListContainersBy.containers:
-                if ct.HasField("error"):  # named, and gone between the two reads: dropped now, counted
-                    if plan.by_name:
-                        _count_vanished(ctx, ct.error.error)
-                    continue
-                if ct.spec.name not in keep:
-                    continue  # a masked read answers for every container: keep what changed
-                r = Reading(ct.spec.name, ct.status.state, ct.status.change_time, typed=ct, read_at=rsp.timestamp)
-                st, sp = ct.status, ct.spec
-                r.info = {
-                    "id": str(st.id), "level": str(st.level), "parent": st.parent,
-                    "absolute_name": st.absolute_name, "owner_user": sp.owner_user,
-                    "owner_group": sp.owner_group, "virt_mode": sp.virt_mode,
-                }  # fmt: skip
-                r.labels = {e.key: e.val for e in sp.labels.map}
-                r.owned = None if r.name == ROOT else self._intern(frozenset(sp.controllers.controller))
-                changed[r.name] = r
-        return CycleRead(readings, changed, states)
+        return sorted(self.with_relatives(changed_names, cache.keys() - known, known))
+
+    def _v5_spec(self, rsp: pb.TPortoResponse, keep: set[str], by_name: bool, read: CycleRead) -> None:
+        """The spec readings of ``keep`` into ``read.changed``."""
+        changed = read.changed
+        for ct in rsp.ListContainersBy.containers:
+            if ct.HasField("error"):  # named, and gone between the two reads: dropped now, counted
+                if by_name:
+                    _count_vanished(read.tally, ct.error.error)
+                continue
+            if ct.spec.name not in keep:
+                continue  # a masked read answers for every container: keep what changed
+            r = Reading(ct.spec.name, ct.status.state, ct.status.change_time, typed=ct, read_at=rsp.timestamp)
+            st, sp = ct.status, ct.spec
+            r.info = {
+                "id": str(st.id), "level": str(st.level), "parent": st.parent,
+                "absolute_name": st.absolute_name, "owner_user": sp.owner_user,
+                "owner_group": sp.owner_group, "virt_mode": sp.virt_mode,
+            }  # fmt: skip
+            r.labels = {e.key: e.val for e in sp.labels.map}
+            r.owned = None if r.name == ROOT else self._intern(frozenset(sp.controllers.controller))
+            changed[r.name] = r
 
     def with_relatives(self, changed: set[str], removed: Iterable[str], known: set[str]) -> set[str]:
         """Containers whose spec must be read: the changed ones and those whose totals they move.
@@ -151,85 +192,128 @@ class ContainerReader:
     # --- v4 -------------------------------------------------------------------
 
     async def read_v4(
-        self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known]
+        self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known], run: OffLoop = on_loop
     ) -> CycleRead:
         client = ctx.client
         include = self.selection.include
         targets = [*([ROOT] if self.selection.wants(ROOT) else []), *include] if include else [ROOT, "***"]
-        states: Counter[str] | None = None
+        read = CycleRead()
         if include:  # Get matches the include masks; every container's state comes from a cheap listing
-            listing = await client.get(["***"], ["state"])
-            states = Counter(v for e in listing.containers if isinstance(v := e.values.get("state"), str))
+            listing = await client.get_raw(["***"], ["state"])
+            read.states = await run(_v4_states, listing)
         variables = list(dict.fromkeys([*FAST_ALWAYS[:1], "change_time[raw]", *(v4_variable(cm) for cm in fast)]))
-        result = await client.get(targets, variables)
-        readings = []
-        for entry in result.containers:
-            state = entry.values.get("state")
-            if not isinstance(state, str):  # an include naming a container that does not exist (yet)
-                continue
-            values = {cm.prop: v4_value(ctx, cm, entry.values.get(v4_variable(cm))) for cm in fast}
-            readings.append(Reading(entry.name, state, _int(entry.values.get("change_time[raw]")), values))
+        rsp = await client.get_raw(targets, variables)
+        missing_spec = await run(self._v4_fast, rsp, fast, cache, read)
         # The spec tier: Get with changed_since answers no_changes for containers whose
         # change_time is older than the cursor; at-least-once (same-second changes repeat).
-        known = {r.name for r in readings}
-        missing_spec = any(name not in cache for name in known if self.selection.wants(name))
         since = None if missing_spec else self.cursor
         spec_vars = list(dict.fromkeys(["state", "change_time[raw]", *INFO_PROPS,
                                         *(v4_variable(cm) for cm in self.spec)]))  # fmt: skip
-        spec = await client.get(targets, spec_vars, changed_since=since)
-        changed: dict[str, Reading] = {}
-        for entry in spec.containers:
-            if not entry.no_changes:
-                self._v4_spec_reading(ctx, entry, changed)
-        extra = self.with_relatives(set(changed), cache.keys() - known, known) - changed.keys()
-        for names in chunks(sorted(extra)):  # relatives of what changed: no change_time of their own moved
-            more = await client.get(names, spec_vars)
-            for entry in more.containers:
-                self._v4_spec_reading(ctx, entry, changed)
-        return CycleRead(readings, changed, states, cursor=spec.timestamp)
+        rsp = await client.get_raw(targets, spec_vars, changed_since=since)
+        read.cursor = rsp.timestamp
+        extra = await run(self._v4_spec, rsp, cache, read)
+        for names in chunks(extra):  # relatives of what changed: no change_time of their own moved
+            rsp = await client.get_raw(names, spec_vars)
+            await run(self._v4_spec, rsp, None, read)
+        return read
 
-    def commit(self, read: CycleRead) -> None:
-        """``read``'s samples are made: the next v4 spec read asks only for what changed after it."""
-        if read.cursor is not None:
-            self.cursor = read.cursor
+    def _v4_fast(
+        self, rsp: pb.TPortoResponse, fast: Sequence[ContainerMetric], cache: Mapping[str, Known], read: CycleRead
+    ) -> bool:
+        """The fast readings into ``read``; whether a wanted container has no spec cached (read them all)."""
+        readings = read.readings
+        tally = read.tally
+        for name, _, vals, errs in v4_items(rsp):
+            state = vals.get("state")
+            if state is None:  # an include naming a container that does not exist (yet)
+                continue
+            values = v4_values(tally, fast, vals, errs)
+            readings.append(Reading(name, state, _int(vals.get("change_time[raw]")), values))
+        return any(r.name not in cache for r in readings if self.selection.wants(r.name))
 
-    def _v4_spec_reading(self, ctx: CollectContext, entry: GetEntry, changed: dict[str, Reading]) -> None:
-        if not self.selection.wants(entry.name):
+    def _v4_spec(self, rsp: pb.TPortoResponse, cache: Mapping[str, Known] | None, read: CycleRead) -> list[str]:
+        """The spec readings of a reply into ``read.changed``; with ``cache``, the relatives to read next, sorted."""
+        changed = read.changed
+        for name, no_changes, vals, errs in v4_items(rsp):
+            if not no_changes:
+                self._v4_spec_reading(read.tally, name, vals, errs, changed)
+        if cache is None:
+            return []
+        known = {r.name for r in read.readings}
+        return sorted(self.with_relatives(set(changed), cache.keys() - known, known) - changed.keys())
+
+    def _v4_spec_reading(
+        self, tally: Tally, name: str, vals: dict[str, str], errs: dict[str, int] | None, changed: dict[str, Reading]
+    ) -> None:
+        if not self.selection.wants(name):
             return
-        vals = entry.values
         state = vals.get("state")
-        if not isinstance(state, str):
-            if isinstance(state, errors.PortoError):
-                _count_vanished(ctx, state.code)
+        if state is None:
+            if errs and "state" in errs:
+                _count_vanished(tally, errs["state"])
             return
-        values = {cm.prop: v4_value(ctx, cm, vals.get(v4_variable(cm))) for cm in self.spec}
-        r = Reading(entry.name, state, _int(vals.get("change_time[raw]")), values)
-        r.info = {k: v for k in INFO_PROPS[:7] if isinstance(v := vals.get(k), str)}
+        r = Reading(name, state, _int(vals.get("change_time[raw]")), v4_values(tally, self.spec, vals, errs))
+        r.info = {k: v for k in INFO_PROPS[:7] if (v := vals.get(k)) is not None}
         labels = vals.get("labels")
-        r.labels = parse_str_map(labels) if isinstance(labels, str) else {}
+        r.labels = parse_str_map(labels) if labels is not None else {}
         ctl = vals.get("controllers")
-        r.owned = None if r.name == ROOT else self._intern(frozenset(parse_controllers(ctl) if isinstance(ctl, str)
-                                                                       else ()))  # fmt: skip
-        changed[r.name] = r
+        r.owned = None if name == ROOT else self._intern(frozenset(parse_controllers(ctl) if ctl is not None else ()))
+        changed[name] = r
 
 
-def v4_value(ctx: CollectContext, cm: ContainerMetric, raw: str | errors.PortoError | None) -> Value:
-    """A v4 string parsed for its metric; a per-value error or a malformed string is counted, not raised."""
-    if raw is None:
-        return None
-    if isinstance(raw, errors.PortoError):
-        ctx.property_errors[(cm.prop, raw.name)] += 1
-        return None
-    try:
-        return parse_v4(cm.parse, raw)
-    except ValueFormatError:
-        ctx.parse_errors[cm.prop] += 1
-        return None
+def v4_items(rsp: pb.TPortoResponse) -> Iterator[tuple[str, bool, dict[str, str], dict[str, int] | None]]:
+    """Each container of a Get reply: (name, no_changes, values, error codes of the values portod could not give).
+
+    Plain strings and ints, no object per value: a reply of 10,000 containers has hundreds of thousands.
+    """
+    for item in rsp.Get.list:
+        vals: dict[str, str] = {}
+        errs: dict[str, int] | None = None
+        for kv in item.keyval:
+            if kv.error:
+                if errs is None:
+                    errs = {}
+                errs[kv.variable] = kv.error
+            else:
+                vals[kv.variable] = kv.value
+        yield item.name, item.no_changes, vals, errs
 
 
-def _count_vanished(ctx: CollectContext, code: int) -> None:
+def _v5_states(listing: pb.TPortoResponse) -> tuple[Counter[str], int]:
+    """Every container's state (the root left out) and how many portod holds, from a ``***`` listing."""
+    containers = listing.ListContainersBy.containers
+    states = Counter(ct.status.state for ct in containers if not ct.HasField("error") and ct.spec.name != ROOT)
+    return states, len(containers)
+
+
+def _v4_states(listing: pb.TPortoResponse) -> Counter[str]:
+    """Every container's state from a v4 ``***`` listing."""
+    return Counter(state for _, _, vals, _ in v4_items(listing) if (state := vals.get("state")) is not None)
+
+
+def v4_values(
+    tally: Tally, metrics: Sequence[ContainerMetric], vals: Mapping[str, str], errs: Mapping[str, int] | None
+) -> dict[str, Value]:
+    """Each metric's v4 string parsed; a per-value error or a malformed string is counted, not raised."""
+    out: dict[str, Value] = {}
+    for cm in metrics:
+        variable = v4_variable(cm)
+        raw = vals.get(variable)
+        value: Value = None
+        if raw is not None:
+            try:
+                value = parse_v4(cm.parse, raw)
+            except ValueFormatError:
+                tally.parse_errors[cm.prop] += 1
+        elif errs and (code := errs.get(variable)):
+            tally.property_errors[(cm.prop, errors.error_for(code).name)] += 1
+        out[cm.prop] = value
+    return out
+
+
+def _count_vanished(tally: Tally, code: int) -> None:
     """A container portod could not read (usually destroyed mid-cycle): its samples are skipped, counted."""
-    ctx.property_errors[("state", errors.error_for(code).name)] += 1
+    tally.property_errors[("state", errors.error_for(code).name)] += 1
 
 
 def _needs_spec(cache: Mapping[str, Known], r: Reading) -> bool:
