@@ -11,14 +11,15 @@ unix socket, with a hand-moved clock (portod's change_time and the v4
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from porto_exporter.collect import CollectContext, ContainersCollector, LabelAllowlist
+from porto_exporter.catalog import CONTAINER_METRICS
+from porto_exporter.collect import CollectContext, ContainersCollector, LabelAllowlist, container_emit
+from porto_exporter.collect.container_reads import Steps
 from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.samples import Batch
@@ -27,7 +28,6 @@ from porto_exporter.simulator import Simulator, build_host
 
 from .conftest import FakeClock, before_each_request
 
-WAIT = 30.0  # seconds a thread waits for the test (reached only when it fails)
 CHANGED = "infra/db"  # has ancestors, so v4 reads them (by name) after the changed ones
 LABEL = "label_APP_version"
 
@@ -153,15 +153,15 @@ async def test_a_change_is_kept_when_the_conversion_fails(
     ctx = CollectContext(fclient)
     await collector.collect(ctx)
     await change_label(fclient, clock, "7")
-    original = collector.emitter.samples
+    original = collector.emitter.emit
 
     def broken(*args: object, **kwargs: object) -> Batch:
         raise RuntimeError("injected conversion failure")
 
-    monkeypatch.setattr(collector.emitter, "samples", broken)
+    monkeypatch.setattr(collector.emitter, "emit", broken)
     with pytest.raises(RuntimeError, match="injected"):
         await collector.collect(ctx)
-    monkeypatch.setattr(collector.emitter, "samples", original)
+    monkeypatch.setattr(collector.emitter, "emit", original)
     clock.now += 2
     assert label([await collector.collect(ctx)]) == "7"
 
@@ -179,17 +179,17 @@ async def test_the_slow_tier_is_read_again_when_its_cycle_fails(
     ctx = CollectContext(fclient)
     await collector.collect(ctx)  # cold: the slow tier waits for the next cycle
     cycle_clock.now += 15
-    original = collector.emitter.samples
+    original = collector.emitter.emit
 
     def broken(*args: object, **kwargs: object) -> Batch:
         raise RuntimeError("injected conversion failure")
 
-    monkeypatch.setattr(collector.emitter, "samples", broken)
+    monkeypatch.setattr(collector.emitter, "emit", broken)
     asked.clear()
     with pytest.raises(RuntimeError, match="injected"):
         await collector.collect(ctx)
     assert slow <= set().union(*asked)
-    monkeypatch.setattr(collector.emitter, "samples", original)
+    monkeypatch.setattr(collector.emitter, "emit", original)
     cycle_clock.now += 15
     asked.clear()
     batch = await collector.collect(ctx)
@@ -197,43 +197,50 @@ async def test_the_slow_tier_is_read_again_when_its_cycle_fails(
     assert [s for s in batch if s.name == "porto_container_threads"]
 
 
-async def test_a_cycle_cancelled_mid_conversion_is_waited_for_and_loses_nothing(
-    fclient: PortoClient, fsim: Simulator, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("api", ["v4", "v5"])
+async def test_a_cycle_cancelled_mid_conversion_leaves_whole_entries_and_loses_nothing(
+    fclient: PortoClient, clock: FakeClock, api: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Cancelled while its conversion runs (a thread cannot be stopped): the next cycle waits for that thread
-    before it reads anything (no two threads on the caches), and the change the cancelled cycle read is served."""
-    collector = ContainersCollector(api="v4", allowlist=LabelAllowlist(["APP.*"]))  # the path with a cursor
+    """Cancelled (the scraper's deadline) half way through turning readings into samples: the next cycle
+    serves the change that cycle read, and exactly what a collector starting afresh serves."""
+    monkeypatch.setattr(container_emit, "SLICE", 4)  # several slices on the simulator's small host
+    collector = ContainersCollector(api=api, allowlist=LabelAllowlist(["APP.*"]))  # type: ignore[arg-type]
+    collector.worker.budget = 0.0  # back to the loop after every slice
     ctx = CollectContext(fclient)
     await collector.collect(ctx)
-    events: list[str] = []
-    before_each_request(fsim, lambda req: events.append("request") if req.HasField("Get") else None)
-    emit = collector.emitter.samples
-    entered, release = threading.Event(), threading.Event()
-
-    def held_samples(*args: Any) -> Batch:
-        if not release.is_set():
-            entered.set()
-            release.wait(WAIT)
-            events.append("abandoned conversion ended")
-        return emit(*args)
-
-    monkeypatch.setattr(collector.emitter, "samples", held_samples)
     await change_label(fclient, clock, "7")
-    try:
-        cancelled = asyncio.create_task(collector.collect(ctx))
-        assert await asyncio.to_thread(entered.wait, WAIT)
-        cancelled.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await cancelled
-        events.clear()
-        clock.now += 2
-        following = asyncio.create_task(collector.collect(ctx))
-        for _ in range(50):  # let it run as far as it can (a broken guard would send its requests now)
-            await asyncio.sleep(0)
-        assert not following.done()
-        release.set()
-        batch = await following
-    finally:
-        release.set()
-    assert events[0] == "abandoned conversion ended", events[:3]
+    emit = collector.emitter.emit
+    task: asyncio.Task[Batch] | None = None
+    slices = 0
+
+    def cancelled_half_way(*args: Any) -> Steps[Batch]:
+        nonlocal slices
+        steps = emit(*args)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            slices += 1
+            if slices == 3 and task is not None:
+                task.cancel()  # takes effect where the worker gives the loop back
+            yield
+
+    monkeypatch.setattr(collector.emitter, "emit", cancelled_half_way)
+    task = asyncio.create_task(collector.collect(ctx))
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert slices == 3, "cancelled elsewhere than half way through the conversion"
+    monkeypatch.setattr(collector.emitter, "emit", emit)
+    clock.now += 2
+    batch = await collector.collect(ctx)
     assert label([batch]) == "7", "the change read by the cancelled cycle was lost"
+    fresh = await ContainersCollector(api=api, allowlist=LabelAllowlist(["APP.*"])).collect(ctx)  # type: ignore[arg-type]
+    assert spec_tier(batch) == spec_tier(fresh)
+
+
+def spec_tier(batch: Batch) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """The samples kept between cycles (spec tier, states), which a cut conversion could leave stale."""
+    spec = {cm.metric.name for cm in CONTAINER_METRICS if cm.tier == "spec"}
+    spec |= {"porto_container_info", "porto_container_labels", "porto_container_state"}
+    return {(s.name, s.labels): s.value for s in batch if s.name in spec}

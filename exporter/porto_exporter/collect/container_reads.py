@@ -11,7 +11,7 @@ are read from it while emitting; v4 strings are parsed here.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Protocol, TypeVar
@@ -59,7 +59,10 @@ class Known(Protocol):
 
 @dataclass
 class Tally:
-    """What a cycle's reading skipped, counted apart from ``CollectContext`` (added to it by the loop)."""
+    """What a cycle's reading skipped; added to ``CollectContext`` once its samples are made.
+
+    A cycle that breaks before is read again by the next: counted then, not twice.
+    """
 
     property_errors: Counter[tuple[str, str]] = field(default_factory=Counter)
     parse_errors: Counter[str] = field(default_factory=Counter)
@@ -82,23 +85,38 @@ class CycleRead:
 
 T = TypeVar("T")
 
+# A step of CPU work (replies -> readings -> samples) as a generator: it yields between slices of
+# SLICE containers and returns its result. Whoever runs it decides where: all at once in a thread,
+# or a slice at a time on the event loop with other tasks served in between (``OffLoop``).
+Steps = Generator[None, None, T]
+SLICE = 256  # containers between two yields: well under a millisecond of work
+
+
+def drain(steps: Steps[T]) -> T:
+    """Run ``steps`` to the end at once; its result."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+
 
 class OffLoop(Protocol):
-    """Runs a step of CPU work (replies -> readings) away from the event loop and returns its result."""
+    """Runs a step of CPU work without holding the event loop for all of it; its result."""
 
-    def __call__(self, fn: Callable[..., T], /, *args: Any) -> Awaitable[T]: ...
+    def __call__(self, steps: Steps[T], /) -> Awaitable[T]: ...
 
 
-async def on_loop(fn: Callable[..., T], /, *args: Any) -> T:
-    """An ``OffLoop`` that does not leave the loop (direct use of the reader, in tests)."""
-    return fn(*args)
+async def at_once(steps: Steps[T]) -> T:
+    """An ``OffLoop`` that does not let go (direct use of the reader, in tests)."""
+    return drain(steps)
 
 
 class ContainerReader:
     """Reads the fast tier of every container and the spec tier of what changed, over v5 or v4.
 
-    Only the requests are made on the event loop: turning each reply into readings (work in
-    proportion to the host's containers) is handed to ``run`` as a plain function.
+    Only the requests are made here: turning each reply into readings (work in proportion to the
+    host's containers) is handed to ``run`` as ``Steps``.
     """
 
     def __init__(self, selection: Selection, spec: Sequence[ContainerMetric]) -> None:
@@ -121,7 +139,7 @@ class ContainerReader:
     # --- v5 -------------------------------------------------------------------
 
     async def read_v5(
-        self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known], run: OffLoop = on_loop
+        self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known], run: OffLoop = at_once
     ) -> CycleRead:
         client = ctx.client
         props = list(dict.fromkeys([*FAST_ALWAYS, *(cm.prop for cm in fast)]))
@@ -130,21 +148,23 @@ class ContainerReader:
         total: int | None = None
         if include:  # portod matches the include masks: only those containers' counters are dumped
             listing = await client.list_containers_by(["***"], ["state"])
-            read.states, total = await run(_v5_states, listing)
+            read.states, total = await run(_v5_states(listing))
         rsp = await client.list_containers_by(include or ["***"], props)
-        stale = await run(self._v5_fast, rsp, cache, read)
+        stale = await run(self._v5_fast(rsp, cache, read))
         if stale:
             spec_props = list(dict.fromkeys([*FAST_ALWAYS, *INFO_PROPS, *(cm.prop for cm in self.spec)]))
             plan = plan_spec_read(stale, containers=total if total is not None else len(read.readings),
                                   wanted=len(read.readings), properties=len(spec_props), masks=include)  # fmt: skip
             rsp = await client.list_containers_by(plan.filters, spec_props)
-            await run(self._v5_spec, rsp, set(stale), plan.by_name, read)
+            await run(self._v5_spec(rsp, set(stale), plan.by_name, read))
         return read
 
-    def _v5_fast(self, rsp: pb.TPortoResponse, cache: Mapping[str, Known], read: CycleRead) -> list[str]:
+    def _v5_fast(self, rsp: pb.TPortoResponse, cache: Mapping[str, Known], read: CycleRead) -> Steps[list[str]]:
         """The fast readings into ``read``; the containers whose spec is to be read, sorted."""
         readings = read.readings
-        for ct in rsp.ListContainersBy.containers:
+        for i, ct in enumerate(rsp.ListContainersBy.containers):
+            if not i % SLICE:
+                yield
             if ct.HasField("error"):  # an include naming a container that does not exist (yet)
                 continue
             status = ct.status
@@ -154,10 +174,12 @@ class ContainerReader:
         changed_names = {r.name for r in readings if _needs_spec(cache, r) and wants(r.name)}
         return sorted(self.with_relatives(changed_names, cache.keys() - known, known))
 
-    def _v5_spec(self, rsp: pb.TPortoResponse, keep: set[str], by_name: bool, read: CycleRead) -> None:
+    def _v5_spec(self, rsp: pb.TPortoResponse, keep: set[str], by_name: bool, read: CycleRead) -> Steps[None]:
         """The spec readings of ``keep`` into ``read.changed``."""
         changed = read.changed
-        for ct in rsp.ListContainersBy.containers:
+        for i, ct in enumerate(rsp.ListContainersBy.containers):
+            if not i % SLICE:
+                yield
             if ct.HasField("error"):  # named, and gone between the two reads: dropped now, counted
                 if by_name:
                     _count_vanished(read.tally, ct.error.error)
@@ -192,7 +214,7 @@ class ContainerReader:
     # --- v4 -------------------------------------------------------------------
 
     async def read_v4(
-        self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known], run: OffLoop = on_loop
+        self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known], run: OffLoop = at_once
     ) -> CycleRead:
         client = ctx.client
         include = self.selection.include
@@ -200,10 +222,10 @@ class ContainerReader:
         read = CycleRead()
         if include:  # Get matches the include masks; every container's state comes from a cheap listing
             listing = await client.get_raw(["***"], ["state"])
-            read.states = await run(_v4_states, listing)
+            read.states = await run(_v4_states(listing))
         variables = list(dict.fromkeys([*FAST_ALWAYS[:1], "change_time[raw]", *(v4_variable(cm) for cm in fast)]))
         rsp = await client.get_raw(targets, variables)
-        missing_spec = await run(self._v4_fast, rsp, fast, cache, read)
+        missing_spec = await run(self._v4_fast(rsp, fast, cache, read))
         # The spec tier: Get with changed_since answers no_changes for containers whose
         # change_time is older than the cursor; at-least-once (same-second changes repeat).
         since = None if missing_spec else self.cursor
@@ -211,19 +233,21 @@ class ContainerReader:
                                         *(v4_variable(cm) for cm in self.spec)]))  # fmt: skip
         rsp = await client.get_raw(targets, spec_vars, changed_since=since)
         read.cursor = rsp.timestamp
-        extra = await run(self._v4_spec, rsp, cache, read)
+        extra = await run(self._v4_spec(rsp, cache, read))
         for names in chunks(extra):  # relatives of what changed: no change_time of their own moved
             rsp = await client.get_raw(names, spec_vars)
-            await run(self._v4_spec, rsp, None, read)
+            await run(self._v4_spec(rsp, None, read))
         return read
 
     def _v4_fast(
         self, rsp: pb.TPortoResponse, fast: Sequence[ContainerMetric], cache: Mapping[str, Known], read: CycleRead
-    ) -> bool:
+    ) -> Steps[bool]:
         """The fast readings into ``read``; whether a wanted container has no spec cached (read them all)."""
         readings = read.readings
         tally = read.tally
-        for name, _, vals, errs in v4_items(rsp):
+        for i, (name, _, vals, errs) in enumerate(v4_items(rsp)):
+            if not i % SLICE:
+                yield
             state = vals.get("state")
             if state is None:  # an include naming a container that does not exist (yet)
                 continue
@@ -231,10 +255,12 @@ class ContainerReader:
             readings.append(Reading(name, state, _int(vals.get("change_time[raw]")), values))
         return any(r.name not in cache for r in readings if self.selection.wants(r.name))
 
-    def _v4_spec(self, rsp: pb.TPortoResponse, cache: Mapping[str, Known] | None, read: CycleRead) -> list[str]:
+    def _v4_spec(self, rsp: pb.TPortoResponse, cache: Mapping[str, Known] | None, read: CycleRead) -> Steps[list[str]]:
         """The spec readings of a reply into ``read.changed``; with ``cache``, the relatives to read next, sorted."""
         changed = read.changed
-        for name, no_changes, vals, errs in v4_items(rsp):
+        for i, (name, no_changes, vals, errs) in enumerate(v4_items(rsp)):
+            if not i % SLICE:
+                yield
             if not no_changes:
                 self._v4_spec_reading(read.tally, name, vals, errs, changed)
         if cache is None:
@@ -279,16 +305,27 @@ def v4_items(rsp: pb.TPortoResponse) -> Iterator[tuple[str, bool, dict[str, str]
         yield item.name, item.no_changes, vals, errs
 
 
-def _v5_states(listing: pb.TPortoResponse) -> tuple[Counter[str], int]:
+def _v5_states(listing: pb.TPortoResponse) -> Steps[tuple[Counter[str], int]]:
     """Every container's state (the root left out) and how many portod holds, from a ``***`` listing."""
     containers = listing.ListContainersBy.containers
-    states = Counter(ct.status.state for ct in containers if not ct.HasField("error") and ct.spec.name != ROOT)
+    states: Counter[str] = Counter()
+    for i, ct in enumerate(containers):
+        if not i % SLICE:
+            yield
+        if not ct.HasField("error") and ct.spec.name != ROOT:
+            states[ct.status.state] += 1
     return states, len(containers)
 
 
-def _v4_states(listing: pb.TPortoResponse) -> Counter[str]:
+def _v4_states(listing: pb.TPortoResponse) -> Steps[Counter[str]]:
     """Every container's state from a v4 ``***`` listing."""
-    return Counter(state for _, _, vals, _ in v4_items(listing) if (state := vals.get("state")) is not None)
+    states: Counter[str] = Counter()
+    for i, (_, _, vals, _) in enumerate(v4_items(listing)):
+        if not i % SLICE:
+            yield
+        if (state := vals.get("state")) is not None:
+            states[state] += 1
+    return states
 
 
 def v4_values(

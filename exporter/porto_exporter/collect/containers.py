@@ -11,27 +11,25 @@ ListContainersBy is preferred; when portod answers InvalidMethod (or
 ``api="v4"``) the v4 Get with string parsing gives the same samples.
 
 This module only decides what each cycle reads; ``container_reads`` reads it,
-``container_emit`` turns readings into samples and keeps what is cached. Only
-the requests are made on the event loop: turning replies into readings and
-readings into samples runs in a thread (``Worker``), so a big host does not
-freeze the loop for the length of a conversion.
+``container_emit`` turns readings into samples and keeps what is cached.
+Turning replies into readings and readings into samples is done in slices
+(``Worker``), so a big host does not freeze the event loop for the length of
+a conversion.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import functools
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from ..catalog import CONTAINER_METRICS, OPT_IN_GROUPS
 from ..porto import errors
 from ..samples import Batch
 from .base import CollectContext
 from .container_emit import ContainerEmitter
-from .container_reads import ContainerReader, CycleRead
+from .container_reads import ContainerReader, CycleRead, Steps
 from .labels import LabelAllowlist
 from .selection import Selection
 
@@ -69,7 +67,6 @@ class ContainersCollector:
 
     async def collect(self, ctx: CollectContext) -> Batch:
         async with self._one_cycle:  # two overlapping calls would read and write the same caches
-            await self.worker.settle()
             return await self._collect(ctx)
 
     async def _collect(self, ctx: CollectContext) -> Batch:
@@ -92,7 +89,7 @@ class ContainersCollector:
                 self.reader.cursor = None
         if self.api == "v4":
             readings = await self.reader.read_v4(ctx, fast, cache, run)
-        batch = await run(self.emitter.samples, readings, with_slow)
+        batch = await run(self.emitter.emit(readings, with_slow))
         # Only now are the readings taken: a cycle that failed, timed out or was cancelled before this
         # point leaves the cursor and the slow tier's due time where they were, so it is read again.
         self.reader.commit(readings)
@@ -103,45 +100,37 @@ class ContainersCollector:
 
 
 class Worker:
-    """Runs a collector's CPU work (replies -> readings -> samples) in a thread, one step at a time.
+    """Runs a collector's CPU work (replies -> readings -> samples) on the loop a few milliseconds at a time.
 
-    Turning 10,000 containers' replies into samples takes about a second of CPU: on the event
-    loop nothing else would be served meanwhile (``/-/healthy`` included). The steps touch the
-    collector's caches, so they never overlap each other nor the loop's use of them: each step
-    is awaited before the collector goes on. A cycle cancelled at the scraper's deadline leaves
-    its step running (a thread cannot be stopped); the next cycle waits for it (``settle``)
-    before it reads anything.
+    Turning 10,000 containers' replies into samples takes about a second of CPU: in one go on
+    the event loop nothing else would be served meanwhile (``/-/healthy`` included). Each step
+    is ``Steps`` (a generator yielding between slices of containers); after ``budget`` seconds
+    of it the loop serves whatever is waiting, then the step goes on. (A thread was measured
+    too: while it holds the GIL every socket call of the loop waits for it, and /-/healthy's
+    worst latency at 10,000 containers was 2-4 times worse; see bench/loop_latency.py.)
+
+    The steps and the collector's requests take turns, never overlap: only the collector
+    touches its caches. A cycle cancelled at the scraper's deadline stops between two slices,
+    where every cache entry is whole.
     """
 
-    def __init__(self) -> None:
-        self._running: asyncio.Future[Any] | None = None
-        self.cpu_seconds = 0.0  # the thread CPU time of the steps awaited to the end (the scraper's convert phase)
+    def __init__(self, budget: float = 0.004) -> None:
+        self.budget = budget  # seconds of work on the loop between two yields
+        self.cpu_seconds = 0.0  # CPU time of the steps (the scraper's convert phase)
 
-    async def run(self, fn: Callable[..., T], /, *args: Any) -> T:
-        """``fn(*args)`` in the default executor's thread, once the previous step is over."""
-        await self.settle()
-        step = asyncio.get_running_loop().run_in_executor(None, _timed, functools.partial(fn, *args))
-        step.add_done_callback(_retrieve)
-        self._running = step
-        result, seconds = await asyncio.shield(step)
-        self.cpu_seconds += seconds
-        return result
-
-    async def settle(self) -> None:
-        """Wait for a step whose cycle was given up; its outcome was that cycle's, not this one's."""
-        step = self._running
-        if step is not None and not step.done():
-            with contextlib.suppress(Exception):
-                await asyncio.shield(step)
-
-
-def _timed(fn: Callable[[], T]) -> tuple[T, float]:
-    """``fn()`` and the CPU time this thread spent on it."""
-    started = time.thread_time()
-    return fn(), time.thread_time() - started
-
-
-def _retrieve(step: asyncio.Future[Any]) -> None:
-    """Mark a step's exception seen: a cancelled cycle's step fails with nobody awaiting it (no asyncio noise)."""
-    if not step.cancelled():
-        step.exception()
+    async def run(self, steps: Steps[T]) -> T:
+        """``steps`` to the end, other tasks served every ``budget`` seconds; its result."""
+        clock, budget = time.perf_counter, self.budget
+        cpu = time.thread_time()
+        started = clock()
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                self.cpu_seconds += time.thread_time() - cpu
+                return done.value  # type: ignore[no-any-return]
+            if clock() - started >= budget:
+                self.cpu_seconds += time.thread_time() - cpu
+                await asyncio.sleep(0)  # a cancelled cycle stops here: every cache entry is whole
+                cpu = time.thread_time()
+                started = clock()
