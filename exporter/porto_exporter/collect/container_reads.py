@@ -162,17 +162,22 @@ class ContainerReader:
     def _v5_fast(self, rsp: pb.TPortoResponse, cache: Mapping[str, Known], read: CycleRead) -> Steps[list[str]]:
         """The fast readings into ``read``; the containers whose spec is to be read, sorted."""
         readings = read.readings
+        wants = self.selection.wants
+        known: set[str] = set()
+        changed: set[str] = set()
         for i, ct in enumerate(rsp.ListContainersBy.containers):
             if not i % SLICE:
                 yield
             if ct.HasField("error"):  # an include naming a container that does not exist (yet)
                 continue
             status = ct.status
-            readings.append(Reading(ct.spec.name, status.state, status.change_time, typed=ct))
-        known = {r.name for r in readings}
-        wants = self.selection.wants
-        changed_names = {r.name for r in readings if _needs_spec(cache, r) and wants(r.name)}
-        return sorted(self.with_relatives(changed_names, cache.keys() - known, known))
+            r = Reading(ct.spec.name, status.state, status.change_time, typed=ct)
+            readings.append(r)
+            known.add(r.name)
+            if _needs_spec(cache, r) and wants(r.name):
+                changed.add(r.name)
+        stale = yield from self.with_relatives(changed, cache.keys() - known, known)
+        return sorted(stale)
 
     def _v5_spec(self, rsp: pb.TPortoResponse, keep: set[str], by_name: bool, read: CycleRead) -> Steps[None]:
         """The spec readings of ``keep`` into ``read.changed``."""
@@ -197,7 +202,7 @@ class ContainerReader:
             r.owned = None if r.name == ROOT else self._intern(frozenset(sp.controllers.controller))
             changed[r.name] = r
 
-    def with_relatives(self, changed: set[str], removed: Iterable[str], known: set[str]) -> set[str]:
+    def with_relatives(self, changed: set[str], removed: Iterable[str], known: set[str]) -> Steps[set[str]]:
         """Containers whose spec must be read: the changed ones and those whose totals they move.
 
         A limit caps every descendant's ``*_limit_total`` and ``*_bound``; a guarantee adds
@@ -205,11 +210,24 @@ class ContainerReader:
         the changed container's own change_time moves, so its relatives are re-read with it.
         """
         out = set(changed)
-        for name in changed | set(removed):
+        for i, name in enumerate(changed | set(removed)):
+            if not i % SLICE:
+                yield
             out.update(ancestors(name))
         if changed:
-            out.update(n for n in known if any(a in changed for a in ancestors(n)))
-        return {n for n in out if n in known and self.selection.wants(n)}
+            for i, name in enumerate(known):
+                if not i % SLICE:
+                    yield
+                if name not in out and any(a in changed for a in ancestors(name)):
+                    out.add(name)
+        wants = self.selection.wants
+        relatives: set[str] = set()
+        for i, name in enumerate(out):
+            if not i % SLICE:
+                yield
+            if name in known and wants(name):
+                relatives.add(name)
+        return relatives
 
     # --- v4 -------------------------------------------------------------------
 
@@ -245,6 +263,7 @@ class ContainerReader:
         """The fast readings into ``read``; whether a wanted container has no spec cached (read them all)."""
         readings = read.readings
         tally = read.tally
+        missing = False
         for i, (name, _, vals, errs) in enumerate(v4_items(rsp)):
             if not i % SLICE:
                 yield
@@ -253,7 +272,8 @@ class ContainerReader:
                 continue
             values = v4_values(tally, fast, vals, errs)
             readings.append(Reading(name, state, _int(vals.get("change_time[raw]")), values))
-        return any(r.name not in cache for r in readings if self.selection.wants(r.name))
+            missing = missing or (name not in cache and self.selection.wants(name))
+        return missing
 
     def _v4_spec(self, rsp: pb.TPortoResponse, cache: Mapping[str, Known] | None, read: CycleRead) -> Steps[list[str]]:
         """The spec readings of a reply into ``read.changed``; with ``cache``, the relatives to read next, sorted."""
@@ -266,7 +286,8 @@ class ContainerReader:
         if cache is None:
             return []
         known = {r.name for r in read.readings}
-        return sorted(self.with_relatives(set(changed), cache.keys() - known, known) - changed.keys())
+        relatives = yield from self.with_relatives(set(changed), cache.keys() - known, known)
+        return sorted(relatives - changed.keys())
 
     def _v4_spec_reading(
         self, tally: Tally, name: str, vals: dict[str, str], errs: dict[str, int] | None, changed: dict[str, Reading]

@@ -22,7 +22,7 @@ from google.protobuf.message import Message
 
 from .framing import encode_varint32
 
-PIECE_BYTES = 1 << 20  # about 5-10 ms of parsing each
+PIECE_BYTES = 256 << 10  # about 2 ms of parsing each
 VARINT, FIXED64, LENGTH, FIXED32 = 0, 1, 2, 5
 
 
