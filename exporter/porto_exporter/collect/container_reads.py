@@ -96,8 +96,8 @@ class CycleRead:
 T = TypeVar("T")
 
 # A step of CPU work (replies -> readings -> samples) as a generator: it yields between slices of
-# SLICE containers and returns its result. Whoever runs it decides where: all at once in a thread,
-# or a slice at a time on the event loop with other tasks served in between (``OffLoop``).
+# SLICE containers and returns its result. Whoever runs it decides how: all at once (``drain``), or
+# a slice at a time with the event loop serving other tasks in between (``containers.Worker``).
 Steps = Generator[None, None, T]
 SLICE = 64  # containers between two yields: 1-4 ms of the dearest step (emit: 15-60 us a container)
 
@@ -111,14 +111,14 @@ def drain(steps: Steps[T]) -> T:
             return done.value  # type: ignore[no-any-return]
 
 
-class OffLoop(Protocol):
-    """Runs a step of CPU work without holding the event loop for all of it; its result."""
+class Runner(Protocol):
+    """Runs a step of CPU work to the end (without holding the event loop for all of it); its result."""
 
     def __call__(self, steps: Steps[T], /) -> Awaitable[T]: ...
 
 
 async def at_once(steps: Steps[T]) -> T:
-    """An ``OffLoop`` that does not let go (direct use of the reader, in tests)."""
+    """A ``Runner`` that does not let go of the loop (direct use of the reader)."""
     return drain(steps)
 
 
@@ -149,7 +149,7 @@ class ContainerReader:
     # --- v5 -------------------------------------------------------------------
 
     async def read_v5(
-        self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known], run: OffLoop = at_once
+        self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known], run: Runner = at_once
     ) -> CycleRead:
         client = ctx.client
         props = list(dict.fromkeys([*FAST_ALWAYS, *(cm.prop for cm in fast)]))
@@ -245,7 +245,7 @@ class ContainerReader:
     # --- v4 -------------------------------------------------------------------
 
     async def read_v4(
-        self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known], run: OffLoop = at_once
+        self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known], run: Runner = at_once
     ) -> CycleRead:
         client = ctx.client
         include = self.selection.include
