@@ -13,13 +13,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from porto_exporter.catalog import CONTAINER_METRICS
 from porto_exporter.collect import CollectContext, ContainersCollector, LabelAllowlist, container_emit
-from porto_exporter.collect.container_reads import Steps
 from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.samples import Batch
@@ -27,6 +26,9 @@ from porto_exporter.scraper import Scraper
 from porto_exporter.simulator import Simulator, build_host
 
 from .conftest import FakeClock, before_each_request
+
+if TYPE_CHECKING:
+    from porto_exporter.collect.container_reads import Steps
 
 CHANGED = "infra/db"  # has ancestors, so v4 reads them (by name) after the changed ones
 LABEL = "label_APP_version"
@@ -153,15 +155,15 @@ async def test_a_change_is_kept_when_the_conversion_fails(
     ctx = CollectContext(fclient)
     await collector.collect(ctx)
     await change_label(fclient, clock, "7")
-    original = collector.emitter.emit
+    original = container_emit._emit
 
-    def broken(*args: object, **kwargs: object) -> Batch:
+    def broken(*args: object) -> None:
         raise RuntimeError("injected conversion failure")
 
-    monkeypatch.setattr(collector.emitter, "emit", broken)
+    monkeypatch.setattr(container_emit, "_emit", broken)  # a container's fast samples cannot be made
     with pytest.raises(RuntimeError, match="injected"):
         await collector.collect(ctx)
-    monkeypatch.setattr(collector.emitter, "emit", original)
+    monkeypatch.setattr(container_emit, "_emit", original)
     clock.now += 2
     assert label([await collector.collect(ctx)]) == "7"
 
@@ -179,17 +181,17 @@ async def test_the_slow_tier_is_read_again_when_its_cycle_fails(
     ctx = CollectContext(fclient)
     await collector.collect(ctx)  # cold: the slow tier waits for the next cycle
     cycle_clock.now += 15
-    original = collector.emitter.emit
+    original = container_emit._emit
 
-    def broken(*args: object, **kwargs: object) -> Batch:
+    def broken(*args: object) -> None:
         raise RuntimeError("injected conversion failure")
 
-    monkeypatch.setattr(collector.emitter, "emit", broken)
+    monkeypatch.setattr(container_emit, "_emit", broken)  # a container's fast samples cannot be made
     asked.clear()
     with pytest.raises(RuntimeError, match="injected"):
         await collector.collect(ctx)
     assert slow <= set().union(*asked)
-    monkeypatch.setattr(collector.emitter, "emit", original)
+    monkeypatch.setattr(container_emit, "_emit", original)
     cycle_clock.now += 15
     asked.clear()
     batch = await collector.collect(ctx)
