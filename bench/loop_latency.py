@@ -130,11 +130,10 @@ def wait_ready(port: int, proc: subprocess.Popen[bytes], limit: float) -> None:
 
 
 def stop(procs: list[subprocess.Popen[bytes]]) -> None:
-    """The exporter first, then the simulator (else the exporter logs portod going away)."""
+    """Each in turn, the last started first: the exporter is gone before the simulator goes."""
     for p in reversed(procs):
         if p.poll() is None:
             p.terminate()
-    for p in reversed(procs):
         try:
             p.wait(timeout=60)
         except subprocess.TimeoutExpired:
