@@ -26,7 +26,7 @@ from ..catalog import (
 )
 from ..lines import fixed_point
 from ..samples import Batch, Column, EncodingMismatch, LabelSet, Scaled, ScaledColumn, Value, escape_label_value
-from .container_reads import SLICE, CycleRead, Reading, Steps, drain
+from .container_reads import SLICE, CycleRead, Reading, Steps
 from .container_values import Plan, plan_values
 from .labels import LabelAllowlist
 from .selection import ROOT, Selection
@@ -124,10 +124,6 @@ class ContainerEmitter:
         self.spec = [Plan.of(cm) for cm in metrics if cm.tier == "spec"]
         self.cache: dict[str, Cached] = {}
         self.writer = LineWriter()
-
-    def samples(self, read: CycleRead, with_slow: bool) -> Batch:
-        """The cycle's Batch, at once."""
-        return drain(self.emit(read, with_slow))
 
     def emit(self, read: CycleRead, with_slow: bool) -> Steps[Batch]:
         """The cycle's Batch, made in slices: it yields every ``SLICE`` containers (see ``container_reads.Steps``).
