@@ -26,7 +26,7 @@ from ..catalog import (
 )
 from ..lines import fixed_point
 from ..samples import Batch, Column, EncodingMismatch, LabelSet, Scaled, ScaledColumn, Value, escape_label_value
-from .container_reads import CycleRead, Reading
+from .container_reads import SLICE, CycleRead, Reading, Steps
 from .container_values import Plan, plan_values
 from .labels import LabelAllowlist
 from .selection import ROOT, Selection
@@ -125,7 +125,12 @@ class ContainerEmitter:
         self.cache: dict[str, Cached] = {}
         self.writer = LineWriter()
 
-    def samples(self, read: CycleRead, with_slow: bool) -> Batch:
+    def emit(self, read: CycleRead, with_slow: bool) -> Steps[Batch]:
+        """The cycle's Batch, made in slices: it yields every ``SLICE`` containers (see ``container_reads.Steps``).
+
+        Each container's cache entry is updated whole within a slice, so a cycle stopped between
+        slices leaves every entry consistent with the readings it was made from.
+        """
         readings, changed = read.readings, read.changed
         batch = Batch()
         columns = Columns(batch, self.metrics)
@@ -133,7 +138,9 @@ class ContainerEmitter:
         states: Counter[str] = Counter()
         alive: set[str] = set()
         cache = self.cache
-        for r in readings:
+        for i, r in enumerate(readings):
+            if not i % SLICE:
+                yield
             name = r.name
             if name != ROOT:
                 states[r.state] += 1

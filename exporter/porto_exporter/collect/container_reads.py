@@ -11,13 +11,13 @@ are read from it while emitting; v4 strings are parsed here.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from ..catalog import INFO_PROPS, ContainerMetric
-from ..porto import GetEntry, errors
+from ..porto import errors
 from ..porto import rpc_pb2 as pb
 from ..porto.values import ValueFormatError, parse_controllers, parse_str_map
 from .base import CollectContext
@@ -46,8 +46,18 @@ class Reading:
     info: Mapping[str, str] = field(default_factory=_none)  # spec readings only
     labels: Mapping[str, str] = field(default_factory=_none)  # spec readings only
     owned: frozenset[str] | None = None
-    typed: pb.TContainer | None = None  # v5: values are read from it while emitting (no copy)
+    reply: Sequence[pb.TContainer] | None = None  # v5: the reply's containers; this one is reply[at]
+    at: int = 0
     read_at: int = 0  # the spec reply's timestamp: a change in that same second may not show yet
+
+    @property
+    def typed(self) -> pb.TContainer | None:
+        """v5: this container in the reply, whose values are read while emitting (no copy).
+
+        Looked up when asked rather than kept: an object kept per container for the whole cycle
+        is one more for the garbage collector to walk at every full collection (100,000 at 50,000).
+        """
+        return None if self.reply is None else self.reply[self.at]
 
 
 class Known(Protocol):
@@ -58,80 +68,154 @@ class Known(Protocol):
 
 
 @dataclass
+class Tally:
+    """What a cycle's reading skipped; added to ``CollectContext`` once its samples are made.
+
+    A cycle that breaks before is read again by the next: counted then, not twice.
+    """
+
+    property_errors: Counter[tuple[str, str]] = field(default_factory=Counter)
+    parse_errors: Counter[str] = field(default_factory=Counter)
+
+    def add_to(self, ctx: CollectContext) -> None:
+        ctx.property_errors.update(self.property_errors)
+        ctx.parse_errors.update(self.parse_errors)
+
+
+@dataclass
 class CycleRead:
     """One cycle's reading: every wanted container's fast values, and the spec of those re-read."""
 
-    readings: list[Reading]
-    changed: dict[str, Reading]
+    readings: list[Reading] = field(default_factory=list)
+    changed: dict[str, Reading] = field(default_factory=dict)
     states: Counter[str] | None = None  # every container's state, when the readings cover only some
+    cursor: int | None = None  # v4: the spec reply's timestamp, the next cursor once these readings are taken
+    tally: Tally = field(default_factory=Tally)
+
+
+T = TypeVar("T")
+
+# A step of CPU work (replies -> readings -> samples) as a generator: it yields between slices of
+# SLICE containers and returns its result. Whoever runs it decides how: all at once (``drain``), or
+# a slice at a time with the event loop serving other tasks in between (``containers.Worker``).
+Steps = Generator[None, None, T]
+SLICE = 64  # containers between two yields: 1-4 ms of the dearest step (emit: 15-60 us a container)
+
+
+def drain(steps: Steps[T]) -> T:
+    """Run ``steps`` to the end at once; its result."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+
+
+class Runner(Protocol):
+    """Runs a step of CPU work to the end (without holding the event loop for all of it); its result."""
+
+    def __call__(self, steps: Steps[T], /) -> Awaitable[T]: ...
+
+
+async def at_once(steps: Steps[T]) -> T:
+    """A ``Runner`` that does not let go of the loop (direct use of the reader)."""
+    return drain(steps)
 
 
 class ContainerReader:
-    """Reads the fast tier of every container and the spec tier of what changed, over v5 or v4."""
+    """Reads the fast tier of every container and the spec tier of what changed, over v5 or v4.
+
+    Only the requests are made here: turning each reply into readings (work in proportion to the
+    host's containers) is handed to ``run`` as ``Steps``.
+    """
 
     def __init__(self, selection: Selection, spec: Sequence[ContainerMetric]) -> None:
         self.selection = selection
         self.spec = tuple(spec)
-        self.cursor: int | None = None  # v4: the previous spec reply's timestamp
+        # v4: the spec reply's timestamp of the last cycle whose readings were taken. Moved by ``commit``
+        # only then: a cycle that breaks after its spec read would otherwise skip its changes for good.
+        self.cursor: int | None = None
         self._owned_sets: dict[frozenset[str], frozenset[str]] = {}
 
     def _intern(self, owned: frozenset[str]) -> frozenset[str]:
         """One object per distinct controller set (a few, shared by thousands of containers)."""
         return self._owned_sets.setdefault(owned, owned)
 
+    def commit(self, read: CycleRead) -> None:
+        """``read``'s samples are made: the next v4 spec read asks only for what changed after it."""
+        if read.cursor is not None:
+            self.cursor = read.cursor
+
     # --- v5 -------------------------------------------------------------------
 
     async def read_v5(
-        self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known]
+        self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known], run: Runner = at_once
     ) -> CycleRead:
         client = ctx.client
         props = list(dict.fromkeys([*FAST_ALWAYS, *(cm.prop for cm in fast)]))
         include = self.selection.include
-        states: Counter[str] | None = None
+        read = CycleRead()
         total: int | None = None
         if include:  # portod matches the include masks: only those containers' counters are dumped
             listing = await client.list_containers_by(["***"], ["state"])
-            states = Counter(ct.status.state for ct in listing.ListContainersBy.containers
-                             if not ct.HasField("error") and ct.spec.name != ROOT)  # fmt: skip
-            total = len(listing.ListContainersBy.containers)
+            read.states, total = await run(_v5_states(listing))
         rsp = await client.list_containers_by(include or ["***"], props)
-        readings = []
-        for ct in rsp.ListContainersBy.containers:
+        stale = await run(self._v5_fast(rsp, cache, read))
+        if stale:
+            spec_props = list(dict.fromkeys([*FAST_ALWAYS, *INFO_PROPS, *(cm.prop for cm in self.spec)]))
+            plan = plan_spec_read(stale, containers=total if total is not None else len(read.readings),
+                                  wanted=len(read.readings), properties=len(spec_props), masks=include)  # fmt: skip
+            rsp = await client.list_containers_by(plan.filters, spec_props)
+            await run(self._v5_spec(rsp, set(stale), plan.by_name, read))
+        return read
+
+    def _v5_fast(self, rsp: pb.TPortoResponse, cache: Mapping[str, Known], read: CycleRead) -> Steps[list[str]]:
+        """The fast readings into ``read``; the containers whose spec is to be read, sorted."""
+        readings = read.readings
+        wants = self.selection.wants
+        known: set[str] = set()
+        changed: set[str] = set()
+        containers = rsp.ListContainersBy.containers
+        for i, ct in enumerate(containers):
+            if not i % SLICE:
+                yield
             if ct.HasField("error"):  # an include naming a container that does not exist (yet)
                 continue
             status = ct.status
-            readings.append(Reading(ct.spec.name, status.state, status.change_time, typed=ct))
-        known = {r.name for r in readings}
-        wants = self.selection.wants
-        changed_names = {r.name for r in readings if _needs_spec(cache, r) and wants(r.name)}
-        stale = sorted(self.with_relatives(changed_names, cache.keys() - known, known))
-        changed: dict[str, Reading] = {}
-        if stale:
-            spec_props = list(dict.fromkeys([*FAST_ALWAYS, *INFO_PROPS, *(cm.prop for cm in self.spec)]))
-            plan = plan_spec_read(stale, containers=total if total is not None else len(readings),
-                                  wanted=len(readings), properties=len(spec_props), masks=include)  # fmt: skip
-            rsp = await client.list_containers_by(plan.filters, spec_props)
-            keep = set(stale)
-            for ct in rsp.ListContainersBy.containers:
-                if ct.HasField("error"):  # named, and gone between the two reads: dropped now, counted
-                    if plan.by_name:
-                        _count_vanished(ctx, ct.error.error)
-                    continue
-                if ct.spec.name not in keep:
-                    continue  # a masked read answers for every container: keep what changed
-                r = Reading(ct.spec.name, ct.status.state, ct.status.change_time, typed=ct, read_at=rsp.timestamp)
-                st, sp = ct.status, ct.spec
-                r.info = {
-                    "id": str(st.id), "level": str(st.level), "parent": st.parent,
-                    "absolute_name": st.absolute_name, "owner_user": sp.owner_user,
-                    "owner_group": sp.owner_group, "virt_mode": sp.virt_mode,
-                }  # fmt: skip
-                r.labels = {e.key: e.val for e in sp.labels.map}
-                r.owned = None if r.name == ROOT else self._intern(frozenset(sp.controllers.controller))
-                changed[r.name] = r
-        return CycleRead(readings, changed, states)
+            r = Reading(ct.spec.name, status.state, status.change_time, reply=containers, at=i)
+            readings.append(r)
+            known.add(r.name)
+            if _needs_spec(cache, r) and wants(r.name):
+                changed.add(r.name)
+        stale = yield from self.with_relatives(changed, cache.keys() - known, known)
+        return sorted(stale)
 
-    def with_relatives(self, changed: set[str], removed: Iterable[str], known: set[str]) -> set[str]:
+    def _v5_spec(self, rsp: pb.TPortoResponse, keep: set[str], by_name: bool, read: CycleRead) -> Steps[None]:
+        """The spec readings of ``keep`` into ``read.changed``."""
+        changed = read.changed
+        containers = rsp.ListContainersBy.containers
+        for i, ct in enumerate(containers):
+            if not i % SLICE:
+                yield
+            if ct.HasField("error"):  # named, and gone between the two reads: dropped now, counted
+                if by_name:
+                    _count_vanished(read.tally, ct.error.error)
+                continue
+            if ct.spec.name not in keep:
+                continue  # a masked read answers for every container: keep what changed
+            r = Reading(ct.spec.name, ct.status.state, ct.status.change_time, reply=containers, at=i,
+                        read_at=rsp.timestamp)  # fmt: skip
+            st, sp = ct.status, ct.spec
+            r.info = {
+                "id": str(st.id), "level": str(st.level), "parent": st.parent,
+                "absolute_name": st.absolute_name, "owner_user": sp.owner_user,
+                "owner_group": sp.owner_group, "virt_mode": sp.virt_mode,
+            }  # fmt: skip
+            r.labels = {e.key: e.val for e in sp.labels.map}
+            r.owned = None if r.name == ROOT else self._intern(frozenset(sp.controllers.controller))
+            changed[r.name] = r
+
+    def with_relatives(self, changed: set[str], removed: Iterable[str], known: set[str]) -> Steps[set[str]]:
         """Containers whose spec must be read: the changed ones and those whose totals they move.
 
         A limit caps every descendant's ``*_limit_total`` and ``*_bound``; a guarantee adds
@@ -139,90 +223,168 @@ class ContainerReader:
         the changed container's own change_time moves, so its relatives are re-read with it.
         """
         out = set(changed)
-        for name in changed | set(removed):
+        for i, name in enumerate(changed | set(removed)):
+            if not i % SLICE:
+                yield
             out.update(ancestors(name))
         if changed:
-            out.update(n for n in known if any(a in changed for a in ancestors(n)))
-        return {n for n in out if n in known and self.selection.wants(n)}
+            for i, name in enumerate(known):
+                if not i % SLICE:
+                    yield
+                if name not in out and any(a in changed for a in ancestors(name)):
+                    out.add(name)
+        wants = self.selection.wants
+        relatives: set[str] = set()
+        for i, name in enumerate(out):
+            if not i % SLICE:
+                yield
+            if name in known and wants(name):
+                relatives.add(name)
+        return relatives
 
     # --- v4 -------------------------------------------------------------------
 
     async def read_v4(
-        self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known]
+        self, ctx: CollectContext, fast: Sequence[ContainerMetric], cache: Mapping[str, Known], run: Runner = at_once
     ) -> CycleRead:
         client = ctx.client
         include = self.selection.include
         targets = [*([ROOT] if self.selection.wants(ROOT) else []), *include] if include else [ROOT, "***"]
-        states: Counter[str] | None = None
+        read = CycleRead()
         if include:  # Get matches the include masks; every container's state comes from a cheap listing
-            listing = await client.get(["***"], ["state"])
-            states = Counter(v for e in listing.containers if isinstance(v := e.values.get("state"), str))
+            listing = await client.get_raw(["***"], ["state"])
+            read.states = await run(_v4_states(listing))
         variables = list(dict.fromkeys([*FAST_ALWAYS[:1], "change_time[raw]", *(v4_variable(cm) for cm in fast)]))
-        result = await client.get(targets, variables)
-        readings = []
-        for entry in result.containers:
-            state = entry.values.get("state")
-            if not isinstance(state, str):  # an include naming a container that does not exist (yet)
-                continue
-            values = {cm.prop: v4_value(ctx, cm, entry.values.get(v4_variable(cm))) for cm in fast}
-            readings.append(Reading(entry.name, state, _int(entry.values.get("change_time[raw]")), values))
+        rsp = await client.get_raw(targets, variables)
+        missing_spec = await run(self._v4_fast(rsp, fast, cache, read))
         # The spec tier: Get with changed_since answers no_changes for containers whose
         # change_time is older than the cursor; at-least-once (same-second changes repeat).
-        known = {r.name for r in readings}
-        missing_spec = any(name not in cache for name in known if self.selection.wants(name))
         since = None if missing_spec else self.cursor
         spec_vars = list(dict.fromkeys(["state", "change_time[raw]", *INFO_PROPS,
                                         *(v4_variable(cm) for cm in self.spec)]))  # fmt: skip
-        spec = await client.get(targets, spec_vars, changed_since=since)
-        self.cursor = spec.timestamp
-        changed: dict[str, Reading] = {}
-        for entry in spec.containers:
-            if not entry.no_changes:
-                self._v4_spec_reading(ctx, entry, changed)
-        extra = self.with_relatives(set(changed), cache.keys() - known, known) - changed.keys()
-        for names in chunks(sorted(extra)):  # relatives of what changed: no change_time of their own moved
-            more = await client.get(names, spec_vars)
-            for entry in more.containers:
-                self._v4_spec_reading(ctx, entry, changed)
-        return CycleRead(readings, changed, states)
+        rsp = await client.get_raw(targets, spec_vars, changed_since=since)
+        read.cursor = rsp.timestamp
+        extra = await run(self._v4_spec(rsp, cache, read))
+        for names in chunks(extra):  # relatives of what changed: no change_time of their own moved
+            rsp = await client.get_raw(names, spec_vars)
+            await run(self._v4_spec(rsp, None, read))
+        return read
 
-    def _v4_spec_reading(self, ctx: CollectContext, entry: GetEntry, changed: dict[str, Reading]) -> None:
-        if not self.selection.wants(entry.name):
+    def _v4_fast(
+        self, rsp: pb.TPortoResponse, fast: Sequence[ContainerMetric], cache: Mapping[str, Known], read: CycleRead
+    ) -> Steps[bool]:
+        """The fast readings into ``read``; whether a wanted container has no spec cached (read them all)."""
+        readings = read.readings
+        tally = read.tally
+        missing = False
+        for i, (name, _, vals, errs) in enumerate(v4_items(rsp)):
+            if not i % SLICE:
+                yield
+            state = vals.get("state")
+            if state is None:  # an include naming a container that does not exist (yet)
+                continue
+            values = v4_values(tally, fast, vals, errs)
+            readings.append(Reading(name, state, _int(vals.get("change_time[raw]")), values))
+            missing = missing or (name not in cache and self.selection.wants(name))
+        return missing
+
+    def _v4_spec(self, rsp: pb.TPortoResponse, cache: Mapping[str, Known] | None, read: CycleRead) -> Steps[list[str]]:
+        """The spec readings of a reply into ``read.changed``; with ``cache``, the relatives to read next, sorted."""
+        changed = read.changed
+        for i, (name, no_changes, vals, errs) in enumerate(v4_items(rsp)):
+            if not i % SLICE:
+                yield
+            if not no_changes:
+                self._v4_spec_reading(read.tally, name, vals, errs, changed)
+        if cache is None:
+            return []
+        known = {r.name for r in read.readings}
+        relatives = yield from self.with_relatives(set(changed), cache.keys() - known, known)
+        return sorted(relatives - changed.keys())
+
+    def _v4_spec_reading(
+        self, tally: Tally, name: str, vals: dict[str, str], errs: dict[str, int] | None, changed: dict[str, Reading]
+    ) -> None:
+        if not self.selection.wants(name):
             return
-        vals = entry.values
         state = vals.get("state")
-        if not isinstance(state, str):
-            if isinstance(state, errors.PortoError):
-                _count_vanished(ctx, state.code)
+        if state is None:
+            if errs and "state" in errs:
+                _count_vanished(tally, errs["state"])
             return
-        values = {cm.prop: v4_value(ctx, cm, vals.get(v4_variable(cm))) for cm in self.spec}
-        r = Reading(entry.name, state, _int(vals.get("change_time[raw]")), values)
-        r.info = {k: v for k in INFO_PROPS[:7] if isinstance(v := vals.get(k), str)}
+        r = Reading(name, state, _int(vals.get("change_time[raw]")), v4_values(tally, self.spec, vals, errs))
+        r.info = {k: v for k in INFO_PROPS[:7] if (v := vals.get(k)) is not None}
         labels = vals.get("labels")
-        r.labels = parse_str_map(labels) if isinstance(labels, str) else {}
+        r.labels = parse_str_map(labels) if labels is not None else {}
         ctl = vals.get("controllers")
-        r.owned = None if r.name == ROOT else self._intern(frozenset(parse_controllers(ctl) if isinstance(ctl, str)
-                                                                       else ()))  # fmt: skip
-        changed[r.name] = r
+        r.owned = None if name == ROOT else self._intern(frozenset(parse_controllers(ctl) if ctl is not None else ()))
+        changed[name] = r
 
 
-def v4_value(ctx: CollectContext, cm: ContainerMetric, raw: str | errors.PortoError | None) -> Value:
-    """A v4 string parsed for its metric; a per-value error or a malformed string is counted, not raised."""
-    if raw is None:
-        return None
-    if isinstance(raw, errors.PortoError):
-        ctx.property_errors[(cm.prop, raw.name)] += 1
-        return None
-    try:
-        return parse_v4(cm.parse, raw)
-    except ValueFormatError:
-        ctx.parse_errors[cm.prop] += 1
-        return None
+def v4_items(rsp: pb.TPortoResponse) -> Iterator[tuple[str, bool, dict[str, str], dict[str, int] | None]]:
+    """Each container of a Get reply: (name, no_changes, values, error codes of the values portod could not give).
+
+    Plain strings and ints, no object per value: a reply of 10,000 containers has hundreds of thousands.
+    """
+    for item in rsp.Get.list:
+        vals: dict[str, str] = {}
+        errs: dict[str, int] | None = None
+        for kv in item.keyval:
+            if kv.error:
+                if errs is None:
+                    errs = {}
+                errs[kv.variable] = kv.error
+            else:
+                vals[kv.variable] = kv.value
+        yield item.name, item.no_changes, vals, errs
 
 
-def _count_vanished(ctx: CollectContext, code: int) -> None:
+def _v5_states(listing: pb.TPortoResponse) -> Steps[tuple[Counter[str], int]]:
+    """Every container's state (the root left out) and how many portod holds, from a ``***`` listing."""
+    containers = listing.ListContainersBy.containers
+    states: Counter[str] = Counter()
+    for i, ct in enumerate(containers):
+        if not i % SLICE:
+            yield
+        if not ct.HasField("error") and ct.spec.name != ROOT:
+            states[ct.status.state] += 1
+    return states, len(containers)
+
+
+def _v4_states(listing: pb.TPortoResponse) -> Steps[Counter[str]]:
+    """Every container's state from a v4 ``***`` listing."""
+    states: Counter[str] = Counter()
+    for i, (_, _, vals, _) in enumerate(v4_items(listing)):
+        if not i % SLICE:
+            yield
+        if (state := vals.get("state")) is not None:
+            states[state] += 1
+    return states
+
+
+def v4_values(
+    tally: Tally, metrics: Sequence[ContainerMetric], vals: Mapping[str, str], errs: Mapping[str, int] | None
+) -> dict[str, Value]:
+    """Each metric's v4 string parsed; a per-value error or a malformed string is counted, not raised."""
+    out: dict[str, Value] = {}
+    for cm in metrics:
+        variable = v4_variable(cm)
+        raw = vals.get(variable)
+        value: Value = None
+        if raw is not None:
+            try:
+                value = parse_v4(cm.parse, raw)
+            except ValueFormatError:
+                tally.parse_errors[cm.prop] += 1
+        elif errs and (code := errs.get(variable)):
+            tally.property_errors[(cm.prop, errors.error_for(code).name)] += 1
+        out[cm.prop] = value
+    return out
+
+
+def _count_vanished(tally: Tally, code: int) -> None:
     """A container portod could not read (usually destroyed mid-cycle): its samples are skipped, counted."""
-    ctx.property_errors[("state", errors.error_for(code).name)] += 1
+    tally.property_errors[("state", errors.error_for(code).name)] += 1
 
 
 def _needs_spec(cache: Mapping[str, Known], r: Reading) -> bool:

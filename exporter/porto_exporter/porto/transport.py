@@ -18,7 +18,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, Self
 
-from . import errors
+from . import errors, pieces
 from . import rpc_pb2 as pb
 from .framing import FrameDecoder, FrameError, FrameTooLarge, encode_frame
 
@@ -257,13 +257,10 @@ class Transport:
                         finally:
                             self.stats.answered()
                         response = pb.TPortoResponse()
-                        decode_started = time.thread_time()
-                        try:
-                            response.ParseFromString(reply)
+                        try:  # a big reply in pieces, the loop free in between (pieces.py)
+                            self.stats.decode_seconds += await pieces.parse(response, reply)
                         except Exception as exc:  # protobuf's DecodeError and friends
                             raise errors.ProtocolError(f"undecodable reply to {method}: {exc}") from exc
-                        finally:
-                            self.stats.decode_seconds += time.thread_time() - decode_started
                         raise_for_error(response)
                         ok = True
                         return response
