@@ -7,6 +7,7 @@ import asyncio
 import base64
 import contextlib
 import errno
+import gc
 import os
 import signal
 import ssl
@@ -90,6 +91,14 @@ def machine_independent(
     if attempts:
         pytest.fail(f"{len(attempts)} connect(s) to the machine's portod (mark the test real_portod if meant):\n"
                     + attempts[0], pytrace=False)  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def unfrozen_heap() -> Iterator[None]:
+    """A scraper cycle freezes what survives it (gc.freeze); in this process that would be pytest's heap too,
+    kept from the collector (and its ResourceWarnings) for the rest of the run: thawed after each test."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture

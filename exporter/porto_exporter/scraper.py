@@ -32,7 +32,7 @@ from . import __version__
 from .catalog import COLLECTOR_DURATION, COLLECTOR_SUCCESS, PARSE_ERRORS, PROPERTY_ERRORS, SELF_METRICS, UP, Metric
 from .collect.base import Batch, CollectContext, Collector, Degraded, Sample
 from .exposition import Renderer, Snapshot, build_snapshot
-from .heap import trimmer
+from .heap import freeze_survivors, trimmer
 from .looplag import LoopLag
 from .porto import PortoClient, PortoError
 
@@ -179,6 +179,7 @@ class Scraper:
         for observe in self.observers:
             observe(self.last_batches, now)
         await asyncio.to_thread(self._release_memory)  # the old snapshot and the replies are garbage now
+        freeze_survivors()  # the new snapshot and the caches: no full collection walks them again
         self.cycles += 1
         if any_ok:
             self.ready = True
