@@ -150,7 +150,7 @@ def measure(worker: WorkerProc, cycles: int, cost: Any = None) -> list[dict[str,
         out.append({
             "cycle": i, "wall": res["wall"], "cpu": res["cpu"], "rss": res["rss"],
             "portod_cpu": d1 - d0, "master_cpu": m1 - m0, "model": (cost() - c0) if cost else None,
-            "slow": any(r["props"] > 35 for r in lcb[:1]),  # the fast read widened by the slow tier
+            "props": lcb[0]["props"] if lcb else 0,  # the fast read's; wider when slow-tier properties ride on it
             "requests": reqs,
         })  # fmt: skip
     return out
@@ -197,6 +197,34 @@ class SimThread:
         self.thread.join()
 
 
+def property_groups() -> dict[str, list[str]]:
+    """The default exporter's properties by what they cost: the fast tier, and each slow-tier group."""
+    from porto_exporter.catalog import CONTAINER_METRICS, OPT_IN_GROUPS
+
+    out: dict[str, list[str]] = {"fast": ["state", "change_time"]}
+    for cm in CONTAINER_METRICS:
+        if cm.group in OPT_IN_GROUPS and cm.tier != "slow":
+            continue
+        key = "fast" if cm.tier == "fast" else f"slow:{cm.group}" if cm.tier == "slow" else None
+        if key is not None and cm.prop not in out.setdefault(key, []):
+            out[key].append(cm.prop)
+    return out
+
+
+async def group_costs(client: PortoClient, repeat: int = 3) -> dict[str, dict[str, float]]:
+    """One ``***`` ListContainersBy per property group, ``repeat`` times: median wall and portod CPU seconds."""
+    out = {}
+    for group, props in property_groups().items():
+        walls, cpus = [], []
+        for _ in range(repeat):
+            d0, w0 = portod_cpu()[0], time.perf_counter()
+            await client.list_containers_by(["***"], props)
+            walls.append(time.perf_counter() - w0)
+            cpus.append(portod_cpu()[0] - d0)
+        out[group] = {"props": len(props), "wall": statistics.median(walls), "portod_cpu": statistics.median(cpus)}
+    return out
+
+
 def bench_size(host: RealHost, client: PortoClient, size: int, cycles: int, log: Any) -> dict[str, Any]:
     loop = asyncio.new_event_loop()
     try:
@@ -204,6 +232,7 @@ def bench_size(host: RealHost, client: PortoClient, size: int, cycles: int, log:
         fits = min(size, MAX_TOTAL - others - MARGIN)
         loop.run_until_complete(host.grow(client, fits, log))
         shape = loop.run_until_complete(listing(client))
+        groups = loop.run_until_complete(group_costs(client))
     finally:
         loop.run_until_complete(client.close())
         loop.close()
@@ -225,7 +254,7 @@ def bench_size(host: RealHost, client: PortoClient, size: int, cycles: int, log:
     for _, s in shape:
         states[s] = states.get(s, 0) + 1
     r = {"asked": size, "ours": sum(host.mix.values()), "others": others, "host": len(shape), "mix": dict(host.mix),
-         "states": states, "idle_rate": rate, "real": real, "model": model}  # fmt: skip
+         "states": states, "idle_rate": rate, "real": real, "model": model, "groups": groups}  # fmt: skip
     log(f"  {len(shape)} on the host: " + summary_line(r))
     return r
 
@@ -239,6 +268,12 @@ def summary_line(r: dict[str, Any]) -> str:
 def summarise(r: dict[str, Any]) -> dict[str, Any]:
     """Cold, warm fast-only and warm slow-tier cycles: medians of what was measured and modelled."""
     real, model = r["real"], r["model"]
+    for rows in (real, model):  # a cycle whose fast read carried slow-tier properties (wider than the narrowest)
+        if any("props" not in x for x in rows):
+            continue  # results written before the width was recorded carry "slow" themselves
+        narrowest = min(x["props"] for x in rows[1:]) if len(rows) > 1 else 0
+        for x in rows:
+            x["slow"] = x["props"] > narrowest
 
     def med(rows: list[dict[str, Any]], key: str) -> float:
         vals = [row[key] for row in rows if row[key] is not None]
@@ -284,6 +319,7 @@ def render(results: dict[str, Any]) -> str:
         row(f"{label}: cycles measured", lambda r, s, k=key: str(s[f"{k}_cycles"]))
         row(f"{label}: wall (s)", lambda r, s, k=key: f"{s[f'{k}_wall']:.2f}")
         row(f"{label}: portod CPU, measured (s)", lambda r, s, k=key: f"{s[f'{k}_portod']:.2f}")
+        row(f"{label}: portod CPU, measured less the idle rate x wall (s)", lambda r, s, k=key: f"{s[f'{k}_net']:.2f}")
         row(f"{label}: portod CPU, modelled by the simulator (s)", lambda r, s, k=key: f"{s[f'{k}_model']:.2f}")
         row("  measured / modelled", lambda r, s, k=key: f"{s[f'{k}_portod'] / s[f'{k}_model']:.1f}x"
             if s[f"{k}_model"] else "-")  # fmt: skip
@@ -292,6 +328,11 @@ def render(results: dict[str, Any]) -> str:
     row("cold cycle: the spec read's wall (s)", lambda r, s: f"{s['cold_spec']:.3f}")
     row("longest cycle (s; deadline 10 s)", lambda r, s: f"{s['max_wall']:.2f}")
     row("exporter RSS, highest (MB)", lambda r, s: f"{s['rss'] / 2**20:.0f}")
+    groups = [g for g in rows[-1][0].get("groups", {})]
+    for g in groups:
+        row(f"one `***` read of {g} ({len(property_groups().get(g, []))} properties): wall / portod CPU (s)",
+            lambda r, s, g=g: f"{r['groups'][g]['wall']:.2f} / {r['groups'][g]['portod_cpu']:.2f}"
+            if g in r.get("groups", {}) else "-")  # fmt: skip
     return "\n".join(lines)
 
 
@@ -309,7 +350,8 @@ Per cycle: portod's CPU is utime + stime of the daemon process (`/run/portod.pid
 the master `portoloop` did {results['master_cpu']:.2f} s in all), so it includes whatever other sessions made
 portod do meanwhile (the idle row). Modelled: the simulator (`porto_exporter.simulator.cost`) given
 the same names and states and the same cycles. Medians over the cycles of each kind; the exporter runs
-`bench/worker.py` (default collectors, 15 s virtual interval, slow tier every 60 s: cycles 2, 6, ...).
+`bench/worker.py` (default collectors, 15 s virtual interval, `--scrape.slow-interval` 60 s); a cycle
+counts as "with the slow tier" when its fast read carried more properties than the narrowest one.
 
 {render(results)}
 
