@@ -5,8 +5,12 @@ container; the spec tier (limits, labels, info, owned controllers) is re-read
 only for containers whose change_time moved (and their relatives, whose
 hierarchical totals they move), and the slow tier (the properties that cost
 portod most: process/thread counts, virtual memory, ...) only every
-``slow_interval``, its last values served in between (first on the second
-cycle: the first one already reads every spec). The typed v5
+``slow_interval``, its last values served in between. The slow tier is split
+by property group (``read_plan.slow_parts``) and the parts take turns spread
+over the interval, so no cycle carries all of it (the first part comes with
+the second cycle: the first one already reads every spec). Only properties
+portod lists (ListProperties, ListDataProperties; asked once per connection)
+are asked for: an older portod lacks some (5.3.15 has no PSI). The typed v5
 ListContainersBy is preferred; when portod answers InvalidMethod (or
 ``api="v4"``) the v4 Get with string parsing gives the same samples.
 
@@ -20,21 +24,24 @@ a conversion.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Iterable
 from typing import Literal, TypeVar
 
-from ..catalog import CONTAINER_METRICS, OPT_IN_GROUPS
+from ..catalog import CONTAINER_METRICS, OPT_IN_GROUPS, ContainerMetric
 from ..porto import errors
 from ..samples import Batch
 from .base import CollectContext
 from .container_emit import ContainerEmitter
 from .container_reads import ContainerReader, CycleRead, Steps
 from .labels import LabelAllowlist
+from .read_plan import slow_parts
 from .selection import Selection
 
 Api = Literal["auto", "v5", "v4"]
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class ContainersCollector:
@@ -59,7 +66,11 @@ class ContainersCollector:
         self.api: Api = api
         self.slow_interval = slow_interval
         self._clock = clock
-        self._slow_due = 0.0
+        self.slow_parts = slow_parts(self.slow)
+        self._slow_due: list[float] | None = None  # each part's next turn, set at the first warm cycle
+        # what portod lists (None: not known, ask for everything) and the client's connects when it was asked
+        self.known: frozenset[str] | None = None
+        self._known_at: int | None = None
         self.reader = ContainerReader(self.selection, self.spec)
         self.emitter = ContainerEmitter(self.selection, allowlist or LabelAllowlist(), self.metrics)
         self.worker = Worker()
@@ -71,10 +82,11 @@ class ContainersCollector:
 
     async def _collect(self, ctx: CollectContext) -> Batch:
         now = self._clock()
+        await self._learn_properties(ctx)
         # The first cycle reads every container's spec; the slow tier waits for the next one, so no
         # cycle pays for both (a cold cycle costs about what a cycle with the slow tier does).
-        with_slow = now >= self._slow_due and bool(self.emitter.cache)
-        fast = self.fast + (self.slow if with_slow else ())
+        due = self._due_parts(now) if self.emitter.cache else []
+        fast = self._usable(self.fast) + tuple(cm for part in due for cm in self._usable(self.slow_parts[part]))
         cache = self.emitter.cache
         run = self.worker.run
         readings: CycleRead
@@ -89,14 +101,58 @@ class ContainersCollector:
                 self.reader.cursor = None
         if self.api == "v4":
             readings = await self.reader.read_v4(ctx, fast, cache, run)
-        batch = await run(self.emitter.emit(readings, with_slow))
+        batch = await run(self.emitter.emit(readings, due))
         # Only now are the readings taken: a cycle that failed, timed out or was cancelled before this
         # point leaves the cursor and the slow tier's due time where they were, so it is read again.
         self.reader.commit(readings)
         readings.tally.add_to(ctx)
-        if with_slow:
-            self._slow_due = now + self.slow_interval
+        if self._slow_due is not None:
+            for part in due:
+                self._slow_due[part] = now + self.slow_interval
         return batch
+
+    def _due_parts(self, now: float) -> list[int]:
+        """The slow tier's parts whose turn it is. The first time: turns spread evenly over the interval.
+
+        A part counts as due up to half a turn early, so cycles a few milliseconds early on a
+        real clock do not push it to the next cycle (and two parts into that one).
+        """
+        count = len(self.slow_parts)
+        step = self.slow_interval / count if count else 0.0
+        if self._slow_due is None:
+            self._slow_due = [now + i * step for i in range(count)]
+        return [i for i, due in enumerate(self._slow_due) if now + step / 2 >= due]
+
+    def _usable(self, metrics: tuple[ContainerMetric, ...]) -> tuple[ContainerMetric, ...]:
+        known = self.known
+        return metrics if known is None else tuple(cm for cm in metrics if cm.prop in known)
+
+    async def _learn_properties(self, ctx: CollectContext) -> None:
+        """Ask portod which properties it has, once per connection (a new one may be a new portod).
+
+        Properties it does not list are left out of every read rather than asked for and refused
+        each cycle. A portod that cannot tell (the request fails) is asked for everything, as before.
+        """
+        client = ctx.client
+        stats = getattr(client, "stats", None)
+        connects = stats.connects if stats is not None else 0
+        if self._known_at is not None and connects == self._known_at:
+            return
+        try:
+            names = {*await client.list_properties(), *await client.list_data_properties()}
+        except errors.SocketError:
+            raise  # no answer at all: the cycle fails as its reads would
+        except errors.PortoError as exc:
+            log.warning("containers: portod did not list its properties (%s): every property is asked for", exc)
+            self.known = None
+        else:
+            self.known = frozenset(names)
+            missing = sorted({cm.prop for cm in self.metrics} - names)
+            if missing:
+                log.info("containers: portod does not list %s: not asked for, their metrics left out",
+                         ", ".join(missing))  # fmt: skip
+        self._known_at = stats.connects if stats is not None else 0
+        self.reader.spec = self._usable(self.spec)
 
 
 class Worker:
