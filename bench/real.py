@@ -47,6 +47,7 @@ MAX_TOTAL = 3000  # /etc/portod.conf's container.max_total: every container on t
 MARGIN = 60  # left for the other sessions' containers that come and go meanwhile
 RESULTS = ROOT / "bench" / "real-results.json"
 DOC = ROOT / "docs" / "performance.md"
+BEFORE = ROOT / "bench" / "real-results-before.json"  # the same benchmark before the slow tier was spread
 BEGIN, END = "<!-- real:begin -->", "<!-- real:end -->"
 DEADLINE = 10.0  # the default --scrape.timeout
 GROUP = 50  # leaves per meta parent
@@ -268,10 +269,10 @@ def summary_line(r: dict[str, Any]) -> str:
 def summarise(r: dict[str, Any]) -> dict[str, Any]:
     """Cold, warm fast-only and warm slow-tier cycles: medians of what was measured and modelled."""
     real, model = r["real"], r["model"]
-    for rows in (real, model):  # a cycle whose fast read carried slow-tier properties (wider than the narrowest)
+    for rows in (real, model):  # a cycle whose fast read carried slow-tier properties: wider than the cold one's
         if any("props" not in x for x in rows):
             continue  # results written before the width was recorded carry "slow" themselves
-        narrowest = min(x["props"] for x in rows[1:]) if len(rows) > 1 else 0
+        narrowest = rows[0]["props"]  # the cold cycle never reads the slow tier
         for x in rows:
             x["slow"] = x["props"] > narrowest
 
@@ -316,6 +317,8 @@ def render(results: dict[str, Any]) -> str:
     row("portod CPU while idle (s per s, other sessions included)", lambda r, s: f"{r['idle_rate']:.3f}")
     for label, key in (("cold (first) cycle", "cold"), ("warm cycle, fast tier only", "fast"),
                        ("warm cycle with the slow tier", "slow")):  # fmt: skip
+        if not any(s[f"{key}_cycles"] for _, s in rows):
+            continue  # e.g. no warm cycle without a part of the slow tier once it is spread
         row(f"{label}: cycles measured", lambda r, s, k=key: str(s[f"{k}_cycles"]))
         row(f"{label}: wall (s)", lambda r, s, k=key: f"{s[f'{k}_wall']:.2f}")
         row(f"{label}: portod CPU, measured (s)", lambda r, s, k=key: f"{s[f'{k}_portod']:.2f}")
@@ -351,13 +354,44 @@ the master `portoloop` did {results['master_cpu']:.2f} s in all), so it includes
 portod do meanwhile (the idle row). Modelled: the simulator (`porto_exporter.simulator.cost`) given
 the same names and states and the same cycles. Medians over the cycles of each kind; the exporter runs
 `bench/worker.py` (default collectors, 15 s virtual interval, `--scrape.slow-interval` 60 s); a cycle
-counts as "with the slow tier" when its fast read carried more properties than the narrowest one.
+counts as "with the slow tier" when its fast read carried more properties than the cold cycle's (which
+never reads the slow tier); after the spread that is every warm cycle, each with one part.
 
 {render(results)}
+
+Every cycle at the top size{compare_note()} (the fast read's properties: wider when slow-tier
+properties ride on it; wall and portod CPU in seconds):
+
+{per_cycle(results)}
 
 Requests of the last slow-tier cycle at the top size (method, filters, properties, wall s):
 {requests_of(results)}
 {END}"""
+
+
+def compare_note() -> str:
+    return (", before the slow tier was spread (`bench/real-results-before.json`, whole slow tier every 4th cycle)"
+            " and after (slow tier split by property group, one part a cycle)") if BEFORE.exists() else ""
+
+
+def per_cycle(results: dict[str, Any]) -> str:
+    runs = [json.loads(BEFORE.read_text()), results] if BEFORE.exists() else [results]
+    tops = [run["sizes"][-1] for run in runs]
+    head = "| cycle | " + " | ".join(f"{t['host']:,} containers{' before' if len(runs) > 1 and i == 0 else ''}"
+                                     f"{' after' if len(runs) > 1 and i == 1 else ''}: props / wall / portod CPU"
+                                     for i, t in enumerate(tops)) + " |"  # fmt: skip
+    lines = [head, "|---|" + "---:|" * len(tops)]
+
+    def cell(x: dict[str, Any]) -> str:
+        props = x.get("props") or next((q["props"] for q in x["requests"] if q["method"] == "ListContainersBy"), 0)
+        return f"{props} / {x['wall']:.2f} / {x['portod_cpu']:.2f}"
+
+    for i in range(max(len(t["real"]) for t in tops)):
+        label = "0 (cold)" if i == 0 else str(i)
+        cells = [cell(t["real"][i]) if i < len(t["real"]) else "" for t in tops]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines.append("| longest | " + " | ".join(f"{max(x['wall'] for x in t['real']):.2f} s" for t in tops) + " |")
+    return "\n".join(lines)
 
 
 def requests_of(results: dict[str, Any]) -> str:
