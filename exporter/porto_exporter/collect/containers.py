@@ -34,8 +34,9 @@ from ..porto import errors
 from ..samples import Batch
 from .base import CollectContext
 from .container_emit import ContainerEmitter
-from .container_reads import ContainerReader, CycleRead, Steps
+from .container_reads import ContainerReader, CycleRead, Reading, Steps
 from .labels import LabelAllowlist
+from .parse import unknown_maps
 from .read_plan import slow_parts
 from .selection import Selection
 
@@ -68,9 +69,10 @@ class ContainersCollector:
         self._clock = clock
         self.slow_parts = slow_parts(self.slow)
         self._slow_due: list[float] | None = None  # each part's next turn, set at the first warm cycle
-        # what portod lists (None: not known, ask for everything) and the client's connects when it was asked
-        self.known: frozenset[str] | None = None
-        self._known_at: int | None = None
+        # properties portod does not list (asked once, then judged) and those dropped since: nobody had a value
+        self.suspects: set[str] = set()
+        self.dropped: set[str] = set()
+        self._known_at: int | None = None  # the client's connects when portod was last asked what it lists
         self.reader = ContainerReader(self.selection, self.spec)
         self.emitter = ContainerEmitter(self.selection, allowlist or LabelAllowlist(), self.metrics)
         self.worker = Worker()
@@ -109,6 +111,8 @@ class ContainersCollector:
         if self._slow_due is not None:
             for part in due:
                 self._slow_due[part] = now + self.slow_interval
+        if self.suspects:
+            self._judge_suspects(readings, (*fast, *(self.reader.spec if readings.changed else ())))
         return batch
 
     def _due_parts(self, now: float) -> list[int]:
@@ -124,14 +128,17 @@ class ContainersCollector:
         return [i for i, due in enumerate(self._slow_due) if now + step / 2 >= due]
 
     def _usable(self, metrics: tuple[ContainerMetric, ...]) -> tuple[ContainerMetric, ...]:
-        known = self.known
-        return metrics if known is None else tuple(cm for cm in metrics if cm.prop in known)
+        dropped = self.dropped
+        return tuple(cm for cm in metrics if cm.prop not in dropped) if dropped else metrics
 
     async def _learn_properties(self, ctx: CollectContext) -> None:
-        """Ask portod which properties it has, once per connection (a new one may be a new portod).
+        """Ask portod which properties it lists, once per connection (a new one may be a new portod).
 
-        Properties it does not list are left out of every read rather than asked for and refused
-        each cycle. A portod that cannot tell (the request fails) is asked for everything, as before.
+        A property it does not list is a suspect, not yet dropped: portod 5.3.59 leaves out of its
+        list some it answers (``dirty_limit``) as well as those it cannot give here (``cpu_wait`` on
+        cgroup v1; PSI on 5.3.15). A suspect is asked for once; if no container has a value for it,
+        it is left out of every read from then on (``_judge_suspects``) instead of asked for and
+        refused each cycle. A portod that cannot list (the request fails) is asked for everything.
         """
         client = ctx.client
         stats = getattr(client, "stats", None)
@@ -144,15 +151,34 @@ class ContainersCollector:
             raise  # no answer at all: the cycle fails as its reads would
         except errors.PortoError as exc:
             log.warning("containers: portod did not list its properties (%s): every property is asked for", exc)
-            self.known = None
-        else:
-            self.known = frozenset(names)
-            missing = sorted({cm.prop for cm in self.metrics} - names)
-            if missing:
-                log.info("containers: portod does not list %s: not asked for, their metrics left out",
-                         ", ".join(missing))  # fmt: skip
+            names = {cm.prop for cm in self.metrics}
+        self.suspects = {cm.prop for cm in self.metrics} - names
+        self.dropped = set()
         self._known_at = stats.connects if stats is not None else 0
+        self.reader.spec = self.spec
+
+    def _judge_suspects(self, read: CycleRead, asked: Iterable[ContainerMetric]) -> None:
+        """Drop each suspect property this cycle asked for that no container had a value of."""
+        for cm in asked:
+            if cm.prop not in self.suspects:
+                continue
+            self.suspects.discard(cm.prop)
+            if not any(_has_value(r, cm) for r in (*read.readings, *read.changed.values())):
+                self.dropped.add(cm.prop)
+                log.info("containers: portod neither lists %s nor gave it for any container: not asked for again "
+                         "(until portod is connected anew)", cm.prop)  # fmt: skip
         self.reader.spec = self._usable(self.spec)
+
+
+def _has_value(r: Reading, cm: ContainerMetric) -> bool:
+    """Whether portod gave ``cm``'s property for this container (a field set, or a v4 string)."""
+    ct = r.typed
+    if ct is None:
+        return r.values.get(cm.prop) is not None
+    if cm.field.startswith("#"):  # a field rpc.proto lacks (PSI on 5.3.59): among the status's unknown fields
+        return int(cm.field[1:]) in unknown_maps(ct.status)
+    part = ct.spec if cm.where == "spec" else ct.status
+    return part.HasField(cm.field)
 
 
 class Worker:
