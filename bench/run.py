@@ -409,7 +409,7 @@ def rerender(source: Path, out: Path) -> None:
 def with_events_block(previous: Path, text: str) -> str:
     """``text`` plus the sections bench/events.py and bench/web.py wrote into ``previous``, if any."""
     old = previous.read_text() if previous.exists() else ""
-    for section in ("events", "web"):
+    for section in ("events", "web", "real"):
         begin, end = f"<!-- {section}:begin -->", f"<!-- {section}:end -->"
         if begin in old and end in old:
             block = begin + old.split(begin, 1)[1].split(end, 1)[0] + end

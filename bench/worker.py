@@ -32,6 +32,8 @@ from porto_exporter.collect import (
 from porto_exporter.collect.container_reads import FAST_ALWAYS
 from porto_exporter.exposition import build_snapshot
 from porto_exporter.porto import PortoClient
+from porto_exporter.porto import rpc_pb2 as pb
+from porto_exporter.porto.transport import method_of
 from porto_exporter.samples import Batch, Sample
 from porto_exporter.scraper import Scraper
 from porto_exporter.web import build_app
@@ -78,6 +80,18 @@ def families_for_prometheus_client(batches: list[Batch]) -> list[Metric]:
     return out
 
 
+def describe(request: pb.TPortoRequest, seconds: float) -> dict[str, Any]:
+    """One request for the log: its method, how many filters/names and properties it carried, its wall time."""
+    method = method_of(request)
+    filters = props = 0
+    if method == "ListContainersBy":
+        filters = len(request.ListContainersBy.filters)
+        props = len(request.ListContainersBy.field_options.properties)
+    elif method == "Get":
+        filters, props = len(request.Get.name), len(request.Get.variable)
+    return {"method": method, "filters": filters, "props": props, "seconds": seconds}
+
+
 class Fixed:
     def __init__(self, families: list[Metric]) -> None:
         self.families = families
@@ -97,6 +111,22 @@ class Worker:
                                interval=INTERVAL, timeout=120.0)  # fmt: skip
         self.runner: web.AppRunner | None = None
         self.events = EventsCollector()
+        self.log: list[dict[str, Any]] = []  # each request's method, size and wall time (bench/real.py)
+        call = self.client.call
+
+        async def logged(request: pb.TPortoRequest, **kw: Any) -> pb.TPortoResponse:
+            t = time.perf_counter()
+            try:
+                return await call(request, **kw)
+            finally:
+                self.log.append(describe(request, time.perf_counter() - t))
+
+        self.client.call = logged  # type: ignore[method-assign]
+
+    async def requests(self) -> dict[str, Any]:
+        """The requests made since the last ask, in order (method, filters, properties, wall seconds)."""
+        out, self.log = self.log, []
+        return {"requests": out}
 
     async def subscribe(self) -> dict[str, Any]:
         """Start the events subscription and return once portod's initial burst has been absorbed."""
@@ -128,7 +158,7 @@ class Worker:
         assert snap is not None and self.scraper.up
         return {"cpu": cpu / n, "wall": wall / n, "phases": {k: v / n for k, v in phases.items()},
                 "samples": snap.samples, "text_bytes": sum(map(len, snap.text)),
-                "gzip_bytes": sum(map(len, snap.text_gzip)), "rss": rss_bytes()}  # fmt: skip
+                "gzip_bytes": sum(map(len, snap.text_deflate)), "rss": rss_bytes()}  # fmt: skip
 
     async def naive(self, n: int) -> dict[str, Any]:
         """What an exporter without tiers reads: every property of every container, every cycle."""

@@ -160,7 +160,7 @@ async def test_property_errors_counted_on_v4(client: PortoClient) -> None:
     await ContainersCollector(api="v4").collect(ctx)
     assert ctx.property_errors[("cpu_usage", "InvalidState")] == 1  # batch-job is stopped
     assert ctx.property_errors[("exit_code", "InvalidState")] > 0
-    assert ctx.property_errors[("cpu_wait", "NotSupported")] > 0
+    assert ctx.property_errors[("cpu_wait", "NotSupported")] > 0  # unlisted: asked once, then judged
 
 
 async def test_spec_reread_only_when_change_time_moves(client: PortoClient, sim: Simulator) -> None:
@@ -324,7 +324,10 @@ def record_lcb_properties(sim: Simulator) -> list[list[str]]:
     return seen
 
 
-async def test_slow_tier_is_read_on_its_interval_and_served_in_between(client: PortoClient, sim: Simulator) -> None:
+async def test_slow_tier_is_spread_over_its_interval_and_served_in_between(
+    client: PortoClient, sim: Simulator
+) -> None:
+    """No cycle asks for the whole slow tier: its parts take turns, each read once per interval (issue 20)."""
     seen = record_lcb_properties(sim)
     clock = FakeClock()
     collector = ContainersCollector(slow_interval=60.0, clock=clock)
@@ -337,20 +340,56 @@ async def test_slow_tier_is_read_on_its_interval_and_served_in_between(client: P
 
     await collector.collect(ctx)
     assert not slow_props & {p for props in seen for p in props}, "the cold cycle leaves the slow tier for later"
-    clock.now += 15
-    seen.clear()
-    first = await collector.collect(ctx)
-    assert slow_props <= set(seen[0]), "the second cycle reads the slow tier"
-    for _ in range(3):  # 15 s cycles inside the 60 s slow interval
+    last: dict[tuple[tuple[str, str], ...], float] = {}
+    for interval in range(2):
+        read: list[set[str]] = []
+        for _ in range(4):  # 15 s cycles: four in each 60 s slow interval
+            clock.now += 15
+            seen.clear()
+            batch = await collector.collect(ctx)
+            read.append(slow_props & {p for props in seen for p in props})
+            assert read[-1] != slow_props, "one cycle read the whole slow tier"
+            if interval:  # every part read once: the last values are served while other parts are read
+                assert threads(batch)
+                if "thread_count" not in read[-1]:
+                    assert threads(batch) == last, "the processes part's last values not served in between"
+            last = threads(batch)
+        assert all(read), f"interval {interval}: a cycle without a slow part while four parts wait: {read}"
+        assert sorted(p for part in read for p in part) == sorted(slow_props), "each slow property once an interval"
+
+
+async def test_properties_portod_does_not_have_are_not_asked_for_again(client: PortoClient, sim: Simulator) -> None:
+    """An older portod lacks some properties (5.3.15: no PSI). Those it does not list (ListProperties, asked
+    once per connection) are asked for once; nobody having a value, never again until a new connection."""
+    sim.host.unknown_properties = {"cpu_pressure", "thread_count"}
+    seen = record_lcb_properties(sim)
+    listed: list[str] = []
+    before_each_request(sim, lambda req: listed.append("ListProperties") if req.HasField("ListProperties") else None)
+    clock = FakeClock()
+    collector = ContainersCollector(slow_interval=0.0, clock=clock)  # every part of the slow tier each cycle
+    ctx = CollectContext(client)
+    cycles: list[set[str]] = []
+    for _ in range(4):
         clock.now += 15
         seen.clear()
-        between = await collector.collect(ctx)
-        assert seen and not slow_props & {p for props in seen for p in props}, "slow tier read too early"
-        assert threads(between) and threads(between) == threads(first), "last slow values not served in between"
-    clock.now += 15
+        batch = await collector.collect(ctx)
+        cycles.append({p for props in seen for p in props})
+    gone = {"cpu_pressure", "thread_count"}
+    assert sum(1 for asked in cycles if asked & gone) == 1, f"asked for again: {[a & gone for a in cycles]}"
+    assert "process_count" in cycles[-1] and "memory_pressure" in cycles[-1]  # the rest of their parts still read
+    assert "dirty_limit" not in collector.dropped  # listed or not, a property some container has stays
+    assert listed == ["ListProperties"], "ListProperties asked once per connection, not per cycle"
+    assert not [s for s in batch if s.name in ("porto_container_threads", "porto_container_cpu_pressure_seconds_total")]
+    # a new connection may be a new portod (upgraded, with the properties): asked again, on the cycle after
+    sim.host.unknown_properties = set()
+    await sim.restart()
     seen.clear()
-    await collector.collect(ctx)
-    assert slow_props <= set(seen[0]), "the slow tier is due again after 60 s"
+    for _ in range(2):
+        clock.now += 15
+        batch = await collector.collect(ctx)
+    assert listed == ["ListProperties", "ListProperties"]
+    assert "thread_count" in {p for props in seen for p in props}
+    assert [s for s in batch if s.name == "porto_container_threads"]
 
 
 async def test_only_the_enabled_metrics_properties_are_read(client: PortoClient, sim: Simulator) -> None:
@@ -395,8 +434,9 @@ async def test_default_series_budget_cuts(sim: Simulator) -> None:
     from porto_exporter.scraper import Scraper
 
     async def families(*flags: str) -> dict[str, list[dict[str, str]]]:
-        scraper = Scraper(PortoClient(sim.socket_path), build_collectors(load(["--no-collector.events", *flags])),
-                          interval=0)  # fmt: skip
+        # slow interval 0: the second cycle reads every part of the slow tier (else one part a turn)
+        config = load(["--no-collector.events", "--scrape.slow-interval=0s", *flags])
+        scraper = Scraper(PortoClient(sim.socket_path), build_collectors(config), interval=0)
         await scraper.cycle()
         await scraper.cycle()  # the slow tier
         await scraper.close()

@@ -29,6 +29,7 @@ from ..samples import Batch, Column, EncodingMismatch, LabelSet, Scaled, ScaledC
 from .container_reads import SLICE, CycleRead, Reading, Steps
 from .container_values import Plan, plan_values
 from .labels import LabelAllowlist
+from .read_plan import slow_parts
 from .selection import ROOT, Selection
 
 # A tier's samples for one container kept between cycles, already written as exposition lines:
@@ -47,7 +48,7 @@ class Cached:
     owned: frozenset[str] | None  # None for the root: it owns every controller
     spec: Written  # info, labels, limits: replayed every cycle until change_time moves
     keyed: dict[tuple[str, str], LabelSet] = field(default_factory=dict)  # (label, map key) -> label set
-    slow: Written = NOTHING  # the slow tier's last values
+    slow: tuple[Written, ...] = ()  # the slow tier's last values, part by part (``read_plan.slow_parts``)
     state: str = ""  # the state state_lines were written for
     state_lines: str = ""
 
@@ -120,13 +121,16 @@ class ContainerEmitter:
         self.allowlist = allowlist
         self.metrics = tuple(metrics)
         self.fast = [Plan.of(cm) for cm in metrics if cm.tier == "fast"]
-        self.slow = [Plan.of(cm) for cm in metrics if cm.tier == "slow"]
+        self.slow = [[Plan.of(cm) for cm in part] for part in slow_parts([cm for cm in metrics if cm.tier == "slow"])]
         self.spec = [Plan.of(cm) for cm in metrics if cm.tier == "spec"]
         self.cache: dict[str, Cached] = {}
         self.writer = LineWriter()
 
-    def emit(self, read: CycleRead, with_slow: bool) -> Steps[Batch]:
+    def emit(self, read: CycleRead, slow: Sequence[int] = ()) -> Steps[Batch]:
         """The cycle's Batch, made in slices: it yields every ``SLICE`` containers (see ``container_reads.Steps``).
+
+        ``slow``: the slow tier's parts (indexes into ``read_plan.slow_parts``) read this cycle; the
+        others' last values are served.
 
         Each container's cache entry is updated whole within a slice, so a cycle stopped between
         slices leaves every entry consistent with the readings it was made from.
@@ -159,10 +163,14 @@ class ContainerEmitter:
                 cached.spec = self._spec_samples(fresh, cached)
             if cached is None:
                 continue  # listed after the spec read: picked up next cycle
-            if with_slow:
-                cached.slow = self.writer.write(self.slow, r, cached)
+            if slow:
+                parts = list(cached.slow) or [NOTHING] * len(self.slow)
+                for part in slow:
+                    parts[part] = self.writer.write(self.slow[part], r, cached)
+                cached.slow = tuple(parts)
             columns.replay(cached.spec)
-            columns.replay(cached.slow)
+            for written in cached.slow:
+                columns.replay(written)
             if cached.state != r.state:
                 cached.state, cached.state_lines = r.state, state_lines(cached.key, r.state)
             state_text.append(cached.state_lines)

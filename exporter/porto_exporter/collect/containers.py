@@ -5,8 +5,12 @@ container; the spec tier (limits, labels, info, owned controllers) is re-read
 only for containers whose change_time moved (and their relatives, whose
 hierarchical totals they move), and the slow tier (the properties that cost
 portod most: process/thread counts, virtual memory, ...) only every
-``slow_interval``, its last values served in between (first on the second
-cycle: the first one already reads every spec). The typed v5
+``slow_interval``, its last values served in between. The slow tier is split
+by property group (``read_plan.slow_parts``) and the parts take turns spread
+over the interval, so no cycle carries all of it (the first part comes with
+the second cycle: the first one already reads every spec). Only properties
+portod lists (ListProperties, ListDataProperties; asked once per connection)
+are asked for: an older portod lacks some (5.3.15 has no PSI). The typed v5
 ListContainersBy is preferred; when portod answers InvalidMethod (or
 ``api="v4"``) the v4 Get with string parsing gives the same samples.
 
@@ -20,21 +24,25 @@ a conversion.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Iterable
 from typing import Literal, TypeVar
 
-from ..catalog import CONTAINER_METRICS, OPT_IN_GROUPS
+from ..catalog import CONTAINER_METRICS, OPT_IN_GROUPS, ContainerMetric
 from ..porto import errors
 from ..samples import Batch
 from .base import CollectContext
 from .container_emit import ContainerEmitter
-from .container_reads import ContainerReader, CycleRead, Steps
+from .container_reads import ContainerReader, CycleRead, Reading, Steps
 from .labels import LabelAllowlist
+from .parse import unknown_maps
+from .read_plan import slow_parts
 from .selection import Selection
 
 Api = Literal["auto", "v5", "v4"]
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class ContainersCollector:
@@ -59,7 +67,12 @@ class ContainersCollector:
         self.api: Api = api
         self.slow_interval = slow_interval
         self._clock = clock
-        self._slow_due = 0.0
+        self.slow_parts = slow_parts(self.slow)
+        self._slow_due: list[float] | None = None  # each part's next turn, set at the first warm cycle
+        # properties portod does not list (asked once, then judged) and those dropped since: nobody had a value
+        self.suspects: set[str] = set()
+        self.dropped: set[str] = set()
+        self._known_at: int | None = None  # the client's connects when portod was last asked what it lists
         self.reader = ContainerReader(self.selection, self.spec)
         self.emitter = ContainerEmitter(self.selection, allowlist or LabelAllowlist(), self.metrics)
         self.worker = Worker()
@@ -71,10 +84,11 @@ class ContainersCollector:
 
     async def _collect(self, ctx: CollectContext) -> Batch:
         now = self._clock()
+        await self._learn_properties(ctx)
         # The first cycle reads every container's spec; the slow tier waits for the next one, so no
         # cycle pays for both (a cold cycle costs about what a cycle with the slow tier does).
-        with_slow = now >= self._slow_due and bool(self.emitter.cache)
-        fast = self.fast + (self.slow if with_slow else ())
+        due = self._due_parts(now) if self.emitter.cache else []
+        fast = self._usable(self.fast) + tuple(cm for part in due for cm in self._usable(self.slow_parts[part]))
         cache = self.emitter.cache
         run = self.worker.run
         readings: CycleRead
@@ -89,14 +103,82 @@ class ContainersCollector:
                 self.reader.cursor = None
         if self.api == "v4":
             readings = await self.reader.read_v4(ctx, fast, cache, run)
-        batch = await run(self.emitter.emit(readings, with_slow))
+        batch = await run(self.emitter.emit(readings, due))
         # Only now are the readings taken: a cycle that failed, timed out or was cancelled before this
         # point leaves the cursor and the slow tier's due time where they were, so it is read again.
         self.reader.commit(readings)
         readings.tally.add_to(ctx)
-        if with_slow:
-            self._slow_due = now + self.slow_interval
+        if self._slow_due is not None:
+            for part in due:
+                self._slow_due[part] = now + self.slow_interval
+        if self.suspects:
+            self._judge_suspects(readings, (*fast, *(self.reader.spec if readings.changed else ())))
         return batch
+
+    def _due_parts(self, now: float) -> list[int]:
+        """The slow tier's parts whose turn it is. The first time: turns spread evenly over the interval.
+
+        A part counts as due up to half a turn early, so cycles a few milliseconds early on a
+        real clock do not push it to the next cycle (and two parts into that one).
+        """
+        count = len(self.slow_parts)
+        step = self.slow_interval / count if count else 0.0
+        if self._slow_due is None:
+            self._slow_due = [now + i * step for i in range(count)]
+        return [i for i, due in enumerate(self._slow_due) if now + step / 2 >= due]
+
+    def _usable(self, metrics: tuple[ContainerMetric, ...]) -> tuple[ContainerMetric, ...]:
+        dropped = self.dropped
+        return tuple(cm for cm in metrics if cm.prop not in dropped) if dropped else metrics
+
+    async def _learn_properties(self, ctx: CollectContext) -> None:
+        """Ask portod which properties it lists, once per connection (a new one may be a new portod).
+
+        A property it does not list is a suspect, not yet dropped: portod 5.3.59 leaves out of its
+        list some it answers (``dirty_limit``) as well as those it cannot give here (``cpu_wait`` on
+        cgroup v1; PSI on 5.3.15). A suspect is asked for once; if no container has a value for it,
+        it is left out of every read from then on (``_judge_suspects``) instead of asked for and
+        refused each cycle. A portod that cannot list (the request fails) is asked for everything.
+        """
+        client = ctx.client
+        stats = getattr(client, "stats", None)
+        connects = stats.connects if stats is not None else 0
+        if self._known_at is not None and connects == self._known_at:
+            return
+        try:
+            names = {*await client.list_properties(), *await client.list_data_properties()}
+        except errors.SocketError:
+            raise  # no answer at all: the cycle fails as its reads would
+        except errors.PortoError as exc:
+            log.warning("containers: portod did not list its properties (%s): every property is asked for", exc)
+            names = {cm.prop for cm in self.metrics}
+        self.suspects = {cm.prop for cm in self.metrics} - names
+        self.dropped = set()
+        self._known_at = stats.connects if stats is not None else 0
+        self.reader.spec = self.spec
+
+    def _judge_suspects(self, read: CycleRead, asked: Iterable[ContainerMetric]) -> None:
+        """Drop each suspect property this cycle asked for that no container had a value of."""
+        for cm in asked:
+            if cm.prop not in self.suspects:
+                continue
+            self.suspects.discard(cm.prop)
+            if not any(_has_value(r, cm) for r in (*read.readings, *read.changed.values())):
+                self.dropped.add(cm.prop)
+                log.info("containers: portod neither lists %s nor gave it for any container: not asked for again "
+                         "(until portod is connected anew)", cm.prop)  # fmt: skip
+        self.reader.spec = self._usable(self.spec)
+
+
+def _has_value(r: Reading, cm: ContainerMetric) -> bool:
+    """Whether portod gave ``cm``'s property for this container (a field set, or a v4 string)."""
+    ct = r.typed
+    if ct is None:
+        return r.values.get(cm.prop) is not None
+    if cm.field.startswith("#"):  # a field rpc.proto lacks (PSI on 5.3.59): among the status's unknown fields
+        return int(cm.field[1:]) in unknown_maps(ct.status)
+    part = ct.spec if cm.where == "spec" else ct.status
+    return part.HasField(cm.field)
 
 
 class Worker:

@@ -182,6 +182,18 @@ class PortoClient(WriteMethods):
             req.ListStorages.mask = mask
         return (await self._read(req, timeout)).ListStorages
 
+    async def list_properties(self, *, timeout: float | None = None) -> builtins.list[str]:
+        """The container properties this portod knows (ListProperties), in its order."""
+        req = pb.TPortoRequest()
+        req.ListProperties.SetInParent()
+        return [e.name for e in (await self._read(req, timeout)).ListProperties.list]
+
+    async def list_data_properties(self, *, timeout: float | None = None) -> builtins.list[str]:
+        """The read-only (data) properties this portod knows (ListDataProperties), in its order."""
+        req = pb.TPortoRequest()
+        req.ListDataProperties.SetInParent()
+        return [e.name for e in (await self._read(req, timeout)).ListDataProperties.list]
+
     async def get_property(self, name: str, prop: str, *, timeout: float | None = None) -> str:
         req = pb.TPortoRequest()
         req.GetProperty.name = name

@@ -37,7 +37,7 @@ def read_v4(view: View, variable: str) -> tuple[int, str]:
     key = rest[:-1] if rest.endswith("]") else None
     prop = PROPERTIES.get(base)
     c = view.c
-    if prop is None:
+    if prop is None or base in view.host.unknown_properties:
         if "." in variable and variable[:1].isupper() and key is None:
             return _read_label(view, variable)
         return pb.InvalidProperty, f"Unknown container property: {variable}"

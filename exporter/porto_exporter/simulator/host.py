@@ -61,6 +61,9 @@ class Host:
         self.layers: dict[str, Layer] = {}
         self.storages: dict[str, Layer] = {}
         self.meta_storages: dict[str, MetaStorage] = {}
+        # Properties this portod does not know (as an older portod: 5.3.15 has no PSI): left out of
+        # ListProperties/ListDataProperties, and asking for one is answered as for any unknown name.
+        self.unknown_properties: set[str] = set()
         self.container_limit = 60000  # above portod's default 3000: benchmarks need 50,000
         self.counters = {"created": 0, "started": 0, "start_failed": 0, "oom": 0, "requests": 0, "failed": 0}
         self._timed: set[Container] = set()

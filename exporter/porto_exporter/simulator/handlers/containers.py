@@ -184,7 +184,7 @@ def list_containers_by(
     props = list(args.field_options.properties)
     every = not props
     wanted = list(PROPERTIES) if every else props
-    unknown = [p for p in wanted if p not in PROPERTIES and p not in V5_ONLY]
+    unknown = [p for p in wanted if (p not in PROPERTIES and p not in V5_ONLY) or p in host.unknown_properties]
     needs_frame = every or any(p in PROPERTIES and PROPERTIES[p].when == STAT for p in wanted)
     frame = Frame(host, now) if needs_frame else Frame.empty(host, now)
     running = 0
@@ -208,7 +208,7 @@ def list_containers_by(
                     V5_ONLY[name](view, spec, st)
                 continue
             prop = PROPERTIES.get(name)
-            if prop is None or prop.v5 is None or not available(prop, c):
+            if prop is None or prop.v5 is None or not available(prop, c) or name in host.unknown_properties:
                 continue
             prop.v5(view, spec, st)
         if every:

@@ -88,12 +88,16 @@ def get_system(d: Daemon, args: object, rsp: pb.TPortoResponse, conn: object, no
 def list_properties(d: Daemon, args: object, rsp: pb.TPortoResponse, conn: object, now: float) -> float:
     """portod's own list, as it is (what it supports on this kernel, with its descriptions and flags)."""
     for name, desc, read_only, dynamic in CONTAINER_PROPERTIES:
+        if name in d.host.unknown_properties:
+            continue
         rsp.ListProperties.list.add(name=name, desc=desc, read_only=read_only, dynamic=dynamic)
     return 0.0
 
 
 def list_data_properties(d: Daemon, args: object, rsp: pb.TPortoResponse, conn: object, now: float) -> float:
     for name, desc in DATA_PROPERTIES:
+        if name in d.host.unknown_properties:
+            continue
         rsp.ListDataProperties.list.add(name=name, desc=desc)
     return 0.0
 
