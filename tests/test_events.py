@@ -28,7 +28,7 @@ from .conftest import CAPTURES, FakeClock
 from .test_service import serve
 
 READS = {"Version", "GetSystem", "ListContainersBy", "Get", "ListVolumes", "GetVolume", "ListLayers", "ListStorages",
-         "List", "ListProperties", "AsyncWait", "StopAsyncWait"}  # fmt: skip
+         "List", "ListProperties", "ListDataProperties", "AsyncWait", "StopAsyncWait"}  # fmt: skip
 
 
 def recorded() -> dict[str, list[tuple[str, str, str]]]:

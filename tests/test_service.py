@@ -269,8 +269,9 @@ async def test_a_scraper_hanging_up_mid_body_is_not_an_error(
     from porto_exporter.simulator import build_host
 
     async with Simulator(build_host(containers=1500), str(socket_dir / "big.sock")) as sim:
-        scraper = Scraper(PortoClient(sim.socket_path, timeout=30), build_collectors(load([])), interval=60,
-                          timeout=30)  # fmt: skip
+        # the whole slow tier every cycle (by default it is spread over the slow interval, a part per cycle)
+        scraper = Scraper(PortoClient(sim.socket_path, timeout=30),
+                          build_collectors(load(["--scrape.slow-interval=0s"])), interval=60, timeout=30)  # fmt: skip
         await scraper.cycle()
         await scraper.cycle()  # with the slow tier
         assert scraper.snapshot is not None and sum(map(len, scraper.snapshot.text)) > 5_000_000
