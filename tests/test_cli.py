@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
 import sys
 import tempfile
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+
+from porto_exporter.simulator import Simulator
 
 from .test_e2e_prometheus import free_port
 from .test_service import wait_process_ready
@@ -127,3 +130,65 @@ async def test_demo_runs_the_simulator_when_the_portod_socket_does_not_answer(ki
             async with s.get(url + "/metrics") as r:
                 text = await r.text()
         assert "\nporto_up 1\n" in text and 'porto_container_state{container="flaky",state="running"} 1' in text
+        # issue 19: simulated data that looks like a real daemon is said to be simulated, in the log and the data
+        assert " level=warn " in line and "SIMULATED" in line, line
+        assert "\nporto_exporter_simulated 1.0\n" in text
+
+
+async def test_demo_exporting_a_real_portod_says_the_data_is_not_simulated(sim: Simulator) -> None:
+    async with exporter(f"--porto.socket={sim.socket_path}") as e:
+        line = await e.logged("demo:")
+        assert "portod is at" in line and " level=info " in line, line
+        async with aiohttp.ClientSession() as s, s.get(f"http://127.0.0.1:{e.port}/metrics") as r:
+            text = await r.text()
+    assert "\nporto_exporter_simulated 0.0\n" in text and "SIMULATED" not in "\n".join(e.lines)
+
+
+async def run_with_env(env: dict[str, str], *flags: str) -> tuple[int, list[str]]:
+    """``python3 -m porto_exporter`` with ``env`` added to this process's (conftest pins the portod socket)."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "porto_exporter", *flags, env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)  # fmt: skip
+    try:
+        _, err = await asyncio.wait_for(proc.communicate(), 30)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    return proc.returncode or 0, err.decode().splitlines()
+
+
+async def test_a_listen_address_flag_replaces_the_variable_rather_than_clashing_with_it() -> None:
+    """Issue 19: the variable and the flag naming the same address made the exporter clash with itself."""
+    port = free_port()
+    address = f"127.0.0.1:{port}"
+    env = {"PORTO_EXPORTER_WEB_LISTEN_ADDRESS": address}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "porto_exporter", "--demo", f"--web.listen-address={address}", "--scrape.interval=1s",
+        env={**os.environ, **env}, stderr=asyncio.subprocess.PIPE)  # fmt: skip
+    try:
+        async with aiohttp.ClientSession() as s:
+            await wait_process_ready(s, f"http://{address}")
+    finally:
+        proc.terminate()
+        _, err = await proc.communicate()
+    assert proc.returncode == 0, err.decode()
+    assert "already in use" not in err.decode()
+
+
+async def test_the_same_listen_address_twice_is_one_line_and_exit_2() -> None:
+    address = f"127.0.0.1:{free_port()}"
+    code, lines = await run_with_env({}, f"--web.listen-address={address}", f"--web.listen-address={address}")
+    assert (code, lines) == (2, [f"porto-exporter: --web.listen-address {address} given twice"])
+
+
+async def test_an_unknown_variable_is_one_line_naming_the_closest_and_exit_2() -> None:
+    code, lines = await run_with_env({"PORTO_EXPORTER_SCRAPE_INTERVL": "30s"})
+    assert (code, lines) == (2, ["porto-exporter: unknown variable PORTO_EXPORTER_SCRAPE_INTERVL; "
+                                 "did you mean PORTO_EXPORTER_SCRAPE_INTERVAL?"])  # fmt: skip
+
+
+@pytest.mark.parametrize("path", ["/static/app.js", "/-/healthy", "/api/v1/overview", "/metrics?x"])
+async def test_a_telemetry_path_that_shadows_a_page_or_cannot_be_reached_is_exit_2(path: str) -> None:
+    code, lines = await run_with_env({}, f"--web.telemetry-path={path}")
+    assert code == 2 and len(lines) == 1 and lines[0].startswith("porto-exporter: --web.telemetry-path: "), lines

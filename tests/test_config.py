@@ -104,3 +104,79 @@ def test_log_lines_say_warn_and_carry_rfc3339_time() -> None:
     assert re.match(rf'^ts={stamp} level=warn logger=porto_exporter msg="portod said \\"no\\""$', line), line
     doc = json.loads(JsonFormatter().format(record))
     assert doc["level"] == "warn" and re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", doc["ts"])
+
+
+@pytest.mark.parametrize(("flag", "variable", "field"), [
+    ("--web.listen-address", "PORTO_EXPORTER_WEB_LISTEN_ADDRESS", "listen"),
+    ("--containers.include", "PORTO_EXPORTER_CONTAINERS_INCLUDE", "include"),
+    ("--containers.exclude", "PORTO_EXPORTER_CONTAINERS_EXCLUDE", "exclude"),
+    ("--labels.allowlist", "PORTO_EXPORTER_LABELS_ALLOWLIST", "labels_allowlist"),
+])  # fmt: skip
+def test_a_repeatable_flag_replaces_its_variable_as_a_single_value_flag_does(
+    flag: str, variable: str, field: str
+) -> None:
+    """Issue 19: the command line was added to the variable's values (a listen address from both clashed with
+    itself: "Address already in use")."""
+    env_only, env_value, flag_value = {
+        "listen": ([("127.0.0.1", 1), ("127.0.0.1", 2)], "127.0.0.1:1,127.0.0.1:2", "127.0.0.1:1"),
+        "include": (["a/***", "b"], "a/***,b", "a/***"),
+        "exclude": (["a/***", "b"], "a/***,b", "a/***"),
+        "labels_allowlist": (["TEAM.*", "APP.x"], "TEAM.*,APP.x", "TEAM.*"),
+    }[field]
+    assert getattr(load([], environ={variable: env_value}), field) == env_only
+    for argv in ([f"{flag}={flag_value}"], [flag, flag_value]):
+        cfg = load(argv, environ={variable: env_value})
+        assert getattr(cfg, field) == env_only[:1], argv
+
+
+def test_the_same_listen_address_twice_is_an_error_naming_it() -> None:
+    with pytest.raises(ConfigError, match=r"^--web\.listen-address 127\.0\.0\.1:19124 given twice$"):
+        load(["--web.listen-address=127.0.0.1:19124", "--web.listen-address=127.0.0.1:19124"], environ={})
+    with pytest.raises(ConfigError, match=r"^PORTO_EXPORTER_WEB_LISTEN_ADDRESS \[::1\]:5 given twice$"):
+        load([], environ={"PORTO_EXPORTER_WEB_LISTEN_ADDRESS": "[::1]:5,:6,[::1]:5"})
+    assert load(["--web.listen-address=:5", "--web.listen-address=127.0.0.1:5"], environ={}).listen == [
+        ("", 5), ("127.0.0.1", 5)]  # different addresses; the kernel decides whether both can be had
+
+
+@pytest.mark.parametrize(("variable", "hint"), [
+    ("PORTO_EXPORTER_SCRAPE_INTERVL", "; did you mean PORTO_EXPORTER_SCRAPE_INTERVAL?"),
+    ("PORTO_EXPORTER_WEB_LISTEN_ADRESS", "; did you mean PORTO_EXPORTER_WEB_LISTEN_ADDRESS?"),
+    ("PORTO_EXPORTER_ZZZZZZZZZZZZ", "; see --help"),
+])  # fmt: skip
+def test_an_unknown_variable_is_an_error_with_a_hint(variable: str, hint: str) -> None:
+    with pytest.raises(ConfigError, match="^" + re.escape(f"unknown variable {variable}{hint}")):
+        load([], environ={variable: "30s", "PORTO_EXPORTER_PORTO_SOCKET": "/x.sock", "PORTOX": "1"})
+
+
+@pytest.mark.parametrize(("path", "why"), [
+    ("metrics", "must start with /"),
+    ("/metrics?x", "query or fragment"), ("/metrics#top", "query or fragment"),
+    ("/-/healthy", "own pages"), ("/-/ready", "own pages"), ("/api/v1/overview", "own pages"),
+    ("/static/app.js", "own pages"), ("/static/", "own pages"), ("/m/{x}", "pattern"),
+])  # fmt: skip
+def test_a_telemetry_path_that_would_be_unreachable_or_shadow_a_page_is_refused(path: str, why: str) -> None:
+    with pytest.raises(ConfigError, match=r"^--web\.telemetry-path: .*" + re.escape(why)):
+        load([f"--web.telemetry-path={path}"], environ={})
+    with pytest.raises(ConfigError, match=r"^PORTO_EXPORTER_WEB_TELEMETRY_PATH="):
+        load([], environ={"PORTO_EXPORTER_WEB_TELEMETRY_PATH": path})
+
+
+@pytest.mark.parametrize("path", ["/", "/metrics", "/static", "/-/metrics", "/api/v1/metrics"])
+def test_telemetry_paths_that_shadow_nothing_are_kept(path: str) -> None:
+    """``/`` replaces the landing page on purpose (web/app.py serves no landing page then)."""
+    assert load([f"--web.telemetry-path={path}"], environ={}).telemetry_path == path
+
+
+def test_the_max_age_help_says_what_the_default_is() -> None:
+    """The default is 3 x max(interval, timeout) (scraper.Scraper), not 3 intervals."""
+    from porto_exporter.scraper import Scraper
+
+    text = " ".join(build_parser().format_help().split())
+    assert "(default 3 x the larger of --scrape.interval and --scrape.timeout)" in text
+    assert "3 intervals" not in text
+
+    class _Client:
+        def reserve(self, n: int) -> None:
+            pass
+
+    assert Scraper(_Client(), [], interval=5, timeout=20).max_age == 60  # type: ignore[arg-type]

@@ -415,6 +415,8 @@ EVENTS_GROUPS_OVERFLOW = _m("porto_events_groups_overflow_total", "counter",
 # The exporter's own per-scrape metrics (scraper.ExporterMetrics renders them with prometheus_client).
 _E = "exporter"
 SELF_METRICS = {
+    "simulated": _m("porto_exporter_simulated", "gauge", "1 when the data is simulated: --demo found no portod "
+                    "answering and serves its embedded simulator; else 0.", (), _E),
     "cycle_duration": _m("porto_exporter_cycle_duration_seconds", "gauge", "Duration of the last collection cycle.",
                          (), _E),
     "cycles": _m("porto_exporter_cycles_total", "counter", "Collection cycles run.", (), _E),

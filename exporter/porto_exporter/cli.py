@@ -145,10 +145,12 @@ async def serve(cfg: Config, web_settings: WebSettings | None = None) -> int:
             real, cfg.socket = cfg.socket, str(Path(tmp.name) / "portod.socket")
             sim = Simulator(build_host(seed=1, containers=DEMO_CONTAINERS, batch_jobs=True), cfg.socket)
             await sim.start()
-            log.info("demo: no portod answers at %s (%s); embedded portod simulator on %s", real, absent, cfg.socket)
+            log.warning("demo: no portod answers at %s (%s); serving SIMULATED data from the embedded portod "
+                        "simulator on %s (porto_exporter_simulated 1), not a real host", real, absent, cfg.socket)
         client = PortoClient(cfg.socket, timeout=cfg.porto_timeout)  # per request; the cycle has --scrape.timeout
         scraper = Scraper(client, build_collectors(cfg), interval=cfg.interval, timeout=cfg.timeout,
                           max_age=cfg.max_age)  # fmt: skip
+        scraper.simulated = sim is not None
         guard = WebGuard(web_settings) if web_settings is not None else None
         app = build_app(scraper, WebConfig(cfg.telemetry_path, cfg.max_requests, cfg.disable_exporter_metrics), guard)
         runner = LimitedRunner(app, HttpLimits(cfg.header_timeout, cfg.max_connections), shutdown_timeout=10.0)

@@ -131,7 +131,7 @@ def options() -> list[Option]:
         Option("--scrape.interval", "interval", "collection interval; 0 = on demand", default="15s"),
         Option("--scrape.timeout", "timeout", "deadline per collection cycle", default="10s"),
         Option("--scrape.max-age", "max_age", "serve the last good data this long after failures "
-               "(default 3 intervals)"),
+               "(default 3 x the larger of --scrape.interval and --scrape.timeout)"),
         Option("--scrape.slow-interval", "slow_interval",
                "interval for the costly properties (process/thread counts, virtual memory)", default="60s"),
     ]  # fmt: skip
@@ -198,16 +198,53 @@ def build_parser(declared: list[Option] | None = None) -> argparse.ArgumentParse
     return p
 
 
+OWN_PATHS = ("/-/healthy", "/-/ready", "/api/v1/overview")  # served by web/app.py besides the landing page
+
+
+def check_telemetry_path(path: str) -> None:
+    """The metrics path must be reachable and must not shadow another page (``/`` replaces the landing page, on
+    purpose: web/app.py then serves the metrics there)."""
+    if not path.startswith("/"):
+        raise ConfigError("--web.telemetry-path: must start with /")
+    if "?" in path or "#" in path:
+        raise ConfigError(f"--web.telemetry-path: {path!r} has a query or fragment (? or #) no request path matches")
+    if "{" in path or "}" in path:
+        raise ConfigError(f"--web.telemetry-path: {path!r} has {{ or }}, which the router reads as a pattern")
+    if path in OWN_PATHS or path.startswith("/static/"):
+        raise ConfigError(f"--web.telemetry-path: {path} is one of the exporter's own pages "
+                          f"({', '.join(OWN_PATHS)}, /static/...)")  # fmt: skip
+
+
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
 
-def env_args(declared: list[Option], environ: dict[str, str]) -> list[str]:
-    """The flags the PORTO_EXPORTER_* variables stand for (put before argv, so the command line wins)."""
+def _given(argv: Sequence[str], flag: str) -> bool:
+    """Whether the command line has ``flag`` (``--flag value`` or ``--flag=value``; no abbreviations)."""
+    return any(a == flag or a.startswith(flag + "=") for a in argv)
+
+
+def unknown_variables(declared: list[Option], environ: dict[str, str]) -> None:
+    """A PORTO_EXPORTER_* variable no flag stands for is a typo that would silently change nothing: refuse it."""
+    prefix = "PORTO_EXPORTER_"
+    known = sorted(o.env.removeprefix(prefix) for o in declared)  # the common prefix would make anything close
+    for name in sorted(environ):
+        if name.startswith(prefix) and name.removeprefix(prefix) not in known:
+            close = difflib.get_close_matches(name.removeprefix(prefix), known, n=1)
+            hint = f"; did you mean {prefix}{close[0]}?" if close else "; see --help for the flags they stand for"
+            raise ConfigError(f"unknown variable {name}{hint}")
+
+
+def env_args(declared: list[Option], environ: dict[str, str], argv: Sequence[str] = ()) -> list[str]:
+    """The flags the PORTO_EXPORTER_* variables stand for (put before argv, so the command line wins).
+
+    A repeatable flag on the command line replaces its variable's values rather than adding to them, as a
+    single-value flag does: else the same listen address from both would clash with itself.
+    """
     extra: list[str] = []
     for o in declared:
         value = environ.get(o.env)
-        if value is None:
+        if value is None or (o.kind == "append" and _given(argv, o.flag)):
             continue
         if o.kind == "switch":
             word = value.strip().lower()
@@ -238,11 +275,10 @@ def _from_env(argv: Sequence[str], declared: list[Option], env: dict[str, str], 
     """An error about a flag the command line did not give but a variable did: name the variable."""
     text = str(exc)
     for o in declared:
-        if text.startswith(f"{o.flag}:") or text.startswith(f"argument {o.flag}:"):
-            given = any(a == o.flag or a.startswith(o.flag + "=") for a in argv)
-            if not given and o.env in env:
-                detail = text.split(":", 1)[1].strip() if text.startswith(o.flag) else text.split(": ", 1)[1]
-                return ConfigError(f"{o.env}={env[o.env]!r}: {detail}")
+        named = text.startswith(f"{o.flag}:") or text.startswith(f"argument {o.flag}:")
+        if named and not _given(argv, o.flag) and o.env in env:
+            detail = text.split(":", 1)[1].strip() if text.startswith(o.flag) else text.split(": ", 1)[1]
+            return ConfigError(f"{o.env}={env[o.env]!r}: {detail}")
     return exc
 
 
@@ -259,7 +295,8 @@ def load(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
 
 def _load(declared: list[Option], env: dict[str, str], argv: list[str]) -> Config:
     parser = build_parser(declared)
-    ns = parser.parse_args([*env_args(declared, env), *argv])
+    ns = parser.parse_args([*env_args(declared, env, argv), *argv])  # --help and --version exit here
+    unknown_variables(declared, env)
     cfg = Config(socket=ns.socket, telemetry_path=ns.telemetry_path, api=ns.api, demo=ns.demo,
                  disable_exporter_metrics=ns.disable_exporter_metrics, log_level=ns.log_level,
                  log_format=ns.log_format)  # fmt: skip
@@ -284,8 +321,12 @@ def _load(declared: list[Option], env: dict[str, str], argv: list[str]) -> Confi
         cfg.listen = [parse_listen_address(a) for a in (ns.listen or [":10091"])]
     except ValueError as exc:
         raise ConfigError(f"--web.listen-address: {exc}") from None
-    if not ns.telemetry_path.startswith("/"):
-        raise ConfigError("--web.telemetry-path: must start with /")
+    for i, address in enumerate(cfg.listen):
+        if address in cfg.listen[:i]:  # the exporter would clash with itself: "Address already in use"
+            flag = "--web.listen-address"
+            where = flag if _given(argv, flag) else env_name(flag)
+            raise ConfigError(f"{where} {ns.listen[i]} given twice")
+    check_telemetry_path(ns.telemetry_path)
     cfg.max_requests = _int_flag("web.max-requests", ns.max_requests, minimum=1)
     cfg.header_timeout = duration("web.header-timeout", ns.header_timeout)
     if cfg.header_timeout <= 0:

@@ -98,6 +98,7 @@ class Scraper:
         self._release_memory = trimmer()
         self._last_good: dict[str, _LastGood] = {}
         self.served: dict[str, float] = {}  # collector -> when the data the current snapshot holds was read
+        self.simulated = False  # --demo serves its embedded simulator: porto_exporter_simulated says so
         self.loop_lag = LoopLag()
         self._failing: dict[str, str] = {}  # collector -> the failure last logged (logged again when it changes)
         self._inflight: asyncio.Task[Snapshot] | None = None
@@ -269,6 +270,7 @@ class ExporterMetrics(PromCollector):
             yield _family(UP, [((), 0)])
             yield _family(COLLECTOR_SUCCESS, [((c.name,), 0) for c in s.collectors])
         yield _family(SELF_METRICS["build_info"], [(BUILD, 1)])
+        yield _family(SELF_METRICS["simulated"], [((), 1 if s.simulated else 0)])
         yield _family(SELF_METRICS["cycle_duration"], [((), s.cycle_seconds)])
         yield _family(SELF_METRICS["cycles"], [((), s.cycles)])
         yield _family(SELF_METRICS["phases"], [((phase,), v) for phase, v in s.phases.items()])
