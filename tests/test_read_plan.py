@@ -78,6 +78,20 @@ def test_the_planner_prices_both_ways_and_caps_names() -> None:
     assert masked.filters == ("team/***",)
 
 
+def test_the_planners_crossover_is_where_the_real_portod_had_it() -> None:
+    """portod 5.3.59, 2,901 containers, the 31-property spec read (bench/calib.py, bench/calib-results-2.json):
+    100 names 26-29 ms, one ``***`` read 29-37 ms, 300 names 75-78 ms; naming stops paying at about 120."""
+    host, props = 2_901, 31
+
+    def plan(k: int) -> bool:
+        return plan_spec_read([f"c{i}" for i in range(k)], containers=host, wanted=host, properties=props).by_name
+
+    assert plan(100)
+    assert not plan(300) and not plan(500)
+    crossover = next(k for k in range(1, MAX_NAME_FILTERS + 1) if not plan(k))
+    assert 100 < crossover < 160
+
+
 async def test_cold_start_reads_the_spec_once_through_a_mask(big: tuple[Simulator, PortoClient, FakeClock]) -> None:
     sim, client, _ = big
     requests = await cycle(sim, ContainersCollector(), client)
