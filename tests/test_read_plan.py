@@ -15,6 +15,7 @@ from porto_exporter.collect import CollectContext, ContainersCollector, Selectio
 from porto_exporter.collect.read_plan import MAX_NAME_FILTERS, name_filter_tries, plan_spec_read
 from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
+from porto_exporter.porto.cost import FILTER_TRY_SECONDS
 from porto_exporter.simulator import Simulator, build_host
 from porto_exporter.simulator.cost import RequestCost
 
@@ -120,7 +121,7 @@ async def test_one_change_is_read_by_name_and_half_the_host_by_mask(
     clock.now += 5
     fast, spec = await cycle(sim, collector, client)
     assert spec.filters == 1, "half the host changed: one *** read is cheaper than 1,000 names"
-    named = name_filter_tries(len(bulk) // 2, len(sim.host.by_name)) * 45e-9
+    named = name_filter_tries(len(bulk) // 2, len(sim.host.by_name)) * FILTER_TRY_SECONDS
     assert spec.match_seconds < named / 100
 
 
