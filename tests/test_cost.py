@@ -20,10 +20,17 @@ def test_filter_tries_follow_portods_order() -> None:
 
 
 def test_measured_portod_times_are_reproduced() -> None:
-    """PROTOCOL-NOTES 9: one filter per name, stopped containers, on a real portod 5.3.59."""
-    for total, named, measured in ((2_009, 2_000, 0.0978), (3_101, 3_050, 0.2237)):
-        containers = ["/", *sorted(f"ct-{i:05d}" for i in range(total - 1))]
-        tries, matched = filter_tries(containers[1 : named + 1], containers)
+    """bench/calib.py on portod 5.3.59: the spec read naming k running containers of a 2,901-container host
+    shaped like bench/real.py's (names of 27-33 characters; wall, ``state`` only, median of 7-15)."""
+    names = ["/"]
+    for g in range(1, 59):
+        parent = f"pe-bench-a1b2c3/g{g:03d}" + ("/inner" if g % 4 == 0 else "")
+        names += [f"pe-bench-a1b2c3/g{g:03d}", *([parent] if g % 4 == 0 else [])]
+        names += [f"{parent}/c{(g - 1) * 50 + i:05d}" for i in range(1, 51)]
+    names = sorted(names[:2_902])
+    leaves = [n for n in names if "/c" in n]
+    for named, measured in ((100, 0.0257), (300, 0.0746), (1_000, 0.2370)):
+        tries, matched = filter_tries(leaves[:: len(leaves) // named][:named], names)
         assert len(matched) == named
         assert tries * FILTER_TRY_SECONDS == pytest.approx(measured, rel=0.15)
 

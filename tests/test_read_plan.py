@@ -15,6 +15,7 @@ from porto_exporter.collect import CollectContext, ContainersCollector, Selectio
 from porto_exporter.collect.read_plan import MAX_NAME_FILTERS, name_filter_tries, plan_spec_read
 from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
+from porto_exporter.porto.cost import FILTER_TRY_SECONDS
 from porto_exporter.simulator import Simulator, build_host
 from porto_exporter.simulator.cost import RequestCost
 
@@ -78,6 +79,20 @@ def test_the_planner_prices_both_ways_and_caps_names() -> None:
     assert masked.filters == ("team/***",)
 
 
+def test_the_planners_crossover_is_where_the_real_portod_had_it() -> None:
+    """portod 5.3.59, 2,901 containers, the 31-property spec read (bench/calib.py, bench/calib-results-2.json):
+    100 names 26-29 ms, one ``***`` read 29-37 ms, 300 names 75-78 ms; naming stops paying at about 120."""
+    host, props = 2_901, 31
+
+    def plan(k: int) -> bool:
+        return plan_spec_read([f"c{i}" for i in range(k)], containers=host, wanted=host, properties=props).by_name
+
+    assert plan(100)
+    assert not plan(300) and not plan(500)
+    crossover = next(k for k in range(1, MAX_NAME_FILTERS + 1) if not plan(k))
+    assert 100 < crossover < 160
+
+
 async def test_cold_start_reads_the_spec_once_through_a_mask(big: tuple[Simulator, PortoClient, FakeClock]) -> None:
     sim, client, _ = big
     requests = await cycle(sim, ContainersCollector(), client)
@@ -106,7 +121,7 @@ async def test_one_change_is_read_by_name_and_half_the_host_by_mask(
     clock.now += 5
     fast, spec = await cycle(sim, collector, client)
     assert spec.filters == 1, "half the host changed: one *** read is cheaper than 1,000 names"
-    named = name_filter_tries(len(bulk) // 2, len(sim.host.by_name)) * 45e-9
+    named = name_filter_tries(len(bulk) // 2, len(sim.host.by_name)) * FILTER_TRY_SECONDS
     assert spec.match_seconds < named / 100
 
 

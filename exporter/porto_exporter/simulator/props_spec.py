@@ -43,7 +43,7 @@ def _time_prop(name: str, getter: Callable[[Container], int]) -> None:
 
     _add(
         Prop(
-            name, ALWAYS, lambda v: format_local_time(getter(v.c)), v5, 2.5, lambda v, k: _raw(k, getter(v.c)),
+            name, ALWAYS, lambda v: format_local_time(getter(v.c)), v5, 0.3, lambda v, k: _raw(k, getter(v.c)),
         )
     )  # fmt: skip
 
@@ -140,8 +140,8 @@ def _taint_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> None
         st.taint.add(error=pb.Taint, msg=msg)
 
 
-_add(Prop("labels", ALWAYS, lambda v: format_str_map(v.c.labels), _labels_v5, 2.2, _label_sub))
-_simple("state", ALWAYS, lambda v: v.c.state, _status_setter("state", lambda v: v.c.state), 2.22)
+_add(Prop("labels", ALWAYS, lambda v: format_str_map(v.c.labels), _labels_v5, 0.3, _label_sub))
+_simple("state", ALWAYS, lambda v: v.c.state, _status_setter("state", lambda v: v.c.state), 3.0)
 _simple("id", ALWAYS, lambda v: str(v.c.id), _status_setter("id", lambda v: v.c.id))
 _simple("level", ALWAYS, lambda v: str(v.c.level), _status_setter("level", lambda v: v.c.level))
 def _time_sub(v: View, key: str) -> str:
@@ -153,13 +153,13 @@ def _time_sub(v: View, key: str) -> str:
     return str(max(0, int(v.now) - v.c.death_time))
 
 
-_add(Prop("time", ALWAYS, lambda v: str(_running_time(v)), _status_setter("time", _running_time), 2.0, _time_sub))
+_add(Prop("time", ALWAYS, lambda v: str(_running_time(v)), _status_setter("time", _running_time), 0.3, _time_sub))
 _simple("parent", ALWAYS, lambda v: v.c.parent_name, None)
 _simple(
     "absolute_name", ALWAYS, lambda v: v.c.absolute_name, _status_setter("absolute_name", lambda v: v.c.absolute_name)
 )
 _simple("absolute_namespace", ALWAYS, lambda v: "/porto/", _status_setter("absolute_namespace", lambda v: "/porto/"))
-_simple("oom_kills", ALWAYS, lambda v: str(v.c.oom_kills), _status_setter("oom_kills", lambda v: v.c.oom_kills), 1.8)
+_simple("oom_kills", ALWAYS, lambda v: str(v.c.oom_kills), _status_setter("oom_kills", lambda v: v.c.oom_kills), 0.3)
 
 
 def _oom_total(v: View) -> int:
@@ -173,8 +173,8 @@ def _oom_total(v: View) -> int:
     return total
 
 
-_simple("oom_kills_total", ALWAYS, lambda v: str(_oom_total(v)), _status_setter("oom_kills_total", _oom_total), 1.91)
-_simple("memory_limit", ALWAYS, lambda v: str(_memory_limit(v)), _spec_setter("memory_limit", _memory_limit), 1.79)
+_simple("oom_kills_total", ALWAYS, lambda v: str(_oom_total(v)), _status_setter("oom_kills_total", _oom_total), 0.3)
+_simple("memory_limit", ALWAYS, lambda v: str(_memory_limit(v)), _spec_setter("memory_limit", _memory_limit), 0.3)
 _simple("memory_limit_total", ALWAYS, lambda v: str(v.host.memory_limit_total(v.c)),
         _status_setter("memory_limit_total", lambda v: v.host.memory_limit_total(v.c)))  # fmt: skip
 _simple("dirty_limit", ALWAYS, lambda v: str(v.c.dirty_limit), _spec_setter("dirty_limit", lambda v: v.c.dirty_limit))
@@ -184,13 +184,13 @@ _simple(
     lambda v: str(v.c.hugetlb_limit),
     _spec_setter("hugetlb_limit", lambda v: v.c.hugetlb_limit),
 )
-_simple("cpu_limit", ALWAYS, lambda v: format_cores(_cpu_limit(v)), _spec_setter("cpu_limit", _cpu_limit), 1.91)
+_simple("cpu_limit", ALWAYS, lambda v: format_cores(_cpu_limit(v)), _spec_setter("cpu_limit", _cpu_limit), 0.3)
 _simple(
     "cpu_guarantee",
     ALWAYS,
     lambda v: format_cores(_cpu_guarantee(v)),
     _spec_setter("cpu_guarantee", _cpu_guarantee),
-    1.74,
+    0.3,
 )
 for _name, _fn in (
     ("cpu_limit_total", lambda v: v.host.cpu_limit_total(v.c)),
@@ -222,7 +222,7 @@ def _limit_map(name: str, getter: Callable[[Container], dict[str, int]]) -> None
             raise Refused(pb.InvalidValue, f"invalid index {key}")
         return str(values[key])
 
-    _add(Prop(name, ALWAYS, lambda v: format_uint_map(getter(v.c)), _uint_map_spec(name, getter), 2.0, sub))
+    _add(Prop(name, ALWAYS, lambda v: format_uint_map(getter(v.c)), _uint_map_spec(name, getter), 0.3, sub))
 
 
 _limit_map("io_limit", lambda c: c.io_limit)
@@ -270,7 +270,7 @@ def _controller_sub(v: View, key: str) -> str:
     return format_bool(v.c.owns(key))
 
 
-_add(Prop("controllers", ALWAYS, lambda v: ";".join(v.c.controllers()), _controllers_v5, 2.0, _controller_sub))
+_add(Prop("controllers", ALWAYS, lambda v: ";".join(v.c.controllers()), _controllers_v5, 0.3, _controller_sub))
 _add(Prop("cgroups", ALWAYS, lambda v: format_str_map(_cgroups(v)), _cgroups_v5, 8.6, _cgroup_sub))
 _simple("volumes_linked", ALWAYS, lambda v: ";".join(_volumes_linked(v)), _vol_links_v5)
 _simple("volumes_owned", ALWAYS, lambda v: ";".join(_volumes_owned(v)), _owned_v5)

@@ -39,33 +39,33 @@ from .propbase import (
 # --- statistics (InvalidState in the stopped state) ----------------------------
 
 for _name, _key, _cost in (
-    ("cpu_usage", "cpu_usage", 14.58),
-    ("cpu_usage_system", "cpu_usage_system", 16.06),
-    ("cpu_throttled", "cpu_throttled", 15.84),
-    ("memory_usage", "memory_usage", 14.09),
-    ("anon_usage", "anon_usage", 31.43),
-    ("cache_usage", "cache_usage", 36.49),
-    ("shmem_usage", "shmem_usage", 14.0),
-    ("mlock_usage", "mlock_usage", 14.0),
-    ("hugetlb_usage", "hugetlb_usage", 14.0),
-    ("minor_faults", "minor_faults", 28.83),
-    ("major_faults", "major_faults", 28.88),
-    ("memory_reclaimed", "memory_reclaimed", 14.0),
-    ("process_count", "process_count", 125.98),
-    ("thread_count", "thread_count", 75.86),
+    ("cpu_usage", "cpu_usage", 6.4),
+    ("cpu_usage_system", "cpu_usage_system", 7.0),
+    ("cpu_throttled", "cpu_throttled", 7.0),
+    ("memory_usage", "memory_usage", 6.2),
+    ("anon_usage", "anon_usage", 13.8),
+    ("cache_usage", "cache_usage", 33.3),
+    ("shmem_usage", "shmem_usage", 12.8),
+    ("mlock_usage", "mlock_usage", 12.8),
+    ("hugetlb_usage", "hugetlb_usage", 12.8),
+    ("minor_faults", "minor_faults", 26.3),
+    ("major_faults", "major_faults", 26.4),
+    ("memory_reclaimed", "memory_reclaimed", 12.8),
+    ("process_count", "process_count", 86.3),
+    ("thread_count", "thread_count", 51.9),
 ):
     _v4, _v5 = _status_int(_name, _key)
     _simple(_name, STAT, _v4, _v5, _cost)
 
-_map_prop("io_read", _io("io_read"), 23.17)
-_map_prop("io_write", _io("io_write", {"total_writeback": 0}), 48.44)
-_map_prop("io_ops", _io_ops, 22.79)
-_map_prop("io_read_ops", _io("io_read_ops"), 19.5)
-_map_prop("io_write_ops", _io("io_write_ops"), 19.5)
-_map_prop("io_time", lambda v: {}, 6.51)
-_map_prop("cpu_pressure", _pressure("cpu_pressure"), 17.0, unknown_field=76)
-_map_prop("memory_pressure", _pressure("memory_pressure"), 17.0, unknown_field=83)
-_map_prop("io_pressure", _pressure("io_pressure"), 17.0)
+_map_prop("io_read", _io("io_read"), 10.2)
+_map_prop("io_write", _io("io_write", {"total_writeback": 0}), 21.3)
+_map_prop("io_ops", _io_ops, 10.0)
+_map_prop("io_read_ops", _io("io_read_ops"), 9.4)
+_map_prop("io_write_ops", _io("io_write_ops"), 9.4)
+_map_prop("io_time", lambda v: {}, 3.1)
+_map_prop("cpu_pressure", _pressure("cpu_pressure"), 10.0, unknown_field=76)
+_map_prop("memory_pressure", _pressure("memory_pressure"), 10.0, unknown_field=83)
+_map_prop("io_pressure", _pressure("io_pressure"), 10.0)
 _NET: tuple[tuple[str, str | None], ...] = (
     ("net_bytes", "net_bytes"), ("net_packets", "net_packets"),
     ("net_tx_bytes", "net_tx_bytes"), ("net_tx_packets", "net_tx_packets"),
@@ -73,8 +73,8 @@ _NET: tuple[tuple[str, str | None], ...] = (
     ("net_drops", None), ("net_overlimits", None), ("net_rx_drops", None), ("net_tx_drops", None),
 )  # fmt: skip
 for _net_name, _net_key in _NET:
-    _map_prop(_net_name, _net(_net_key), 3.0, absent=None if _net_key else "")  # drops: "" for any device
-_add(Prop("virtual_memory", STAT, lambda v: format_uint_map(_vm(v)), _vm_v5, 60.0, _vm_sub))
+    _map_prop(_net_name, _net(_net_key), 0.3, absent=None if _net_key else "")  # drops: "" for any device
+_add(Prop("virtual_memory", STAT, lambda v: format_uint_map(_vm(v)), _vm_v5, 56.9, _vm_sub))
 
 
 def _root_pid_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> None:
@@ -124,7 +124,7 @@ def _death_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> None
 
 _add(
     Prop(
-        "death_time", DEAD, lambda v: format_local_time(v.c.death_time), _death_v5, 2.0,
+        "death_time", DEAD, lambda v: format_local_time(v.c.death_time), _death_v5, 0.3,
         lambda v, k: _raw(k, v.c.death_time),
     )
 )  # fmt: skip
