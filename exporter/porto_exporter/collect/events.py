@@ -15,7 +15,9 @@ that is gone), which frees its place for a new group.
 
 While the subscription is not up (never made, lost, being made again) the
 collector fails with ``Degraded``: its success gauge reads 0 while its
-counters, still right, are served.
+counters, still right, are served (past --scrape.max-age too: they are
+kept, not last-good data), and its data age grows from the moment the
+subscription went down (or was first tried, if it never came up).
 
 A start is counted when it has worked: a container entering ``running`` or
 ``meta`` from ``starting`` (or, for a respawn, from ``respawning``: portod
@@ -252,7 +254,8 @@ class EventsCollector:
             self.bad_exit_codes = 0
         self.expire_groups()
         if not sub.stats.connected:
-            raise Degraded(f"not subscribed to portod's pushes: {sub.problem or 'subscribing'}", self.samples())
+            raise Degraded(f"not subscribed to portod's pushes: {sub.problem or 'subscribing'}", self.samples(),
+                           sub.stats.down_since or time.time())
         return self.samples()
 
     async def _read_unseen_deaths(self, ctx: CollectContext) -> None:

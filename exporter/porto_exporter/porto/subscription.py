@@ -72,6 +72,8 @@ class SubscriptionStats:
     subscriptions: int = 0  # successful AsyncWait replies
     connected: bool = False  # subscribed right now
     failures: int = 0  # sessions that ended or never got subscribed (each retried after a backoff)
+    # time.time() since which pushes may have been missed: the loss, or the first attempt if never subscribed
+    down_since: float | None = None
 
 
 class Subscription:
@@ -123,6 +125,8 @@ class Subscription:
             failure = None if ended.cancelled() else ended.exception()
             why = describe(failure) if failure is not None else "cancelled" if ended.cancelled() else "returned"
             log.error("events: the subscription task on %s had ended (%s); starting it again", self.socket_path, why)
+        if not self.stats.connected and self.stats.down_since is None:
+            self.stats.down_since = time.time()  # nothing heard yet: what it would count is missed from now
         self._task = asyncio.create_task(self._run(), name=f"AsyncWait on {self.socket_path}")
 
     def _request(self, field: str) -> asyncio.Future[pb.TPortoResponse]:
@@ -174,6 +178,7 @@ class Subscription:
         self.backoff.reset()
         self.stats.subscriptions += 1
         self.stats.connected = True
+        self.stats.down_since = None
         if self.problem is not None:
             log.info("events: subscribed to portod's pushes on %s again after %.1fs down (%s)",
                      self.socket_path, time.monotonic() - self._down_since, self.problem)  # fmt: skip
@@ -186,6 +191,8 @@ class Subscription:
         """Forget the connection: fail the replies still awaited, close the socket, tell ``on_lost``."""
         was = self.stats.connected
         self.stats.connected = False
+        if was:
+            self.stats.down_since = time.time()
         for future in self._replies:
             if not future.done():
                 future.set_exception(errors.SocketError("subscription connection closed"))
