@@ -368,6 +368,48 @@ async def test_events_data_age_grows_when_portod_was_never_there(socket_dir: Pat
     assert any(s.name == "porto_events_connected" and s.value == 0 for b in scraper.last_batches for s in b)
 
 
+async def test_a_hung_portod_shows_as_a_lost_subscription(
+    socket_dir: Path, procs: list[asyncio.subprocess.Process], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before: after kill -STOP on portod porto_events_connected and the events success stayed 1 (socket open)."""
+    path = str(socket_dir / "stopped.sock")
+    sim = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "porto_exporter.simulator", "--socket", path, "--containers", "3", "--seed", "2",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    procs.append(sim)
+    assert sim.stdout is not None
+    assert f"listening on {path}" in (await asyncio.wait_for(sim.stdout.readline(), 20)).decode()
+    collector = EventsCollector(idle=0.2)
+    scraper = Scraper(PortoClient(path, timeout=1), [collector], interval=0, timeout=5)
+    runner, url = await serve(scraper)
+    stopped = False
+    try:
+        async with aiohttp.ClientSession() as s:
+            await metrics(s, url)
+            sub = fast(collector)
+            await until(lambda: sub.stats.connected and sub.stats.probes >= 3, what="quiet but answered probes")
+            quiet = await metrics(s, url)
+            with caplog.at_level(logging.WARNING, SUB_LOG):
+                os.kill(sim.pid, signal.SIGSTOP)
+                stopped = True
+                await until(lambda: not sub.stats.connected, what="the hung portod found")
+                hung = await metrics(s, url)
+                os.kill(sim.pid, signal.SIGCONT)
+                stopped = False
+                await until(lambda: sub.stats.connected, what="subscribed again")
+                back = await metrics(s, url)
+    finally:
+        if stopped:
+            os.kill(sim.pid, signal.SIGCONT)  # so that the fixture's SIGTERM ends it
+        await runner.cleanup()
+    assert success(quiet) == 1 and series(quiet, "porto_events_reconnects_total")[()] == 0  # probes: no false alarm
+    assert success(hung) == 0 and series(hung, "porto_events_connected")[()] == 0
+    assert success(back) == 1 and series(back, "porto_events_connected")[()] == 1
+    warnings = [r.getMessage() for r in caplog.records if r.name == SUB_LOG]
+    assert len(warnings) == 1 and "portod hung: no push for 0.2s and no reply to a Version probe" in warnings[0]
+
+
 async def test_no_portod_at_all_is_one_warning_not_one_per_retry(
     socket_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

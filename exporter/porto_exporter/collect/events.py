@@ -17,7 +17,10 @@ While the subscription is not up (never made, lost, being made again) the
 collector fails with ``Degraded``: its success gauge reads 0 while its
 counters, still right, are served (past --scrape.max-age too: they are
 kept, not last-good data), and its data age grows from the moment the
-subscription went down (or was first tried, if it never came up).
+subscription went down (or was first tried, if it never came up). A hung
+portod (stopped, wedged: the socket open, nothing sent) is found by the
+subscription's probe after ``idle`` seconds without a push, and counts as
+down.
 
 A start is counted when it has worked: a container entering ``running`` or
 ``meta`` from ``starting`` (or, for a respawn, from ``respawning``: portod
@@ -61,6 +64,7 @@ from .read_plan import chunks
 OTHER = "~other"  # '~' is not allowed in Porto names: never a real group
 MAX_GROUPS = 1000
 GROUP_TTL = 300.0  # seconds an emptied group keeps its counters: longer than any sane scrape interval
+IDLE = 15.0  # seconds without a push before the subscription probes portod (a hung one then shows in ~IDLE+timeout)
 REASONS = ("success", "failure", "signal", "oom")
 LAUNCHING = ("starting", "respawning")  # a push of running/meta after one of these is a start that worked
 UP = ("running", "meta")
@@ -95,6 +99,7 @@ class EventsCollector:
         masks: tuple[str, ...] = ("***",),
         max_groups: int = MAX_GROUPS,
         group_ttl: float = GROUP_TTL,
+        idle: float | None = IDLE,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if group_depth < 1:
@@ -103,6 +108,7 @@ class EventsCollector:
         self.masks = masks
         self.max_groups = max_groups
         self.group_ttl = group_ttl
+        self.idle = idle
         self.clock = clock
         self.exits: Counter[tuple[str, str]] = Counter()
         self.starts: Counter[str] = Counter()
@@ -243,7 +249,7 @@ class EventsCollector:
         if self.subscription is None:
             self.subscription = Subscription(client.socket_path, self.on_change, masks=self.masks,
                                              on_subscribed=self.on_subscribed, on_lost=self.on_lost,
-                                             timeout=client.timeout)  # fmt: skip
+                                             timeout=client.timeout, idle=self.idle)  # fmt: skip
         sub = self.subscription
         sub.start()  # the first cycle; later, only if its task ended (which it never should: it says so)
         await sub.settled.wait()  # the first attempt's outcome (the scraper's deadline bounds the wait)
