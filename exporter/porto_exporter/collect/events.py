@@ -64,7 +64,7 @@ from .read_plan import chunks
 OTHER = "~other"  # '~' is not allowed in Porto names: never a real group
 MAX_GROUPS = 1000
 GROUP_TTL = 300.0  # seconds an emptied group keeps its counters: longer than any sane scrape interval
-IDLE = 15.0  # seconds without a push before the subscription probes portod (a hung one then shows in ~IDLE+timeout)
+IDLE = 15.0  # seconds without a push before the subscription probes portod (a hung one shows within 2 x IDLE)
 REASONS = ("success", "failure", "signal", "oom")
 LAUNCHING = ("starting", "respawning")  # a push of running/meta after one of these is a start that worked
 UP = ("running", "meta")

@@ -14,7 +14,7 @@ capped, jittered backoff the pool uses; the task ends only when cancelled.
 Going down is logged once (with the reason), coming back once; the retries
 in between only at debug. A silence of ``idle`` seconds sends a Version
 probe on the connection (replies may interleave with pushes there, section
-10): a portod that does not answer it within ``timeout`` is hung (SIGSTOP,
+10): a portod that does not answer it within ``idle`` (at most ``timeout``) is hung (SIGSTOP,
 wedged) with the socket still open, and the session ends as if lost, so that
 the events collector says it is not subscribed. Only AsyncWait,
 StopAsyncWait and Version are ever sent here: reading, never changing,
@@ -120,6 +120,11 @@ class Subscription:
         self._task: asyncio.Task[None] | None = None
 
     @property
+    def _probe_wait(self) -> float:
+        """How long a probe's reply may take: Version is answered at once by a portod that works at all."""
+        return self.timeout if self.idle is None else min(self.timeout, self.idle)
+
+    @property
     def running(self) -> bool:
         """The task that keeps the subscription is alive (it ends only when closed)."""
         return self._task is not None and not self._task.done()
@@ -222,7 +227,8 @@ class Subscription:
         """Connect, subscribe, route frames; returns only by raising (it reads until the connection ends).
 
         Once subscribed, ``idle`` seconds without a frame send a Version probe on this connection: no reply
-        within ``timeout`` means portod is hung (stopped, wedged), and the session ends like a lost one.
+        within ``idle`` (at most ``timeout``) means portod is hung (stopped, wedged), and the session ends like
+        a lost one: a hung portod shows within twice ``idle``.
         """
         reader, self._writer = await asyncio.open_unix_connection(self.socket_path, limit=READ_CHUNK)
         decoder = FrameDecoder(self.max_frame)
@@ -243,9 +249,9 @@ class Subscription:
                     raise TimeoutError(f"no reply to AsyncWait within {self.timeout:g}s") from exc
                 if probe is not None:
                     raise TimeoutError(f"portod hung: no push for {self.idle:g}s and no reply to a Version probe "
-                                       f"on the subscription connection within {self.timeout:g}s") from exc
+                                       f"on the subscription connection within {self._probe_wait:g}s") from exc
                 probe = self._request("Version")
-                until = loop.time() + self.timeout
+                until = loop.time() + self._probe_wait
                 continue
             if not chunk:
                 raise errors.SocketError("portod closed the subscription connection")
