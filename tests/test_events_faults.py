@@ -392,9 +392,10 @@ async def test_a_hung_portod_shows_as_a_lost_subscription(
             quiet = await metrics(s, url)
             with caplog.at_level(logging.WARNING, SUB_LOG):
                 os.kill(sim.pid, signal.SIGSTOP)
-                stopped = True
+                stopped, stopped_at = True, time.time()
                 await until(lambda: not sub.stats.connected, what="the hung portod found")
                 hung = await metrics(s, url)
+                hung_at = time.time()
                 os.kill(sim.pid, signal.SIGCONT)
                 stopped = False
                 await until(lambda: sub.stats.connected, what="subscribed again")
@@ -405,6 +406,7 @@ async def test_a_hung_portod_shows_as_a_lost_subscription(
         await runner.cleanup()
     assert success(quiet) == 1 and series(quiet, "porto_events_reconnects_total")[()] == 0  # probes: no false alarm
     assert success(hung) == 0 and series(hung, "porto_events_connected")[()] == 0
+    assert events_age(hung) >= hung_at - stopped_at  # aged from before it hung: the last frame heard
     assert success(back) == 1 and series(back, "porto_events_connected")[()] == 1
     warnings = [r.getMessage() for r in caplog.records if r.name == SUB_LOG]
     assert len(warnings) == 1 and "portod hung: no push for 1s and no reply to a Version probe" in warnings[0]

@@ -208,7 +208,7 @@ class Subscription:
         """Forget the connection: fail the replies still awaited, close the socket, tell ``on_lost``."""
         was = self.stats.connected
         self.stats.connected = False
-        if was:
+        if was and self.stats.down_since is None:  # (a hung portod: already set to when it was last heard)
             self.stats.down_since = time.time()
         for future in self._replies:
             if not future.done():
@@ -236,6 +236,7 @@ class Subscription:
         subscribe: asyncio.Future[pb.TPortoResponse] | None = self._request("AsyncWait")
         probe: asyncio.Future[pb.TPortoResponse] | None = None
         until: float | None = loop.time() + self.timeout  # for the reply awaited (AsyncWait's, then a probe's)
+        heard = time.time()  # when portod last sent a frame
         while True:
             if until is None and self.idle is not None:
                 until = loop.time() + self.idle  # silence this long: probe
@@ -247,7 +248,8 @@ class Subscription:
                     raise
                 if subscribe is not None:
                     raise TimeoutError(f"no reply to AsyncWait within {self.timeout:g}s") from exc
-                if probe is not None:
+                if probe is not None:  # events may have been missed since portod last sent anything
+                    self.stats.down_since = heard
                     raise TimeoutError(f"portod hung: no push for {self.idle:g}s and no reply to a Version probe "
                                        f"on the subscription connection within {self._probe_wait:g}s") from exc
                 probe = self._request("Version")
@@ -255,6 +257,7 @@ class Subscription:
                 continue
             if not chunk:
                 raise errors.SocketError("portod closed the subscription connection")
+            heard = time.time()
             if subscribe is None and probe is None:
                 until = None  # a frame: the silence starts again
             for body in decoder.feed(chunk):
