@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -304,6 +305,111 @@ async def test_a_lost_subscription_fails_the_collector_until_it_is_back(
     for r in records:
         if r.levelno >= logging.WARNING:
             assert r.getMessage().strip() and "()" not in r.getMessage()  # every warning says why
+
+
+def events_age(text: str) -> float:
+    return series(text, "porto_exporter_collector_data_age_seconds")[(("collector", "events"),)]
+
+
+async def test_events_data_age_grows_while_the_subscription_is_down_and_the_counters_stay(
+    clocked: tuple[Simulator, FakeClock],
+) -> None:
+    """Before: the age read ~0 all along (a Degraded cycle was recorded as fresh data): no stale-data alert."""
+    sim, _ = clocked
+    host = sim.host
+    collector = EventsCollector()
+    scraper = Scraper(PortoClient(sim.socket_path, timeout=5), [collector], interval=0, timeout=5, max_age=0.5)
+    runner, url = await serve(scraper)
+    try:
+        async with aiohttp.ClientSession() as s:
+            await metrics(s, url)
+            sub = fast(collector)
+            await until(lambda: sub.stats.connected, what="subscribed")
+            host.create("seen").command = "sleep 1000"
+            host.start("seen")
+            await until(lambda: collector.starts["seen"] == 1)
+            up = await metrics(s, url)
+            await sim.stop()
+            ages = []
+            for _ in range(1000):  # each scrape is a cycle the events collector fails (Degraded)
+                down = await metrics(s, url)
+                ages.append(events_age(down))
+                if ages[-1] > 2.0:  # well past max_age (0.5 s): the counters were kept meanwhile
+                    break
+                await asyncio.sleep(0.01)
+            else:
+                raise AssertionError(f"the events data age never grew past 2 s: {ages[-5:]}")
+            await sim.start()
+            await until(lambda: sub.stats.connected, what="subscribed again")
+            back = await metrics(s, url)
+    finally:
+        await runner.cleanup()
+    assert events_age(up) < 1.0
+    assert ages == sorted(ages) and ages[0] < 1.0  # grows steadily from the loss
+    assert success(down) == 0 and series(down, "porto_events_connected")[()] == 0
+    assert series(down, "porto_container_starts_total")[(("group", "seen"),)] == 1  # served past max_age
+    assert success(back) == 1 and events_age(back) < 1.0
+
+
+async def test_events_data_age_grows_when_portod_was_never_there(socket_dir: Path) -> None:
+    """Before: 0.6 s after start with a socket that never existed, and it stayed there."""
+    collector = EventsCollector()
+    scraper = Scraper(PortoClient(str(socket_dir / "nobody.socket"), timeout=1), [collector], interval=0,
+                      timeout=5, max_age=0.2)  # fmt: skip
+    try:
+        await scraper.cycle()
+        fast(collector)
+        first = scraper.served["events"]
+        await until(lambda: time.time() - first > 0.5, what="half a second")
+        await scraper.cycle()
+    finally:
+        await scraper.close()
+    assert scraper.served["events"] == first  # aged from the first attempt, not from each failed cycle
+    assert any(s.name == "porto_events_connected" and s.value == 0 for b in scraper.last_batches for s in b)
+
+
+async def test_a_hung_portod_shows_as_a_lost_subscription(
+    socket_dir: Path, procs: list[asyncio.subprocess.Process], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before: after kill -STOP on portod porto_events_connected and the events success stayed 1 (socket open)."""
+    path = str(socket_dir / "stopped.sock")
+    sim = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "porto_exporter.simulator", "--socket", path, "--containers", "3", "--seed", "2",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    procs.append(sim)
+    assert sim.stdout is not None
+    assert f"listening on {path}" in (await asyncio.wait_for(sim.stdout.readline(), 20)).decode()
+    collector = EventsCollector(idle=1.0)
+    scraper = Scraper(PortoClient(path, timeout=1), [collector], interval=0, timeout=5)
+    runner, url = await serve(scraper)
+    stopped = False
+    try:
+        async with aiohttp.ClientSession() as s:
+            await metrics(s, url)
+            sub = fast(collector)
+            await until(lambda: sub.stats.connected and sub.stats.probes >= 2, what="quiet but answered probes")
+            quiet = await metrics(s, url)
+            with caplog.at_level(logging.WARNING, SUB_LOG):
+                os.kill(sim.pid, signal.SIGSTOP)
+                stopped, stopped_at = True, time.time()
+                await until(lambda: not sub.stats.connected, what="the hung portod found")
+                hung = await metrics(s, url)
+                hung_at = time.time()
+                os.kill(sim.pid, signal.SIGCONT)
+                stopped = False
+                await until(lambda: sub.stats.connected, what="subscribed again")
+                back = await metrics(s, url)
+    finally:
+        if stopped:
+            os.kill(sim.pid, signal.SIGCONT)  # so that the fixture's SIGTERM ends it
+        await runner.cleanup()
+    assert success(quiet) == 1 and series(quiet, "porto_events_reconnects_total")[()] == 0  # probes: no false alarm
+    assert success(hung) == 0 and series(hung, "porto_events_connected")[()] == 0
+    assert events_age(hung) >= hung_at - stopped_at  # aged from before it hung: the last frame heard
+    assert success(back) == 1 and series(back, "porto_events_connected")[()] == 1
+    warnings = [r.getMessage() for r in caplog.records if r.name == SUB_LOG]
+    assert len(warnings) == 1 and "portod hung: no push for 1s and no reply to a Version probe" in warnings[0]
 
 
 async def test_no_portod_at_all_is_one_warning_not_one_per_retry(

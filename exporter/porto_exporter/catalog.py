@@ -428,7 +428,8 @@ SELF_METRICS = {
               "porto_exporter_collector_data_age_seconds).", (), _E),
     "data_age": _m("porto_exporter_collector_data_age_seconds", "gauge", "Seconds since the data the collector serves "
                    "was read: grows while it fails and its last good samples are served (absent once they are "
-                   "dropped after --scrape.max-age).", ("collector",), _E),
+                   "dropped after --scrape.max-age). events: since its subscription went down (its counters, "
+                   "still right, are kept).", ("collector",), _E),
     "loop_lag": _m("porto_exporter_event_loop_lag_max_seconds", "gauge", "Longest time the event loop ran a timer "
                    "late between the last two cycle ends (nothing is served meanwhile, /-/healthy included).", (),
                    _E),

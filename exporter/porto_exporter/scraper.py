@@ -65,7 +65,8 @@ class CyclePhases:
 @dataclass
 class _LastGood:
     samples: Batch
-    at: float
+    at: float  # when they were last returned: dropped ``max_age`` after
+    known: float  # when they were last known complete: the data age (earlier than ``at`` for a Degraded)
 
 
 class Scraper:
@@ -141,16 +142,17 @@ class Scraper:
                     self._failed(collector.name, f"not finished within {self.timeout:g}s "
                                                  "(no request to portod outstanding)")  # fmt: skip
             elif (exc := task.exception()) is not None:
-                if isinstance(exc, Degraded):  # failed, but its samples are current: served, not last-good
+                if isinstance(exc, Degraded):  # failed, but its samples are current: served (not dropped at
+                    # max_age: the events counters stay right), aged from when they were last known complete
                     self._failed(collector.name, describe(exc))
-                    self._last_good[collector.name] = _LastGood(exc.samples, now)
+                    self._last_good[collector.name] = _LastGood(exc.samples, now, exc.since)
                 elif isinstance(exc, PortoError | OSError):
                     self._failed(collector.name, describe(exc))
                 else:  # a bug or a reply we cannot read: count it, keep serving
                     self._failed(collector.name, f"crashed: {type(exc).__name__}: {describe(exc)}", exc)
             else:
                 got = task.result()
-                self._last_good[collector.name] = _LastGood(got, now)
+                self._last_good[collector.name] = _LastGood(got, now, now)
                 ok = True
                 if self._failing.pop(collector.name, None) is not None:
                     log.info("collector %s: working again", collector.name)
@@ -162,7 +164,7 @@ class Scraper:
             last = self._last_good.get(collector.name)
             if last is not None and now - last.at <= self.max_age:
                 batches.append(last.samples)
-                served[collector.name] = last.at
+                served[collector.name] = last.known
         self.up = any_ok
         health.append(Sample(UP.name, (), 1 if any_ok else 0))
         ctx = self.context

@@ -25,12 +25,15 @@ class Degraded(Exception):
     """A collector failed, yet what it holds is current: the scraper reports the failure and serves ``samples``.
 
     The events collector while its subscription is down: its counters are still right (and must not go stale
-    as last-good data would), but events are being missed, so its success gauge must say 0.
+    as last-good data would), but events are being missed, so its success gauge must say 0. ``since`` (a
+    ``time.time()``) is the last moment the samples were known complete: the data age grows from it, so that a
+    stale-data alert sees the outage, while the samples themselves are served however long it lasts.
     """
 
-    def __init__(self, reason: str, samples: Batch) -> None:
+    def __init__(self, reason: str, samples: Batch, since: float) -> None:
         super().__init__(reason)
         self.samples = samples
+        self.since = since
 
 
 class Collector(Protocol):

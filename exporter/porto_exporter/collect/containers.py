@@ -77,6 +77,7 @@ class ContainersCollector:
         self.emitter = ContainerEmitter(self.selection, allowlist or LabelAllowlist(), self.metrics)
         self.worker = Worker()
         self._one_cycle = asyncio.Lock()
+        self._include_matched: bool | None = None  # whether the include masks matched a container (None: not read)
 
     async def collect(self, ctx: CollectContext) -> Batch:
         async with self._one_cycle:  # two overlapping calls would read and write the same caches
@@ -108,12 +109,33 @@ class ContainersCollector:
         # point leaves the cursor and the slow tier's due time where they were, so it is read again.
         self.reader.commit(readings)
         readings.tally.add_to(ctx)
+        self._check_include(readings)
         if self._slow_due is not None:
             for part in due:
                 self._slow_due[part] = now + self.slow_interval
         if self.suspects:
             self._judge_suspects(readings, (*fast, *(self.reader.spec if readings.changed else ())))
         return batch
+
+    def _check_include(self, readings: CycleRead) -> None:
+        """Warn once when the include masks match no container (a typo looks healthy otherwise); say when they do.
+
+        With include masks only the containers they match are read, so no reading means none matched.
+        """
+        include = self.selection.include
+        if not include:
+            return
+        matched = bool(readings.readings)
+        if matched == self._include_matched:
+            return
+        masks = " ".join(include)
+        if not matched:
+            log.warning("containers: --containers.include %s matches no container (of %d): no porto_container_* "
+                        "series are exported; check the masks", masks,
+                        sum(readings.states.values()) if readings.states is not None else 0)  # fmt: skip
+        elif self._include_matched is not None:
+            log.info("containers: --containers.include %s now matches %d container(s)", masks, len(readings.readings))
+        self._include_matched = matched
 
     def _due_parts(self, now: float) -> list[int]:
         """The slow tier's parts whose turn it is. The first time: turns spread evenly over the interval.

@@ -15,7 +15,12 @@ that is gone), which frees its place for a new group.
 
 While the subscription is not up (never made, lost, being made again) the
 collector fails with ``Degraded``: its success gauge reads 0 while its
-counters, still right, are served.
+counters, still right, are served (past --scrape.max-age too: they are
+kept, not last-good data), and its data age grows from the moment the
+subscription went down (or was first tried, if it never came up). A hung
+portod (stopped, wedged: the socket open, nothing sent) is found by the
+subscription's probe after ``idle`` seconds without a push, and counts as
+down.
 
 A start is counted when it has worked: a container entering ``running`` or
 ``meta`` from ``starting`` (or, for a respawn, from ``respawning``: portod
@@ -59,6 +64,7 @@ from .read_plan import chunks
 OTHER = "~other"  # '~' is not allowed in Porto names: never a real group
 MAX_GROUPS = 1000
 GROUP_TTL = 300.0  # seconds an emptied group keeps its counters: longer than any sane scrape interval
+IDLE = 15.0  # seconds without a push before the subscription probes portod (a hung one shows within 2 x IDLE)
 REASONS = ("success", "failure", "signal", "oom")
 LAUNCHING = ("starting", "respawning")  # a push of running/meta after one of these is a start that worked
 UP = ("running", "meta")
@@ -93,6 +99,7 @@ class EventsCollector:
         masks: tuple[str, ...] = ("***",),
         max_groups: int = MAX_GROUPS,
         group_ttl: float = GROUP_TTL,
+        idle: float | None = IDLE,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if group_depth < 1:
@@ -101,6 +108,7 @@ class EventsCollector:
         self.masks = masks
         self.max_groups = max_groups
         self.group_ttl = group_ttl
+        self.idle = idle
         self.clock = clock
         self.exits: Counter[tuple[str, str]] = Counter()
         self.starts: Counter[str] = Counter()
@@ -241,7 +249,7 @@ class EventsCollector:
         if self.subscription is None:
             self.subscription = Subscription(client.socket_path, self.on_change, masks=self.masks,
                                              on_subscribed=self.on_subscribed, on_lost=self.on_lost,
-                                             timeout=client.timeout)  # fmt: skip
+                                             timeout=client.timeout, idle=self.idle)  # fmt: skip
         sub = self.subscription
         sub.start()  # the first cycle; later, only if its task ended (which it never should: it says so)
         await sub.settled.wait()  # the first attempt's outcome (the scraper's deadline bounds the wait)
@@ -252,7 +260,8 @@ class EventsCollector:
             self.bad_exit_codes = 0
         self.expire_groups()
         if not sub.stats.connected:
-            raise Degraded(f"not subscribed to portod's pushes: {sub.problem or 'subscribing'}", self.samples())
+            raise Degraded(f"not subscribed to portod's pushes: {sub.problem or 'subscribing'}", self.samples(),
+                           sub.stats.down_since or time.time())
         return self.samples()
 
     async def _read_unseen_deaths(self, ctx: CollectContext) -> None:

@@ -12,8 +12,13 @@ in one read. Whatever ends a session (a lost connection, a bad frame, a bug
 in a callback) is caught, and the subscription is made again after the same
 capped, jittered backoff the pool uses; the task ends only when cancelled.
 Going down is logged once (with the reason), coming back once; the retries
-in between only at debug. Only AsyncWait and StopAsyncWait are ever sent
-here: reading, never changing, portod's state.
+in between only at debug. A silence of ``idle`` seconds sends a Version
+probe on the connection (replies may interleave with pushes there, section
+10): a portod that does not answer it within ``idle`` (at most ``timeout``) is hung (SIGSTOP,
+wedged) with the socket still open, and the session ends as if lost, so that
+the events collector says it is not subscribed. Only AsyncWait,
+StopAsyncWait and Version are ever sent here: reading, never changing,
+portod's state.
 """
 
 from __future__ import annotations
@@ -72,6 +77,9 @@ class SubscriptionStats:
     subscriptions: int = 0  # successful AsyncWait replies
     connected: bool = False  # subscribed right now
     failures: int = 0  # sessions that ended or never got subscribed (each retried after a backoff)
+    probes: int = 0  # Version probes answered after a silence (portod is alive, just quiet)
+    # time.time() since which pushes may have been missed: the loss, or the first attempt if never subscribed
+    down_since: float | None = None
 
 
 class Subscription:
@@ -87,6 +95,7 @@ class Subscription:
         on_subscribed: Callable[[], None] | None = None,
         on_lost: Callable[[], None] | None = None,
         timeout: float = 30.0,
+        idle: float | None = 30.0,
         max_frame: int = DEFAULT_MAX_FRAME,
         backoff: Backoff | None = None,
         rng: random.Random | None = None,
@@ -97,7 +106,8 @@ class Subscription:
         self.on_change = on_change
         self.on_subscribed = on_subscribed
         self.on_lost = on_lost
-        self.timeout = timeout  # for the subscription's reply (after its burst) and StopAsyncWait's
+        self.timeout = timeout  # for the subscription's reply (after its burst), StopAsyncWait's and a probe's
+        self.idle = idle  # seconds without a frame before a Version probe asks whether portod still answers
         self.max_frame = max_frame
         self.backoff = backoff or Backoff(0.05, 5.0, rng)
         self.stats = SubscriptionStats()
@@ -108,6 +118,11 @@ class Subscription:
         self._writer: asyncio.StreamWriter | None = None
         self._replies: deque[asyncio.Future[pb.TPortoResponse]] = deque()
         self._task: asyncio.Task[None] | None = None
+
+    @property
+    def _probe_wait(self) -> float:
+        """How long a probe's reply may take: Version is answered at once by a portod that works at all."""
+        return self.timeout if self.idle is None else min(self.timeout, self.idle)
 
     @property
     def running(self) -> bool:
@@ -123,15 +138,21 @@ class Subscription:
             failure = None if ended.cancelled() else ended.exception()
             why = describe(failure) if failure is not None else "cancelled" if ended.cancelled() else "returned"
             log.error("events: the subscription task on %s had ended (%s); starting it again", self.socket_path, why)
+        if not self.stats.connected and self.stats.down_since is None:
+            self.stats.down_since = time.time()  # nothing heard yet: what it would count is missed from now
         self._task = asyncio.create_task(self._run(), name=f"AsyncWait on {self.socket_path}")
 
     def _request(self, field: str) -> asyncio.Future[pb.TPortoResponse]:
-        """Send AsyncWait or StopAsyncWait with this subscription's masks; the future gets the reply."""
+        """Send AsyncWait or StopAsyncWait with this subscription's masks, or the Version probe; the future gets
+        the reply."""
         assert self._writer is not None
         req = pb.TPortoRequest()
-        wait = getattr(req, field)
-        wait.name.extend(self.masks)
-        wait.label.extend(self.labels)
+        if field == "Version":
+            req.Version.SetInParent()
+        else:
+            wait = getattr(req, field)
+            wait.name.extend(self.masks)
+            wait.label.extend(self.labels)
         future: asyncio.Future[pb.TPortoResponse] = asyncio.get_running_loop().create_future()
         future.add_done_callback(_retrieve)
         self._replies.append(future)
@@ -174,6 +195,7 @@ class Subscription:
         self.backoff.reset()
         self.stats.subscriptions += 1
         self.stats.connected = True
+        self.stats.down_since = None
         if self.problem is not None:
             log.info("events: subscribed to portod's pushes on %s again after %.1fs down (%s)",
                      self.socket_path, time.monotonic() - self._down_since, self.problem)  # fmt: skip
@@ -186,6 +208,8 @@ class Subscription:
         """Forget the connection: fail the replies still awaited, close the socket, tell ``on_lost``."""
         was = self.stats.connected
         self.stats.connected = False
+        if was and self.stats.down_since is None:  # (a hung portod: already set to when it was last heard)
+            self.stats.down_since = time.time()
         for future in self._replies:
             if not future.done():
                 future.set_exception(errors.SocketError("subscription connection closed"))
@@ -200,27 +224,51 @@ class Subscription:
                 log.error("events: the subscription's on_lost callback failed: %s", describe(exc), exc_info=exc)
 
     async def _session(self) -> NoReturn:
-        """Connect, subscribe, route frames; returns only by raising (it reads until the connection ends)."""
+        """Connect, subscribe, route frames; returns only by raising (it reads until the connection ends).
+
+        Once subscribed, ``idle`` seconds without a frame send a Version probe on this connection: no reply
+        within ``idle`` (at most ``timeout``) means portod is hung (stopped, wedged), and the session ends like
+        a lost one: a hung portod shows within twice ``idle``.
+        """
         reader, self._writer = await asyncio.open_unix_connection(self.socket_path, limit=READ_CHUNK)
         decoder = FrameDecoder(self.max_frame)
+        loop = asyncio.get_running_loop()
         subscribe: asyncio.Future[pb.TPortoResponse] | None = self._request("AsyncWait")
-        deadline = asyncio.timeout(self.timeout)  # for the reply; lifted once subscribed
-        try:
-            async with deadline:
-                while True:
-                    chunk = await reader.read(READ_CHUNK)
-                    if not chunk:
-                        raise errors.SocketError("portod closed the subscription connection")
-                    for body in decoder.feed(chunk):
-                        self._route(body)
-                        if subscribe is not None and subscribe.done():  # before the next frame: it is live
-                            reply, subscribe = subscribe.result(), None
-                            deadline.reschedule(None)
-                            self._subscribed(reply)
-        except TimeoutError as exc:
-            if not deadline.expired():  # a socket's ETIMEDOUT: its own message says it
-                raise
-            raise TimeoutError(f"no reply to AsyncWait within {self.timeout:g}s") from exc
+        probe: asyncio.Future[pb.TPortoResponse] | None = None
+        until: float | None = loop.time() + self.timeout  # for the reply awaited (AsyncWait's, then a probe's)
+        heard = time.time()  # when portod last sent a frame
+        while True:
+            if until is None and self.idle is not None:
+                until = loop.time() + self.idle  # silence this long: probe
+            try:
+                async with asyncio.timeout_at(until) as deadline:
+                    chunk = await reader.read(READ_CHUNK)  # cancel-safe: what arrives stays buffered
+            except TimeoutError as exc:
+                if not deadline.expired():  # a socket's ETIMEDOUT: its own message says it
+                    raise
+                if subscribe is not None:
+                    raise TimeoutError(f"no reply to AsyncWait within {self.timeout:g}s") from exc
+                if probe is not None:  # events may have been missed since portod last sent anything
+                    self.stats.down_since = heard
+                    raise TimeoutError(f"portod hung: no push for {self.idle:g}s and no reply to a Version probe "
+                                       f"on the subscription connection within {self._probe_wait:g}s") from exc
+                probe = self._request("Version")
+                until = loop.time() + self._probe_wait
+                continue
+            if not chunk:
+                raise errors.SocketError("portod closed the subscription connection")
+            heard = time.time()
+            if subscribe is None and probe is None:
+                until = None  # a frame: the silence starts again
+            for body in decoder.feed(chunk):
+                self._route(body)
+                if subscribe is not None and subscribe.done():  # before the next frame: it is live
+                    reply, subscribe, until = subscribe.result(), None, None
+                    self._subscribed(reply)
+                if probe is not None and probe.done():
+                    raise_for_error(probe.result())
+                    probe, until = None, None
+                    self.stats.probes += 1
 
     def _route(self, body: bytes) -> None:
         rsp = pb.TPortoResponse()
