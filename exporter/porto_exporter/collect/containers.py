@@ -180,7 +180,12 @@ class ContainersCollector:
         self.reader.spec = self.spec
 
     def _judge_suspects(self, read: CycleRead, asked: Iterable[ContainerMetric]) -> None:
-        """Drop each suspect property this cycle asked for that no container had a value of."""
+        """Drop each suspect property this cycle asked for that no container had a value of.
+
+        A cycle that read no container at all (include masks matching nothing yet) proves nothing: judged later.
+        """
+        if not read.readings and not read.changed:
+            return
         for cm in asked:
             if cm.prop not in self.suspects:
                 continue
