@@ -133,7 +133,11 @@ async def exporter(
         finally:
             if proc.returncode is None:
                 proc.terminate()
-            await proc.wait()
+            try:
+                await asyncio.wait_for(proc.wait(), 20)
+            except TimeoutError:  # e.g. stuck in OpenSSL's passphrase prompt, which catches SIGTERM
+                proc.kill()
+                await proc.wait()
             await running.reader
 
 
