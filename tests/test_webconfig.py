@@ -27,6 +27,7 @@ import pytest
 import trustme
 import yaml
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from porto_exporter.web.webconfig import PasswordCache, WebConfigError, load_web_config
 
@@ -101,7 +102,9 @@ class Exporter:
 
 
 @contextlib.asynccontextmanager
-async def exporter(*flags: str, ready: str | None = "listening on") -> AsyncIterator[Exporter]:
+async def exporter(
+    *flags: str, ready: str | None = "listening on", stdin: int | None = None
+) -> AsyncIterator[Exporter]:
     """``porto-exporter --demo`` on a free port of 127.0.0.1 with ``flags``, once it logged ``ready``; stopped after.
 
     The demo's portod socket is pinned to a path where nothing answers (never /run/portod.socket), so the
@@ -112,6 +115,7 @@ async def exporter(*flags: str, ready: str | None = "listening on") -> AsyncIter
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "porto_exporter", "--demo", f"--porto.socket={d}/absent.sock",
             "--scrape.interval=1s", f"--web.listen-address=127.0.0.1:{port}", *flags, stderr=asyncio.subprocess.PIPE,
+            stdin=stdin,
         )  # fmt: skip
         lines: list[str] = []
 
@@ -129,7 +133,11 @@ async def exporter(*flags: str, ready: str | None = "listening on") -> AsyncIter
         finally:
             if proc.returncode is None:
                 proc.terminate()
-            await proc.wait()
+            try:
+                await asyncio.wait_for(proc.wait(), 20)
+            except TimeoutError:  # e.g. stuck in OpenSSL's passphrase prompt, which catches SIGTERM
+                proc.kill()
+                await proc.wait()
             await running.reader
 
 
@@ -408,6 +416,55 @@ async def test_the_cli_refuses_a_bad_config_in_one_line(pki: Pki, text: str, rea
         assert await asyncio.wait_for(e.proc.wait(), 20) == 2
         await e.reader
     assert len(e.lines) == 1 and reason in e.lines[0] and f"--web.config.file: {path}" in e.lines[0], e.lines
+
+
+def encrypted_key(pki: Pki, name: str, cert: trustme.LeafCert) -> None:
+    """``cert``'s private key written as a passphrase-protected PEM (what ``openssl pkey -aes256`` writes)."""
+    key = serialization.load_pem_private_key(cert.private_key_pem.bytes(), password=None)
+    (pki.dir / name).write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                   serialization.BestAvailableEncryption(b"x")))  # fmt: skip
+
+
+async def test_an_encrypted_key_at_start_is_refused_in_one_line_without_a_prompt(pki: Pki) -> None:
+    """stdin is a pipe nobody writes to: a passphrase prompt would hang here (the timeout fails the test)."""
+    encrypted_key(pki, "server.key", pki.server)
+    config = web_config(pki)
+    async with exporter(f"--web.config.file={config}", ready=None, stdin=asyncio.subprocess.PIPE) as e:
+        assert await asyncio.wait_for(e.proc.wait(), 20) == 2
+        await e.reader
+    assert len(e.lines) == 1, e.lines
+    assert "is encrypted; passphrase-protected keys are not supported" in e.lines[0], e.lines
+    assert str(pki.dir / "server.key") in e.lines[0] and "pass phrase" not in e.lines[0]
+
+
+async def test_an_encrypted_key_edit_is_refused_and_later_edits_still_apply(pki: Pki) -> None:
+    config = web_config(pki, users={USER: bcrypt_hash(PASSWORD)})
+    async with exporter(f"--web.config.file={config}", stdin=asyncio.subprocess.PIPE) as e:
+        ctx = client_context(pki)
+        before = await served_serial(e.port, ctx)
+        mark = len(e.lines)
+        encrypted_key(pki, "server.key", pki.server)
+        line = await e.logged("cannot be used, keeping the previous one", since=mark)
+        assert "level=error" in line and "is encrypted" in line and str(pki.dir / "server.key") in line, line
+        assert not [x for x in e.lines[mark:] if "pass phrase" in x], e.lines[mark:]
+        assert await served_serial(e.port, ctx) == before  # the running certificate is kept
+        assert (await get(e.port, ctx, (USER, PASSWORD)))[0] == 200
+        assert "porto_exporter_web_config_last_reload_successful 0.0" in (await get(e.port, ctx, (USER, PASSWORD)))[2]
+        rotated = pki.ca.issue_cert("127.0.0.1")  # then a certificate rotation: the watcher must still see it
+        after = x509.load_pem_x509_certificate(rotated.cert_chain_pems[0].bytes()).serial_number
+        mark = len(e.lines)
+        pki.write("server.key", rotated.private_key_pem)
+        pki.write("server.pem", rotated.cert_chain_pems[0])
+        await e.logged(f"web config {config} reloaded", since=mark)
+        assert await served_serial(e.port, ctx) == after
+        body = (await get(e.port, ctx, (USER, PASSWORD)))[2]
+        assert "porto_exporter_web_config_last_reload_successful 1.0" in body
+        failures = [x for x in body.splitlines() if x.startswith("porto_exporter_web_config_reload_failures_total ")]
+        assert failures and float(failures[0].split()[1]) >= 1, failures  # the encrypted key (and maybe a half-write)
+        e.proc.terminate()
+        assert await asyncio.wait_for(e.proc.wait(), 20) == 0
+        await e.reader
+        assert not [x for x in e.lines if "Traceback" in x], e.lines
 
 
 def test_password_checks_are_remembered_not_the_passwords() -> None:

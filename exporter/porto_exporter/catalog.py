@@ -445,6 +445,17 @@ SELF_METRICS = {
                   "Reads sent again after a dropped connection or PortodReloaded.", (), _E),
     "build_info": _m("porto_exporter_build_info", "gauge", "The exporter's version and runtime; always 1.",
                      ("version", "python_version", "protobuf_version"), _E),
+    # only with --web.config.file
+    "web_reload_ok": _m("porto_exporter_web_config_last_reload_successful", "gauge",
+                        "Whether the last attempt to reload --web.config.file (or a file it names) after a change "
+                        "succeeded: 0 while a refused edit is on disk and the previous config is served.", (), _E),
+    "web_reload_time": _m("porto_exporter_web_config_last_reload_success_timestamp_seconds", "gauge",
+                          "When --web.config.file was last loaded successfully (at start or on a reload).", (), _E),
+    "web_reloads": _m("porto_exporter_web_config_reloads_total", "counter",
+                      "Changes of --web.config.file (or a file it names) loaded and applied.", (), _E),
+    "web_reload_failures": _m("porto_exporter_web_config_reload_failures_total", "counter",
+                              "Changes of --web.config.file (or a file it names) refused: the previous config "
+                              "was kept.", (), _E),
 }  # fmt: skip
 EVENT_METRICS = (CONTAINER_EXITS, CONTAINER_STARTS, CONTAINER_START_FAILURES, EVENTS_CONNECTED, EVENTS_RECEIVED,
                  EVENTS_RECONNECTS, EVENTS_GROUPS, EVENTS_GROUPS_OVERFLOW)  # fmt: skip

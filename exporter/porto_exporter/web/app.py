@@ -24,7 +24,7 @@ from prometheus_client.openmetrics.exposition import generate_latest as om_lates
 
 from ..exposition import OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, gzip_member
 from ..scraper import ExporterMetrics, Scraper
-from .guard import WebGuard
+from .guard import WebConfigMetrics, WebGuard
 from .overview import Overview
 
 
@@ -178,6 +178,8 @@ def build_app(scraper: Scraper, config: WebConfig | None = None, guard: WebGuard
     app[INFLIGHT] = [0]
     registry = CollectorRegistry(auto_describe=True)
     registry.register(ExporterMetrics(scraper))
+    if guard is not None:  # only with a web config file
+        registry.register(WebConfigMetrics(guard))
     if not config.disable_exporter_metrics:
         ProcessCollector(registry=registry)
         PlatformCollector(registry=registry)

@@ -14,10 +14,15 @@ import asyncio
 import base64
 import binascii
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Iterator
 
 from aiohttp import web
+from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
 
+from ..catalog import SELF_METRICS
+from ..scraper import _family
 from .webconfig import (
     PasswordCache,
     WebConfigError,
@@ -57,6 +62,8 @@ class WebGuard:
         self.passwords = PasswordCache()
         self.reloads = 0
         self.reload_failures = 0
+        self.last_reload_successful = True  # the file loaded at start counts as the first success
+        self.last_success = time.time()
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -99,14 +106,19 @@ class WebGuard:
             if weaker is not None:
                 raise WebConfigError(weaker)
         except WebConfigError as exc:
-            self.reload_failures += 1
+            self._failed()
             log.error("web config changed but cannot be used, keeping the previous one: %s", exc)  # exc names the file
+            return False
+        except Exception as exc:  # a loading bug must not pass for a good file, nor end the watcher
+            self._failed()
+            log.error("web config %s changed but loading it failed, keeping the previous one: %s: %s",
+                      path, type(exc).__name__, exc)  # fmt: skip
             return False
         if new.tls_source != running.tls_source:
             try:
                 await serve_tls(new, ends_connections(running, new))
             except OSError as exc:
-                self.reload_failures += 1
+                self._failed()
                 log.error("web config %s changed but its TLS cannot be served, keeping the previous one: %s",
                           path, exc.strerror or exc)  # fmt: skip
                 return False
@@ -114,8 +126,14 @@ class WebGuard:
             log.warning("%s", warning)
         self.settings = new
         self.reloads += 1
+        self.last_reload_successful = True
+        self.last_success = time.time()
         log.info("web config %s reloaded (%d users, TLS %s)", path, len(new.users), "on" if new.tls else "off")
         return True
+
+    def _failed(self) -> None:
+        self.reload_failures += 1
+        self.last_reload_successful = False
 
     async def watch(self, serve_tls: ServeTls, period: float = 1.0) -> None:
         """Poll the watched files; on a change, reload (``serve_tls`` puts a changed TLS context on the listeners)."""
@@ -126,5 +144,25 @@ class WebGuard:
             if now == seen:
                 continue
             seen = now  # a refused file is reported once, not every period
-            if await self.reload(serve_tls):
-                seen = fingerprint(self.settings.watched)
+            try:
+                if await self.reload(serve_tls):
+                    seen = fingerprint(self.settings.watched)
+            except Exception as exc:  # whatever failed, later edits and certificate rotations must still be seen
+                self._failed()
+                log.error("web config %s: reload failed, keeping the previous config and watching on: %s: %s",
+                          self.settings.path, type(exc).__name__, exc)  # fmt: skip
+
+
+class WebConfigMetrics(Collector):
+    """Whether web config reloads work, as Prometheus reports its own config reloads: a refused edit is otherwise
+    only a log line, and the old certificate it keeps serving expires unnoticed."""
+
+    def __init__(self, guard: WebGuard) -> None:
+        self.guard = guard
+
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+        g = self.guard
+        yield _family(SELF_METRICS["web_reload_ok"], [((), 1 if g.last_reload_successful else 0)])
+        yield _family(SELF_METRICS["web_reload_time"], [((), g.last_success)])
+        yield _family(SELF_METRICS["web_reloads"], [((), g.reloads)])
+        yield _family(SELF_METRICS["web_reload_failures"], [((), g.reload_failures)])

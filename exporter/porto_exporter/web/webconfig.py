@@ -189,11 +189,23 @@ def _tls_context(tls: Mapping[str, Any], base: Path, path: str, watched: list[st
                              f"{', '.join([*CLIENT_AUTH, 'RequireAnyClientCert'])}")  # fmt: skip
     verify, needs_ca = CLIENT_AUTH[auth]
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+
+    def no_passphrase() -> bytes:
+        """Asked only for an encrypted key: refuse, so OpenSSL never prompts on the terminal (or fails on a
+        stdin that is no terminal) and a reload never blocks the event loop on a prompt."""
+        raise WebConfigError(f"{path}: {section}.key_file {key} is encrypted; "
+                             "passphrase-protected keys are not supported")  # fmt: skip
+
     try:
-        ctx.load_cert_chain(cert, key)
+        ctx.load_cert_chain(cert, key, password=no_passphrase)
+    except WebConfigError:
+        raise  # from no_passphrase, already saying which file and why
     except ssl.SSLError as exc:
-        reason = "key_file does not match cert_file" if "MISMATCH" in str(exc).upper() else str(exc)
+        reason = "key_file does not match cert_file" if "MISMATCH" in str(exc).upper() else (
+            f"cert_file {cert} and key_file {key} are not a PEM certificate and its private key: {exc}")
         raise WebConfigError(f"{path}: {section}: {reason}") from None
+    except (OSError, ValueError) as exc:  # what OpenSSL's own prompt failing, or a file vanishing, looks like
+        raise WebConfigError(f"{path}: {section}: cannot load cert_file {cert} / key_file {key}: {exc}") from None
     ca = tls.get("client_ca_file")
     if needs_ca and not ca:
         raise WebConfigError(f"{path}: {section}.client_auth_type {auth} needs client_ca_file")
