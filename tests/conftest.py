@@ -121,6 +121,15 @@ async def client(sim: Simulator) -> AsyncIterator[PortoClient]:
         yield c
 
 
+@pytest.fixture
+async def clocked(socket_dir: Path) -> AsyncIterator[tuple[Simulator, FakeClock]]:
+    """A simulated host (seed 3) whose time moves only when the test moves its clock."""
+    clock = FakeClock()
+    sim = Simulator(build_host(seed=3, clock=clock), str(socket_dir / "portod.socket"))
+    async with sim:
+        yield sim, clock
+
+
 async def stop_processes(running: list[asyncio.subprocess.Process], grace: float = 10.0) -> None:
     """Stop each process, the last started first (Prometheus before the VictoriaMetrics it writes to, each gone
     before the next is asked): SIGTERM, at most ``grace`` seconds, then SIGKILL. Once this returns none of them

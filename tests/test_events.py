@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -40,14 +39,6 @@ def recorded() -> dict[str, list[tuple[str, str, str]]]:
         if m and not line.startswith("subscribe"):
             out.setdefault(m[1], []).append((m[2], m[3] or "", m[4] or ""))
     return out
-
-
-@pytest.fixture
-async def clocked(socket_dir: Path) -> AsyncIterator[tuple[Simulator, FakeClock]]:
-    clock = FakeClock()
-    sim = Simulator(build_host(seed=3, clock=clock), str(socket_dir / "portod.socket"))
-    async with sim:
-        yield sim, clock
 
 
 async def settle() -> None:

@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from porto_exporter.porto.framing import FrameDecoder, encode_frame
 from porto_exporter.porto.subscription import StateChange, Subscription
 from porto_exporter.porto.transport import Backoff
 from porto_exporter.scraper import Scraper
-from porto_exporter.simulator import Simulator, build_host
+from porto_exporter.simulator import Simulator
 from porto_exporter.simulator.host import HostError
 
 from .conftest import FakeClock, before_each_request
@@ -50,14 +50,6 @@ def fast(collector: EventsCollector) -> Subscription:
     assert sub is not None
     sub.backoff = Backoff(0.01, 0.02)
     return sub
-
-
-@pytest.fixture
-async def clocked(socket_dir: Path) -> AsyncIterator[tuple[Simulator, FakeClock]]:
-    clock = FakeClock()
-    sim = Simulator(build_host(seed=3, clock=clock), str(socket_dir / "portod.socket"))
-    async with sim:
-        yield sim, clock
 
 
 async def metrics(session: aiohttp.ClientSession, url: str) -> str:
