@@ -23,6 +23,10 @@ with the conversion in slices 31-43 / 72-108 ms, 31 / 195 ms, 38-42 / 402-835 ms
 What is left at 50,000 is the render thread holding the GIL while the loop
 waits to send (0.5 ms switch interval: max 158 ms) and full garbage
 collections of 100-140 ms (with gc.freeze() after each cycle too: max 68 ms).
+On main with both (2026-12-06, load 0.1-1.9): 10,000 containers 2.3 / 30.1 / 41.6 ms
+(p50 / p99 / max, /-/healthy), 50,000 2.0 / 31.4 / 182.6 ms with 8 of 4,233 requests
+over 100 ms: single C calls of the render thread on whole family bodies (join, encode)
+hold the GIL for as long as they take at that size.
 """
 
 from __future__ import annotations
