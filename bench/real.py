@@ -69,6 +69,40 @@ def cpu_of(pidfile: str) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks()
 
 
+def threads_cpu(pidfile: str = "/run/portod.pid") -> dict[str, float]:
+    """CPU seconds of each thread of the daemon, summed by thread name (``comm``): which threads burn."""
+    out: dict[str, float] = {}
+    try:
+        pid = Path(pidfile).read_text().strip()
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return out
+    for t in tasks:
+        try:
+            head, tail = (t / "stat").read_text().rsplit(")", 1)
+        except OSError:
+            continue  # the thread ended meanwhile
+        name = head.split("(", 1)[1]
+        fields = tail.split()
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks()
+    return out
+
+
+def serves_requests(thread: str) -> bool:
+    """portod's threads that answer requests: the main one (the sockets) and the RO/RW workers. The others
+    (``portod-NET``: the network and its statistics, refreshed every few seconds for every container;
+    ``portod-NET-L3-S``, ``portod-EV*``: events and timers) work on their own clock, requests or none."""
+    return thread == "portod" or thread.startswith(("portod-RO", "portod-RW"))
+
+
+def request_cpu(threads: dict[str, float]) -> float:
+    return sum(v for k, v in threads.items() if serves_requests(k))
+
+
+def threads_delta(t0: dict[str, float], t1: dict[str, float]) -> dict[str, float]:
+    return {k: round(v - t0.get(k, 0.0), 3) for k, v in t1.items() if v - t0.get(k, 0.0) > 0}
+
+
 def portod_cpu() -> tuple[float, float]:
     """(the daemon's CPU seconds, the master's), as /proc tells now."""
     return cpu_of("/run/portod.pid"), cpu_of("/run/portoloop.pid")
@@ -144,16 +178,19 @@ def measure(worker: WorkerProc, cycles: int, cost: Any = None) -> list[dict[str,
     out = []
     for i in range(cycles):
         d0, m0 = portod_cpu()
+        t0 = threads_cpu()
         c0 = cost() if cost else 0.0
         res = worker("cycles", n=1)
         d1, m1 = portod_cpu()
+        t1 = threads_cpu()
         reqs = worker("requests")["requests"]
         lcb = [r for r in reqs if r["method"] == "ListContainersBy"]
         out.append({
             "cycle": i, "wall": res["wall"], "cpu": res["cpu"], "rss": res["rss"],
             "portod_cpu": d1 - d0, "master_cpu": m1 - m0, "model": (cost() - c0) if cost else None,
             "props": lcb[0]["props"] if lcb else 0,  # the fast read's; wider when slow-tier properties ride on it
-            "requests": reqs,
+            "requests": reqs, "threads": threads_delta(t0, t1) if not cost else {},
+            "request_cpu": request_cpu(threads_delta(t0, t1)) if not cost else None,
         })  # fmt: skip
     return out
 
@@ -163,6 +200,36 @@ def idle_rate(seconds: float = 3.0) -> float:
     d0, _ = portod_cpu()
     time.sleep(seconds)
     return (portod_cpu()[0] - d0) / seconds
+
+
+IDLE_SAMPLE = 0.25  # seconds between per-thread readings while idle
+
+
+def idle_threads(seconds: float = 10.0) -> tuple[dict[str, float], list[float]]:
+    """Each portod thread's CPU per second with this benchmark idle, and ``portod-NET``'s CPU in each
+    ``IDLE_SAMPLE`` (its work comes in bursts)."""
+    t0 = prev = threads_cpu()
+    net = []
+    for _ in range(round(seconds / IDLE_SAMPLE)):
+        time.sleep(IDLE_SAMPLE)
+        now = threads_cpu()
+        net.append(round(now.get("portod-NET", 0.0) - prev.get("portod-NET", 0.0), 3))
+        prev = now
+    return {k: round(v / seconds, 4) for k, v in threads_delta(t0, prev).items()}, net
+
+
+def bursts(net: list[float]) -> tuple[int, float]:
+    """(bursts of ``portod-NET`` in the samples, their median CPU seconds): a burst is a run of samples where
+    it used more than a third of a core; one cut by the window's ends is not counted."""
+    runs, cur = [], 0.0
+    for i, v in enumerate(net):
+        if v > IDLE_SAMPLE / 3:
+            cur += v
+        elif cur:
+            runs.append((cur, i))
+            cur = 0.0
+    whole = [c for c, end in runs if net[0] <= IDLE_SAMPLE / 3 or end != runs[0][1]]
+    return len(whole), statistics.median(whole) if whole else 0.0
 
 
 def sim_host(shape: list[tuple[str, str]]) -> Host:
@@ -217,13 +284,15 @@ async def group_costs(client: PortoClient, repeat: int = 3) -> dict[str, dict[st
     """One ``***`` ListContainersBy per property group, ``repeat`` times: median wall and portod CPU seconds."""
     out = {}
     for group, props in property_groups().items():
-        walls, cpus = [], []
+        walls, cpus, reqs = [], [], []
         for _ in range(repeat):
-            d0, w0 = portod_cpu()[0], time.perf_counter()
+            d0, t0, w0 = portod_cpu()[0], threads_cpu(), time.perf_counter()
             await client.list_containers_by(["***"], props)
             walls.append(time.perf_counter() - w0)
             cpus.append(portod_cpu()[0] - d0)
-        out[group] = {"props": len(props), "wall": statistics.median(walls), "portod_cpu": statistics.median(cpus)}
+            reqs.append(request_cpu(threads_delta(t0, threads_cpu())))
+        out[group] = {"props": len(props), "wall": statistics.median(walls), "portod_cpu": statistics.median(cpus),
+                      "request_cpu": statistics.median(reqs)}  # fmt: skip
     return out
 
 
@@ -239,6 +308,7 @@ def bench_size(host: RealHost, client: PortoClient, size: int, cycles: int, log:
         loop.run_until_complete(client.close())
         loop.close()
     rate = idle_rate()
+    idle_by_thread, net_samples = idle_threads()
     worker = WorkerProc(SOCKET)
     try:
         real = measure(worker, cycles)
@@ -256,7 +326,9 @@ def bench_size(host: RealHost, client: PortoClient, size: int, cycles: int, log:
     for _, s in shape:
         states[s] = states.get(s, 0) + 1
     r = {"asked": size, "ours": sum(host.mix.values()), "others": others, "host": len(shape), "mix": dict(host.mix),
-         "states": states, "idle_rate": rate, "real": real, "model": model, "groups": groups}  # fmt: skip
+         "states": states, "idle_rate": rate,
+         "idle_threads": idle_by_thread, "idle_net": net_samples,
+         "real": real, "model": model, "groups": groups}  # fmt: skip
     log(f"  {len(shape)} on the host: " + summary_line(r))
     return r
 
@@ -296,6 +368,8 @@ def summarise(r: dict[str, Any]) -> dict[str, Any]:
         out[f"{label}_portod"] = med(rows, "portod_cpu")
         out[f"{label}_net"] = out[f"{label}_portod"] - r["idle_rate"] * out[f"{label}_wall"]
         out[f"{label}_model"] = med(mrows, "model")
+        out[f"{label}_req"] = med([x for x in rows if x.get("request_cpu") is not None], "request_cpu")
+        out[f"{label}_bg"] = med([x for x in rows if x.get("threads")], "portod_cpu") - out[f"{label}_req"]
         out[f"{label}_cpu"] = med(rows, "cpu")
         out[f"{label}_read"] = lcb(rows, 0)
         out[f"{label}_cycles"] = len(rows)
@@ -316,6 +390,10 @@ def render(results: dict[str, Any]) -> str:
     row("mix: meta / running / stopped / dead (ours)",
         lambda r, s: " / ".join(str(r["mix"][k]) for k in ("meta", "running", "stopped", "dead")))
     row("portod CPU while idle (s per s, other sessions included)", lambda r, s: f"{r['idle_rate']:.3f}")
+    row("  of which each thread, over 10 s (s per s)", lambda r, s: ", ".join(
+        f"{k} {v:.3f}" for k, v in sorted(r["idle_threads"].items())) if r.get("idle_threads") else "-")
+    row("  `portod-NET` bursts in those 10 s (whole ones) x median CPU of one (s)",
+        lambda r, s: "{} x {:.2f}".format(*bursts(r["idle_net"])) if r.get("idle_net") else "-")
     for label, key in (("cold (first) cycle", "cold"), ("warm cycle, fast tier only", "fast"),
                        ("warm cycle with the slow tier", "slow")):  # fmt: skip
         if not any(s[f"{key}_cycles"] for _, s in rows):
@@ -327,6 +405,11 @@ def render(results: dict[str, Any]) -> str:
         row(f"{label}: portod CPU, modelled by the simulator (s)", lambda r, s, k=key: f"{s[f'{k}_model']:.2f}")
         row("  measured / modelled", lambda r, s, k=key: f"{s[f'{k}_portod'] / s[f'{k}_model']:.1f}x"
             if s[f"{k}_model"] else "-")  # fmt: skip
+        row(f"{label}: portod CPU in the threads that serve requests (main, RO/RW workers) (s)",
+            lambda r, s, k=key: f"{s[f'{k}_req']:.2f}")
+        row("  request threads / modelled", lambda r, s, k=key: f"{s[f'{k}_req'] / s[f'{k}_model']:.2f}x"
+            if s[f"{k}_model"] and s[f"{k}_req"] == s[f"{k}_req"] else "-")  # fmt: skip
+        row(f"{label}: portod CPU in its other threads (portod-NET ...) (s)", lambda r, s, k=key: f"{s[f'{k}_bg']:.2f}")
         row(f"{label}: the fast `***` read's wall (s)", lambda r, s, k=key: f"{s[f'{k}_read']:.2f}")
         row(f"{label}: exporter CPU (s)", lambda r, s, k=key: f"{s[f'{k}_cpu']:.2f}")
     row("cold cycle: the spec read's wall (s)", lambda r, s: f"{s['cold_spec']:.3f}")
@@ -334,9 +417,10 @@ def render(results: dict[str, Any]) -> str:
     row("exporter RSS, highest (MB)", lambda r, s: f"{s['rss'] / 2**20:.0f}")
     groups = [g for g in rows[-1][0].get("groups", {})]
     for g in groups:
-        row(f"one `***` read of {g} ({len(property_groups().get(g, []))} properties): wall / portod CPU (s)",
-            lambda r, s, g=g: f"{r['groups'][g]['wall']:.2f} / {r['groups'][g]['portod_cpu']:.2f}"
-            if g in r.get("groups", {}) else "-")  # fmt: skip
+        row(f"one `***` read of {g} ({len(property_groups().get(g, []))} properties): wall / portod CPU / "
+            "request threads' CPU (s)",
+            lambda r, s, g=g: f"{r['groups'][g]['wall']:.2f} / {r['groups'][g]['portod_cpu']:.2f} / "
+            f"{r['groups'][g].get('request_cpu', float('nan')):.2f}" if g in r.get("groups", {}) else "-")  # fmt: skip
     return "\n".join(lines)
 
 
@@ -357,6 +441,15 @@ the same names and states and the same cycles. Medians over the cycles of each k
 `bench/worker.py` (default collectors, 15 s virtual interval, `--scrape.slow-interval` 60 s); a cycle
 counts as "with the slow tier" when its fast read carried more properties than the cold cycle's (which
 never reads the slow tier); after the spread that is every warm cycle, each with one part.{remodelled(results)}
+
+Where portod's CPU goes (`/proc/<pid>/task/*/stat`, per thread, before and after each cycle): the
+threads that serve requests (the main one and the `portod-RO*`/`portod-RW*` workers) are what the model
+prices; portod's other threads work on their own clock, requests or none. With no request at all,
+`portod-NET` (portod's network thread: it refreshes every container's network state and statistics)
+runs one core flat out in bursts (the idle rows, sampled every 0.25 s with no request of ours): a cycle
+either meets a burst (up to its wall time more "portod CPU") or not, and an idle rate taken over 3 s
+subtracts the wrong amount. The whole-process rows include those bursts;
+the request-thread rows are what the exporter's requests cost, next to the model.
 
 {render(results)}
 
