@@ -475,13 +475,10 @@ def remodelled(results: dict[str, Any]) -> str:
         return ""
     return f"""
 
-The modelled rows were recomputed on {results['remodelled']} (`--remodel`) with the cost model as
-recalibrated from `bench/calib.py` (isolated `***` reads per property group at 2,901-2,911 containers,
-portod CPU net of its idle rate, medians of 7, two runs): the model matches those reads, fast 0.245 s
-modelled vs 0.12-0.24 s measured, memory 0.365 vs 0.35-0.36, vmem 0.151 vs 0.15, processes 0.367 vs 0.36-0.37,
-spec 0.038 vs 0.035-0.037. Whole cycles measure 2-4x what their requests cost in isolation: portod's CPU
-during a cycle runs above the cycle's wall time, so other sessions' load and work outside the replies
-(not modelled) are in it; the ratio rows show that gap, not the model's error per request."""
+The modelled rows were recomputed on {results['remodelled']} (`--remodel`) with the cost model of that day
+(`porto_exporter/simulator/props_stats.py`: the cgroup statistics priced from `bench/calib_threads.py`,
+portod's request threads only, on a quiet daemon; `bench/calib-results-quiet.json`); the measured rows
+are unchanged."""
 
 
 def compare_note() -> str:
