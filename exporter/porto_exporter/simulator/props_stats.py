@@ -3,7 +3,7 @@ what the captured kernel does not support. Costs: ms per 1,000 running container
 daemon (bench/calib_threads.py, bench/calib-results-quiet.json: the CPU of portod's request threads only, so
 its own portod-NET bursts are left out): the fast tier's statistics one by one (read with ``state``, less a
 ``state``-only read); each group (fast, and every slow one) then scaled to the mean of its whole ``***``
-read there and in bench/real-results.json ("groups"), which differed by up to 20% ten minutes apart.
+read there and in bench/real-results-quiet-2.json ("groups"), which differed by up to 20% ten minutes apart.
 """
 
 from __future__ import annotations
