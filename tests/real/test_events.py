@@ -276,3 +276,30 @@ async def test_a_reload_and_a_killed_worker_lose_nothing_and_count_nothing_twice
     assert series[("porto_events_connected", ())] == 1
     assert series[("porto_events_reconnects_total", ())] >= reconnects + 1
     assert series[("porto_exporter_collector_success", (("collector", "events"),))] == 1
+
+
+async def test_a_killed_master_and_a_new_start_count_nothing_twice(real_portod: RealPortod, groups: Groups) -> None:
+    """The master killed (the worker dies with it, nothing restarts portod), then ``start``: the exporter reports
+    portod gone, comes back by itself, counts what happens after once and what it counted before never again.
+    A job that dies while no portod runs is never reported by portod (see the module's note): not asserted."""
+    real = real_portod
+    if not real.started_here:
+        pytest.skip("portod was running before these tests: killing its master would stop everybody's portod")
+    async with exporter_on(real, "--events.group-depth=2") as exporter:
+        await exporter.subscribed()
+        await real.actl("run", "-W", groups.job("before"), "command=true")
+        await groups.pass_barrier(exporter)
+        seen_before = counts(exporter.last, groups.jobs)
+        reconnects = await exporter.reconnects()
+        os.kill(int(Path("/run/portoloop.pid").read_text().split()[0]), signal.SIGKILL)
+        down = await exporter.until(lambda s: s.get(("porto_up", ())) == 0, "porto_up 0 with portod gone")
+        done = await asyncio.to_thread(subprocess.run, [str(real.dir / "start")], capture_output=True, text=True,
+                                       timeout=120)  # fmt: skip
+        assert done.returncode == 0, f"{real.dir}/start: {done.stderr.strip()}"
+        await exporter.subscribed(reconnects + 1)
+        await real.actl("run", "-W", groups.job("after"), "command=sh -c 'exit 3'")
+        series = await groups.pass_barrier(exporter)
+    assert seen_before == {"starts": 1, "exit:success": 1}
+    assert down[("porto_exporter_collector_success", (("collector", "containers"),))] == 0
+    assert counts(series, groups.jobs) == {"starts": 2, "exit:success": 1, "exit:failure": 1}
+    assert series[("porto_up", ())] == 1 and series[("porto_events_connected", ())] == 1
