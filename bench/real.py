@@ -1,6 +1,6 @@
 """porto-exporter against the real portod: what a cycle costs the daemon, measured, next to the simulator's model.
 
-    python bench/real.py                          # 1,000 and as many as fit up to 2,900 (max_total 3,000)
+    python bench/real.py                          # 1,000 and as many as fit up to 2,900 (max_total: /etc/portod.conf)
     python bench/real.py --sizes 1000 --cycles 6  # a quick look
     python bench/real.py --render-only            # docs/performance.md's "Real portod" block from the results file
     python bench/real.py --remodel                # the modelled rows again after a cost model change (no portod)
@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import secrets
 import signal
 import statistics
@@ -44,7 +45,16 @@ from porto_exporter.simulator.accounting import Behaviour
 from porto_exporter.simulator.host import Host
 
 SOCKET = "/run/portod.socket"
-MAX_TOTAL = 3000  # /etc/portod.conf's container.max_total: every container on the host counts
+MAX_TOTAL = 3000  # Porto's default container.max_total: every container on the host counts
+
+
+def max_total(conf: Path = Path("/etc/portod.conf")) -> int:
+    """container.max_total as /etc/portod.conf sets it (Porto's default when it does not), capped at 4,095."""
+    try:
+        found = re.search(r"^\s*max_total:\s*(\d+)", conf.read_text(), re.M)
+    except OSError:
+        found = None
+    return min(int(found[1]), 4095) if found else MAX_TOTAL
 MARGIN = 60  # left for the other sessions' containers that come and go meanwhile
 RESULTS = ROOT / "bench" / "real-results.json"
 DOC = ROOT / "docs" / "performance.md"
@@ -300,7 +310,7 @@ def bench_size(host: RealHost, client: PortoClient, size: int, cycles: int, log:
     loop = asyncio.new_event_loop()
     try:
         others = len(loop.run_until_complete(listing(client))) - sum(host.mix.values())
-        fits = min(size, MAX_TOTAL - others - MARGIN)
+        fits = min(size, max_total() - others - MARGIN)
         loop.run_until_complete(host.grow(client, fits, log))
         shape = loop.run_until_complete(listing(client))
         groups = loop.run_until_complete(group_costs(client))
