@@ -8,7 +8,9 @@ may reach ``/run/portod.socket``.
 
 Where portod cannot be found or started the tier fails with the reason; it is skipped (with that reason
 in the summary) only on a machine without the ``shared/portod`` directory at all, which is not one of
-the machines this project runs on.
+the machines this project runs on. On a portod that was already running, one test (a killed master)
+is skipped, saying why: it would stop everybody's portod; ``portod reload`` and a killed worker (containers
+kept, other clients reconnect) still run.
 """
 
 from __future__ import annotations
