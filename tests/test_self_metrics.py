@@ -58,6 +58,15 @@ async def scrape(session: aiohttp.ClientSession, url: str) -> tuple[str, Series]
     return text, series
 
 
+async def scrape_once(session: aiohttp.ClientSession, scraper: Scraper) -> tuple[str, Series]:
+    """Serve ``scraper`` on a real port for one scrape of /metrics (on demand: that scrape runs the cycle)."""
+    runner, url = await serve(scraper)
+    try:
+        return await scrape(session, url)
+    finally:
+        await runner.cleanup()
+
+
 def by_collector(series: Series, name: str) -> dict[str, float]:
     return {dict(labels)["collector"]: v for (n, labels), v in series.items() if n == name}
 
@@ -92,11 +101,7 @@ async def test_a_refused_collector_reports_how_long_it_took_not_the_timeout(
     await sim.stop()
     scraper = Scraper(PortoClient(sim.socket_path, timeout=10), build_collectors(load(["--no-collector.events"])),
                       interval=0, timeout=10)  # fmt: skip
-    runner, url = await serve(scraper)
-    try:
-        _, series = await scrape(http, url)
-    finally:
-        await runner.cleanup()
+    _, series = await scrape_once(http, scraper)
     assert series[("porto_up", ())] == 0
     cycle = series[("porto_exporter_cycle_duration_seconds", ())]
     durations = by_collector(series, "porto_exporter_collector_duration_seconds")
@@ -128,11 +133,7 @@ async def test_portod_wait_is_wall_time_never_more_than_the_cycle(sim: Simulator
     sim.faults.delay = 0.2  # every reply: four collectors wait side by side, two of them for two replies in a row
     scraper = Scraper(PortoClient(sim.socket_path, timeout=10), build_collectors(load(["--no-collector.events"])),
                       interval=0, timeout=10)  # fmt: skip
-    runner, url = await serve(scraper)
-    try:
-        _, series = await scrape(http, url)
-    finally:
-        await runner.cleanup()
+    _, series = await scrape_once(http, scraper)
     cycle = series[("porto_exporter_cycle_duration_seconds", ())]
     wait = series[("porto_exporter_cycle_phase_seconds", (("phase", "portod_wait"),))]
     summed = sum(v for (n, _), v in series.items() if n == "porto_exporter_portod_request_seconds_total")
@@ -175,11 +176,7 @@ async def test_data_age_is_absent_for_a_collector_whose_data_was_dropped(
     await sim.stop()
     scraper = Scraper(PortoClient(sim.socket_path, timeout=2), build_collectors(load(["--no-collector.events"])),
                       interval=0, timeout=2)  # fmt: skip
-    runner, url = await serve(scraper)
-    try:
-        _, series = await scrape(http, url)
-    finally:
-        await runner.cleanup()
+    _, series = await scrape_once(http, scraper)
     assert by_collector(series, "porto_exporter_collector_data_age_seconds") == {}  # nothing served, no age
 
 
@@ -246,11 +243,7 @@ async def test_the_listvolumes_fallback_exports_no_build_time(sim: Simulator, ht
     NoGetVolume(sim)
     scraper = Scraper(PortoClient(sim.socket_path, timeout=5), build_collectors(load(["--no-collector.events"])),
                       interval=0, timeout=5)  # fmt: skip
-    runner, url = await serve(scraper)
-    try:
-        _, series = await scrape(http, url)
-    finally:
-        await runner.cleanup()
+    _, series = await scrape_once(http, scraper)
     assert by_collector(series, "porto_exporter_collector_success")["volumes"] == 1
     names = {n for n, _ in series}
     assert {"porto_volume_info", "porto_volume_space_used_bytes"} <= names  # the fallback works
