@@ -24,6 +24,7 @@ import pytest
 
 from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
+from porto_exporter.porto.framing import FrameDecoder, encode_frame
 from porto_exporter.simulator import Simulator, build_host
 
 pytest_plugins = ["pytester"]  # tests/test_isolation.py runs a suite of its own
@@ -128,6 +129,30 @@ async def clocked(socket_dir: Path) -> AsyncIterator[tuple[Simulator, FakeClock]
     sim = Simulator(build_host(seed=3, clock=clock), str(socket_dir / "portod.socket"))
     async with sim:
         yield sim, clock
+
+
+async def exchange(path: str, req: pb.TPortoRequest | bytes, *, timeout: float = 20.0) -> pb.TPortoResponse | None:
+    """One request on a connection of its own, its reply as portod sent it (errors included); None when portod
+    closes the connection instead of answering."""
+    reader, writer = await asyncio.open_unix_connection(path)
+    try:
+        body = req if isinstance(req, bytes) else req.SerializeToString()
+        writer.write(encode_frame(body))
+        await writer.drain()
+        decoder = FrameDecoder(1 << 28)
+        async with asyncio.timeout(timeout):
+            while True:
+                chunk = await reader.read(1 << 20)
+                if not chunk:
+                    return None
+                frames = decoder.feed(chunk)
+                if frames:
+                    rsp = pb.TPortoResponse()
+                    rsp.ParseFromString(frames[0])
+                    return rsp
+    finally:
+        writer.close()
+        await writer.wait_closed()
 
 
 async def stop_processes(running: list[asyncio.subprocess.Process], grace: float = 10.0) -> None:

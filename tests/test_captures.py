@@ -9,7 +9,6 @@ formats and per-value error codes, or the same v5 spec/status fields.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from pathlib import Path
 
@@ -18,10 +17,9 @@ from google.protobuf import unknown_fields
 from google.protobuf.message import DecodeError, Message
 
 from porto_exporter.porto import rpc_pb2 as pb
-from porto_exporter.porto.framing import FrameDecoder, encode_frame
 from porto_exporter.simulator import Simulator
 
-from .conftest import CAPTURES
+from .conftest import CAPTURES, exchange
 
 ALL_REQUESTS = sorted(p.name[: -len(".req.bin")] for p in CAPTURES.glob("*.req.bin"))
 WRITES = {"01_create_weak", "02_set_command_weak", "03_set_labels_weak", "04_start_weak", "15_set_label"}
@@ -273,35 +271,16 @@ def shift_changed_since(request: bytes, captured: bytes, now: int) -> bytes:
     return req.SerializeToString() if req.ListFields() or not request else request
 
 
-async def roundtrip(path: str, body: bytes) -> pb.TPortoResponse | None:
-    reader, writer = await asyncio.open_unix_connection(path)
-    try:
-        writer.write(encode_frame(body))
-        await writer.drain()
-        decoder = FrameDecoder(1 << 30)
-        while True:
-            chunk = await asyncio.wait_for(reader.read(1 << 20), 10)
-            if not chunk:
-                return None
-            frames = decoder.feed(chunk)
-            if frames:
-                rsp = pb.TPortoResponse()
-                rsp.ParseFromString(frames[0])
-                return rsp
-    finally:
-        writer.close()
-
-
 @pytest.mark.parametrize("name", READS)
 async def test_simulator_reply_has_the_captured_shape(name: str, sim: Simulator) -> None:
     request = load(name, "req")
     assert request is not None
     captured = load(name, "rsp")
     if name == "16_get_all_changed_since_after_setlabel":  # it follows the SetLabel of capture 15
-        assert await roundtrip(sim.socket_path, load("15_set_label", "req") or b"")
+        assert await exchange(sim.socket_path, load("15_set_label", "req") or b"")
     if captured is not None:
         request = shift_changed_since(request, captured, int(sim.host.clock()))
-    reply = await roundtrip(sim.socket_path, request)
+    reply = await exchange(sim.socket_path, request)
     if captured is None:
         assert reply is None, "portod closed the connection without replying; the simulator must too"
         return

@@ -252,30 +252,6 @@ def request(text: str) -> pb.TPortoRequest:
     return text_format.Parse(text, pb.TPortoRequest())
 
 
-async def exchange(socket: str, req: pb.TPortoRequest | bytes, *, timeout: float = 20.0) -> pb.TPortoResponse | None:
-    """One request on a connection of its own, its reply as portod sent it (errors included); None when portod
-    closes the connection instead of answering."""
-    reader, writer = await asyncio.open_unix_connection(socket)
-    try:
-        body = req if isinstance(req, bytes) else req.SerializeToString()
-        writer.write(encode_frame(body))
-        await writer.drain()
-        decoder = FrameDecoder(1 << 28)
-        async with asyncio.timeout(timeout):
-            while True:
-                chunk = await reader.read(1 << 20)
-                if not chunk:
-                    return None
-                frames = decoder.feed(chunk)
-                if frames:
-                    rsp = pb.TPortoResponse()
-                    rsp.ParseFromString(frames[0])
-                    return rsp
-    finally:
-        writer.close()
-        await writer.wait_closed()
-
-
 class Subscriber:
     """A connection with an AsyncWait subscription: every frame it receives, pushes and replies, in order."""
 

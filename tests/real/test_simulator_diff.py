@@ -34,6 +34,7 @@ from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.simulator import Behaviour, Host, Simulator
 from porto_exporter.simulator.records import Layer, Volume
 
+from ..conftest import exchange
 from .conftest import RealPortod
 from .simdiff import (
     Diff,
@@ -41,7 +42,6 @@ from .simdiff import (
     Subscriber,
     comparable,
     differences,
-    exchange,
     flatten,
     form,
     known_differences,
