@@ -1,17 +1,18 @@
-"""The catalog is the one table of metrics, and docs/metrics.md is generated from it."""
+"""The catalog is the one table of metrics, and docs/metrics.md is generated from it and the collector registry."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from porto_exporter.catalog import CONTAINER_METRICS, all_metrics, render_markdown
+from porto_exporter.catalog import CONTAINER_METRICS, all_metrics
+from porto_exporter.metrics_doc import COMMAND, render_markdown
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
 
 
 def test_docs_metrics_md_is_fresh() -> None:
-    assert DOC.read_text() == render_markdown(), "run: python -m porto_exporter.catalog > docs/metrics.md"
+    assert DOC.read_text() == render_markdown(), f"run: {COMMAND}"
 
 
 def test_names_follow_the_naming_guide() -> None:

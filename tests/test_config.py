@@ -96,7 +96,7 @@ def test_log_lines_say_warn_and_carry_rfc3339_time() -> None:
     import logging
     import re
 
-    from porto_exporter.cli import JsonFormatter, LogfmtFormatter
+    from porto_exporter.logs import JsonFormatter, LogfmtFormatter
 
     record = logging.LogRecord("porto_exporter", logging.WARNING, __file__, 1, 'portod said "no"', None, None)
     line = LogfmtFormatter().format(record)

@@ -14,7 +14,8 @@ import yaml
 from porto_exporter.catalog import all_metrics
 from porto_exporter.config import load
 from porto_exporter.porto import PortoClient
-from porto_exporter.scraper import ExporterMetrics, Scraper
+from porto_exporter.scraper import Scraper
+from porto_exporter.selfmetrics import ExporterMetrics
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "deploy" / "prometheus" / "porto-alerts.yml"

@@ -9,7 +9,7 @@ import logging
 import pytest
 
 from porto_exporter.cli import build_collectors
-from porto_exporter.collect import Batch, CollectContext
+from porto_exporter.collect import Batch, CollectContext, Collector
 from porto_exporter.config import load
 from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
@@ -88,7 +88,7 @@ async def test_porto_timeout_bounds_each_request(sim: Simulator, caplog: pytest.
     assert gauge(scraper.last_batches, "porto_exporter_collector_success", "containers") == 1
 
 
-class Broken:
+class Broken(Collector):
     """A collector failing with an exception that carries no message."""
 
     name = "broken"
@@ -137,7 +137,7 @@ async def test_a_failure_is_logged_when_it_starts_and_when_it_ends_not_every_cyc
                                                                             "storage"))  # fmt: skip
 
 
-class Crashing:
+class Crashing(Collector):
     """A collector with a bug: the same exception every run until ``message`` changes or ``fixed`` is set."""
 
     name = "crashing"

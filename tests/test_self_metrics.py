@@ -20,7 +20,7 @@ from aiohttp import web
 from prometheus_client.parser import text_string_to_metric_families
 
 from porto_exporter.cli import build_collectors
-from porto_exporter.collect import Batch, CollectContext
+from porto_exporter.collect import Batch, CollectContext, Collector
 from porto_exporter.config import load
 from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
@@ -250,7 +250,7 @@ async def test_the_listvolumes_fallback_exports_no_build_time(sim: Simulator, ht
     assert "porto_volume_build_time_seconds" not in names
 
 
-class Stall:
+class Stall(Collector):
     """A collector that blocks the event loop (as converting 10,000 containers' replies on it did)."""
 
     name = "stall"

@@ -3,12 +3,11 @@
 Every metric the exporter serves about Porto is one ``Metric`` here. A
 collector reads the source fields named in the table and converts with the
 ``parse``/``scale`` given; it never invents names. ``docs/metrics.md`` is
-generated from this table (``python -m porto_exporter.catalog``).
+generated from this table (``python -m porto_exporter.metrics_doc``).
 """
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from typing import Literal
 
@@ -412,7 +411,7 @@ EVENTS_GROUPS = _m("porto_events_groups", "gauge",
 EVENTS_GROUPS_OVERFLOW = _m("porto_events_groups_overflow_total", "counter",
                             "Groups whose events were counted under group=\"~other\" because 1,000 groups were in "
                             "use (each counted once while it has containers).", (), "exporter")  # fmt: skip
-# The exporter's own per-scrape metrics (scraper.ExporterMetrics renders them with prometheus_client).
+# The exporter's own per-scrape metrics (selfmetrics.ExporterMetrics renders them with prometheus_client).
 _E = "exporter"
 SELF_METRICS = {
     "simulated": _m("porto_exporter_simulated", "gauge", "1 when the data is simulated: --demo found no portod "
@@ -516,74 +515,3 @@ NOT_EXPORTED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("volumes_linked", "volumes_owned"), "`porto_volume_info` and `porto_volume_links` carry the relation"),
     (("no_changes",), "protocol flag for `changed_since`, consumed by the collector"),
 )  # fmt: skip
-
-
-def collector_of() -> dict[str, str]:
-    """Each family -> the collector (and container group) whose --no-collector flag turns it off."""
-    out = {m.name: "exporter" for m in all_metrics()}
-    out.update({fam: "system" for _, fam, *_ in SYSTEM_FIELDS})
-    out[DAEMON_INFO.name] = "system"
-    out.update({m.name: "containers" for m in (DAEMON_CONTAINERS, CONTAINER_INFO, CONTAINER_STATE, CONTAINER_LABELS)})
-    out.update({cm.metric.name: f"containers.{cm.group}" + (" (opt-in)" if cm.group in OPT_IN_GROUPS else "")
-                for cm in CONTAINER_METRICS})  # fmt: skip
-    out.update({n: "volumes" for n, *_ in VOLUME_GAUGES})
-    out[VOLUME_INFO.name] = "volumes"
-    out.update({m.name: "storage" for m in (LAYERS, LAYER_IDLE, STORAGES, STORAGE_IDLE)})
-    out.update({n: "storage" for n, *_ in META_STORAGE_GAUGES})
-    out.update({m.name: "events" for m in EVENT_METRICS})
-    return out
-
-
-def render_markdown() -> str:
-    lines = [
-        "# Metrics",
-        "",
-        "Generated from `exporter/porto_exporter/catalog.py` by `python -m porto_exporter.catalog > docs/metrics.md`;",
-        "a test fails when this file is stale.",
-        "",
-        "Read: `cycle` every collection cycle, `slow` every `--scrape.slow-interval`, `on change` when the",
-        "container's change_time moves (its relatives' too, for hierarchical totals).",
-        "",
-        "Collector: what turns it off — `--no-collector.<collector>` (`containers.<group>` is",
-        "`--no-collector.containers.<group>`; `exporter` metrics are always served).",
-        "",
-        "| metric | type | labels | help | source | read | collector |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    tiers = {
-        cm.metric.name: {"fast": "cycle", "slow": "slow", "spec": "on change"}[cm.tier] for cm in CONTAINER_METRICS
-    }
-    tiers[CONTAINER_INFO.name] = tiers[CONTAINER_LABELS.name] = "on change"
-    tiers[CONTAINER_STATE.name] = "cycle"
-    collectors = collector_of()
-    for m in all_metrics():
-        labels = ", ".join(f"`{label}`" for label in m.labels)
-        lines.append(f"| `{m.name}` | {m.type} | {labels} | {m.help} | {m.source} | {tiers.get(m.name, 'cycle')} "
-                     f"| {collectors[m.name]} |")  # fmt: skip
-    lines += [
-        "",
-        "Map keys not exported as label values: " + ", ".join(f"`{k}`" for k in IO_SKIP) + " (the sum over disks",
-        " and writeback: a `device` label on them would count bytes twice); of `virtual_memory`, only `size`,",
-        "`used` and `swap`.",
-        "",
-        f"Network: portod's `net_*` maps count one container's traffic several times over. `{NET_TOTAL}` is all",
-        "of it through the host's uplink interfaces; each interface key (`eth0`) and each traffic-class group",
-        "(`group default`) is a share of that same traffic, so on `/` all three carry one number; `Latency`",
-        "(milliseconds since the socket statistics were refreshed) and `SockDiag` are not traffic. The",
-        f"`porto_container_network_*` families carry `{NET_TOTAL}` alone, one series per container with no",
-        "interface label, so `sum by (container)` and sums over the containers of one level are right.",
-        "",
-        "`porto_container_labels` also carries one `label_<NAME>` label per allowlisted Porto label.",
-        "",
-        "## Porto fields not exported",
-        "",
-        "| field | why not |",
-        "|---|---|",
-        *(f"| {', '.join(f'`{f}`' for f in fields)} | {why} |" for fields, why in NOT_EXPORTED),
-        "",
-    ]
-    return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    sys.stdout.write(render_markdown())

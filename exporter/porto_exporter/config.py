@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from typing import Literal, NoReturn
 
 from . import __version__
-from .catalog import CONTAINER_METRICS, OPT_IN_GROUPS
+from .collect.containers import Api
+from .collect.registry import REGISTRY, CollectorSettings
 from .porto import DEFAULT_SOCKET
 
-COLLECTORS = ("system", "containers", "volumes", "storage", "events")
-CONTAINER_GROUPS = tuple(sorted({cm.group for cm in CONTAINER_METRICS}))
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
@@ -70,7 +69,7 @@ class Config:
     timeout: float = 10.0
     max_age: float | None = None
     slow_interval: float = 60.0
-    collectors: set[str] = field(default_factory=lambda: set(COLLECTORS))
+    collectors: set[str] = field(default_factory=lambda: {entry.name for entry in REGISTRY if entry.default})
     disabled_groups: set[str] = field(default_factory=set)
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
@@ -78,10 +77,16 @@ class Config:
     events_group_depth: int = 1
     web_config_file: str | None = None
     labels_allowlist: list[str] = field(default_factory=list)
-    api: str = "auto"
+    api: Api = "auto"
     log_level: str = "info"
     log_format: str = "logfmt"
     demo: bool = False
+
+    def collector_settings(self) -> CollectorSettings:
+        """What the collectors take from these flags."""
+        return CollectorSettings(tuple(self.include), tuple(self.exclude), self.max_depth,
+                                 tuple(self.labels_allowlist), frozenset(self.disabled_groups), self.api,
+                                 self.slow_interval, self.events_group_depth)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,34 @@ class Option:
 def env_name(flag: str) -> str:
     """``--no-collector.containers.io`` -> ``PORTO_EXPORTER_NO_COLLECTOR_CONTAINERS_IO``."""
     return "PORTO_EXPORTER_" + flag.lstrip("-").replace(".", "_").replace("-", "_").upper()
+
+
+def collector_options() -> list[Option]:
+    """--[no-]collector.<name> for each registered collector, then --[no-]collector.<name>.<group> for its groups.
+
+    Not given, a switch stores None: the registry's default decides.
+    """
+    out = []
+    for entry in REGISTRY:
+        on, off = f"--collector.{entry.name}", f"--no-collector.{entry.name}"
+        default = "on" if entry.default else "off"
+        out.append(Option(on, f"c_{entry.name}", f"enable the {entry.name} collector (default {default})", "switch",
+                          None, True, opposite=off))  # fmt: skip
+        out.append(Option(off, f"c_{entry.name}", f"disable the {entry.name} collector", "switch", None, False,
+                          opposite=on))  # fmt: skip
+    for entry in REGISTRY:
+        for group in entry.groups:
+            on, off = f"--collector.{entry.name}.{group.name}", f"--no-collector.{entry.name}.{group.name}"
+            default = "on" if group.default else "off"
+            out.append(Option(on, _group_dest(entry.name, group.name), f"export {group.about} (default {default})",
+                              "switch", None, True, opposite=off))  # fmt: skip
+            out.append(Option(off, _group_dest(entry.name, group.name), f"leave out {group.about}", "switch", None,
+                              False, opposite=on))  # fmt: skip
+    return out
+
+
+def _group_dest(collector: str, group: str) -> str:
+    return f"g_{collector}_{group}"
 
 
 def options() -> list[Option]:
@@ -135,18 +168,7 @@ def options() -> list[Option]:
         Option("--scrape.slow-interval", "slow_interval",
                "interval for the costly properties (process/thread counts, virtual memory)", default="60s"),
     ]  # fmt: skip
-    for name in COLLECTORS:
-        on, off = f"--collector.{name}", f"--no-collector.{name}"
-        out.append(Option(on, f"c_{name}", f"enable the {name} collector (default on)", "switch", None, True,
-                          opposite=off))  # fmt: skip
-        out.append(Option(off, f"c_{name}", f"disable the {name} collector", "switch", None, False, opposite=on))
-    for group in CONTAINER_GROUPS:
-        on, off = f"--collector.containers.{group}", f"--no-collector.containers.{group}"
-        default = "off" if group in OPT_IN_GROUPS else "on"
-        out.append(Option(on, f"g_{group}", f"export the container {group} metrics (default {default})", "switch",
-                          None, True, opposite=off))  # fmt: skip
-        out.append(Option(off, f"g_{group}", f"leave out the container {group} metrics", "switch", None, False,
-                          opposite=on))  # fmt: skip
+    out += collector_options()
     out += [
         Option("--containers.include", "include", "export only containers matching this Porto mask (repeatable)",
                "append"),
@@ -293,6 +315,11 @@ def load(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
         raise _from_env(args, declared, env, exc) from None
 
 
+def _chosen(given: bool | None, default: bool) -> bool:
+    """A --collector.x / --no-collector.x pair's answer: what was given, else the default."""
+    return default if given is None else given
+
+
 def _load(declared: list[Option], env: dict[str, str], argv: list[str]) -> Config:
     parser = build_parser(declared)
     ns = parser.parse_args([*env_args(declared, env, argv), *argv])  # --help and --version exit here
@@ -336,9 +363,9 @@ def _load(declared: list[Option], env: dict[str, str], argv: list[str]) -> Confi
         cfg.max_depth = _int_flag("containers.max-depth", ns.max_depth, minimum=0)
     cfg.web_config_file = ns.web_config_file or None
     cfg.events_group_depth = _int_flag("events.group-depth", ns.events_group_depth, minimum=1)
-    cfg.collectors = {name for name in COLLECTORS if getattr(ns, f"c_{name}") is not False}
-    chosen = {g: getattr(ns, f"g_{g}") for g in CONTAINER_GROUPS}  # None: not given
-    cfg.disabled_groups = {g for g, on in chosen.items() if on is False or (on is None and g in OPT_IN_GROUPS)}
+    cfg.collectors = {e.name for e in REGISTRY if _chosen(getattr(ns, f"c_{e.name}"), e.default)}
+    cfg.disabled_groups = {g.name for e in REGISTRY for g in e.groups
+                           if not _chosen(getattr(ns, _group_dest(e.name, g.name)), g.default)}  # fmt: skip
     cfg.include, cfg.exclude = list(ns.include), list(ns.exclude)
     cfg.labels_allowlist = [p.strip() for item in ns.labels_allowlist for p in item.split(",") if p.strip()]
     return cfg

@@ -11,6 +11,11 @@ per-collector success gauges say what happened (from the first scrape on:
 before the first cycle ends they read 0), and the per-collector data age says
 how old what is served is. Stopping mid-cycle cancels and awaits the
 collectors. A ``LoopLag`` measures how late the event loop runs, per cycle.
+
+This module is the cycle and nothing else: the health samples and the exporter's per-scrape
+metrics are ``selfmetrics``'s, giving memory back after a cycle is ``heap``'s, and what the
+layers above do with each new snapshot's batches (the landing page's CPU rate) they register
+as observers.
 """
 
 from __future__ import annotations
@@ -18,23 +23,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import platform
 import random
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from google.protobuf import __version__ as protobuf_version
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
-from prometheus_client.registry import Collector as PromCollector
-
-from . import __version__
-from .catalog import COLLECTOR_DURATION, COLLECTOR_SUCCESS, PARSE_ERRORS, PROPERTY_ERRORS, SELF_METRICS, UP, Metric
-from .collect.base import Batch, CollectContext, Collector, Degraded, Sample
+from .collect.base import Batch, CollectContext, Collector, Degraded
 from .exposition import Renderer, Snapshot, build_snapshot
-from .heap import freeze_survivors, trimmer
+from .heap import HeapKeeper
 from .looplag import LoopLag
 from .porto import PortoClient, PortoError
+from .selfmetrics import CollectorRun, CyclePhases, health_batch
 
 log = logging.getLogger(__name__)
 
@@ -44,22 +43,8 @@ def describe(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-@dataclass(frozen=True)
-class CyclePhases:
-    """Where the last cycle's time went (seconds).
-
-    ``portod_wait`` is wall time with at least one request outstanding (concurrent requests count once,
-    so it never exceeds the cycle); the rest is CPU time.
-    """
-
-    portod_wait: float = 0.0
-    decode: float = 0.0
-    convert: float = 0.0
-    render: float = 0.0
-
-    def items(self) -> tuple[tuple[str, float], ...]:
-        return (("portod_wait", self.portod_wait), ("decode", self.decode), ("convert", self.convert),
-                ("render", self.render))  # fmt: skip
+# Called after each cycle with the batches the new snapshot was rendered from and when they were read.
+Observer = Callable[[list[Batch], float], None]
 
 
 @dataclass
@@ -96,15 +81,14 @@ class Scraper:
         self.cycle_seconds = 0.0
         self.phases = CyclePhases()
         self.last_batches: list[Batch] = []  # what the current snapshot was rendered from
-        self._release_memory = trimmer()
+        self.heap = HeapKeeper()
         self._last_good: dict[str, _LastGood] = {}
         self.served: dict[str, float] = {}  # collector -> when the data the current snapshot holds was read
         self.simulated = False  # --demo serves its embedded simulator: porto_exporter_simulated says so
         self.loop_lag = LoopLag()
         self._failing: dict[str, str] = {}  # collector -> the failure last logged (logged again when it changes)
         self._inflight: asyncio.Task[Snapshot] | None = None
-        # called after each cycle with the batches the new snapshot was rendered from (the landing page's CPU rate)
-        self.observers: list[Callable[[list[Batch], float], None]] = []
+        self.observers: list[Observer] = []  # the landing page's CPU rate
 
     async def cycle(self) -> Snapshot:
         """One collection: every collector, then render off the event loop and swap."""
@@ -112,7 +96,7 @@ class Scraper:
         now = time.time()
         batches: list[Batch] = []
         served: dict[str, float] = {}
-        health: list[Sample] = []
+        runs: list[CollectorRun] = []
         any_ok = False
         stats = self.client.stats
         busy0, decode0, cpu0 = stats.busy_seconds(), stats.decode_seconds, time.thread_time()
@@ -157,32 +141,24 @@ class Scraper:
                 if self._failing.pop(collector.name, None) is not None:
                     log.info("collector %s: working again", collector.name)
                 # porto_up says portod answered: a collector serving what it holds (events) does not count
-                any_ok = any_ok or getattr(collector, "asks_portod", True)
-            labels = (("collector", collector.name),)
-            health.append(Sample(COLLECTOR_SUCCESS.name, labels, 1 if ok else 0))
-            health.append(Sample(COLLECTOR_DURATION.name, labels, seconds))
+                any_ok = any_ok or collector.asks_portod
+            runs.append(CollectorRun(collector.name, ok, seconds))
             last = self._last_good.get(collector.name)
             if last is not None and now - last.at <= self.max_age:
                 batches.append(last.samples)
                 served[collector.name] = last.known
         self.up = any_ok
-        health.append(Sample(UP.name, (), 1 if any_ok else 0))
-        ctx = self.context
-        health += [Sample(PROPERTY_ERRORS.name, (("property", p), ("error", e)), float(n))
-                   for (p, e), n in sorted(ctx.property_errors.items())]  # fmt: skip
-        health += [Sample(PARSE_ERRORS.name, (("property", p),), n) for p, n in sorted(ctx.parse_errors.items())]
         decode = stats.decode_seconds - decode0
         convert = time.thread_time() - cpu0 - decode  # approximate: other tasks on the loop count too
         wait = stats.busy_seconds() - busy0
-        self.last_batches = [Batch.of(health), *batches]
+        self.last_batches = [health_batch(runs, any_ok, self.context), *batches]
         snapshot, render = await asyncio.to_thread(self._render, self.last_batches, now)
         self.phases = CyclePhases(wait, decode, convert, render)
         self.snapshot = snapshot
         self.served = served
         for observe in self.observers:
             observe(self.last_batches, now)
-        await asyncio.to_thread(self._release_memory)  # the old snapshot and the replies are garbage now
-        freeze_survivors()  # the new snapshot and the caches: no full collection walks them again
+        await self.heap.after_cycle()
         self.cycles += 1
         if any_ok:
             self.ready = True
@@ -242,12 +218,10 @@ class Scraper:
                 await self._inflight
         await self.loop_lag.stop()
         for collector in self.collectors:
-            close = getattr(collector, "close", None)
-            if close is not None:
-                try:
-                    await close()
-                except Exception as exc:  # shutting down: say what failed, close the rest
-                    log.warning("collector %s: closing failed: %s", collector.name, describe(exc))
+            try:
+                await collector.close()
+            except Exception as exc:  # shutting down: say what failed, close the rest
+                log.warning("collector %s: closing failed: %s", collector.name, describe(exc))
         await self.client.close()
 
     async def current(self) -> Snapshot | None:
@@ -258,48 +232,3 @@ class Scraper:
         if self._inflight is None or self._inflight.done():
             self._inflight = asyncio.create_task(self.cycle())
         return await asyncio.shield(self._inflight)
-
-
-class ExporterMetrics(PromCollector):
-    """The exporter's own per-scrape metrics, rendered by prometheus_client (few and cheap)."""
-
-    def __init__(self, scraper: Scraper) -> None:
-        self.scraper = scraper
-
-    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
-        s = self.scraper
-        if s.snapshot is None:  # before the first cycle ends: say so rather than serve nothing
-            yield _family(UP, [((), 0)])
-            yield _family(COLLECTOR_SUCCESS, [((c.name,), 0) for c in s.collectors])
-        yield _family(SELF_METRICS["build_info"], [(BUILD, 1)])
-        yield _family(SELF_METRICS["simulated"], [((), 1 if s.simulated else 0)])
-        yield _family(SELF_METRICS["cycle_duration"], [((), s.cycle_seconds)])
-        yield _family(SELF_METRICS["cycles"], [((), s.cycles)])
-        yield _family(SELF_METRICS["phases"], [((phase,), v) for phase, v in s.phases.items()])
-        age = [((), max(0.0, time.time() - s.snapshot.collected_at))] if s.snapshot is not None else []
-        yield _family(SELF_METRICS["age"], age)
-        now = time.time()
-        yield _family(SELF_METRICS["data_age"], [((name,), max(0.0, now - at)) for name, at in s.served.items()])
-        yield _family(SELF_METRICS["loop_lag"], [((), s.loop_lag.value())])
-        stats = s.client.stats
-        methods = sorted(stats.methods.items())
-        yield _family(SELF_METRICS["requests"], [((method,), m.requests) for method, m in methods])
-        yield _family(SELF_METRICS["failures"], [((method,), m.failures) for method, m in methods])
-        yield _family(SELF_METRICS["seconds"], [((method,), m.seconds) for method, m in methods])
-        yield _family(SELF_METRICS["connects"], [((), stats.connects)])
-        yield _family(SELF_METRICS["connect_failures"], [((), stats.connect_failures)])
-        yield _family(SELF_METRICS["retries"], [((), stats.retries)])
-
-
-BUILD = (__version__, platform.python_version(), protobuf_version)
-
-
-def _family(
-    metric: Metric, samples: Sequence[tuple[tuple[str, ...], float]]
-) -> GaugeMetricFamily | CounterMetricFamily:
-    """A catalog entry as a prometheus_client family (which adds _total to counters itself)."""
-    kind = CounterMetricFamily if metric.type == "counter" else GaugeMetricFamily
-    family = kind(metric.name, metric.help, labels=list(metric.labels))
-    for labels, value in samples:
-        family.add_metric(list(labels), value)
-    return family

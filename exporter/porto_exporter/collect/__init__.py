@@ -4,22 +4,27 @@ from .base import Batch, CollectContext, Collector, LabelSet, Sample
 from .containers import ContainersCollector
 from .events import EventsCollector
 from .labels import LabelAllowlist
+from .registry import REGISTRY, CollectorSettings, Registration, build_collectors
 from .selection import Selection
 from .storage import StorageCollector
 from .system import SystemCollector
 from .volumes import VolumesCollector
 
 __all__ = [
+    "REGISTRY",
     "Batch",
     "CollectContext",
     "Collector",
+    "CollectorSettings",
     "ContainersCollector",
     "EventsCollector",
     "LabelAllowlist",
     "LabelSet",
+    "Registration",
     "Sample",
     "Selection",
     "StorageCollector",
     "SystemCollector",
     "VolumesCollector",
+    "build_collectors",
 ]

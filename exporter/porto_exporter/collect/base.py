@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from ..porto import PortoClient
 from ..samples import Batch, Labels, LabelSet, Sample
@@ -37,8 +37,21 @@ class Degraded(Exception):
 
 
 class Collector(Protocol):
-    name: str
+    """What the scraper runs each cycle, with every capability it asks of a collector.
+
+    ``name`` is the collector's in ``--collector.<name>`` and in the ``collector`` label. ``asks_portod``: its
+    success means portod answered (``porto_up``); a collector serving what it holds (events) says False.
+    ``close`` releases what it keeps open between cycles. A collector subclassing this protocol takes the
+    defaults (asks portod, keeps nothing open).
+    """
+
+    name: ClassVar[str]
+    asks_portod: ClassVar[bool] = True
 
     async def collect(self, ctx: CollectContext) -> Batch:
         """Read from portod and return this cycle's samples; raise on failure."""
         ...
+
+    async def close(self) -> None:
+        """Release what the collector keeps open between cycles (called once, on shutdown)."""
+        return None

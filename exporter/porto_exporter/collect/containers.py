@@ -32,7 +32,7 @@ from typing import Literal, TypeVar
 from ..catalog import CONTAINER_METRICS, OPT_IN_GROUPS, ContainerMetric
 from ..porto import errors
 from ..samples import Batch
-from .base import CollectContext
+from .base import CollectContext, Collector
 from .container_emit import ContainerEmitter
 from .container_reads import ContainerReader, CycleRead, Reading, Steps
 from .labels import LabelAllowlist
@@ -45,7 +45,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-class ContainersCollector:
+class ContainersCollector(Collector):
     name = "containers"
 
     def __init__(

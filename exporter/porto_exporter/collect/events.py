@@ -58,7 +58,7 @@ from ..catalog import (
 )
 from ..porto.errors import PortoError
 from ..porto.subscription import StateChange, Subscription
-from .base import Batch, CollectContext, Degraded
+from .base import Batch, CollectContext, Collector, Degraded
 from .read_plan import chunks
 
 OTHER = "~other"  # '~' is not allowed in Porto names: never a real group
@@ -87,7 +87,7 @@ def exit_reason(code: int) -> str:
     return "success" if code == 0 else "failure"
 
 
-class EventsCollector:
+class EventsCollector(Collector):
     """Counts container exits and starts from an AsyncWait subscription kept open between cycles."""
 
     name = "events"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..catalog import LAYER_IDLE, LAYERS, META_STORAGE_GAUGES, STORAGE_IDLE, STORAGES
-from .base import Batch, CollectContext, Sample
+from .base import Batch, CollectContext, Collector, Sample
 
 
-class StorageCollector:
+class StorageCollector(Collector):
     name = "storage"
 
     async def collect(self, ctx: CollectContext) -> Batch:

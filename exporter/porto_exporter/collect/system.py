@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..catalog import DAEMON_INFO, SYSTEM_FIELDS
-from .base import Batch, CollectContext, Sample
+from .base import Batch, CollectContext, Collector, Sample
 
 
-class SystemCollector:
+class SystemCollector(Collector):
     name = "system"
 
     async def collect(self, ctx: CollectContext) -> Batch:

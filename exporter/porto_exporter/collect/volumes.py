@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..catalog import VOLUME_GAUGES, VOLUME_INFO
 from ..porto import errors
 from ..porto import rpc_pb2 as pb
-from .base import Batch, CollectContext, Sample
+from .base import Batch, CollectContext, Collector, Sample
 
 # ListVolumes (v4) property names for the TVolumeSpec paths used by VOLUME_GAUGES.
 _V4_NAMES = {
@@ -16,7 +16,7 @@ _V4_NAMES = {
 _OPTIONAL = {"space.limit", "space.guarantee", "inodes.limit", "inodes.guarantee"}  # 0 means none
 
 
-class VolumesCollector:
+class VolumesCollector(Collector):
     name = "volumes"
 
     def __init__(self) -> None:

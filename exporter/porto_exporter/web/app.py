@@ -23,7 +23,8 @@ from prometheus_client import generate_latest as text_latest
 from prometheus_client.openmetrics.exposition import generate_latest as om_latest
 
 from ..exposition import OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, gzip_member
-from ..scraper import ExporterMetrics, Scraper
+from ..scraper import Scraper
+from ..selfmetrics import ExporterMetrics
 from .guard import WebConfigMetrics, WebGuard
 from .overview import Overview
 

@@ -22,7 +22,7 @@ from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamil
 from prometheus_client.registry import Collector
 
 from ..catalog import SELF_METRICS
-from ..scraper import _family
+from ..selfmetrics import family
 from .webconfig import (
     PasswordCache,
     WebConfigError,
@@ -162,7 +162,7 @@ class WebConfigMetrics(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
         g = self.guard
-        yield _family(SELF_METRICS["web_reload_ok"], [((), 1 if g.last_reload_successful else 0)])
-        yield _family(SELF_METRICS["web_reload_time"], [((), g.last_success)])
-        yield _family(SELF_METRICS["web_reloads"], [((), g.reloads)])
-        yield _family(SELF_METRICS["web_reload_failures"], [((), g.reload_failures)])
+        yield family(SELF_METRICS["web_reload_ok"], [((), 1 if g.last_reload_successful else 0)])
+        yield family(SELF_METRICS["web_reload_time"], [((), g.last_success)])
+        yield family(SELF_METRICS["web_reloads"], [((), g.reloads)])
+        yield family(SELF_METRICS["web_reload_failures"], [((), g.reload_failures)])

@@ -1,0 +1,114 @@
+"""docs/metrics.md, generated from the catalog and the collector registry (``python -m porto_exporter.metrics_doc``).
+
+Every family with its type, labels, help, Porto source, how often it is read and which flag turns it
+off; the collectors with their defaults and groups; the Porto fields deliberately left out. A test
+fails when the committed file differs from what this writes.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from .catalog import (
+    CONTAINER_INFO,
+    CONTAINER_LABELS,
+    CONTAINER_METRICS,
+    CONTAINER_STATE,
+    IO_SKIP,
+    NET_TOTAL,
+    NOT_EXPORTED,
+    all_metrics,
+)
+from .collect.registry import REGISTRY, Registration
+
+COMMAND = "python -m porto_exporter.metrics_doc > docs/metrics.md"
+
+
+def collector_of() -> dict[str, str]:
+    """Each family -> the collector (and group) whose --no-collector flag turns it off; ``exporter``: none does."""
+    out = {m.name: "exporter" for m in all_metrics()}
+    for entry in REGISTRY:
+        out.update({family: entry.name for family in entry.families})
+        for group in entry.groups:
+            where = f"{entry.name}.{group.name}" + ("" if group.default else " (opt-in)")
+            out.update({family: where for family in group.families})
+    return out
+
+
+def _groups(entry: Registration) -> str:
+    return ", ".join(f"`{g.name}`" + ("" if g.default else " (opt-in)") for g in entry.groups)
+
+
+def collectors_section() -> list[str]:
+    """The registry as a table: each collector's default, groups and whether its success makes porto_up."""
+    return [
+        "## Collectors",
+        "",
+        "Each collector runs unless `--no-collector.<collector>` (an `off` one only with `--collector.<collector>`);",
+        "a group of its metrics is switched by `--[no-]collector.<collector>.<group>`. `porto_up` is 1 when a",
+        "collector that asks portod succeeded in the last cycle.",
+        "",
+        "| collector | default | groups | asks portod |",
+        "|---|---|---|---|",
+        *(f"| `{e.name}` | {'on' if e.default else 'off'} | {_groups(e)} | {'yes' if e.asks_portod else 'no'} |"
+          for e in REGISTRY),
+        "",
+    ]  # fmt: skip
+
+
+def render_markdown() -> str:
+    """The whole of docs/metrics.md."""
+    lines = [
+        "# Metrics",
+        "",
+        "Generated from `exporter/porto_exporter/catalog.py` and the collector registry",
+        f"(`exporter/porto_exporter/collect/registry.py`) by `{COMMAND}`;",
+        "a test fails when this file is stale.",
+        "",
+        "Read: `cycle` every collection cycle, `slow` every `--scrape.slow-interval`, `on change` when the",
+        "container's change_time moves (its relatives' too, for hierarchical totals).",
+        "",
+        "Collector: what turns it off — `--no-collector.<collector>` (`containers.<group>` is",
+        "`--no-collector.containers.<group>`; `exporter` metrics are always served).",
+        "",
+        "| metric | type | labels | help | source | read | collector |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    tiers = {
+        cm.metric.name: {"fast": "cycle", "slow": "slow", "spec": "on change"}[cm.tier] for cm in CONTAINER_METRICS
+    }
+    tiers[CONTAINER_INFO.name] = tiers[CONTAINER_LABELS.name] = "on change"
+    tiers[CONTAINER_STATE.name] = "cycle"
+    collectors = collector_of()
+    for m in all_metrics():
+        labels = ", ".join(f"`{label}`" for label in m.labels)
+        lines.append(f"| `{m.name}` | {m.type} | {labels} | {m.help} | {m.source} | {tiers.get(m.name, 'cycle')} "
+                     f"| {collectors[m.name]} |")  # fmt: skip
+    lines += [
+        "",
+        "Map keys not exported as label values: " + ", ".join(f"`{k}`" for k in IO_SKIP) + " (the sum over disks",
+        " and writeback: a `device` label on them would count bytes twice); of `virtual_memory`, only `size`,",
+        "`used` and `swap`.",
+        "",
+        f"Network: portod's `net_*` maps count one container's traffic several times over. `{NET_TOTAL}` is all",
+        "of it through the host's uplink interfaces; each interface key (`eth0`) and each traffic-class group",
+        "(`group default`) is a share of that same traffic, so on `/` all three carry one number; `Latency`",
+        "(milliseconds since the socket statistics were refreshed) and `SockDiag` are not traffic. The",
+        f"`porto_container_network_*` families carry `{NET_TOTAL}` alone, one series per container with no",
+        "interface label, so `sum by (container)` and sums over the containers of one level are right.",
+        "",
+        "`porto_container_labels` also carries one `label_<NAME>` label per allowlisted Porto label.",
+        "",
+        *collectors_section(),
+        "## Porto fields not exported",
+        "",
+        "| field | why not |",
+        "|---|---|",
+        *(f"| {', '.join(f'`{f}`' for f in fields)} | {why} |" for fields, why in NOT_EXPORTED),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render_markdown())
