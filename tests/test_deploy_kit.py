@@ -58,7 +58,7 @@ def test_porto_script_runs_read_only_with_limits_and_respawn() -> None:
     script = (DEPLOY / "porto" / "porto-exporter.sh").read_text()
     props = dict(re.findall(r'portoctl set "\$NAME" (\w+) (\S+)', script))
     assert props["enable_porto"] == "read-only" and props["respawn"] == "true"
-    assert props["memory_limit"] == "1G" and props["cpu_limit"] == "1c"
+    assert props["cpu_limit"] == "1c"  # memory_limit: tests/test_docs_sizing.py holds it to the sizing
     assert "--porto.socket=/run/portod.socket" in script
     check = subprocess.run(["sh", "-n", str(DEPLOY / "porto" / "porto-exporter.sh")], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
