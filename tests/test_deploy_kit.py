@@ -118,5 +118,5 @@ def test_every_alert_has_summary_description_and_a_runbook_section() -> None:
         notes = rule["annotations"]
         assert notes["summary"] and notes["description"], rule["alert"]
         url = notes["runbook_url"]
-        assert url.endswith(f"docs/runbook.md#{rule['alert'].lower()}"), url
+        assert url.endswith(f"/runbook.md#{rule['alert'].lower()}"), url
         assert rule["alert"].lower() in anchors, f"docs/runbook.md has no section {rule['alert']}"
