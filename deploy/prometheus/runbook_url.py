@@ -1,7 +1,7 @@
 """The alerting rules with your runbook's address in every ``runbook_url``.
 
-    python3 deploy/prometheus/runbook_url.py --runbook-base-url https://git.example.com/ops/porto-exporter/blob/main/docs \\
-        > /etc/prometheus/porto-alerts.yml
+    python3 deploy/prometheus/runbook_url.py \\
+        --runbook-base-url https://git.example.com/ops/porto-exporter/blob/main/docs > /etc/prometheus/porto-alerts.yml
 
 porto-exporter has no public home, so ``deploy/prometheus/porto-alerts.yml`` ships with a placeholder
 base (``https://set-runbook-base-url.invalid``: ``.invalid`` never resolves, RFC 2606) that promtool
