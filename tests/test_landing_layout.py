@@ -21,9 +21,10 @@ from .test_landing import chrome, column, page_url, until
 __all__ = ["page_url"]  # the fixture, shared with test_landing.py
 
 # One way per kind: ages and uptimes in whole units, largest two ("8 s", "21 s", "3 min 5 s", "2 h 10 min",
-# "4 d 3 h"); how long something took in seconds with three decimals ("0.012 s"); "–" when unknown.
-AGE = re.compile(r"\d+ s|\d+ min \d+ s|\d+ h \d+ min|\d+ d \d+ h|–")
-TOOK = re.compile(r"\d+\.\d{3} s|–")
+# "4 d 3 h"); how long something took in seconds with three decimals ("0.012 s"); an en dash when unknown.
+NONE = "\u2013"
+AGE = re.compile(rf"\d+ s|\d+ min \d+ s|\d+ h \d+ min|\d+ d \d+ h|{NONE}")
+TOOK = re.compile(rf"\d+\.\d{{3}} s|{NONE}")
 
 LAYOUT = """
 const cards = [...document.querySelectorAll('.cards .card')].map((c) => c.getBoundingClientRect());
@@ -64,7 +65,7 @@ async def test_the_page_uses_a_wide_window_and_fits_a_narrow_one(page_url: str, 
     try:
         await asyncio.to_thread(viewport, driver, width, 900)
         await asyncio.to_thread(driver.get, page_url + "/")
-        await until(lambda: column(driver, 7) and driver.find_element(By.ID, "cycle").text != "…" or None,
+        await until(lambda: (column(driver, 7) and driver.find_element(By.ID, "cycle").text != "…") or None,
                     "the page drawn")  # fmt: skip
         layout: dict[str, Any] = await asyncio.to_thread(driver.execute_script, LAYOUT)
         shot = shots / f"landing-{width}.png"
