@@ -220,11 +220,15 @@ def load(path: Path = RESULTS) -> dict[str, Any]:
 
 
 def store(part: str, value: dict[str, Any], path: Path = RESULTS) -> None:
-    """Put one benchmark's results in the results file (the others' are kept), then regenerate the docs."""
+    """Put one benchmark's results in the results file (the others' are kept); the docs are regenerated
+    when that file is bench/results.json, the one they come from."""
     results = load(path) if path.exists() else {}
     results[part] = value
     path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
-    write(results)
+    if path.resolve() == RESULTS:
+        write(results)
+    else:
+        print(f"wrote {path}; the docs come from {RESULTS.relative_to(ROOT)} and are left as they are", file=sys.stderr)
 
 
 def write(results: dict[str, Any] | None = None) -> None:

@@ -35,7 +35,7 @@ class Row:
     cpu: float  # exporter CPU seconds per warm cycle
     portod: float  # modelled portod seconds per warm cycle
     rss: float  # worst exporter RSS, bytes (churning, scraped)
-    measured: bool = True
+    basis: str = "measured"  # or "interpolated" (between measured sizes), "extrapolated" (beyond them)
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def at(results: dict[str, Any], n: int) -> Row:
     a, b = (below[-1], above[0]) if below and above else (rows[-2], rows[-1]) if below else (rows[0], rows[1])
     f = (n - a.containers) / (b.containers - a.containers)
     return Row(n, a.cpu + f * (b.cpu - a.cpu), a.portod + f * (b.portod - a.portod), a.rss + f * (b.rss - a.rss),
-               measured=False)  # fmt: skip
+               basis="interpolated" if below and above else "extrapolated")  # fmt: skip
 
 
 def nice(seconds: float) -> float:
@@ -114,13 +114,12 @@ def flag(value: float, default: float) -> str:
 
 
 def label(row: Row) -> str:
-    if row.containers == PORTO_DEFAULT_MAX:
-        return f"{row.containers:,} (Porto's default limit; interpolated)"
-    if row.containers == PORTO_MAX:
-        return f"{row.containers:,} (Porto's maximum; interpolated)"
+    notes = {PORTO_DEFAULT_MAX: ["Porto's default limit"], PORTO_MAX: ["Porto's maximum"]}.get(row.containers, [])
     if row.containers > PORTO_MAX:
-        return f"{row.containers:,} (simulator only)"
-    return f"{row.containers:,}" if row.measured else f"{row.containers:,} (interpolated)"
+        notes.append("simulator only")
+    if row.basis != "measured":
+        notes.append(row.basis)
+    return f"{row.containers:,}" + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def table(results: dict[str, Any]) -> str:
@@ -166,7 +165,7 @@ def section(results: dict[str, Any]) -> str:
         MARKER,
         f"Measured by `{sim['command']}` on {sim['date']} ({sim['machine']}) against the simulator, whose "
         "cost model says what a real portod 5.3 would spend; a row marked interpolated lies on the straight "
-        "line between the measured rows around it.",
+        "line between the measured rows around it (extrapolated: on the line through the nearest two).",
         "",
         table(results),
         "",
