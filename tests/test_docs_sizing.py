@@ -25,12 +25,18 @@ UNITS = {"K": 1 << 10, "Ki": 1 << 10, "M": MIB, "Mi": MIB, "G": 1 << 30, "Gi": 1
 
 @pytest.fixture(scope="module")
 def bench() -> tuple[ModuleType, ModuleType]:
-    """bench/report.py and bench/sizing.py, imported the way the bench scripts import each other."""
+    """bench/report.py and bench/sizing.py, imported the way the bench scripts import each other.
+
+    bench/ leaves sys.path afterwards (its module names are generic); ``real``, which report.py imports
+    when it renders, is loaded now so that import finds it.
+    """
     sys.path.insert(0, str(BENCH))
     try:
+        importlib.import_module("real")
         return importlib.import_module("report"), importlib.import_module("sizing")
     finally:
-        sys.path.remove(str(BENCH))
+        while str(BENCH) in sys.path:
+            sys.path.remove(str(BENCH))
 
 
 def size(text: str) -> int:
