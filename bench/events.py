@@ -12,24 +12,23 @@ and Subscription), so CPU and RSS are the exporter's alone:
   started, killed and destroyed: 7 pushes each), exporter CPU as a share of one
   core and its RSS before and after.
 
-The results go into docs/performance.md between the ``events`` markers (bench/run.py
-keeps that block when it rewrites the rest).
+The results replace the "events" part of bench/results.json, and bench/report.py regenerates
+docs/performance.md from that file.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from run import ROOT, SimThread, WorkerProc, machine
+import report
+from run import SimThread, WorkerProc, machine
 
-BEGIN, END = "<!-- events:begin -->", "<!-- events:end -->"
 PUSHES_PER_JOB = 7  # stopped, starting, running, dead, stopping, stopped, destroyed
 
 
@@ -92,62 +91,19 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def section(r: dict[str, Any], command: str) -> str:
-    b, s = r["burst"], r["storm"]
-    mb = 1 << 20
-    share = s["cpu"] / s["seconds"]
-    rate = s["pushes_received"] / s["seconds"]
-    return "\n".join([
-        BEGIN,
-        "## Lifecycle events (AsyncWait)",
-        "",
-        f"Measured by `{command}` on {time.strftime('%Y-%m-%d')}, on {machine()}: the exporter side",
-        "(`bench/worker.py`: the real events collector and subscription) in its own process.",
-        "",
-        "| | measured |",
-        "|---|---:|",
-        f"| initial burst: pushes absorbed ({r['containers']:,} containers) | {b['pushes']:,} |",
-        f"| initial burst: exporter CPU (s) / wall time (s) | {b['cpu']:.3f} / {b['wall']:.3f} |",
-        f"| initial burst: RSS before -> after (MB) | {b['rss_before'] / mb:.0f} -> {b['rss_after'] / mb:.0f} |",
-        f"| storm: state changes pushed per second (received / sent over {s['seconds']:g} s) "
-        f"| {rate:,.0f} ({s['pushes_received']:,} / {s['pushes_sent']:,}) |",
-        f"| storm: exits and starts counted | {s['exits']:,} / {s['starts']:,} ({s['jobs']:,} jobs) |",
-        f"| storm: exporter CPU, share of one core | {share:.1%} |",
-        f"| storm: RSS before -> after (MB) | {s['rss_before'] / mb:.0f} -> {s['rss_after'] / mb:.0f} |",
-        "",
-        f"Target: under 20% of a core during the storm, RSS flat: **{'met' if share < 0.2 else 'NOT met'}** "
-        f"({share:.1%}, {(s['rss_after'] - s['rss_before']) / mb:+.0f} MB).",
-        "",
-        "```json",
-        json.dumps(r, indent=1),
-        "```",
-        END,
-    ])  # fmt: skip
-
-
-def insert(doc: Path, block: str, begin: str = BEGIN, end: str = END) -> None:
-    """Put ``block`` (which starts with ``begin`` and ends with ``end``) in place of the old one, or append it."""
-    text = doc.read_text() if doc.exists() else ""
-    if begin in text and end in text:
-        head, rest = text.split(begin, 1)
-        text = head + block + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    doc.write_text(text)
-
-
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--containers", type=int, default=10_000)
     p.add_argument("--rate", type=int, default=1000, help="state changes per second during the storm")
     p.add_argument("--seconds", type=float, default=60.0)
-    p.add_argument("--out", default=str(ROOT / "docs" / "performance.md"), help="'' to only print")
+    p.add_argument("--out", default=str(report.RESULTS),
+                   help="results file (its 'events' part is replaced, then the docs regenerated); '' to only print")
     args = p.parse_args()
-    result = measure(args)
-    block = section(result, " ".join(["python bench/events.py", *sys.argv[1:]]))
-    print(block)
+    result = {"command": " ".join(["python bench/events.py", *sys.argv[1:]]), "date": time.strftime("%Y-%m-%d"),
+              "machine": machine(), **measure(args)}  # fmt: skip
+    print(report.events(result))
     if args.out:
-        insert(Path(args.out), block)
+        report.store("events", result, Path(args.out))
 
 
 if __name__ == "__main__":

@@ -57,7 +57,6 @@ def max_total(conf: Path = Path("/etc/portod.conf")) -> int:
     return min(int(found[1]), 4095) if found else MAX_TOTAL
 MARGIN = 60  # left for the other sessions' containers that come and go meanwhile
 RESULTS = ROOT / "bench" / "real-results.json"
-DOC = ROOT / "docs" / "performance.md"
 BEFORE = ROOT / "bench" / "real-results-before.json"  # the same benchmark before the slow tier was spread
 BEGIN, END = "<!-- real:begin -->", "<!-- real:end -->"
 DEADLINE = 10.0  # the default --scrape.timeout
@@ -569,14 +568,14 @@ def remodel(results: dict[str, Any], cycles: int, log: Any) -> None:
     results["remodelled"] = time.strftime("%Y-%m-%d")
 
 
-def write_doc(results: dict[str, Any]) -> None:
-    old = DOC.read_text()
-    block = doc_block(results)
-    if BEGIN in old and END in old:
-        text = old.split(BEGIN, 1)[0] + block + old.split(END, 1)[1]
-    else:
-        text = old.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(text)
+def write_doc(path: Path) -> None:
+    """Regenerate docs/performance.md (bench/report.py), whose "Real portod" block comes from RESULTS."""
+    import report
+
+    if path.resolve() != RESULTS:
+        print(f"docs/performance.md not rewritten: it is generated from {RESULTS}, not {path}", file=sys.stderr)
+        return
+    report.write()
 
 
 def main() -> None:
@@ -597,7 +596,7 @@ def main() -> None:
         if args.remodel:
             remodel(results, args.cycles, log)
             Path(args.results).write_text(json.dumps(results, indent=1) + "\n")
-        write_doc(results)
+        write_doc(Path(args.results))
         return
 
     def interrupted(signum: int, _: Any) -> None:
@@ -618,7 +617,7 @@ def main() -> None:
         host.destroy()
     results["master_cpu"] = portod_cpu()[1] - m0
     Path(args.results).write_text(json.dumps(results, indent=1) + "\n")
-    write_doc(results)
+    write_doc(Path(args.results))
     print(render(results))
 
 

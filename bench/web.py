@@ -5,8 +5,8 @@
 The exporter runs as a real process (``porto-exporter`` on a simulator process);
 requests come from this process one at a time over a kept-alive connection
 (the way Prometheus scrapes). The landing page is loaded in headless Chromium:
-time from navigation until the container table shows its first rows. Results
-go into docs/performance.md between the ``web`` markers.
+time from navigation until the container table shows its first rows. The results
+replace the "web" part of bench/results.json, and bench/report.py regenerates docs/performance.md.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import bcrypt
+import report
 import trustme
-from events import insert
 from run import ROOT, machine
 
 USER, PASSWORD = "prometheus", "benchmark"
@@ -111,12 +111,14 @@ def page_load(port: int, screenshot: str | None, runs: int = 5) -> list[float]:
     return times
 
 
-def ms(xs: list[float]) -> str:
-    return f"{statistics.median(xs) * 1000:.1f}"
+def ms(xs: list[float]) -> float:
+    """The median, in milliseconds."""
+    return statistics.median(xs) * 1000
 
 
-def p99(xs: list[float]) -> str:
-    return f"{sorted(xs)[max(0, int(len(xs) * 0.99) - 1)] * 1000:.1f}"
+def p99(xs: list[float]) -> float:
+    """The 99th percentile, in milliseconds."""
+    return sorted(xs)[max(0, int(len(xs) * 0.99) - 1)] * 1000
 
 
 def main() -> None:
@@ -125,7 +127,8 @@ def main() -> None:
     p.add_argument("--page-containers", type=int, default=10_000)
     p.add_argument("--requests", type=int, default=200)
     p.add_argument("--screenshot", default=str(ROOT / "docs" / "landing.png"))
-    p.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    p.add_argument("--out", default=str(report.RESULTS),
+                   help="results file (its 'web' part is replaced, then the docs regenerated); '' to only print")
     args = p.parse_args()
     result: dict[str, Any] = {"containers": args.containers, "page_containers": args.page_containers}
     with tempfile.TemporaryDirectory(prefix="pe-web-") as d:
@@ -161,26 +164,14 @@ def main() -> None:
         time.sleep(6)
         result["page"] = page_load(port, args.screenshot)
         stop(procs)
-    block = "\n".join([
-        "<!-- web:begin -->",
-        "## Web front",
-        "",
-        f"Measured by `python bench/web.py {' '.join(sys.argv[1:])}` on {time.strftime('%Y-%m-%d')}, on {machine()}.",
-        "",
-        "| | p50 (ms) | p99 (ms) |",
-        "|---|---:|---:|",
-        f"| /metrics (gzip), plain HTTP, {args.containers:,} containers | {ms(result['plain'])} "
-        f"| {p99(result['plain'])} |",
-        f"| /metrics (gzip), TLS + basic auth (bcrypt cost 10, remembered), {args.containers:,} containers "
-        f"| {ms(result['tls_auth'])} | {p99(result['tls_auth'])} |",
-        f"| landing page: navigation to the first table rows, {args.page_containers:,} containers (5 loads) "
-        f"| {ms(result['page'])} | {max(result['page']) * 1000:.1f} (max) |",
-        "",
-        "<!-- web:end -->",
-    ])  # fmt: skip
-    print(block)
+    summary = {"command": " ".join(["python bench/web.py", *sys.argv[1:]]), "date": time.strftime("%Y-%m-%d"),
+               "machine": machine(), "containers": args.containers, "page_containers": args.page_containers,
+               "plain_ms": {"p50": ms(result["plain"]), "p99": p99(result["plain"])},
+               "tls_auth_ms": {"p50": ms(result["tls_auth"]), "p99": p99(result["tls_auth"])},
+               "page_ms": {"p50": ms(result["page"]), "max": max(result["page"]) * 1000, "loads": len(result["page"])}}
+    print(report.web(summary))
     if args.out:
-        insert(Path(args.out), block, "<!-- web:begin -->", "<!-- web:end -->")
+        report.store("web", summary, Path(args.out))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,11 @@
 ``porto-fleet.json`` the fleet overview, which reads only the recording rules
 (deploy/prometheus/porto-rules.yml) so it does not scan container series of
 thousands of hosts. tests/test_deploy.py regenerates both and compares.
+
+Imported (Dashboards > New > Import), Grafana asks for the Prometheus data source (``DS_PROMETHEUS``) and
+the ``$datasource`` variable every panel reads starts on it (tests/test_dashboards.py). Provisioned from a
+file there is no dialog: ``${DS_PROMETHEUS}`` then names no data source, so pick one in the Data source
+dropdown (or replace the string in the file first).
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from grafana_foundation_sdk.cog.encoder import JSONEncoder
 from grafana_foundation_sdk.models import common, dashboard
 
 HERE = Path(__file__).resolve().parent
-DATASOURCE = dashboard.DataSourceRef(type_val="prometheus", uid="${datasource}")
+DATASOURCE = dashboard.DataSourceRef(type_val="prometheus", uid="${datasource}")  # the variable, never the input
+INPUT = "DS_PROMETHEUS"  # the __inputs entry the import dialog fills; the variable's starting value
 BY = "sum by (instance, container)"  # per container per host: two hosts' containers of one name stay apart
 HOST = 'instance=~"$instance"'
 CONTAINER = 'instance=~"$instance", container=~"$container"'
@@ -67,7 +73,19 @@ def panel(kind: str, title: str, queries: list[Q], unit: str, width: int, descri
 
 
 def datasource_variable() -> db.DatasourceVariable:
-    return db.DatasourceVariable("datasource").label("Data source").type("prometheus")
+    """``$datasource``, which every panel and query uses, starting on the import dialog's choice.
+
+    Grafana's import replaces each ``${DS_PROMETHEUS}`` string of the JSON with the data source picked for
+    that ``__inputs`` entry (pkg/services/dashboardimport/utils/dash_template_evaluator.go); the panels keep
+    ``${datasource}``, so the choice is the variable's start and the dropdown can still switch.
+    """
+    chosen = "${" + INPUT + "}"
+    return (
+        db.DatasourceVariable("datasource")
+        .label("Data source")
+        .type("prometheus")
+        .current(dashboard.VariableOption(selected=True, text=chosen, value=chosen))
+    )
 
 
 def instance_variable(query: str) -> db.QueryVariable:
@@ -480,7 +498,7 @@ def with_rows(d: db.Dashboard, rows: list[tuple[str, list[db.Panel]]]) -> db.Das
 
 
 # What Grafana's import dialog asks for: the Prometheus data source the $datasource variable starts on.
-INPUTS = [{"name": "DS_PROMETHEUS", "label": "Prometheus", "description": "where the porto job's series are",
+INPUTS = [{"name": INPUT, "label": "Prometheus", "description": "where the porto job's series are",
            "type": "datasource", "pluginId": "prometheus", "pluginName": "Prometheus"}]  # fmt: skip
 
 

@@ -58,7 +58,7 @@ def test_porto_script_runs_read_only_with_limits_and_respawn() -> None:
     script = (DEPLOY / "porto" / "porto-exporter.sh").read_text()
     props = dict(re.findall(r'portoctl set "\$NAME" (\w+) (\S+)', script))
     assert props["enable_porto"] == "read-only" and props["respawn"] == "true"
-    assert props["memory_limit"] == "1G" and props["cpu_limit"] == "1c"
+    assert props["cpu_limit"] == "1c"  # memory_limit: tests/test_docs_sizing.py holds it to the sizing
     assert "--porto.socket=/run/portod.socket" in script
     check = subprocess.run(["sh", "-n", str(DEPLOY / "porto" / "porto-exporter.sh")], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
@@ -118,5 +118,5 @@ def test_every_alert_has_summary_description_and_a_runbook_section() -> None:
         notes = rule["annotations"]
         assert notes["summary"] and notes["description"], rule["alert"]
         url = notes["runbook_url"]
-        assert url.endswith(f"docs/runbook.md#{rule['alert'].lower()}"), url
+        assert url.endswith(f"/runbook.md#{rule['alert'].lower()}"), url
         assert rule["alert"].lower() in anchors, f"docs/runbook.md has no section {rule['alert']}"

@@ -15,7 +15,7 @@ portoctl set "$NAME" command "$BIN --porto.socket=/run/portod.socket --web.liste
 portoctl set "$NAME" enable_porto read-only        # reads only: AsyncWait/Get/ListContainersBy
 portoctl set "$NAME" isolate false                 # host PID namespace: nothing to isolate from
 portoctl set "$NAME" net inherited                 # listen on the host's network for Prometheus
-portoctl set "$NAME" memory_limit 1G               # measured: < 300 MB at 10,000 containers
+portoctl set "$NAME" memory_limit 512M             # README "Sizing": the hard cap for 4,095 containers
 portoctl set "$NAME" cpu_limit 1c                  # measured: < 1 s CPU per cycle at 10,000
 portoctl set "$NAME" cpu_guarantee 0.1c
 portoctl set "$NAME" respawn true                  # come back if it dies

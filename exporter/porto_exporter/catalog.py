@@ -508,7 +508,8 @@ NOT_EXPORTED: tuple[tuple[tuple[str, ...], str], ...] = (
       "pressurize_on_death", "anon_only", "oom_is_fatal", "oom_score_adj", "respawn", "respawn_delay", "aging_time",
       "io_weight"), "scheduling policy settings: strings or flags rarely worth a series; left for a later issue"),
     (("place", "place_limit", "place_usage"), "per-place disk quotas: empty on the captured host; volumes cover space"),
-    (("hugetlb_limit", "cpu_limit_total"), "exported: portod has both a spec and a status field; one is read"),
+    (("hugetlb_limit", "cpu_limit_total"), "second copies: portod has a spec and a status field of each and one is "
+     "read (`hugetlb_limit` from the spec, `cpu_limit_total` from the status; its spec field is deprecated)"),
     (("memory_guarantee_total", "anon_limit_total", "anon_max_usage", "io_guarantee", "io_ops_guarantee",
       "ip_limit", "net_rx_limit"),
      "less-used limits: the exported *_limit / *_guarantee / *_total cover dashboards and alerts"),

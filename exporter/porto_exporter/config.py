@@ -58,7 +58,7 @@ def parse_listen_address(text: str) -> tuple[str, int]:
 @dataclass
 class Config:
     socket: str = DEFAULT_SOCKET
-    porto_timeout: float = 30.0
+    porto_timeout: float = 10.0  # no longer than the cycle's (timeout): a request cannot outlive it
     listen: list[tuple[str, int]] = field(default_factory=lambda: [("", 10091)])
     telemetry_path: str = "/metrics"
     max_requests: int = 40
@@ -146,7 +146,8 @@ def options() -> list[Option]:
         Option("--demo", "demo", "export portod at --porto.socket if it is there, else an embedded portod simulator",
                "switch", False),
         Option("--porto.socket", "socket", "portod socket (%(default)s)", default=DEFAULT_SOCKET),
-        Option("--porto.timeout", "porto_timeout", "deadline per portod request", default="30s"),
+        Option("--porto.timeout", "porto_timeout", "deadline per portod request (the cycle ends at --scrape.timeout "
+               "anyway)", default="10s"),
         Option("--porto.api", "api", "v5 ListContainersBy, v4 Get, or auto (v5, v4 when portod lacks it)",
                default="auto", choices=("auto", "v5", "v4")),
         Option("--web.listen-address", "listen", "address to listen on (:10091), repeatable", "append"),

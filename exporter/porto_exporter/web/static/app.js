@@ -21,12 +21,19 @@ function bytes(n) {
   return (i ? n.toFixed(1) : String(n)) + " " + units[i];
 }
 
-function duration(s) {
+// Ages and uptimes, one way everywhere: whole units, the largest two ("8 s", "3 min 5 s", "2 h 10 min", "4 d 3 h").
+function age(s) {
   if (s === null || s === undefined) return "–";
-  if (s < 120) return s.toFixed(s < 10 ? 2 : 0) + " s";
-  if (s < 7200) return (s / 60).toFixed(0) + " min";
-  if (s < 172800) return (s / 3600).toFixed(1) + " h";
-  return (s / 86400).toFixed(1) + " d";
+  s = Math.max(0, Math.floor(s));
+  if (s < 60) return s + " s";
+  if (s < 3600) return Math.floor(s / 60) + " min " + (s % 60) + " s";
+  if (s < 86400) return Math.floor(s / 3600) + " h " + Math.floor((s % 3600) / 60) + " min";
+  return Math.floor(s / 86400) + " d " + Math.floor((s % 86400) / 3600) + " h";
+}
+
+// How long something took (a cycle, a collector): seconds with three decimals ("0.012 s", "1.240 s").
+function took(s) {
+  return s === null || s === undefined ? "–" : s.toFixed(3) + " s";
 }
 
 function num(n, digits) {
@@ -43,19 +50,19 @@ function drawSummary(doc) {
   const p = doc.portod, e = doc.exporter;
   setText("portod-status", e.up ? "up" : "down", e.up ? "up" : "down");
   setText("portod-version", p.version || "–");
-  setText("portod-uptime", duration(p.uptime_seconds));
+  setText("portod-uptime", age(p.uptime_seconds));
   setText("portod-errors", num(p.errors) + " / " + num(p.warnings));
   const states = document.getElementById("states");
   states.replaceChildren(...Object.entries(p.containers_by_state || {})
     .filter(([, n]) => n > 0).map(([state, n]) => el("span", state + ": " + n)));
-  setText("cycle", duration(e.cycle_seconds));
-  setText("age", duration(e.snapshot_age_seconds));
+  setText("cycle", took(e.cycle_seconds));
+  setText("age", age(e.snapshot_age_seconds));
   setText("cycles", num(e.cycles));
   const body = document.getElementById("collectors");
   body.replaceChildren(...Object.entries(e.collectors || {}).map(([name, c]) => {
     const tr = el("tr");
     tr.append(el("td", name), el("td", c.success ? "yes" : "no", c.success ? "up" : "down"),
-      el("td", duration(c.duration_seconds)));
+      el("td", took(c.duration_seconds), "num"));
     return tr;
   }));
 }
@@ -84,7 +91,7 @@ function drawTable() {
     const tr = el("tr");
     tr.append(el("td", r[0], "name"), el("td", r[1], "state-" + r[1]), el("td", num(r[2], 3), "num"),
       el("td", bytes(r[3]), "num"), el("td", bytes(r[4]), "num"), el("td", num(r[5]), "num"),
-      el("td", num(r[6]), "num"), el("td", duration(r[7]), "num"));
+      el("td", num(r[6]), "num"), el("td", age(r[7]), "num"));
     return tr;
   }));
   setText("count", "(" + rows.length + (rows.length !== view.rows.length ? " of " + view.rows.length : "") + ")");
