@@ -18,11 +18,13 @@ from .collect import (
     ContainersCollector,
     EventsCollector,
     LabelAllowlist,
+    PortodMetricsCollector,
     Selection,
     StorageCollector,
     SystemCollector,
     VolumesCollector,
 )
+from .collect.portod_metrics import TIMEOUT as PORTOD_METRICS_TIMEOUT
 from .config import Config, ConfigError, load
 from .porto import PortoClient
 from .porto.errors import PortoError, SocketError
@@ -97,6 +99,8 @@ def build_collectors(cfg: Config) -> list[Collector]:
         # portod sends the pushes of the included containers only; --containers.exclude and --containers.max-depth
         # cut per-container series, not these per-group counters (a batch group's jobs are what it counts)
         out.append(EventsCollector(group_depth=cfg.events_group_depth, masks=tuple(cfg.include) or ("***",)))
+    if "portod_metrics" in cfg.collectors:
+        out.append(PortodMetricsCollector(cfg.metrics_socket, timeout=min(PORTOD_METRICS_TIMEOUT, cfg.timeout)))
     return out
 
 
@@ -143,7 +147,9 @@ async def serve(cfg: Config, web_settings: WebSettings | None = None) -> int:
 
             tmp = tempfile.TemporaryDirectory(prefix="porto-exporter-demo-")
             real, cfg.socket = cfg.socket, str(Path(tmp.name) / "portod.socket")
-            sim = Simulator(build_host(seed=1, containers=DEMO_CONTAINERS, batch_jobs=True), cfg.socket)
+            cfg.metrics_socket = str(Path(tmp.name) / "portod_metrics.socket")  # its own endpoint too
+            sim = Simulator(build_host(seed=1, containers=DEMO_CONTAINERS, batch_jobs=True), cfg.socket,
+                            metrics_socket=cfg.metrics_socket)  # fmt: skip
             await sim.start()
             log.warning("demo: no portod answers at %s (%s); serving SIMULATED data from the embedded portod "
                         "simulator on %s (porto_exporter_simulated 1), not a real host", real, absent, cfg.socket)

@@ -12,9 +12,10 @@ from typing import Literal, NoReturn
 
 from . import __version__
 from .catalog import CONTAINER_METRICS, OPT_IN_GROUPS
+from .collect.portod_metrics import DEFAULT_METRICS_SOCKET
 from .porto import DEFAULT_SOCKET
 
-COLLECTORS = ("system", "containers", "volumes", "storage", "events")
+COLLECTORS = ("system", "containers", "volumes", "storage", "events", "portod_metrics")
 CONTAINER_GROUPS = tuple(sorted({cm.group for cm in CONTAINER_METRICS}))
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -59,6 +60,7 @@ def parse_listen_address(text: str) -> tuple[str, int]:
 @dataclass
 class Config:
     socket: str = DEFAULT_SOCKET
+    metrics_socket: str = DEFAULT_METRICS_SOCKET
     porto_timeout: float = 30.0
     listen: list[tuple[str, int]] = field(default_factory=lambda: [("", 10091)])
     telemetry_path: str = "/metrics"
@@ -113,6 +115,9 @@ def options() -> list[Option]:
         Option("--demo", "demo", "export portod at --porto.socket if it is there, else an embedded portod simulator",
                "switch", False),
         Option("--porto.socket", "socket", "portod socket (%(default)s)", default=DEFAULT_SOCKET),
+        Option("--porto.metrics-socket", "metrics_socket", "portod's own Prometheus endpoint, HTTP on a unix socket "
+               "(newer portods: 5.3.59 has it, 5.3.15 not; read by the portod_metrics collector) (%(default)s)",
+               default=DEFAULT_METRICS_SOCKET),
         Option("--porto.timeout", "porto_timeout", "deadline per portod request", default="30s"),
         Option("--porto.api", "api", "v5 ListContainersBy, v4 Get, or auto (v5, v4 when portod lacks it)",
                default="auto", choices=("auto", "v5", "v4")),
@@ -300,6 +305,7 @@ def _load(declared: list[Option], env: dict[str, str], argv: list[str]) -> Confi
     cfg = Config(socket=ns.socket, telemetry_path=ns.telemetry_path, api=ns.api, demo=ns.demo,
                  disable_exporter_metrics=ns.disable_exporter_metrics, log_level=ns.log_level,
                  log_format=ns.log_format)  # fmt: skip
+    cfg.metrics_socket = ns.metrics_socket
 
     def duration(flag: str, value: str) -> float:
         try:

@@ -4,6 +4,7 @@ from .base import Batch, CollectContext, Collector, LabelSet, Sample
 from .containers import ContainersCollector
 from .events import EventsCollector
 from .labels import LabelAllowlist
+from .portod_metrics import PortodMetricsCollector
 from .selection import Selection
 from .storage import StorageCollector
 from .system import SystemCollector
@@ -17,6 +18,7 @@ __all__ = [
     "EventsCollector",
     "LabelAllowlist",
     "LabelSet",
+    "PortodMetricsCollector",
     "Sample",
     "Selection",
     "StorageCollector",
