@@ -135,7 +135,9 @@ async def test_a_bad_reply_is_counted_logged_once_and_serves_nothing_of_it(
     assert f"collector {COLLECTOR}: working again" in caplog.text
 
 
-async def test_bad_samples_in_a_good_reply_are_skipped_and_counted(msim: Simulator, served: Served) -> None:
+async def test_bad_samples_in_a_good_reply_are_skipped_counted_and_logged_once(
+    msim: Simulator, served: Served, caplog: pytest.LogCaptureFixture
+) -> None:
     assert msim.metrics is not None
     msim.metrics.faults = EndpointFaults(body=b"".join([
         b"# TYPE requests_exec_ms_total counter\n",
@@ -145,11 +147,17 @@ async def test_bad_samples_in_a_good_reply_are_skipped_and_counted(msim: Simulat
         b"# TYPE events_queued gauge\nevents_queued -1\n",
         b"# TYPE clients gauge\nclients 2\n",  # GetSystem's: not served twice
     ]))  # fmt: skip
-    text, series = await served.scrape()
-    assert success(series) == 1 and errors(series) == {"bad_sample": 3}
+    with caplog.at_level(logging.INFO, logger="porto_exporter"):
+        await served.scrape()
+        text, series = await served.scrape()
+    assert success(series) == 1 and errors(series) == {"bad_sample": 6}  # 3 a cycle
     assert {k: v for k, v in series.items() if k[0].startswith("porto_daemon_")} == {
         (PORTOD_FAMILY, (("queue", "portod-RO"),)): 1.5}  # fmt: skip
     assert f'{PORTOD_FAMILY}{{queue="portod-RO"}} 1.5\n' in text
+    warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warned) == 1 and "skipped 3 bad_sample (not served, counted)" in warned[0], warned
+    for why in ("given twice", "a label not of ('queue',)", "events_queued: value -1"):
+        assert why in warned[0], warned[0]
 
 
 async def test_no_socket_serves_nothing_says_so_once_and_notices_when_it_appears(
@@ -203,3 +211,16 @@ async def test_a_socket_file_nobody_listens_on_is_a_failure_not_an_absence(
             await runner.cleanup()
     assert success(series) == 0 and errors(series) == {"unreachable": 1} and portod_families(series) == set()
     assert f"collector {COLLECTOR}: {path}: cannot connect: Connection refused" in caplog.text
+
+
+async def test_a_big_reply_within_the_cap_is_read_and_its_series_capped(msim: Simulator, served: Served) -> None:
+    """~150 KB (over the size parsed inline: a worker thread parses it): a portod.conf naming thousands of
+    clients would write this; the first 2,000 series are kept, the rest counted."""
+    assert msim.metrics is not None
+    lines = [b"# TYPE requests_total counter\n"] + [
+        f'requests_total{{client="c{i}",queue="portod-RO"}} {i}\n'.encode() for i in range(2_500)]  # fmt: skip
+    msim.metrics.faults = EndpointFaults(body=b"".join(lines))
+    assert 32 << 10 < len(msim.metrics.faults.body or b"") < MAX_BODY
+    _, series = await served.scrape()
+    kept = [k for n, k in series if n == "porto_daemon_requests_total"]
+    assert success(series) == 1 and len(kept) == 2_000 and errors(series) == {"too_many_series": 500}

@@ -15,6 +15,7 @@ skips and counts the samples it cannot use, so the exposition stays well-formed 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
@@ -31,7 +32,8 @@ from .base import CollectContext, Degraded, Sample
 log = logging.getLogger(__name__)
 
 DEFAULT_METRICS_SOCKET = "/run/portod_metrics.socket"
-MAX_BODY = 1 << 20  # portod 5.3.59 writes ~3 KB; a client_patterns list would add a few lines per client name
+MAX_BODY = 256 << 10  # portod 5.3.59 writes ~3 KB; a client_patterns list adds a few lines per client name
+INLINE = 32 << 10  # a bigger body is parsed in a worker thread (1 ms per 3 KB: the event loop keeps serving)
 MAX_SERIES = 2_000  # of portod's families kept per read
 TIMEOUT = 5.0  # seconds for connect, request and the whole reply (the cycle's own deadline may be shorter)
 URL = "http://localhost/metrics"  # the host is not used on a unix socket; portod serves /metrics only
@@ -91,6 +93,12 @@ class Parsed:
     batch: Batch
     skipped: Counter[str] = field(default_factory=Counter)
     unknown: set[str] = field(default_factory=set)
+    why: list[str] = field(default_factory=list)  # the first few skipped samples, each with its reason
+
+    def skip(self, reason: str, what: str) -> None:
+        self.skipped[reason] += 1
+        if len(self.why) < 3:
+            self.why.append(what)
 
 
 def parse(text: str, max_series: int = MAX_SERIES) -> Parsed:
@@ -106,19 +114,28 @@ def parse(text: str, max_series: int = MAX_SERIES) -> Parsed:
         for sample in family.samples:
             em = _BY_SAMPLE.get(sample.name)
             if em is None:
-                if family.name in _BY_SAMPLE or family.name + "_total" in _BY_SAMPLE:
-                    out.skipped["bad_sample"] += 1  # a family we map, of another type (the parser renamed it)
+                if family.name in _BY_SAMPLE or family.name + "_total" in _BY_SAMPLE:  # the parser renamed it
+                    out.skip("bad_sample", f"{family.name}: typed {family.type}")
                 elif not {sample.name, family.name, family.name + "_total"} & _KNOWN:
                     out.unknown.add(sample.name)
                 continue
             labels = _labels(em, sample.labels)
             value = sample.value
-            if (labels is None or family.type != em.metric.type or not isinstance(value, int | float)
-                    or not math.isfinite(value) or value < 0 or (em.metric.name, labels) in seen):  # fmt: skip
-                out.skipped["bad_sample"] += 1
+            shown = f"{sample.name}{dict(sample.labels) or ''}"
+            if family.type != em.metric.type:
+                out.skip("bad_sample", f"{shown}: typed {family.type}, not {em.metric.type}")
+                continue
+            if labels is None:
+                out.skip("bad_sample", f"{shown}: a label not of {em.metric.labels}")
+                continue
+            if not math.isfinite(value) or value < 0:
+                out.skip("bad_sample", f"{shown}: value {value}")
+                continue
+            if (em.metric.name, labels) in seen:
+                out.skip("bad_sample", f"{shown}: given twice")
                 continue
             if kept >= max_series:
-                out.skipped["too_many_series"] += 1
+                out.skip("too_many_series", f"{shown}: over {max_series} series")
                 continue
             seen.add((em.metric.name, labels))
             kept += 1
@@ -152,6 +169,7 @@ class PortodMetricsCollector:
         self.errors: Counter[str] = Counter()  # process lifetime, by reason: porto_exporter_portod_metrics_errors
         self.present: bool | None = None  # None until the first read: each change is logged once, at info
         self._unknown: set[str] = set()
+        self._skipping = ""  # the skipped samples last warned about
         self._last_good = time.time()
 
     async def collect(self, ctx: CollectContext) -> Batch:
@@ -162,15 +180,15 @@ class PortodMetricsCollector:
                 return self._errors()
             self._presence(True)
             try:
-                parsed = parse(body.decode("utf-8"))
+                text = body.decode("utf-8")
+                parsed = parse(text) if len(body) <= INLINE else await asyncio.to_thread(parse, text)
             except (UnicodeDecodeError, ValueError) as exc:
                 raise EndpointError("unparsable", f"not Prometheus text: {exc}") from None
         except EndpointError as exc:
             self.errors[exc.reason] += 1
             raise Degraded(f"{self.socket_path}: {exc}", self._errors(), self._last_good) from None
         self.errors.update(parsed.skipped)
-        if parsed.skipped:
-            log.debug("portod metrics at %s: samples skipped: %s", self.socket_path, dict(parsed.skipped))
+        self._note_skipped(parsed)
         self._note_unknown(parsed.unknown)
         self._last_good = time.time()
         batch = parsed.batch
@@ -192,6 +210,17 @@ class PortodMetricsCollector:
             log.info("no portod metrics endpoint at %s (an older portod has none, 5.3.15 for one; or the socket "
                      "is not visible here): nothing to re-export until it appears", self.socket_path)  # fmt: skip
         self.present = present
+
+    def _note_skipped(self, parsed: Parsed) -> None:
+        """Samples skipped: a warning when what is skipped changes (the same again each cycle: debug)."""
+        said = "; ".join(parsed.why)
+        if not parsed.skipped:
+            self._skipping = ""
+            return
+        counts = ", ".join(f"{n} {reason}" for reason, n in sorted(parsed.skipped.items()))
+        level = logging.DEBUG if said == self._skipping else logging.WARNING
+        log.log(level, "portod metrics at %s: skipped %s (not served, counted): %s", self.socket_path, counts, said)
+        self._skipping = said
 
     def _note_unknown(self, names: set[str]) -> None:
         new = sorted(names - self._unknown)[: max(0, _MAX_UNKNOWN - len(self._unknown))]
