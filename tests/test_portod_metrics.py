@@ -16,6 +16,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from prometheus_client.openmetrics.parser import text_string_to_metric_families as om_parse
 from prometheus_client.parser import text_string_to_metric_families
 
 from porto_exporter.catalog import PORTOD_ENDPOINT_LEFT_OUT, PORTOD_ENDPOINT_METRICS, all_metrics
@@ -268,12 +269,16 @@ async def test_the_exporter_serves_portods_metrics_over_http(
         first = await poll(ro_requests, "portod's RO request count in the exporter's output")
         await poll(lambda: _more(ro_requests, first), "the RO request count to grow with the exporter's reads")
         text, got = await scrape()
+        async with session.get(url + "/metrics", headers={"Accept": "application/openmetrics-text; version=1.0.0",
+                                                          "Accept-Encoding": "identity"}) as r:  # fmt: skip
+            om = {f.name: f.type for f in om_parse(await r.text())}  # strict: a clash of names would raise
     await stop_processes([proc])
     promtool_clean(text)
     assert got[("porto_exporter_collector_success", (("collector", "portod_metrics"),))] == 1
     for em in PORTOD_ENDPOINT_METRICS:
         assert any(n == em.metric.name for n, _ in got), em.metric.name
         assert f"# TYPE {em.metric.name} {em.metric.type}\n" in text
+        assert om[em.metric.name.removesuffix("_total")] == em.metric.type
     ours = sum(v for (n, _), v in got.items() if n == "porto_exporter_portod_requests_total")
     theirs = sum(v for (n, _), v in got.items() if n == "porto_daemon_requests_total")
     assert 0 < theirs <= ours  # every request portod counted is one of the exporter's (read before it rendered)
