@@ -75,8 +75,9 @@ def portod_guard(request: pytest.FixtureRequest) -> PortodGuard:
 def machine_independent(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, portod_guard: PortodGuard
 ) -> Iterator[Path]:
-    """Every exporter a test starts, in this process or as a subprocess, defaults to a socket that does not exist
-    (not the machine's /run/portod.socket, which `--demo` rightly exports when it is there), and no other
+    """Every exporter a test starts, in this process or as a subprocess, defaults to sockets that do not exist
+    (not the machine's /run/portod.socket, which `--demo` rightly exports when it is there, nor its
+    /run/portod_metrics.socket, which the portod_metrics collector reads when it is there), and no other
     PORTO_EXPORTER_* setting of the machine leaks in. In-process connects to the machine's portod fail the test."""
     marked = request.node.get_closest_marker("real_portod") is not None
     for name in [n for n in os.environ if n.startswith("PORTO_EXPORTER_")]:
@@ -85,6 +86,8 @@ def machine_independent(
         nowhere = Path(d) / "no-portod.socket"  # never created
         if not marked:
             monkeypatch.setenv("PORTO_EXPORTER_PORTO_SOCKET", str(nowhere))
+            # and portod's own metrics endpoint, read by default (--porto.metrics-socket): absent, as on old portods
+            monkeypatch.setenv("PORTO_EXPORTER_PORTO_METRICS_SOCKET", str(Path(d) / "no-portod_metrics.socket"))
         portod_guard.allowed, portod_guard.attempts[:] = marked, []
         yield nowhere
         attempts = list(portod_guard.attempts)

@@ -460,6 +460,89 @@ EVENT_METRICS = (CONTAINER_EXITS, CONTAINER_STARTS, CONTAINER_START_FAILURES, EV
                  EVENTS_RECONNECTS, EVENTS_GROUPS, EVENTS_GROUPS_OVERFLOW)  # fmt: skip
 
 
+# --- porto_daemon_*: portod's own metrics endpoint (collect/portod_metrics.py) ---------------------------
+# portod 5.3.59 serves Prometheus text on /run/portod_metrics.socket (GET /metrics, HTTP on a unix socket):
+# per request queue (portod-RO reads, portod-RW changes, portod-IO layers and storage, portod-Vl volumes) how
+# many wait and how long requests wait, run and hold locks, in milliseconds. What GetSystem does not say is
+# re-exported here, in seconds; what it says too is read from GetSystem only (PORTOD_ENDPOINT_LEFT_OUT).
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointMetric:
+    """One family of portod's own endpoint as re-exported: the sample name and type portod serves, and ours."""
+
+    portod: str  # the sample name portod writes (``requests_wait_ms_total``)
+    metric: Metric
+    ms: bool = False  # portod counts milliseconds: exported in seconds (3 decimals, exact)
+
+
+def _pm(portod: str, name: str, type_: MetricType, help_: str, labels: tuple[str, ...] = (),
+        ms: bool = False) -> EndpointMetric:  # fmt: skip
+    source = f"portod /metrics `{portod}`" + (" (ms)" if ms else "")
+    return EndpointMetric(portod, Metric(name, type_, help_, labels, source, 3 if ms else 0), ms)
+
+
+_Q = ("queue",)
+PORTOD_ENDPOINT_METRICS: tuple[EndpointMetric, ...] = (
+    _pm("requests_total", "porto_daemon_requests_total", "counter",
+        "Requests portod answered, by queue (portod-RO reads, portod-RW changes, portod-IO layers and storage, "
+        "portod-Vl volumes), client (the name portod.conf's metrics.client_patterns gives it, else \"...\"), "
+        "error (\"unknown\" or \"...\" when it failed) and long (1s, 3s, 30s, 5m: it took longer than that, "
+        "its wait included). Spec requests (ListContainersBy and friends) count too.",
+        ("queue", "client", "error", "long")),
+    _pm("requests_queued", "porto_daemon_requests_waiting", "gauge",
+        "Requests in the queue now, waiting for a free worker thread (portod's requests_queued; GetSystem's "
+        "request_queued, porto_daemon_requests_queued, counts the running ones too).", _Q),
+    _pm("requests_wait_ms_total", "porto_daemon_requests_wait_seconds_total", "counter",
+        "Time requests waited in the queue for a worker thread, summed; divided by the rate of "
+        "porto_daemon_requests_total, the mean wait.", _Q, ms=True),
+    _pm("requests_exec_ms_total", "porto_daemon_requests_exec_seconds_total", "counter",
+        "Time worker threads spent executing requests, summed: its rate is the queue's busy threads.", _Q, ms=True),
+    _pm("requests_lock_ms_total", "porto_daemon_requests_lock_seconds_total", "counter",
+        "Time requests waited for portod's locks while executing, summed.", _Q, ms=True),
+    _pm("requests_top_running_ms", "porto_daemon_requests_top_running_seconds", "gauge",
+        "How long the longest request running in the queue now has been executing; 0 when none runs.", _Q, ms=True),
+    _pm("events_queued", "porto_daemon_events_queued", "gauge",
+        "Events in portod's event queue (exits, OOM kills, respawns, timeouts, aging, log rotation)."),
+    _pm("events_top_waiting_ms", "porto_daemon_events_top_waiting_seconds", "gauge",
+        "How long the first event in portod's event queue has been waiting for the event thread past its due "
+        "time; 0 when it keeps up.", ms=True),
+    _pm("daemon_reload_shutdown_ms_total", "porto_daemon_reload_shutdown_seconds_total", "counter",
+        "Time portod spent stopping its old worker on reloads, summed.", ms=True),
+    _pm("daemon_reload_restore_ms_total", "porto_daemon_reload_restore_seconds_total", "counter",
+        "Time portod spent restoring containers and volumes in a new worker, summed.", ms=True),
+    _pm("daemon_graceful_shutdown", "porto_daemon_graceful_shutdown", "gauge",
+        "1 while portod shuts its worker down gracefully (requests in flight finish first), else 0."),
+    _pm("cpuset_rebalances_total", "porto_daemon_cpuset_rebalances_total", "counter",
+        "Times portod rebalanced the CPU sets of containers."),
+    _pm("cgroup_errors_total", "porto_daemon_cgroup_errors_total", "counter",
+        "Errors in cgroup operations portod logged (also counted in porto_daemon_errors_total)."),
+)  # fmt: skip
+# The endpoint's other families: the same numbers GetSystem or the listings give (the system collector reads
+# them), served once, under the name they already have. (portod's sample name, where the exporter serves it.)
+PORTOD_ENDPOINT_LEFT_OUT: tuple[tuple[str, str], ...] = (
+    ("daemon_reloads_total", "`porto_daemon_starts_total` (GetSystem porto_starts, the same counter)"),
+    ("containers_lost_total", "`porto_daemon_containers_lost_total`"),
+    ("volumes_lost_total", "`porto_daemon_volumes_lost_total`"),
+    ("containers_created_total", "`porto_daemon_containers_created_total` (the endpoint's copy restarts from 0 with portod's worker)"),
+    ("containers_started_total", "`porto_daemon_containers_started_total` (the endpoint's copy restarts from 0 with portod's worker)"),
+    ("containers_start_failed_total", "`porto_daemon_container_start_failures_total`"),
+    ("volumes_created_total", "`porto_daemon_volumes_created_total`"),
+    ("errors_total", "`porto_daemon_errors_total`"),
+    ("warnings_total", "`porto_daemon_warnings_total`"),
+    ("taints_total", "`porto_daemon_taints` (GetSystem taints, the same number)"),
+    ("clients", "`porto_daemon_clients`"),
+    ("version", "the `version` label of `porto_daemon_info`"),
+    ("containers", "`porto_daemon_containers{state}` (counted from the listing; portod's count includes `/`)"),
+    ("volumes", "`count by (backend) (porto_volume_info)`"),
+)  # fmt: skip
+PORTOD_METRICS_ERRORS = _m("porto_exporter_portod_metrics_errors_total", "counter",
+                           "Reads of portod's metrics endpoint that failed (nothing of that read is served), by "
+                           "reason: unreachable, timeout, http_status, bad_response, too_large, unparsable; and "
+                           "samples of a good read skipped as bad_sample (wrong type, unknown label, negative or "
+                           "repeated) or too_many_series.", ("reason",), "exporter")  # fmt: skip
+
+
 def all_metrics() -> list[Metric]:
     """Every Porto metric family, in exposition order (one entry per family name)."""
     seen: dict[str, Metric] = {}
@@ -473,10 +556,11 @@ def all_metrics() -> list[Metric]:
     meta = [
         Metric(n, "gauge", h, ("meta_storage",), f"ListStorages TMetaStorage.{p}") for n, p, h in META_STORAGE_GAUGES
     ]
+    system += [em.metric for em in PORTOD_ENDPOINT_METRICS]  # portod's own endpoint's, beside GetSystem's
     for metric in [UP, DAEMON_INFO, DAEMON_CONTAINERS, *system, CONTAINER_INFO, CONTAINER_STATE, CONTAINER_LABELS,
                    *(cm.metric for cm in CONTAINER_METRICS), VOLUME_INFO, *volume, LAYERS, LAYER_IDLE, STORAGES,
                    STORAGE_IDLE, *meta, *EVENT_METRICS, COLLECTOR_SUCCESS, COLLECTOR_DURATION, PROPERTY_ERRORS,
-                   PARSE_ERRORS, *SELF_METRICS.values()]:  # fmt: skip
+                   PARSE_ERRORS, PORTOD_METRICS_ERRORS, *SELF_METRICS.values()]:  # fmt: skip
         if metric.name not in seen or (not seen[metric.name].help and metric.help):
             seen[metric.name] = metric
     return list(seen.values())

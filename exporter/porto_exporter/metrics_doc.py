@@ -17,6 +17,8 @@ from .catalog import (
     IO_SKIP,
     NET_TOTAL,
     NOT_EXPORTED,
+    PORTOD_ENDPOINT_LEFT_OUT,
+    PORTOD_ENDPOINT_METRICS,
     all_metrics,
 )
 from .collect.registry import REGISTRY, Registration
@@ -100,6 +102,7 @@ def render_markdown() -> str:
         "`porto_container_labels` also carries one `label_<NAME>` label per allowlisted Porto label.",
         "",
         *collectors_section(),
+        *portod_endpoint_section(),
         "## Porto fields not exported",
         "",
         "| field | why not |",
@@ -108,6 +111,26 @@ def render_markdown() -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def portod_endpoint_section() -> list[str]:
+    """What each family of portod's own metrics endpoint became."""
+    return [
+        "## portod's own metrics endpoint",
+        "",
+        "Newer portods (5.3.59; not 5.3.15) serve Prometheus text on `/run/portod_metrics.socket` (`GET /metrics`,",
+        "HTTP on a unix socket; `--porto.metrics-socket`). The `portod_metrics` collector reads it every cycle,",
+        "one request on a connection of its own, and re-exports the families GetSystem lacks, milliseconds as",
+        "seconds; where there is no such socket it serves nothing (and logs that once, at info). A read that",
+        "fails serves none of them that cycle and counts in `porto_exporter_portod_metrics_errors_total`.",
+        "",
+        "| portod serves | exported as |",
+        "|---|---|",
+        *(f"| `{em.portod}` | `{em.metric.name}`" + (" (ms -> s)" if em.ms else "") + " |"
+          for em in PORTOD_ENDPOINT_METRICS),
+        *(f"| `{name}` | not again: {where} |" for name, where in PORTOD_ENDPOINT_LEFT_OUT),
+        "",
+    ]  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ from ..catalog import (
     LAYERS,
     META_STORAGE_GAUGES,
     OPT_IN_GROUPS,
+    PORTOD_ENDPOINT_METRICS,
+    PORTOD_METRICS_ERRORS,
     STORAGE_IDLE,
     STORAGES,
     SYSTEM_FIELDS,
@@ -35,6 +37,7 @@ from .base import Collector
 from .containers import Api, ContainersCollector
 from .events import EventsCollector
 from .labels import LabelAllowlist
+from .portod_metrics import DEFAULT_METRICS_SOCKET, TIMEOUT, PortodMetricsCollector
 from .selection import Selection
 from .storage import StorageCollector
 from .system import SystemCollector
@@ -53,6 +56,8 @@ class CollectorSettings:
     api: Api = "auto"  # --porto.api
     slow_interval: float = 60.0  # --scrape.slow-interval
     events_group_depth: int = 1  # --events.group-depth
+    metrics_socket: str = DEFAULT_METRICS_SOCKET  # --porto.metrics-socket
+    cycle_timeout: float = 10.0  # --scrape.timeout
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,10 @@ def _events(s: CollectorSettings) -> Collector:
     return EventsCollector(group_depth=s.events_group_depth, masks=s.include or ("***",))
 
 
+def _portod_metrics(s: CollectorSettings) -> Collector:
+    return PortodMetricsCollector(s.metrics_socket, timeout=min(TIMEOUT, s.cycle_timeout))
+
+
 CONTAINER_GROUPS = tuple(sorted({cm.group for cm in CONTAINER_METRICS}))
 
 # In --help order (and the order the collectors run in).
@@ -118,6 +127,8 @@ REGISTRY: tuple[Registration, ...] = (
                  (LAYERS.name, LAYER_IDLE.name, STORAGES.name, STORAGE_IDLE.name,
                   *(name for name, *_ in META_STORAGE_GAUGES))),
     Registration(EventsCollector, _events, tuple(m.name for m in EVENT_METRICS)),
+    Registration(PortodMetricsCollector, _portod_metrics,
+                 (*(em.metric.name for em in PORTOD_ENDPOINT_METRICS), PORTOD_METRICS_ERRORS.name)),
 )  # fmt: skip
 
 

@@ -18,6 +18,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1, help="seed for workload rates")
     parser.add_argument("--batch-jobs", action="store_true", help="a batch group spawning short-lived jobs")
     parser.add_argument("--sleep-cost", action="store_true", help="sleep for the modelled portod time per request")
+    parser.add_argument("--metrics-socket", help="also serve portod's own metrics endpoint (HTTP) on this unix socket")
     args = parser.parse_args(argv)
     if args.containers < 0:
         parser.error("--containers must be >= 0")
@@ -26,7 +27,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 async def serve(args: argparse.Namespace) -> None:
     host = build_host(seed=args.seed, containers=args.containers, batch_jobs=args.batch_jobs)
-    sim = Simulator(host, args.socket, faults=Faults(sleep_cost=args.sleep_cost))
+    sim = Simulator(host, args.socket, faults=Faults(sleep_cost=args.sleep_cost), metrics_socket=args.metrics_socket)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -17,6 +17,7 @@ from typing import Any
 from ..porto import rpc_pb2 as pb
 from .cost import CostModel
 from .host import Host, HostError
+from .queues import RequestQueues
 
 # The order portod's request handler tests the command fields in (capture 56:
 # version+list in one request is answered as list).
@@ -47,6 +48,7 @@ class Daemon:
     requests_completed: int = 0
     requests_failed: int = 0
     methods: Counter[str] = field(default_factory=Counter)  # requests answered, by method: what clients asked
+    queues: RequestQueues = field(default_factory=RequestQueues)  # per queue, for the metrics endpoint
 
 
 # (daemon, the request's command message, the reply being filled, the connection, now) -> modelled seconds
@@ -89,6 +91,7 @@ class Dispatcher:
             response.error = pb.InvalidMethod
             response.errorMsg = "invalid RPC method"
             d.requests_failed += 1
+            d.queues.account("", response.error, 0.0, now)
             return response, 0.0
         args = getattr(request, command)
         for required in REQUIRED.get(command, ()):
@@ -105,4 +108,5 @@ class Dispatcher:
         d.requests_completed += 1
         if response.error:
             d.requests_failed += 1
+        d.queues.account(command, response.error, cost, now)
         return response, cost

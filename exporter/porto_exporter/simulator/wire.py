@@ -24,6 +24,7 @@ from ..porto.framing import FrameDecoder, FrameError, encode_frame
 from .cost import CostModel
 from .dispatch import Daemon, Dispatcher
 from .host import Host
+from .metrics_endpoint import MetricsEndpoint
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +58,15 @@ class _Conn:
 class Simulator:
     """A portod on a unix socket over a ``Host``; ``async with`` starts and stops it."""
 
-    def __init__(self, host: Host, socket_path: str, *, faults: Faults | None = None) -> None:
+    def __init__(self, host: Host, socket_path: str, *, faults: Faults | None = None,
+                 metrics_socket: str | None = None) -> None:  # fmt: skip
         self.host = host
         self.socket_path = socket_path
         self.faults = faults or Faults()
         self.daemon = Daemon(host)
         self.dispatcher = Dispatcher(self.daemon)
+        # portod's own metrics endpoint (HTTP), served beside the API socket when given a path
+        self.metrics = MetricsEndpoint(self.daemon, metrics_socket) if metrics_socket else None
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -79,6 +83,8 @@ class Simulator:
             os.unlink(self.socket_path)
         self._server = await asyncio.start_unix_server(self._serve, path=self.socket_path, limit=1 << 20)
         self._ticker = asyncio.create_task(self._tick())
+        if self.metrics is not None:
+            await self.metrics.start()
 
     async def stop(self) -> None:
         """Stop listening and drop every connection (like portod going away)."""
@@ -98,6 +104,8 @@ class Simulator:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.socket_path)
+        if self.metrics is not None:
+            await self.metrics.stop()
 
     async def restart(self) -> None:
         await self.stop()
