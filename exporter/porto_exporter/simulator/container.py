@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from .accounting import ALL_CONTROLLERS, HOST_CORES, KEYS, Behaviour
 
 ROOT_CONTROLLERS = tuple(c for c in ALL_CONTROLLERS if c != "pids")
+# Every state portod names (TContainer::StateName in its src/container.cpp); "destroyed" only in AsyncWait pushes.
+STATES = ("stopped", "dead", "respawning", "starting", "running", "stopping", "paused", "meta", "destroyed")
 
 
 @dataclass(eq=False)

@@ -15,9 +15,10 @@ from collections.abc import Callable
 
 from ..porto import rpc_pb2 as pb
 from . import names
-from .accounting import COUNTERS, HOST_CORES, HOST_MEMORY, Behaviour, Frame
+from .accounting import COUNTERS, HOST_CORES, HOST_MEMORY, Behaviour
 from .container import Container
 from .events import EventHub
+from .frame import Frame
 from .records import Layer, MetaStorage, Volume
 
 ROOT_READ_ONLY = "Write access denied: root container is read-only"
@@ -86,8 +87,8 @@ class Host:
         if not names.is_mask(mask):
             c = self.by_name.get(mask)
             return [c] if c is not None else []
-        regex = names.mask_regex(mask)
-        found = [c for c in self.containers() if regex.match(c.name)]
+        matches = names.matcher(mask)
+        found = [c for c in self.containers() if matches(c.name)]
         if include_root and mask == "***":
             found.insert(0, self.root)
         return found

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .dispatch import Daemon
+from .daemon import Daemon
 from .handlers.system import VERSION_TAG
 from .queues import QUEUES
 

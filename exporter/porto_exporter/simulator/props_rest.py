@@ -5,9 +5,9 @@ full dump (``defaults.fill_defaults``). Unpriced (cost 0): the cost model prices
 
 from __future__ import annotations
 
-from ..porto.values import format_uint_map
 from .defaults import APP_CAPS, APP_CAPS_ALLOWED, CAPS, ROOT_DEVICES
 from .propbase import ALWAYS, STAT, Prop, View, _add
+from .values import uint_map_to_string
 
 # name -> (a container's value, the root's value)
 CONSTANT: dict[str, tuple[str, str]] = {
@@ -48,7 +48,7 @@ for _name in NETWORK_STATS:
 
 
 def _rx_overlimits(v: View) -> str:
-    return format_uint_map(dict.fromkeys(HOST_INTERFACES, 0)) if v.c.is_root else ""
+    return uint_map_to_string(dict.fromkeys(HOST_INTERFACES, 0)) if v.c.is_root else ""
 
 
 _add(Prop("net_rx_overlimits", STAT, _rx_overlimits, None, 0.0))

@@ -20,15 +20,16 @@ import os
 from dataclasses import dataclass
 
 from ..porto import rpc_pb2 as pb
-from ..porto.framing import FrameDecoder, FrameError, encode_frame
 from .cost import CostModel
-from .dispatch import Daemon, Dispatcher
+from .daemon import Daemon
+from .delimited import BadStream, RequestReader, delimit
+from .dispatch import Dispatcher
 from .host import Host
 from .metrics_endpoint import MetricsEndpoint
 
 log = logging.getLogger(__name__)
 
-MAX_REQUEST = 64 << 20
+MAX_REQUEST = 64 << 20  # portod refuses above daemon.max_msg_len (32 MiB by default, its config.cpp)
 
 
 @dataclass
@@ -52,7 +53,7 @@ class _Conn:
 
     def push(self, response: pb.TPortoResponse) -> None:
         if not self.writer.is_closing():
-            self.writer.write(encode_frame(response.SerializeToString()))
+            self.writer.write(delimit(response.SerializeToString()))
 
 
 class Simulator:
@@ -146,19 +147,19 @@ class Simulator:
         self.daemon.clients_connected += 1
         self.daemon.clients_open = len(self._writers)
         conn = _Conn(writer)
-        decoder = FrameDecoder(MAX_REQUEST)
+        incoming = RequestReader(MAX_REQUEST)
         try:
             while True:
                 chunk = await reader.read(1 << 16)
                 if not chunk:
                     return
-                for body in decoder.feed(chunk):
+                for body in incoming.feed(chunk):
                     response = await self.handle(body, conn)
                     if response is None:
                         return  # garbage or a missing required field: close without a reply
                     if not await self._send(writer, response):
                         return
-        except (FrameError, ConnectionError):
+        except (BadStream, ConnectionError):
             return
         except asyncio.CancelledError:
             pass
@@ -175,7 +176,7 @@ class Simulator:
         faults = self.faults
         if faults.delay:
             await asyncio.sleep(faults.delay)
-        frame = encode_frame(response.SerializeToString())
+        frame = delimit(response.SerializeToString())
         if faults.drop_mid_frame > 0:
             faults.drop_mid_frame -= 1
             writer.write(frame[: max(1, len(frame) // 2)])
