@@ -55,6 +55,9 @@ class ContainerMetric:
     group: str = "cpu"  # --no-collector.containers.<group> (--collector.containers.<group> for OPT_IN_GROUPS)
     skip_zero: bool = False  # 0 means "unset/unlimited"
     pick: str | None = None  # a map whose one key is the value (no label): Porto's aggregate key
+    # Why Porto's value means nothing on a cgroup v2 host (its memory, cpu, cpuset, blkio and pids in the cgroup2
+    # hierarchy: ``collect/cgroup_layout``), where it is neither read nor exported; "": the same on v1 and v2.
+    cgroup2: str = ""
 
 
 def _m(name: str, type_: MetricType, help_: str, labels: tuple[str, ...] = (), source: str = "") -> Metric:
@@ -67,6 +70,8 @@ def _m(name: str, type_: MetricType, help_: str, labels: tuple[str, ...] = (), s
 SYSTEM_FIELDS: tuple[tuple[str, str, MetricType, str, tuple[str, str] | None], ...] = (
     ("errors", "porto_daemon_errors_total", "counter", "Errors portod has logged.", None),
     ("warnings", "porto_daemon_warnings_total", "counter", "Warnings portod has logged.", None),
+    ("fatals", "porto_daemon_fatals_total", "counter", "Fatal errors portod has logged (absent when portod does not "
+     "send it: older ones).", None),
     ("porto_starts", "porto_daemon_starts_total", "counter", "Times the portod worker has started.", None),
     ("porto_uptime", "porto_daemon_uptime_seconds", "gauge", "Seconds since the portod worker started.", None),
     ("master_uptime", "porto_daemon_master_uptime_seconds", "gauge", "Seconds since the portod master started.", None),
@@ -118,6 +123,9 @@ SYSTEM_FIELDS: tuple[tuple[str, str, MetricType, str, tuple[str, str] | None], .
     ("request_longer_3s", "porto_daemon_slow_requests_total", "counter", "", ("threshold", "3s")),
     ("request_longer_30s", "porto_daemon_slow_requests_total", "counter", "", ("threshold", "30s")),
     ("request_longer_5m", "porto_daemon_slow_requests_total", "counter", "", ("threshold", "5m")),
+    ("request_top_running_time", "porto_daemon_longest_request_seconds", "gauge",
+     "Whole seconds the longest request portod is running now has run, any queue; 0 when none runs (absent when "
+     "portod does not send it: older ones).", None),
     ("fail_system", "porto_daemon_request_failures_total", "counter", "Failed requests by kind of failure.",
      ("kind", "system")),
     ("fail_invalid_value", "porto_daemon_request_failures_total", "counter", "", ("kind", "invalid_value")),
@@ -135,6 +143,11 @@ DAEMON_INFO = _m("porto_daemon_info", "gauge", "portod version, revision and ker
                  ("version", "revision", "kernel"), "Version, GetSystem")  # fmt: skip
 DAEMON_CONTAINERS = _m("porto_daemon_containers", "gauge", "Containers per state, counted from the listing.",
                        ("state",), "ListContainersBy / Get state")  # fmt: skip
+CGROUP_VERSION = _m("porto_daemon_cgroup_version", "gauge",
+                    "2 when portod keeps containers' memory, cpu, cpuset, blkio and pids in the cgroup2 hierarchy "
+                    "(/sys/fs/cgroup is cgroup2), 1 when in cgroup v1 ones; families that depend on it: "
+                    "docs/metrics.md. Absent when portod did not say.", (),
+                    "Get self cgroups: memory's path is unified's on cgroup2")  # fmt: skip
 
 
 # --- porto_container_* -------------------------------------------------------------
@@ -146,7 +159,7 @@ def _cm(
     name: str, type_: MetricType, help_: str, prop: str, *, where: Literal["status", "spec"] = "status",
     field_: str | None = None, parse: Parse = "int", scale: float = 1.0, key_label: str | None = None,
     skip_keys: tuple[str, ...] = (), controller: str | None = None, tier: Tier = "fast", group: str = "cpu",
-    skip_zero: bool = False, pick: str | None = None,
+    skip_zero: bool = False, pick: str | None = None, cgroup2: str = "",
 ) -> ContainerMetric:  # fmt: skip
     labels = C + ((key_label,) if key_label else ())
     fld = field_ or prop
@@ -154,7 +167,7 @@ def _cm(
     decimals = {1.0: 0, NS: 9, US: 6}[scale]  # Porto counts in ns or us; we export seconds
     return ContainerMetric(
         Metric(name, type_, help_, labels, source, decimals), prop, where, fld, parse, key_label,
-        frozenset(skip_keys), controller, tier, group, skip_zero, pick,
+        frozenset(skip_keys), controller, tier, group, skip_zero, pick, cgroup2,
     )  # fmt: skip
 
 
@@ -164,6 +177,15 @@ VM_SKIP = ("count", "max_size", "max_used", "anon", "file", "shmem", "huge", "da
            "table")  # fmt: skip
 IO_SKIP = ("hw", "total_writeback")  # hw is the sum over disks: a device label on it would double count
 NET_TOTAL = "Uplink"  # the net maps' key for all of a container's traffic through the host's uplinks
+# Why a value is meaningless on a cgroup v2 host, from Porto's source (ten-nancy/porto src/property.cpp,
+# src/cgroup.cpp, src/container.cpp): docs/cgroup-v2.md.
+V1_MEMORY_STAT = ("portod adds up cgroup v1 `memory.stat` `total_*` keys, which cgroup2's `memory.stat` does not have: "
+                  "0 for every container")
+V1_THROTTLED = ("portod reads `cpu.stat` `throttled_time` (`TCpuThrottled`); cgroup2's `cpu.stat` has "
+                "`throttled_usec` instead: 0 for every container")
+V2_IO_TIME = "portod gives an empty map: cgroup2's `io.stat` has no service time"
+V2_OOM_KILLS = ("portod reads cgroup2's hierarchical `memory.events` `oom_kill` into both `oom_kills` and "
+                "`oom_kills_total`: a container's own count is not known (the subtree's is)")
 
 CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
     # cpu
@@ -174,37 +196,43 @@ CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
     _cm("porto_container_cpu_wait_seconds_total", "counter", "Time runnable but waiting for a CPU.",
         "cpu_wait", scale=NS, controller="cpuacct"),
     _cm("porto_container_cpu_throttled_seconds_total", "counter", "Time throttled by the CPU limit.",
-        "cpu_throttled", scale=NS, controller="cpu"),
+        "cpu_throttled", scale=NS, controller="cpu", cgroup2=V1_THROTTLED),
+    _cm("porto_container_cpu_burst_seconds_total", "counter", "CPU time used beyond the CPU limit from the burst "
+        "allowance (kernels with cpu.cfs_burst_usage only).", "cpu_burst_usage", scale=NS, controller="cpu"),
+    _cm("porto_container_cpu_unconstrained_wait_seconds_total", "counter", "Time runnable but waiting for a CPU "
+        "for reasons other than the CPU limit: the wait less burst and throttling (kernels with cpuacct.wait and "
+        "cpu.cfs_burst_usage only).", "cpu_unconstrained_wait", scale=NS, controller="cpu"),
     _cm("porto_container_cpu_pressure_seconds_total", "counter", "CPU pressure stall time (PSI).",
-        "cpu_pressure", parse="map", scale=US, key_label="kind", group="pressure", field_="#76", tier="slow"),
+        "cpu_pressure", parse="map", scale=US, key_label="kind", group="pressure", tier="slow"),
     # memory
     _cm("porto_container_memory_usage_bytes", "gauge", "Memory charged to the cgroup, including page cache.",
         "memory_usage", controller="memory", group="memory"),
     _cm("porto_container_memory_anon_bytes", "gauge", "Anonymous memory.", "anon_usage", controller="memory",
-        group="memory"),
+        group="memory", cgroup2=V1_MEMORY_STAT),
     _cm("porto_container_memory_cache_bytes", "gauge", "Page cache.", "cache_usage", controller="memory",
-        group="memory", tier="slow"),
+        group="memory", tier="slow", cgroup2=V1_MEMORY_STAT),
     _cm("porto_container_memory_shmem_bytes", "gauge", "Shared memory.", "shmem_usage", controller="memory",
-        group="memory", tier="slow"),
+        group="memory", tier="slow", cgroup2=V1_MEMORY_STAT),
     _cm("porto_container_memory_mlock_bytes", "gauge", "Locked memory.", "mlock_usage", controller="memory",
-        group="memory", tier="slow"),
+        group="memory", tier="slow", cgroup2=V1_MEMORY_STAT),
     _cm("porto_container_memory_hugetlb_bytes", "gauge", "HugeTLB memory.", "hugetlb_usage", controller="hugetlb",
         group="memory", tier="slow"),
     _cm("porto_container_memory_reclaimed_bytes_total", "counter", "Memory reclaimed from the cgroup.",
-        "memory_reclaimed", controller="memory", group="memory", tier="slow"),
+        "memory_reclaimed", controller="memory", group="memory", tier="slow", cgroup2=V1_MEMORY_STAT),
     _cm("porto_container_memory_minor_faults_total", "counter", "Minor page faults.", "minor_faults",
-        controller="memory", group="memory", tier="slow"),
+        controller="memory", group="memory", tier="slow", cgroup2=V1_MEMORY_STAT),
     _cm("porto_container_memory_major_faults_total", "counter", "Major page faults.", "major_faults",
-        controller="memory", group="memory", tier="slow"),
+        controller="memory", group="memory", tier="slow", cgroup2=V1_MEMORY_STAT),
     _cm("porto_container_memory_pressure_seconds_total", "counter", "Memory pressure stall time (PSI).",
-        "memory_pressure", parse="map", scale=US, key_label="kind", group="pressure", field_="#83", tier="slow"),
+        "memory_pressure", parse="map", scale=US, key_label="kind", group="pressure", tier="slow"),
     # Only the totals (VmSize, resident, swapped): peaks and the per-segment breakdown were 11 more series per
     # container that nobody sums. Opt-in (--collector.containers.vmem): portod walks every process for it and
     # memory usage/anon already say what the container holds.
     _cm("porto_container_virtual_memory_bytes", "gauge", "Virtual memory of the container's processes: size "
         "(address space), used (resident), swap. Different measures: do not sum over type.",
         "virtual_memory", parse="map", key_label="type", skip_keys=VM_SKIP, tier="slow", group="vmem"),
-    _cm("porto_container_oom_kills_total", "counter", "OOM kills in this container.", "oom_kills", group="memory"),
+    _cm("porto_container_oom_kills_total", "counter", "OOM kills in this container.", "oom_kills", group="memory",
+        cgroup2=V2_OOM_KILLS),
     _cm("porto_container_subtree_oom_kills_total", "counter", "OOM kills in this container and its children.",
         "oom_kills_total", group="memory"),
     # io
@@ -219,7 +247,7 @@ CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
     _cm("porto_container_io_write_operations_total", "counter", "Disk write operations.", "io_write_ops",
         parse="map", key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io", tier="slow"),
     _cm("porto_container_io_time_seconds_total", "counter", "Disk service time.", "io_time", parse="map", scale=NS,
-        key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io", tier="slow"),
+        key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io", tier="slow", cgroup2=V2_IO_TIME),
     _cm("porto_container_io_pressure_seconds_total", "counter", "IO pressure stall time (PSI).", "io_pressure",
         parse="map", scale=US, key_label="kind", group="pressure", tier="slow"),
     # network: Porto's net maps hold the same traffic several times over (PROTOCOL-NOTES): `Uplink` is the
@@ -240,6 +268,8 @@ CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
         pick=NET_TOTAL, group="network"),
     _cm("porto_container_network_overlimits_total", "counter", "Packets over the traffic-class limit.",
         "net_overlimits", parse="map", pick=NET_TOTAL, group="network"),
+    _cm("porto_container_network_rx_overlimits_total", "counter", "Received packets over the ingress limit "
+        "(net_rx_limit).", "net_rx_overlimits", parse="map", pick=NET_TOTAL, group="network"),
     # processes
     _cm("porto_container_processes", "gauge", "Processes, including portoinit and children's.", "process_count",
         tier="slow", group="processes"),
@@ -557,7 +587,7 @@ def all_metrics() -> list[Metric]:
         Metric(n, "gauge", h, ("meta_storage",), f"ListStorages TMetaStorage.{p}") for n, p, h in META_STORAGE_GAUGES
     ]
     system += [em.metric for em in PORTOD_ENDPOINT_METRICS]  # portod's own endpoint's, beside GetSystem's
-    for metric in [UP, DAEMON_INFO, DAEMON_CONTAINERS, *system, CONTAINER_INFO, CONTAINER_STATE, CONTAINER_LABELS,
+    for metric in [UP, DAEMON_INFO, DAEMON_CONTAINERS, CGROUP_VERSION, *system, CONTAINER_INFO, CONTAINER_STATE, CONTAINER_LABELS,
                    *(cm.metric for cm in CONTAINER_METRICS), VOLUME_INFO, *volume, LAYERS, LAYER_IDLE, STORAGES,
                    STORAGE_IDLE, *meta, *EVENT_METRICS, COLLECTOR_SUCCESS, COLLECTOR_DURATION, PROPERTY_ERRORS,
                    PARSE_ERRORS, PORTOD_METRICS_ERRORS, *SELF_METRICS.values()]:  # fmt: skip
@@ -599,4 +629,15 @@ NOT_EXPORTED: tuple[tuple[tuple[str, ...], str], ...] = (
      "less-used limits: the exported *_limit / *_guarantee / *_total cover dashboards and alerts"),
     (("volumes_linked", "volumes_owned"), "`porto_volume_info` and `porto_volume_links` carry the relation"),
     (("no_changes",), "protocol flag for `changed_since`, consumed by the collector"),
+    # newer portods' fields (ten-nancy/porto rpc.proto)
+    (("memory_lock_policy", "unshare_on_exec", "enable_fuse", "link_memory_writeback_blkio", "coredump_filter",
+      "seccomp_name", "session_info", "children_allowed", "devices_explicit"),
+     "configuration strings and flags: no number to plot"),
+    (("net_netstat", "net_snmp", "net_snmp6"), "the /proc/net counters of a container's own network namespace: "
+     "hundreds of keys each (a series per key and container), and empty on the host network"),
+    (("net_limit_bound", "net_rx_limit_bound"), "the limits of the nearest isolated network namespace: copies of an "
+     "ancestor's `net_limit` / `net_rx_limit`"),
+    (("net_limit_soft", "net_limit_soft_stat"), "the soft network limit and its packet-marking statistics: a "
+     "less-used limit, left for a later issue"),
+    (("postfork_issues",), "an internal count of portod's own fork path, with no documented meaning for operators"),
 )  # fmt: skip

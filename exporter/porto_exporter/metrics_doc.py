@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from .catalog import (
+    CGROUP_VERSION,
     CONTAINER_INFO,
     CONTAINER_LABELS,
     CONTAINER_METRICS,
@@ -58,6 +59,26 @@ def collectors_section() -> list[str]:
     ]  # fmt: skip
 
 
+def cgroup_section() -> list[str]:
+    """The families whose meaning depends on the cgroup version portod uses, from the catalog's ``cgroup2``."""
+    return [
+        "## cgroup v2 hosts",
+        "",
+        "portod keeps memory, cpu, cpuset, blkio and pids in the cgroup2 hierarchy when /sys/fs/cgroup is a",
+        "cgroup2 mount (cpuacct, freezer, net_cls, devices, hugetlb and perf_event stay cgroup v1 ones);",
+        f"`{CGROUP_VERSION.name}` says which, per host, from portod's `cgroups` property. There every",
+        "container has cgroups of its own (no inherited controllers) whose counters include its children's.",
+        "These families are neither read nor exported on a cgroup v2 host, as portod's values there are",
+        "cgroup v1 ones (a 0 that means unknown); everything else means the same on both. Why, with Porto's",
+        "sources: docs/cgroup-v2.md.",
+        "",
+        "| metric | on cgroup v2 |",
+        "|---|---|",
+        *(f"| `{cm.metric.name}` | {cm.cgroup2} |" for cm in CONTAINER_METRICS if cm.cgroup2),
+        "",
+    ]
+
+
 def render_markdown() -> str:
     """The whole of docs/metrics.md."""
     lines = [
@@ -101,6 +122,7 @@ def render_markdown() -> str:
         "",
         "`porto_container_labels` also carries one `label_<NAME>` label per allowlisted Porto label.",
         "",
+        *cgroup_section(),
         *collectors_section(),
         *portod_endpoint_section(),
         "## Porto fields not exported",

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..catalog import (
+    CGROUP_VERSION,
     CONTAINER_INFO,
     CONTAINER_LABELS,
     CONTAINER_METRICS,
@@ -117,7 +118,8 @@ REGISTRY: tuple[Registration, ...] = (
     Registration(SystemCollector, lambda _: SystemCollector(),
                  _names([DAEMON_INFO.name, *(name for _, name, *_ in SYSTEM_FIELDS)])),
     Registration(ContainersCollector, _containers,
-                 (DAEMON_CONTAINERS.name, CONTAINER_INFO.name, CONTAINER_STATE.name, CONTAINER_LABELS.name),
+                 (DAEMON_CONTAINERS.name, CGROUP_VERSION.name, CONTAINER_INFO.name, CONTAINER_STATE.name,
+                  CONTAINER_LABELS.name),
                  groups=tuple(Group(g, f"the container {g} metrics", g not in OPT_IN_GROUPS,
                                     tuple(cm.metric.name for cm in CONTAINER_METRICS if cm.group == g))
                               for g in CONTAINER_GROUPS)),

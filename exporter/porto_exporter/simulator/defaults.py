@@ -62,11 +62,9 @@ def _varint_field(number: int, value: int) -> bytes:
 
 # Spec fields real portod 5.3 sends that rpc.proto does not name (all varints).
 SPEC_UNKNOWN = _varint_field(81, 0) + _varint_field(92, 1) + _varint_field(93, 0) + varint(265 << 3) + b"\x00"
-# Status field 601 arrives as an empty length-delimited field.
-STATUS_UNKNOWN = varint((601 << 3) | 2) + b"\x00"
-# ... and for the root, a map of the host's interfaces.
-_HOST_NETS = pb.TUintMap(map=[{"key": k, "val": 0} for k in ("Uplink", "eth0", "group default")])
-ROOT_STATUS_UNKNOWN = varint((601 << 3) | 2) + varint(_HOST_NETS.ByteSize()) + _HOST_NETS.SerializeToString()
+# Status field 601 (net_rx_overlimits) is named in rpc.proto now: its property fills it (props_rest), asked for or
+# in a full dump; nothing is left for the status here.
+STATUS_UNKNOWN = ROOT_STATUS_UNKNOWN = b""
 
 
 # What a container that is not the root may do (portod's defaults for a container owned by root), by name.

@@ -65,6 +65,8 @@ class Host:
         # Properties this portod does not know (as an older portod: 5.3.15 has no PSI): left out of
         # ListProperties/ListDataProperties, and asking for one is answered as for any unknown name.
         self.unknown_properties: set[str] = set()
+        # The controllers portod keeps in the cgroup2 hierarchy: none on a cgroup v1 host (cgroup2.use_cgroup2).
+        self.cgroup2_controllers: tuple[str, ...] = ()
         self.container_limit = 60000  # above portod's default 3000: benchmarks need 50,000
         self.counters = {"created": 0, "started": 0, "start_failed": 0, "oom": 0, "requests": 0, "failed": 0}
         self._timed: set[Container] = set()
@@ -120,6 +122,7 @@ class Host:
         self._next_id += 1
         c = Container(name, self._next_id, parent, int(now), behaviour or Behaviour.from_seed(self.seed, name))
         c.weak = weak_owner is not None
+        c.unified = self.cgroup2_controllers
         c.weak_owner = weak_owner
         c.change_time = int(now)
         parent.children[name] = c
