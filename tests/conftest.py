@@ -27,6 +27,8 @@ from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.porto.framing import FrameDecoder, encode_frame
 from porto_exporter.simulator import Simulator, build_host
 
+from .debian import Built, build
+
 pytest_plugins = ["pytester"]  # tests/test_isolation.py runs a suite of its own
 
 # A copy of ../shared/porto-captures (recorded from real portod 5.3.59), vendored so CI has it.
@@ -249,3 +251,13 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
+
+
+@pytest.fixture(scope="session")
+def debian_package() -> Iterator[Built]:
+    """The Debian package and its wheels, built once per session by deploy/debian/build into a temporary dist/
+    (the tests that install it share one build); removed after the session."""
+    with tempfile.TemporaryDirectory(prefix="pe-deb-") as dist:
+        built = build(Path(dist))
+        print(f"\ndeploy/debian/build: {built.seconds:.1f} s, {built.deb.name} {built.deb.stat().st_size // 1024} KiB")
+        yield built
