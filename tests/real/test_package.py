@@ -4,6 +4,7 @@ systemd unit names against the real portod, scraped with curl, then dpkg -r and 
 from __future__ import annotations
 
 import secrets
+import shutil
 import subprocess
 import tempfile
 import time
@@ -23,10 +24,11 @@ STATE = (Path("/etc/porto-exporter"), Path("/etc/default/porto-exporter"), Path(
 def test_the_package_installs_runs_as_its_user_against_portod_and_purges_without_leftovers(
     real_portod: RealPortod, debian_package: Built
 ) -> None:
-    if status() != "not-installed" or account("passwd", NAME):
+    there = [str(p) for p in STATE if p.exists()]
+    if status() != "not-installed" or account("passwd", NAME) or there:
         pytest.fail(
-            f"{NAME} is already on this machine (dpkg: {status()}, user: {account('passwd', NAME)}): this test "
-            f"installs and purges it, so it runs only where it is absent (dpkg --purge {NAME})"
+            f"{NAME} is already on this machine (dpkg: {status()}, user: {account('passwd', NAME)}, files: {there}): "
+            f"this test installs and purges it, so it runs only where it is absent (dpkg --purge {NAME})"
         )
     porto_group_before = account("group", "porto")
     mine = real_portod.name(f"pkg{secrets.token_hex(3)}")
@@ -74,6 +76,10 @@ def test_the_package_installs_runs_as_its_user_against_portod_and_purges_without
             strays = set(run("find", "/usr/lib/porto-exporter").split()) - set(listing)
             assert not strays, f"files the package does not list (written at run time?): {sorted(strays)[:10]}"
 
+            key = Path("/etc/porto-exporter/tls/exporter.key")  # what an operator adds beside the conffiles
+            key.parent.mkdir()
+            key.write_text("not a key\n")
+
             run("dpkg", "-r", NAME)
             assert status() == "config-files"
             assert Path("/etc/default/porto-exporter").exists() and Path("/etc/porto-exporter/web-config.yml").exists()
@@ -92,4 +98,14 @@ def test_the_package_installs_runs_as_its_user_against_portod_and_purges_without
                 stop(proc)
             if status() != "not-installed":
                 run("dpkg", "--purge", NAME, check=False)
+            # what a purge that went wrong left: none of it was here before the test
+            for path in STATE:
+                if path.is_dir():
+                    shutil.rmtree(path)
+                elif path.exists():
+                    path.unlink()
+            if account("passwd", NAME):
+                run("userdel", NAME, check=False)
+            if porto_group_before is None and account("group", "porto"):
+                run("groupdel", "porto", check=False)
             real_portod.ctl("destroy", mine, check=False)
