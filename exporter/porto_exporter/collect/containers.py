@@ -149,6 +149,9 @@ class ContainersCollector(Collector):
         if self.namespace is not None:  # moved (a new portod, another container): nothing kept is named right
             self.emitter.cache.clear()
             self.reader.cursor = None
+        if ns.container != ROOT:
+            log.info("containers: in Porto container %s, namespace %s (enable_porto=%s): series name containers "
+                     "as the host does", ns.container, ns.namespace, ns.enable_porto)  # fmt: skip
         self.namespace = ns
         if ns.isolated:
             top = ns.top or ROOT  # without a top the root is dropped before it is labelled

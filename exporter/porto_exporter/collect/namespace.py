@@ -126,9 +126,6 @@ class NamespaceLearner:
             found = self.current or Namespace()
             log.warning("portod did not say where this client is (Get self: %s): container names are taken as "
                         "the host's", exc)  # fmt: skip
-        if found != self.current and found.container != ROOT:
-            log.info("in Porto container %s, namespace %s (enable_porto=%s): series name containers as the host "
-                     "does", found.container, found.namespace, found.enable_porto)  # fmt: skip
         stats = getattr(client, "stats", None)
         self._at = stats.connects if stats is not None else 0
         self.current = found
