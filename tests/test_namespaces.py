@@ -29,6 +29,7 @@ from porto_exporter.collect import (
     SystemCollector,
     VolumesCollector,
 )
+from porto_exporter.collect.containers import Api
 from porto_exporter.collect.namespace import Namespace
 from porto_exporter.porto import PortoClient, errors
 from porto_exporter.scraper import Scraper
@@ -70,9 +71,9 @@ def values_of(series: Series, name: str, label: str) -> set[str]:
 
 
 @contextlib.asynccontextmanager
-async def exporter(socket: str, group_depth: int) -> AsyncIterator[str]:
+async def exporter(socket: str, group_depth: int, api: Api = "auto") -> AsyncIterator[str]:
     """An exporter on ``socket`` served on a real port (each /metrics a cycle); its URL."""
-    collectors = [SystemCollector(), ContainersCollector(), VolumesCollector(), StorageCollector(),
+    collectors = [SystemCollector(), ContainersCollector(api=api), VolumesCollector(), StorageCollector(),
                   EventsCollector(group_depth=group_depth)]  # fmt: skip
     scraper = Scraper(PortoClient(socket, timeout=10), collectors, interval=0, timeout=10)
     runner = web.AppRunner(build_app(scraper), shutdown_timeout=1.0)
@@ -165,6 +166,19 @@ async def test_series_inside_a_namespace_are_the_hosts(tenancy: Tenancy) -> None
     exits = {dict(k[1])["group"]: v for k, v in events.items() if k[0] == "porto_container_exits_total"}
     assert exits == {"tenant/web": 1}  # depth 1 below the namespace (2 on the host and read-only): tenant/web
     assert about(events, "group", ("tenant/web",)) == about(host_events, "group", ("tenant/web",))
+
+
+@pytest.mark.parametrize("tenancy", ["read-isolate"], indirect=True)
+async def test_the_v4_reads_inside_a_namespace_make_the_same_series(tenancy: Tenancy) -> None:
+    """The Get path (older portods) names, leaves out / and reads the top container as ListContainersBy's does."""
+    async with aiohttp.ClientSession() as http, exporter(tenancy.host_socket, 2) as host_url, \
+            exporter(tenancy.tenant_socket, 1, api="v4") as tenant_url:  # fmt: skip
+        host, inside = await scrape(http, host_url), await scrape(http, tenant_url)
+    assert inside[("porto_exporter_collector_success", (("collector", "containers"),))] == 1
+    mine = about(inside, "container", (TENANT,))
+    assert mine == about(host, "container", (TENANT,)) and mine
+    assert values_of(inside, "porto_container_state", "container") == values_of(mine, "porto_container_state",
+                                                                                 "container")  # fmt: skip
 
 
 @pytest.mark.parametrize(
