@@ -38,7 +38,7 @@ MODES = {
     "riso": (("enable_porto", "read-isolate"), True, "read-isolate"),
     "pns": (None, True, "true"),
 }
-SECONDS = 30.0
+SECONDS = 60.0  # the most any awaited condition may take (five exporters starting on a loaded machine)
 # Every exporter reads every tier every cycle from its second on (--scrape.slow-interval=0s), and the series
 # compared come from a cycle after one that already saw the tenants (the slow tier comes from the second).
 
@@ -111,18 +111,16 @@ async def make_tenant(real: RealPortod, own: str, mode: str, logs: Path) -> Tena
 
 
 @contextlib.asynccontextmanager
-async def host_exporter(real: RealPortod, own: str) -> AsyncIterator[str]:
-    """An exporter on the host (no container), pointed at this test's subtree."""
+async def host_exporter(real: RealPortod, own: str) -> AsyncIterator[tuple[str, asyncio.subprocess.Process]]:
+    """An exporter on the host (no container), pointed at this test's subtree: its URL and process (starting)."""
     port = free_port()
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "porto_exporter", f"--porto.socket={real.socket}", "--scrape.interval=0",
-        "--scrape.slow-interval=0s",
-        f"--web.listen-address=127.0.0.1:{port}", f"--containers.include={own}/***", "--no-collector.events",
+        "--scrape.slow-interval=0s", f"--web.listen-address=127.0.0.1:{port}", f"--containers.include={own}/***",
+        "--no-collector.events",
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)  # fmt: skip
     try:
-        url = f"http://127.0.0.1:{port}"
-        await wait_ready(url + "/metrics", proc, seconds=SECONDS)
-        yield url
+        yield f"http://127.0.0.1:{port}", proc
     finally:
         await stop_processes([proc])
 
@@ -133,16 +131,17 @@ async def test_an_exporter_in_each_kind_of_namespace_names_series_as_the_host(
     real = real_portod
     with tempfile.TemporaryDirectory(prefix="pe-real-ns-") as d:
         logs = Path(d)
-        async with host_exporter(real, own) as host_url, aiohttp.ClientSession() as http:
-            tenants = await asyncio.gather(*(make_tenant(real, own, mode, logs) for mode in MODES))
+        async with host_exporter(real, own) as (host_url, proc), aiohttp.ClientSession() as http:
+            *tenants, _ = await asyncio.gather(*(make_tenant(real, own, mode, logs) for mode in MODES),
+                                               wait_ready(host_url + "/metrics", proc, seconds=SECONDS))  # fmt: skip
             await scrape(http, host_url)  # the first cycle with the tenants in it: the next reads their slow tier
             host = await scrape(http, host_url)
             inside = {t.mode: await scrape(http, t.url) for t in tenants}
             for t in tenants:
-                await poll(lambda t=t: _subscribed(http, t), f"{t.name}/exp subscribed to portod's pushes",  # type: ignore[misc]
+                await poll(lambda t=t: _subscribed(http, t), f"{t.name}/exp subscribed to portod's pushes",
                            seconds=SECONDS)  # fmt: skip
                 await real.actl("run", f"{t.name}/web/job", "command=false")  # exits 1: one failure
-            counted = {t.mode: await poll(lambda t=t: _failure(http, t), f"the failed job in {t.name} counted",  # type: ignore[misc]
+            counted = {t.mode: await poll(lambda t=t: _failure(http, t), f"the failed job in {t.name} counted",
                                           seconds=SECONDS) for t in tenants}  # fmt: skip
 
     for t in tenants:
