@@ -22,6 +22,8 @@ client connection in a container and translates its requests and replies around 
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from ..porto import rpc_pb2 as pb
 from .container import Container
 from .host import HostError
@@ -77,3 +79,15 @@ def access(c: Container) -> str:
     """A client's access: the strictest enable_porto of its container and their ancestors."""
     levels = [c.enable_porto, *(a.enable_porto for a in c.ancestors() if not a.is_root)]
     return min(levels, key=ACCESS.index) if not c.is_root else "true"
+
+
+class ClientPlace(Protocol):
+    """What a connection of a client placed in a container does (``client_view.ClientView``), as ``wire`` uses it."""
+
+    def handle(self, body: bytes, conn: object, *, reloaded: bool = False) -> tuple[pb.TPortoResponse | None, float]:
+        """The reply to one request body, names translated both ways (None: close without a reply)."""
+        ...
+
+    def push(self, rsp: pb.TPortoResponse) -> pb.TPortoResponse | None:
+        """A push as the client gets it; None for a container outside its namespace."""
+        ...

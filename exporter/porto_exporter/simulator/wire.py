@@ -18,7 +18,6 @@ import contextlib
 import logging
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ..porto import rpc_pb2 as pb
 from .cost import CostModel
@@ -27,9 +26,7 @@ from .delimited import BadStream, RequestReader, delimit
 from .dispatch import Dispatcher
 from .host import Host
 from .metrics_endpoint import MetricsEndpoint
-
-if TYPE_CHECKING:
-    from .client_view import ClientView
+from .namespace import ClientPlace
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +49,7 @@ TICK = 0.1  # seconds between lifecycle timer runs while someone is subscribed
 class _Conn:
     """A client connection: the owner of the weak containers it creates, and where its pushes go."""
 
-    def __init__(self, writer: asyncio.StreamWriter, view: ClientView | None = None) -> None:
+    def __init__(self, writer: asyncio.StreamWriter, view: ClientPlace | None = None) -> None:
         self.writer = writer
         self.view = view  # a client placed in a container (client_view.listen_as): names translated
 
@@ -147,7 +144,7 @@ class Simulator:
     # --- connections ----------------------------------------------------
 
     async def _serve(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, view: ClientView | None = None
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, view: ClientPlace | None = None
     ) -> None:  # view: its client is placed in a container (``client_view.listen_as``)
         task = asyncio.current_task()
         assert task is not None
