@@ -93,8 +93,7 @@ class ContainersCollector(Collector):
 
     async def _collect(self, ctx: CollectContext) -> Batch:
         now = self._clock()
-        await self._learn_properties(ctx)
-        ns = self._place(await self.where.learn(ctx.client))
+        ns = await self.learn(ctx)
         # The first cycle reads every container's spec; the slow tier waits for the next one, so no
         # cycle pays for both (a cold cycle costs about what a cycle with the slow tier does).
         due = self._due_parts(now) if self.emitter.cache else []
@@ -130,6 +129,12 @@ class ContainersCollector(Collector):
         if self.suspects:
             self._judge_suspects(readings, (*fast, *(self.reader.spec if readings.changed else ())))
         return batch
+
+    async def learn(self, ctx: CollectContext) -> Namespace:
+        """What is asked once per connection (the properties portod lists, its cgroup layout, where the client
+        is; each cycle calls it, and asks again only on a new connection); the namespace series are named by."""
+        await self._learn_properties(ctx)
+        return self._place(await self.where.learn(ctx.client))
 
     def _forgive_unknown(self, readings: CycleRead) -> None:
         """A property portod does not list, refused as unknown on its one trial read, is no error: an older portod."""
