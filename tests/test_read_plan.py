@@ -34,7 +34,9 @@ async def big(socket_dir: Path) -> AsyncIterator[tuple[Simulator, PortoClient, F
 
 
 async def cycle(sim: Simulator, collector: ContainersCollector, client: PortoClient) -> list[RequestCost]:
-    """One collection; the requests it made, as the simulator priced them."""
+    """One collection; the requests it made, as the simulator priced them (what is asked once per connection
+    is asked before)."""
+    await collector.learn(CollectContext(client))
     start = len(sim.cost.log)
     await collector.collect(CollectContext(client))
     return list(sim.cost.log)[start:]

@@ -148,6 +148,13 @@ CGROUP_VERSION = _m("porto_daemon_cgroup_version", "gauge",
                     "(/sys/fs/cgroup is cgroup2), 1 when in cgroup v1 ones; families that depend on it: "
                     "docs/metrics.md. Absent when portod did not say.", (),
                     "Get self cgroups: memory's path is unified's on cgroup2")  # fmt: skip
+# Where the exporter's client is: its Porto container and namespace (collect/namespace.py), with the system collector.
+NAMESPACE_INFO = _m("porto_exporter_namespace_info", "gauge",
+                    "Where the exporter talks to portod from; always 1. self: its Porto container as the host "
+                    "names it (/ on the host); namespace: its absolute_namespace (/porto/ when it sees the whole "
+                    "host); enable_porto: the strictest of its container's and their ancestors'. Container names "
+                    "in every series are the host's, wherever it runs.", ("self", "namespace", "enable_porto"),
+                    "Get self absolute_name/absolute_namespace/enable_porto (+ ancestors' enable_porto)")  # fmt: skip
 
 
 # --- porto_container_* -------------------------------------------------------------
@@ -587,7 +594,8 @@ def all_metrics() -> list[Metric]:
         Metric(n, "gauge", h, ("meta_storage",), f"ListStorages TMetaStorage.{p}") for n, p, h in META_STORAGE_GAUGES
     ]
     system += [em.metric for em in PORTOD_ENDPOINT_METRICS]  # portod's own endpoint's, beside GetSystem's
-    for metric in [UP, DAEMON_INFO, DAEMON_CONTAINERS, CGROUP_VERSION, *system, CONTAINER_INFO, CONTAINER_STATE, CONTAINER_LABELS,
+    for metric in [UP, DAEMON_INFO, DAEMON_CONTAINERS, CGROUP_VERSION, NAMESPACE_INFO, *system, CONTAINER_INFO,
+                   CONTAINER_STATE, CONTAINER_LABELS,
                    *(cm.metric for cm in CONTAINER_METRICS), VOLUME_INFO, *volume, LAYERS, LAYER_IDLE, STORAGES,
                    STORAGE_IDLE, *meta, *EVENT_METRICS, COLLECTOR_SUCCESS, COLLECTOR_DURATION, PROPERTY_ERRORS,
                    PARSE_ERRORS, PORTOD_METRICS_ERRORS, *SELF_METRICS.values()]:  # fmt: skip

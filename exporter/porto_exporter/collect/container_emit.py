@@ -12,7 +12,7 @@ Porto's integer counts. Which values a container has is ``container_values``'.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..catalog import (
@@ -125,6 +125,7 @@ class ContainerEmitter:
         self.spec = [Plan.of(cm) for cm in metrics if cm.tier == "spec"]
         self.cache: dict[str, Cached] = {}
         self.writer = LineWriter()
+        self.display: Callable[[str], str] | None = None  # portod's name -> the `container` label (``namespace``)
 
     def emit(self, read: CycleRead, slow: Sequence[int] = ()) -> Steps[Batch]:
         """The cycle's Batch, made in slices: it yields every ``SLICE`` containers (see ``container_reads.Steps``).
@@ -155,7 +156,7 @@ class ContainerEmitter:
             cached = cache.get(name)
             if fresh is not None:
                 if cached is None:
-                    key = LabelSet((("container", name),))
+                    key = LabelSet((("container", name if self.display is None else self.display(name)),))
                     cached = cache[name] = Cached(r.change_time, fresh.read_at, key, fresh.owned, NOTHING)
                 cached.change_time = r.change_time
                 cached.read_at = fresh.read_at

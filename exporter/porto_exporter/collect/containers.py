@@ -27,6 +27,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Literal, TypeVar
 
 from ..catalog import CGROUP_VERSION, CONTAINER_METRICS, OPT_IN_GROUPS, ContainerMetric
@@ -37,6 +38,8 @@ from .cgroup_layout import UNKNOWN, CgroupLayout, learn_layout
 from .container_emit import ContainerEmitter
 from .container_reads import ContainerReader, CycleRead, Reading, Steps
 from .labels import LabelAllowlist
+from .namespace import ROOT, Namespace, NamespaceLearner
+from .namespace_top import TopReader
 from .parse import unknown_maps
 from .read_plan import slow_parts
 from .selection import Selection
@@ -80,6 +83,9 @@ class ContainersCollector(Collector):
         self.worker = Worker()
         self._one_cycle = asyncio.Lock()
         self._include_matched: bool | None = None  # whether the include masks matched a container (None: not read)
+        self.where = NamespaceLearner()  # where the client is (``namespace``), asked once per connection
+        self.namespace: Namespace | None = None  # what it said last: how series are named
+        self.top = TopReader()
 
     async def collect(self, ctx: CollectContext) -> Batch:
         async with self._one_cycle:  # two overlapping calls would read and write the same caches
@@ -87,7 +93,7 @@ class ContainersCollector(Collector):
 
     async def _collect(self, ctx: CollectContext) -> Batch:
         now = self._clock()
-        await self._learn_properties(ctx)
+        ns = await self.learn(ctx)
         # The first cycle reads every container's spec; the slow tier waits for the next one, so no
         # cycle pays for both (a cold cycle costs about what a cycle with the slow tier does).
         due = self._due_parts(now) if self.emitter.cache else []
@@ -106,6 +112,8 @@ class ContainersCollector(Collector):
                 self.reader.cursor = None
         if self.api == "v4":
             readings = await self.reader.read_v4(ctx, fast, cache, run)
+        if ns.isolated:  # the host's root is not this namespace's: its top container in its place
+            await self.top.substitute(ctx, ns, readings, fast, self.reader.spec, cache)
         batch = await run(self.emitter.emit(readings, due))
         if self.layout.version:
             batch.add(CGROUP_VERSION.name, (), self.layout.version)
@@ -122,12 +130,46 @@ class ContainersCollector(Collector):
             self._judge_suspects(readings, (*fast, *(self.reader.spec if readings.changed else ())))
         return batch
 
+    async def learn(self, ctx: CollectContext) -> Namespace:
+        """What is asked once per connection (the properties portod lists, its cgroup layout, where the client
+        is; each cycle calls it, and asks again only on a new connection); the namespace series are named by."""
+        await self._learn_properties(ctx)
+        return self._place(await self.where.learn(ctx.client))
+
     def _forgive_unknown(self, readings: CycleRead) -> None:
         """A property portod does not list, refused as unknown on its one trial read, is no error: an older portod."""
         if self.suspects:
             errors_ = readings.tally.property_errors
             for key in [k for k in errors_ if k[1] == "InvalidProperty" and k[0] in self.suspects]:
                 del errors_[key]
+
+    def _place(self, ns: Namespace) -> Namespace:
+        """Name series as the host does, wherever the client is (``namespace``); requests keep portod's names.
+
+        In an isolating namespace the reads leave the host's root out (``/`` there is the whole host), and
+        the emitter labels the root's place with the namespace's top container (``namespace_top``).
+        """
+        if ns == self.namespace:
+            return ns
+        if self.namespace is not None:  # moved (a new portod, another container): nothing kept is named right
+            self.emitter.cache.clear()
+            self.reader.cursor = None
+        if ns.container != ROOT:
+            log.info("containers: in Porto container %s, namespace %s (enable_porto=%s): series name containers "
+                     "as the host does", ns.container, ns.namespace, ns.enable_porto)  # fmt: skip
+        self.namespace = ns
+        if ns.isolated:
+            top = ns.top or ROOT  # without a top the root is dropped before it is labelled
+
+            def display(name: str) -> str:
+                return top if name == ROOT else ns.host_name(name)
+
+            self.emitter.display = display
+            self.reader.selection = replace(self.selection, exclude=(*self.selection.exclude, ROOT))
+        else:
+            self.emitter.display = None
+            self.reader.selection = self.selection
+        return ns
 
     def _check_include(self, readings: CycleRead) -> None:
         """Warn once when the include masks match no container (a typo looks healthy otherwise); say when they do.

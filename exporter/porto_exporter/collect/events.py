@@ -38,10 +38,18 @@ running, meta, paused, dead or respawning; or dead and now running) started
 unseen, and one seen ``starting`` that is now ``stopped`` failed to start.
 Containers that were created and destroyed entirely while disconnected cannot
 be recovered.
+
+Inside a Porto namespace portod pushes names relative to it; groups are cut from
+those (``group_depth`` levels below the namespace) and labelled with the host's
+name of the group, like the ``container`` label of every series (``namespace``).
+The namespace is asked for when there is a group to name (once per connection
+from then on); until portod has said (it was away the whole time) groups are
+named as pushed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -59,6 +67,7 @@ from ..catalog import (
 from ..porto.errors import PortoError
 from ..porto.subscription import StateChange, Subscription
 from .base import Batch, CollectContext, Collector, Degraded
+from .namespace import NamespaceLearner
 from .read_plan import chunks
 
 OTHER = "~other"  # '~' is not allowed in Porto names: never a real group
@@ -124,6 +133,7 @@ class EventsCollector(Collector):
         self._seen: set[str] = set()  # containers in the current burst
         self._baseline = False  # a first burst has been seen: later bursts are compared with it
         self._unseen_deaths: set[str] = set()  # dead in a re-subscription burst, exit code still to read
+        self.where = NamespaceLearner()  # where the client is: group labels are the host's names
 
     # --- groups -----------------------------------------------------------
 
@@ -258,6 +268,9 @@ class EventsCollector(Collector):
         if self.bad_exit_codes:
             ctx.parse_errors["exit_code"] += self.bad_exit_codes
             self.bad_exit_codes = 0
+        if self._groups:  # something to name: where the client is, asked once per connection
+            with contextlib.suppress(PortoError):  # portod away: the subscription says so; names as last learned
+                await self.where.learn(client)
         self.expire_groups()
         if not sub.stats.connected:
             raise Degraded(f"not subscribed to portod's pushes: {sub.problem or 'subscribing'}", self.samples(),
@@ -279,12 +292,14 @@ class EventsCollector(Collector):
 
     def samples(self) -> Batch:
         out = Batch()
+        ns = self.where.current
+        name = ns.host_name if ns is not None and ns.isolated else None
         for (group, reason), n in sorted(self.exits.items()):
-            out.add(CONTAINER_EXITS.name, (("group", group), ("reason", reason)), n)
+            out.add(CONTAINER_EXITS.name, (("group", _label(group, name)), ("reason", reason)), n)
         for group, n in sorted(self.starts.items()):
-            out.add(CONTAINER_STARTS.name, (("group", group),), n)
+            out.add(CONTAINER_STARTS.name, (("group", _label(group, name)),), n)
         for group, n in sorted(self.start_failures.items()):
-            out.add(CONTAINER_START_FAILURES.name, (("group", group),), n)
+            out.add(CONTAINER_START_FAILURES.name, (("group", _label(group, name)),), n)
         stats = self.subscription.stats if self.subscription is not None else None
         out.add(EVENTS_CONNECTED.name, (), 1 if stats is not None and stats.connected else 0)
         out.add(EVENTS_RECEIVED.name, (), stats.received if stats is not None else 0)
@@ -296,3 +311,8 @@ class EventsCollector(Collector):
     async def close(self) -> None:
         if self.subscription is not None:
             await self.subscription.close()
+
+
+def _label(group: str, host_name: Callable[[str], str] | None) -> str:
+    """A group's label: the host's name of it inside a namespace (``~other`` stays)."""
+    return group if host_name is None or group == OTHER else host_name(group)

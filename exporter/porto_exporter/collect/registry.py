@@ -25,6 +25,7 @@ from ..catalog import (
     LAYER_IDLE,
     LAYERS,
     META_STORAGE_GAUGES,
+    NAMESPACE_INFO,
     OPT_IN_GROUPS,
     PORTOD_ENDPOINT_METRICS,
     PORTOD_METRICS_ERRORS,
@@ -116,7 +117,7 @@ CONTAINER_GROUPS = tuple(sorted({cm.group for cm in CONTAINER_METRICS}))
 # In --help order (and the order the collectors run in).
 REGISTRY: tuple[Registration, ...] = (
     Registration(SystemCollector, lambda _: SystemCollector(),
-                 _names([DAEMON_INFO.name, *(name for _, name, *_ in SYSTEM_FIELDS)])),
+                 _names([DAEMON_INFO.name, NAMESPACE_INFO.name, *(name for _, name, *_ in SYSTEM_FIELDS)])),
     Registration(ContainersCollector, _containers,
                  (DAEMON_CONTAINERS.name, CGROUP_VERSION.name, CONTAINER_INFO.name, CONTAINER_STATE.name,
                   CONTAINER_LABELS.name),

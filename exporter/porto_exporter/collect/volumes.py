@@ -1,4 +1,9 @@
-"""Volumes -> porto_volume_* (typed GetVolume; ListVolumes strings, without the build time, when it is missing)."""
+"""Volumes -> porto_volume_* (typed GetVolume; ListVolumes strings, without the build time, when it is missing).
+
+portod lists every volume of the host to a client in any namespace (5.3.59), naming their containers
+relative to the client's namespace (``/porto/<full>`` outside it): ``owner_container`` is exported as
+the host names it, like the ``container`` label of every series (``namespace``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from ..catalog import VOLUME_GAUGES, VOLUME_INFO
 from ..porto import errors
 from ..porto import rpc_pb2 as pb
 from .base import Batch, CollectContext, Collector, Sample
+from .namespace import Namespace, NamespaceLearner
 
 # ListVolumes (v4) property names for the TVolumeSpec paths used by VOLUME_GAUGES.
 _V4_NAMES = {
@@ -21,22 +27,25 @@ class VolumesCollector(Collector):
 
     def __init__(self) -> None:
         self._typed = True
+        self.where = NamespaceLearner()  # asked once per connection
 
     async def collect(self, ctx: CollectContext) -> Batch:
+        ns = await self.where.learn(ctx.client)
         if self._typed:
             try:
                 rsp = await ctx.client.get_volume()
-                return Batch.of(s for v in rsp.GetVolume.volume for s in self._typed_samples(v))
+                return Batch.of(s for v in rsp.GetVolume.volume for s in self._typed_samples(v, ns))
             except errors.InvalidMethod:
                 self._typed = False
         volumes = await ctx.client.list_volumes()
-        return Batch.of(s for v in volumes for s in self._string_samples(ctx, v))
+        return Batch.of(s for v in volumes for s in self._string_samples(ctx, v, ns))
 
-    def _typed_samples(self, v: pb.TVolumeSpec) -> list[Sample]:
+    def _typed_samples(self, v: pb.TVolumeSpec, ns: Namespace) -> list[Sample]:
         vol = (("volume", v.path),)
         info = (
             *vol, ("id", v.id), ("backend", v.backend), ("place", v.place), ("storage", v.storage),
-            ("owner_container", v.owner_container), ("state", v.state), ("read_only", str(v.read_only).lower()),
+            ("owner_container", ns.host_name(v.owner_container)), ("state", v.state),
+            ("read_only", str(v.read_only).lower()),
         )  # fmt: skip
         out = [Sample(VOLUME_INFO.name, info, 1)]
         for metric, path, _help in VOLUME_GAUGES:
@@ -55,12 +64,12 @@ class VolumesCollector(Collector):
             out.append(Sample(metric, vol, value))
         return out
 
-    def _string_samples(self, ctx: CollectContext, v: pb.TVolumeDescription) -> list[Sample]:
+    def _string_samples(self, ctx: CollectContext, v: pb.TVolumeDescription, ns: Namespace) -> list[Sample]:
         p = dict(v.properties)
         vol = (("volume", v.path),)
         info = (
             *vol, ("id", p.get("id", "")), ("backend", p.get("backend", "")), ("place", p.get("place", "")),
-            ("storage", p.get("storage", "")), ("owner_container", p.get("owner_container", "")),
+            ("storage", p.get("storage", "")), ("owner_container", ns.host_name(p.get("owner_container", ""))),
             ("state", p.get("state", "")), ("read_only", p.get("read_only", "")),
         )  # fmt: skip
         out = [Sample(VOLUME_INFO.name, info, 1)]

@@ -47,6 +47,8 @@ class Container:
     owner_user: str = "root"
     owner_group: str = "root"
     private: str = ""
+    enable_porto: str = "true"  # as set; what portod prints and what a client may do: namespace.py
+    porto_namespace: str = ""
     oom_is_fatal: bool = True
     start_time: int = 0
     death_time: int = 0

@@ -108,7 +108,7 @@ def fill_defaults(c: Container, spec: pb.TContainerSpec, st: pb.TContainerStatus
     spec.ulimit.ulimit.add(type="core", soft=0, inherited=inherited)
     spec.ulimit.ulimit.add(type="nofile", soft=8192, hard=8192, inherited=inherited)  # portod.conf default_ulimit
     spec.ulimit.ulimit.add(type="nproc", soft=16384, hard=16384, inherited=True)
-    spec.porto_namespace = "/porto/" if root else ""
+    spec.porto_namespace = "/porto/" if root else c.porto_namespace
     spec.task_cred.CopyFrom(pb.TCred(user=user, uid=0, group=c.owner_group, gid=0, grp=[0]))
     spec.owner_cred.CopyFrom(pb.TCred(user=user, uid=0, group=c.owner_group, gid=0, grp=None if root else [0]))
     _caps(spec.capabilities, CAPS if root else APP_CAPS)

@@ -17,7 +17,6 @@ CONSTANT: dict[str, tuple[str, str]] = {
     "capabilities_ambient_allowed": (";".join(APP_CAPS_ALLOWED), ";".join(CAPS)),
     "devices": ("", "".join(f"{d} {a} {p} 0666 root root; " for d, a, p in ROOT_DEVICES)),
     "owner_cred": ("0 0 0", "0 0"),
-    "porto_namespace": ("", "/porto/"),
     "resolv_conf": ("inherit", "nameserver 10.255.255.53;"),
     **{name: (value, value) for name, value in (
         ("bind", ""), ("capabilities_ambient", ""), ("cgroupfs", "none"), ("children_allowed", "true"),
@@ -44,6 +43,7 @@ def _constant(name: str) -> None:
 
 for _name in CONSTANT:
     _constant(_name)
+_add(Prop("porto_namespace", ALWAYS, lambda v: "/porto/" if v.c.is_root else v.c.porto_namespace, None, 0.0))
 for _name in NETWORK_STATS:
     _add(Prop(_name, STAT, lambda v: "", None, 0.0))
 

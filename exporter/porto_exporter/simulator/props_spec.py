@@ -7,6 +7,7 @@ from collections.abc import Callable
 from ..porto import rpc_pb2 as pb
 from .accounting import ALL_CONTROLLERS, HOST_CORES, HOST_MEMORY
 from .container import Container
+from .namespace import absolute_namespace, enable_porto
 from .propbase import (
     ALWAYS,
     PROPERTIES,
@@ -158,7 +159,8 @@ _simple("parent", ALWAYS, lambda v: v.c.parent_name, None)
 _simple(
     "absolute_name", ALWAYS, lambda v: v.c.absolute_name, _status_setter("absolute_name", lambda v: v.c.absolute_name)
 )
-_simple("absolute_namespace", ALWAYS, lambda v: "/porto/", _status_setter("absolute_namespace", lambda v: "/porto/"))
+_simple("absolute_namespace", ALWAYS, lambda v: absolute_namespace(v.c),
+        _status_setter("absolute_namespace", lambda v: absolute_namespace(v.c)))  # fmt: skip
 _simple("oom_kills", ALWAYS, lambda v: str(v.c.oom_kills), _status_setter("oom_kills", lambda v: v.c.oom_kills), 0.3)
 
 
@@ -283,7 +285,7 @@ def _start_error_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -
 _simple("start_error", ALWAYS, lambda v: f"InvalidCommand:({v.c.start_error})" if v.c.start_error else "",
         _start_error_v5)  # fmt: skip
 _simple("taint", ALWAYS, lambda v: "".join(line + "\n" for line in _taints(v.c)), _taint_v5)
-_simple("enable_porto", ALWAYS, lambda v: "true", _spec_setter("enable_porto", lambda v: "true"))
+_simple("enable_porto", ALWAYS, lambda v: enable_porto(v.c), _spec_setter("enable_porto", lambda v: enable_porto(v.c)))
 _simple("net", ALWAYS, lambda v: "inherited")
 # v4 prints what was set on the container (nothing here); the root, the host's effective limits
 _simple("ulimit", ALWAYS, lambda v: "core: 0 unlimited; nofile: 8192 8192; nproc: 16384 16384; " if v.c.is_root else "")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..porto import rpc_pb2 as pb
-from . import names
+from . import names, namespace
 from .accounting import HOST_CORES
 from .container import Container
 from .host import ROOT_READ_ONLY, Host, HostError
@@ -102,6 +102,8 @@ def _apply(c: Container, prop: str, value: str) -> None:
         c.owner_group = value
     elif prop == "private":
         c.private = value
+    elif prop in ("enable_porto", "porto_namespace"):
+        namespace.set_property(c, prop, value)
     elif prop == "labels":
         labels = string_to_string_map(value)
         for key, val in labels.items():

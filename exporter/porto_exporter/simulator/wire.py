@@ -26,6 +26,7 @@ from .delimited import BadStream, RequestReader, delimit
 from .dispatch import Dispatcher
 from .host import Host
 from .metrics_endpoint import MetricsEndpoint
+from .namespace import ClientPlace
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +49,13 @@ TICK = 0.1  # seconds between lifecycle timer runs while someone is subscribed
 class _Conn:
     """A client connection: the owner of the weak containers it creates, and where its pushes go."""
 
-    def __init__(self, writer: asyncio.StreamWriter) -> None:
+    def __init__(self, writer: asyncio.StreamWriter, view: ClientPlace | None = None) -> None:
         self.writer = writer
+        self.view = view  # a client placed in a container (client_view.listen_as): names translated
 
     def push(self, response: pb.TPortoResponse) -> None:
+        if self.view is not None and (response := self.view.push(response)) is None:  # type: ignore[assignment]
+            return  # a container outside the client's namespace
         if not self.writer.is_closing():
             self.writer.write(delimit(response.SerializeToString()))
 
@@ -139,14 +143,16 @@ class Simulator:
 
     # --- connections ----------------------------------------------------
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _serve(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, view: ClientPlace | None = None
+    ) -> None:  # view: its client is placed in a container (``client_view.listen_as``)
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)  # type: ignore[arg-type]
         self._writers.add(writer)
         self.daemon.clients_connected += 1
         self.daemon.clients_open = len(self._writers)
-        conn = _Conn(writer)
+        conn = _Conn(writer, view)
         incoming = RequestReader(MAX_REQUEST)
         try:
             while True:
@@ -192,7 +198,8 @@ class Simulator:
         reloaded = self.faults.reloaded > 0
         if reloaded:
             self.faults.reloaded -= 1
-        response, cost = self.dispatcher.handle(body, conn, reloaded=reloaded)
+        view = getattr(conn, "view", None)
+        response, cost = (self.dispatcher if view is None else view).handle(body, conn, reloaded=reloaded)
         if cost and self.faults.sleep_cost:
             await asyncio.sleep(cost)
         return response
