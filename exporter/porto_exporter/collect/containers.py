@@ -35,6 +35,7 @@ from ..samples import Batch
 from .base import CollectContext, Collector
 from .container_emit import ContainerEmitter
 from .container_reads import ContainerReader, CycleRead, Reading, Steps
+from .kubernetes import Kubernetes
 from .labels import LabelAllowlist
 from .parse import unknown_maps
 from .read_plan import slow_parts
@@ -57,6 +58,7 @@ class ContainersCollector(Collector):
         api: Api = "auto",
         slow_interval: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        kubernetes: Kubernetes | None = None,
     ) -> None:
         self.selection = selection or Selection()
         disabled = set(disabled_groups)
@@ -74,7 +76,7 @@ class ContainersCollector(Collector):
         self.dropped: set[str] = set()
         self._known_at: int | None = None  # the client's connects when portod was last asked what it lists
         self.reader = ContainerReader(self.selection, self.spec)
-        self.emitter = ContainerEmitter(self.selection, allowlist or LabelAllowlist(), self.metrics)
+        self.emitter = ContainerEmitter(self.selection, allowlist or LabelAllowlist(), self.metrics, kubernetes)
         self.worker = Worker()
         self._one_cycle = asyncio.Lock()
         self._include_matched: bool | None = None  # whether the include masks matched a container (None: not read)
@@ -108,6 +110,7 @@ class ContainersCollector(Collector):
         # Only now are the readings taken: a cycle that failed, timed out or was cancelled before this
         # point leaves the cursor and the slow tier's due time where they were, so it is read again.
         self.reader.commit(readings)
+        self.emitter.kubernetes.end_cycle(readings.tally.parse_errors)
         readings.tally.add_to(ctx)
         self._check_include(readings)
         if self._slow_due is not None:

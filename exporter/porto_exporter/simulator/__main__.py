@@ -1,4 +1,4 @@
-"""python -m porto_exporter.simulator --socket PATH [--containers N] [--seed S] [--batch-jobs]"""
+"""python -m porto_exporter.simulator --socket PATH [--containers N] [--seed S] [--batch-jobs] [--kubernetes]"""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--containers", type=int, default=0, help="bulk containers besides the realistic ones")
     parser.add_argument("--seed", type=int, default=1, help="seed for workload rates")
     parser.add_argument("--batch-jobs", action="store_true", help="a batch group spawning short-lived jobs")
+    parser.add_argument("--kubernetes", action="store_true", help="a node's pods as portoshim makes them")
+    parser.add_argument("--pods", type=int, default=0, help="bulk pods besides those (implies --kubernetes)")
     parser.add_argument("--sleep-cost", action="store_true", help="sleep for the modelled portod time per request")
     args = parser.parse_args(argv)
     if args.containers < 0:
@@ -25,7 +27,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 async def serve(args: argparse.Namespace) -> None:
-    host = build_host(seed=args.seed, containers=args.containers, batch_jobs=args.batch_jobs)
+    host = build_host(seed=args.seed, containers=args.containers, batch_jobs=args.batch_jobs,
+                      kubernetes=args.kubernetes, pods=args.pods)  # fmt: skip
     sim = Simulator(host, args.socket, faults=Faults(sleep_cost=args.sleep_cost))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

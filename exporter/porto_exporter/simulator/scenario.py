@@ -16,6 +16,7 @@ from collections.abc import Callable
 from .accounting import HOST_CORES, HOST_MEMORY, Behaviour
 from .batch import BatchJobs
 from .host import Host
+from .kubernetes import add_pods
 from .records import Layer, MetaStorage, Volume
 
 # The busy container whose CPU rate tests check end to end: it wants 1 core
@@ -60,11 +61,12 @@ def bulk_workload(seed: int, index: int, containers: int) -> tuple[Behaviour, in
 
 def build_host(
     seed: int = 1, containers: int = 0, clock: Callable[[], float] = time.time, age: float = 104.0,
-    batch_jobs: bool = False,
+    batch_jobs: bool = False, kubernetes: bool = False, pods: int = 0,
 ) -> Host:  # fmt: skip
     """The scenario as it looks ``age`` seconds after it was set up (counters already moving).
 
     ``batch_jobs``: add the demo's ``batch`` group, spawning short-lived jobs (some fail or are OOM-killed).
+    ``kubernetes``: add a node's pods as portoshim makes them (simulator/kubernetes.py), ``pods`` more of them.
     """
     past = lambda: clock() - age
     host = Host(seed=seed, clock=past)
@@ -135,6 +137,9 @@ def build_host(
         host.start("bulk")
         for i in range(containers):
             host.start(f"bulk/s{i % shards}/ct-{i:05d}")
+
+    if kubernetes or pods:
+        add_pods(host, seed, pods)
 
     t = int(now)
     host.volumes = {
