@@ -7,9 +7,10 @@ and each of its containers a child ``<pod>/<container name[:58]>-<4 hex>``. Ever
 and annotation becomes a Porto label ``LABEL.<key>`` / ``ANNOTATION.<key>`` with key and value in raw
 (unpadded) standard base64; the kubelet's ``io.kubernetes.pod.{name,namespace,uid}`` are on the pod and
 on each container, ``io.kubernetes.container.name`` on containers only. Newer builds add ``INFRA.engine:
-k8s`` in plain text. portod refuses ``+``, ``/`` and ``=`` in label names and values (InvalidLabel), so
-what a real portod holds never has them; the URL-safe alphabet, the only one it would take whole, is
-read too.
+k8s`` in plain text. portod refuses ``+``, ``/`` and ``=`` in label names and values (InvalidLabel), so a
+pod whose encoded labels have one is never created (names, uids and plain label values never do; an
+annotation with ``?``, ``>``, ``~`` or non-ASCII text may): what a real portod holds never has them. The
+URL-safe alphabet, the only one portod would take whole, is read too.
 
 Only the four names above are looked up (their encoded Porto label names are fixed), so garbage in any
 other label costs nothing; Kubernetes labels beyond them are decoded only when ``--kubernetes.labels-
