@@ -10,10 +10,12 @@ from __future__ import annotations
 import base64
 import logging
 import re
+import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from porto_exporter.collect import CollectContext, ContainersCollector
 from porto_exporter.collect.kubernetes import KEYS, Kubernetes, decode, encode, identify
@@ -237,3 +239,37 @@ async def test_the_scenario_lays_pods_out_as_portoshim_does(node: Simulator) -> 
             assert {theirs[k] for k in (NS, NAME, UID)} == {labels[k] for k in (NS, NAME, UID)}
             assert (CT in theirs) == (name != pod)
         assert unb64(labels[NAME]) == pod.rsplit("-", 1)[0]  # createID: the pod's name and 4 hex digits
+
+
+# --- what ships: the deploy kit and the recording rules ------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+PROM = ROOT / "deploy" / "prometheus"
+
+
+def test_the_daemonset_runs_kubernetes_mode_and_the_scrapes_keep_the_exporters_labels() -> None:
+    docs = [
+        d for f in sorted((ROOT / "deploy" / "kubernetes").glob("*.yaml")) for d in yaml.safe_load_all(f.read_text())
+    ]
+    kinds = {d["kind"]: d for d in docs}
+    (container,) = kinds["DaemonSet"]["spec"]["template"]["spec"]["containers"]
+    assert load(container["args"], environ={}).kubernetes_mode == "on"
+    # the operator adds the exporter pod's namespace, pod and container as target labels: ours must win
+    (endpoint,) = kinds["PodMonitor"]["spec"]["podMetricsEndpoints"]
+    assert endpoint["honorLabels"] is True
+    (job,) = yaml.safe_load((PROM / "scrape-porto-kubernetes.yml").read_text())["scrape_configs"]
+    assert job["honor_labels"] is True
+
+
+def test_the_kubernetes_recording_rules_pass_promtool_and_their_unit_tests() -> None:
+    rules = PROM / "porto-kubernetes-rules.yml"
+    check = subprocess.run(["promtool", "check", "rules", str(rules)], capture_output=True, text=True)
+    assert check.returncode == 0 and "SUCCESS: 6 rules found" in check.stdout, check.stdout + check.stderr
+    names = [r["record"] for g in yaml.safe_load(rules.read_text())["groups"] for r in g["rules"]]
+    assert all(re.fullmatch(r"[a-z_]+:porto_[a-z_]+:[a-z0-9_]+", n) for n in names), names  # level:metric:ops
+    tests = (ROOT / "tests" / "rules" / "porto-kubernetes-rules.test.yml").read_text()
+    assert all(n in tests for n in names)  # every rule has an expected value in the unit test
+    where = ROOT / "tests" / "rules"
+    unit = subprocess.run(["promtool", "test", "rules", "porto-kubernetes-rules.test.yml"], cwd=where,
+                          capture_output=True, text=True)  # fmt: skip
+    assert unit.returncode == 0, unit.stdout + unit.stderr

@@ -106,6 +106,17 @@ async def test_portod_refuses_what_portoshims_base64_can_hold(real_portod: RealP
     assert done == "" and await stored_labels(real_portod, f"{own}/set") == {}
 
 
+async def test_a_limit_set_to_zero_gives_a_nested_container_its_cgroup(real_portod: RealPortod, own: str) -> None:
+    """portoshim sets memory_limit and cpu_limit on every container, 0 when the pod spec has none: portod then gives
+    it its own memory and cpu cgroups (their usage series are its own, not its pod's)."""
+    name = f"{own}/unlimited"
+    await real_portod.actl("create", name)
+    assert "memory" not in (await real_portod.actl("get", name, "controllers")).split(";")
+    await real_portod.actl("set", name, "memory_limit", "0")
+    await real_portod.actl("set", name, "cpu_limit", "0c")
+    assert {"memory", "cpu"} <= set((await real_portod.actl("get", name, "controllers")).split(";"))
+
+
 @pytest.fixture(params=["auto", "v4"])
 async def exporter(real_portod: RealPortod, own: str, request: pytest.FixtureRequest) -> AsyncIterator[str]:
     """An exporter process reading this test's subtree only, over v5 (auto) and v4; its URL."""
