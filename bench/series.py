@@ -53,7 +53,7 @@ async def main(containers: int, flags: list[str], pods: int | None = None) -> No
         print(f"per {containers:,} containers: {sum(full.values()) - sum(empty.values()):,}")
     else:  # each pod: its own Porto container and two children
         empty, full = await count(0, flags, 0), await count(0, flags, pods)
-        print(f"fixed per node (its {len(WORKLOADS)} workloads' pods included): {sum(empty.values()):,}")
+        print(f"fixed per node (its {sum(w.replicas for w in WORKLOADS)} pods included): {sum(empty.values()):,}")
         print(f"per {pods:,} pods ({3 * pods:,} Porto containers): {sum(full.values()) - sum(empty.values()):,}")
     for group in sorted(full, key=lambda g: empty[g] - full[g]):
         print(f"  {group}: {full[group] - empty[group]:,}")

@@ -105,6 +105,52 @@ def instance_variable(query: str) -> db.QueryVariable:
     )
 
 
+def portod_queues_row() -> tuple[str, list[db.Panel]]:
+    """portod's own metrics endpoint (portod 5.3.59 and newer; empty on older ones): its request queues."""
+    by_queue = "sum by (instance, queue)"
+    rate = "[$__rate_interval]))"
+    return (
+        "portod request queues",
+        [
+            panel("ts", "portod requests / s by queue",
+                  [Q(f"{by_queue} (rate(porto_daemon_requests_total{{{HOST}}}{rate}", "{{queue}} {{instance}}")],
+                  "reqps", 8, "portod-RO: reads (the exporter's among them), portod-RW: container changes, "
+                  "portod-IO: layers and storage, portod-Vl: volumes. From portod's own metrics endpoint: empty "
+                  "where portod has none."),
+            panel("ts", "Mean wait for a worker thread",
+                  [Q(f"{by_queue} (rate(porto_daemon_requests_wait_seconds_total{{{HOST}}}{rate}"
+                     f" / {by_queue} (rate(porto_daemon_requests_total{{{HOST}}}{rate}", "{{queue}} {{instance}}")],
+                  "s", 8, "How long a request waited in its queue before a worker thread took it, on average. "
+                  "Near 0 while the queue has threads to spare; PortodRequestQueueSlow fires above 1 s."),
+            panel("ts", "Busy worker threads",
+                  [Q(f"{by_queue} (rate(porto_daemon_requests_exec_seconds_total{{{HOST}}}{rate}",
+                     "{{queue}} {{instance}}"),
+                   Q(f"sum by (instance) (rate(porto_exporter_portod_request_seconds_total{{{HOST}}}{rate}",
+                     "the exporter's requests {{instance}}")],
+                  "short", 8, "Seconds of request execution per second: threads kept busy, on average (portod's "
+                  "defaults: 10 RO, 20 RW, 5 IO, 5 Vl). The exporter's line is the time its own requests took, "
+                  "waits included: its share of the RO queue."),
+            panel("ts", "Requests waiting for a worker",
+                  [Q(f"porto_daemon_requests_waiting{{{HOST}}}", "{{queue}} {{instance}}")], "short", 6),
+            panel("ts", "Longest running request",
+                  [Q(f"porto_daemon_requests_top_running_seconds{{{HOST}}}", "{{queue}} {{instance}}")], "s", 6,
+                  "How long the longest request running now has been executing, per queue (0: none runs)."),
+            panel("ts", "Slow and failed requests / s",
+                  [Q(f'sum by (instance, long) (rate(porto_daemon_requests_total{{{HOST}, long!=""}}{rate}',
+                     "longer than {{long}} {{instance}}"),
+                   Q(f'sum by (instance, error) (rate(porto_daemon_requests_total{{{HOST}, error!=""}}{rate}',
+                     "failed ({{error}}) {{instance}}")],
+                  "reqps", 6, "Requests that took longer than 1s, 3s, 30s or 5m (queueing included), and those "
+                  "that failed."),
+            panel("ts", "Event queue",
+                  [Q(f"porto_daemon_events_queued{{{HOST}}}", "events queued {{instance}}"),
+                   Q(f"porto_daemon_events_top_waiting_seconds{{{HOST}}}", "first event's wait (s) {{instance}}")],
+                  "short", 6, "portod's event thread: exits, OOM kills, respawns, aging; the first event's wait "
+                  "past its due time grows when the thread falls behind."),
+        ],
+    )  # fmt: skip
+
+
 def host_dashboard() -> db.Dashboard:
     d = (
         db.Dashboard("Porto")
@@ -219,6 +265,7 @@ def host_dashboard() -> db.Dashboard:
                 ),
             ],
         ),
+        portod_queues_row(),
         (
             "Containers",
             [

@@ -27,6 +27,8 @@ from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.porto.framing import FrameDecoder, encode_frame
 from porto_exporter.simulator import Simulator, build_host
 
+from .debian import Built, build
+
 pytest_plugins = ["pytester"]  # tests/test_isolation.py runs a suite of its own
 
 # A copy of ../shared/porto-captures (recorded from real portod 5.3.59), vendored so CI has it.
@@ -75,8 +77,9 @@ def portod_guard(request: pytest.FixtureRequest) -> PortodGuard:
 def machine_independent(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, portod_guard: PortodGuard
 ) -> Iterator[Path]:
-    """Every exporter a test starts, in this process or as a subprocess, defaults to a socket that does not exist
-    (not the machine's /run/portod.socket, which `--demo` rightly exports when it is there), and no other
+    """Every exporter a test starts, in this process or as a subprocess, defaults to sockets that do not exist
+    (not the machine's /run/portod.socket, which `--demo` rightly exports when it is there, nor its
+    /run/portod_metrics.socket, which the portod_metrics collector reads when it is there), and no other
     PORTO_EXPORTER_* setting of the machine leaks in. In-process connects to the machine's portod fail the test."""
     marked = request.node.get_closest_marker("real_portod") is not None
     for name in [n for n in os.environ if n.startswith("PORTO_EXPORTER_")]:
@@ -85,6 +88,8 @@ def machine_independent(
         nowhere = Path(d) / "no-portod.socket"  # never created
         if not marked:
             monkeypatch.setenv("PORTO_EXPORTER_PORTO_SOCKET", str(nowhere))
+            # and portod's own metrics endpoint, read by default (--porto.metrics-socket): absent, as on old portods
+            monkeypatch.setenv("PORTO_EXPORTER_PORTO_METRICS_SOCKET", str(Path(d) / "no-portod_metrics.socket"))
         portod_guard.allowed, portod_guard.attempts[:] = marked, []
         yield nowhere
         attempts = list(portod_guard.attempts)
@@ -246,3 +251,13 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
+
+
+@pytest.fixture(scope="session")
+def debian_package() -> Iterator[Built]:
+    """The Debian package and its wheels, built once per session by deploy/debian/build into a temporary dist/
+    (the tests that install it share one build); removed after the session."""
+    with tempfile.TemporaryDirectory(prefix="pe-deb-") as dist:
+        built = build(Path(dist))
+        print(f"\ndeploy/debian/build: {built.seconds:.1f} s, {built.deb.name} {built.deb.stat().st_size // 1024} KiB")
+        yield built

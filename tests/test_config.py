@@ -11,6 +11,7 @@ from porto_exporter.config import Config, ConfigError, build_parser, env_name, l
 # A non-default value for every flag that takes one; a flag missing here fails the walk below.
 SAMPLES = {
     "--porto.socket": "/tmp/other.sock", "--porto.timeout": "5s", "--porto.api": "v4",
+    "--porto.metrics-socket": "/tmp/other-metrics.sock",
     "--web.listen-address": ":9999", "--web.telemetry-path": "/m", "--web.max-requests": "7",
     "--web.header-timeout": "3s", "--web.max-connections": "9",
     "--web.config.file": "w.yml", "--scrape.interval": "5s", "--scrape.timeout": "3s", "--scrape.max-age": "2m",

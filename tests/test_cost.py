@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 from porto_exporter.porto import PortoClient
+from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.porto.cost import FILTER_TRY_SECONDS, filter_tries
 from porto_exporter.simulator import Simulator, build_host
+from porto_exporter.simulator import cost as model
+from porto_exporter.simulator.masks import match
 
 
 def test_filter_tries_follow_portods_order() -> None:
@@ -19,20 +23,76 @@ def test_filter_tries_follow_portods_order() -> None:
     assert filter_tries([], containers) == (0, [])
 
 
-def test_measured_portod_times_are_reproduced() -> None:
-    """bench/calib.py on portod 5.3.59: the spec read naming k running containers of a 2,901-container host
-    shaped like bench/real.py's (names of 27-33 characters; wall, ``state`` only, median of 7-15)."""
+def calib_host() -> list[str]:
+    """The names of bench/calib.py's 2,901-container host (bench/real.py's shape), in portod's order."""
     names = ["/"]
     for g in range(1, 59):
         parent = f"pe-bench-a1b2c3/g{g:03d}" + ("/inner" if g % 4 == 0 else "")
         names += [f"pe-bench-a1b2c3/g{g:03d}", *([parent] if g % 4 == 0 else [])]
         names += [f"{parent}/c{(g - 1) * 50 + i:05d}" for i in range(1, 51)]
-    names = sorted(names[:2_902])
+    return sorted(names[:2_902])
+
+
+# bench/calib.py on portod 5.3.59 (bench/calib-results-2.json): the read naming k running containers of the
+# 2,901-container host (names of 27-33 characters; wall, ``state`` only, median of 7-15)
+MEASURED = ((100, 0.0257), (300, 0.0746), (1_000, 0.2370))
+
+
+def test_measured_portod_times_are_reproduced_by_the_planner() -> None:
+    names = calib_host()
     leaves = [n for n in names if "/c" in n]
-    for named, measured in ((100, 0.0257), (300, 0.0746), (1_000, 0.2370)):
+    for named, measured in MEASURED:
         tries, matched = filter_tries(leaves[:: len(leaves) // named][:named], names)
         assert len(matched) == named
         assert tries * FILTER_TRY_SECONDS == pytest.approx(measured, rel=0.15)
+
+
+def test_measured_portod_times_are_reproduced_by_the_simulator() -> None:
+    names = calib_host()
+    leaves = [n for n in names if "/c" in n]
+    for named, measured in MEASURED:
+        filters = [model.Filter(n) for n in leaves[:: len(leaves) // named][:named]]
+        tries = model.filter_tries(filters, [(n, {}) for n in names])
+        assert tries * model.FILTER_TRY_SECONDS == pytest.approx(measured, rel=0.15)
+
+
+def portods_loop(filters: list[model.Filter], containers: list[tuple[str, dict[str, str]]]) -> int:
+    """ListContainersBy's loop in portod's rpc.cpp, as written there: every container tries the filters in order;
+    a filter whose name matches but whose labels do not is a try too, and the next filter is tried."""
+    tries = 0
+    for name, labels in containers:
+        for flt in filters:
+            tries += 1
+            if match(flt.name, name) and all(labels.get(k) == v for k, v in flt.labels.items()):
+                break
+    return tries
+
+
+def test_the_simulator_counts_tries_as_portods_loop_makes_them() -> None:
+    rng = random.Random(11)
+    shard = {c: {"APP.shard": f"s{c % 3}"} if c % 2 else {} for c in range(15)}
+    leaves = sorted((f"g{g}/c{c:02d}", shard[c]) for g in range(6) for c in range(15))
+    containers: list[tuple[str, dict[str, str]]] = [("/", {}), *leaves]
+    names = [n for n, _ in containers]
+    pool = [model.Filter(n) for n in [*names, "***", "g1/***", "g2/*", "nope", "g3/c1?", "***1"]]
+    pool += [model.Filter(n, {"APP.shard": s}) for n in ("***", "g4/***", "g5/c3") for s in ("s0", "s1")]
+    for _ in range(300):
+        filters = rng.sample(pool, rng.randint(1, 10))
+        assert model.filter_tries(filters, containers) == portods_loop(filters, containers)
+
+
+async def test_a_label_filter_that_does_not_match_is_tried_past(socket_dir: Path) -> None:
+    """Over the socket: a filter naming a container whose labels differ does not stop its tries."""
+    host = build_host(seed=1)
+    req = pb.TPortoRequest()
+    req.ListContainersBy.filters.add(name="infra", labels=pb.TStringMap(map=[{"key": "TEAM.name", "val": "x"}]))
+    req.ListContainersBy.filters.add(name="infra")
+    req.ListContainersBy.field_options.properties.append("state")
+    async with Simulator(host, str(socket_dir / "l.sock")) as sim, PortoClient(sim.socket_path) as c:
+        rsp = await c.call(req)
+        tries = sim.cost.log[-1].tries
+    assert [ct.spec.name for ct in rsp.ListContainersBy.containers] == ["infra"]
+    assert tries == 2 * len(host.by_name)  # infra: both filters; every other container: both, matching neither
 
 
 @pytest.fixture(scope="module")

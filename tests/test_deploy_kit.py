@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 import subprocess
 import tomllib
 from pathlib import Path
@@ -35,13 +36,15 @@ def test_containerfile_copies_what_exists_runs_the_script_as_non_root_on_the_def
     steps = instructions(DEPLOY / "container" / "Containerfile")
     stages = [args for word, args in steps if word == "FROM"]
     assert len(stages) == 2 and all("python:3.11-slim" in s for s in stages)  # multi-stage, slim base
+    build = (DEPLOY / "debian" / "build").read_text()
     for word, args in steps:
         if word == "COPY" and "--from=" not in args:
             *sources, _dest = shlex.split(args)
-            for source in sources:
-                assert (ROOT / source).exists(), f"COPY {source}: not in the repository"
+            # the wheels deploy/debian/build writes (the Debian package's), nothing else from the checkout
+            assert sources == ["dist/wheels"] and 'mkdir -p "$dist/wheels"' in build, args
     runs = " ".join(args for word, args in steps if word == "RUN")
-    assert "pip wheel" in runs and "pip install" in runs  # the package, built the way the README installs it
+    assert "pip install" in runs and "--no-index --find-links /wheels porto-exporter" in runs
+    assert "pip wheel" not in runs  # the image builds no wheel of its own: one wheel for the image and the package
     user = [args for word, args in steps if word == "USER"][-1]
     assert user.split(":")[0] not in ("root", "0")
     assert [args for word, args in steps if word == "EXPOSE"] == [str(DEFAULT_PORT)]
@@ -62,6 +65,33 @@ def test_porto_script_runs_read_only_with_limits_and_respawn() -> None:
     assert "--porto.socket=/run/portod.socket" in script
     check = subprocess.run(["sh", "-n", str(DEPLOY / "porto" / "porto-exporter.sh")], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
+
+
+def test_porto_script_without_a_binary_says_what_to_install_under_dash(tmp_path: Path) -> None:
+    """Under dash (Debian's /bin/sh): with no porto-exporter on PATH, or a BIN that is not one, it stops before any
+    portoctl with a message naming the package and the venv path (it used to exit 127, silently); with one, that
+    binary is the container's command."""
+    dash = shutil.which("dash")
+    assert dash, "dash (Debian's /bin/sh) is not installed"
+    calls = tmp_path / "portoctl.calls"
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    portoctl = stubs / "portoctl"  # stands in for Porto's: records each call, changes nothing
+    portoctl.write_text(f'#!/bin/sh\necho "$*" >>{calls}\n')
+    portoctl.chmod(0o755)
+    script = str(DEPLOY / "porto" / "porto-exporter.sh")
+    for env in ({}, {"BIN": str(tmp_path / "missing")}):
+        done = subprocess.run([dash, script], env={"PATH": str(stubs), **env}, capture_output=True, text=True)
+        assert done.returncode == 1, (env, done.returncode, done.stderr)
+        assert "dpkg -i" in done.stderr and "BIN=/opt/porto-exporter/bin/porto-exporter" in done.stderr, done.stderr
+        assert ("not on PATH" if not env else f"BIN={env['BIN']} is not an executable file") in done.stderr
+        assert not calls.exists()
+    exporter = stubs / "porto-exporter"
+    exporter.write_text("#!/bin/sh\n")
+    exporter.chmod(0o755)
+    done = subprocess.run([dash, script], env={"PATH": str(stubs)}, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert f"set porto-exporter command {exporter} --porto.socket=" in calls.read_text()
 
 
 def test_kubernetes_daemonset_service_and_podmonitor() -> None:

@@ -35,6 +35,18 @@ async def test_exporter_processes_default_to_a_socket_that_is_not_there(machine_
     assert out.decode().strip() == pinned  # what `porto-exporter --demo` would look at, in a child process
 
 
+async def test_exporter_processes_default_to_a_metrics_socket_that_is_not_there() -> None:
+    """portod's own metrics endpoint is read by default (the portod_metrics collector): a child exporter must not
+    find the machine's /run/portod_metrics.socket either (the audit hook sees this process only)."""
+    pinned = os.environ["PORTO_EXPORTER_PORTO_METRICS_SOCKET"]
+    assert pinned not in MACHINE_PORTOD and not Path(pinned).exists()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "from porto_exporter.config import load; print(load([]).metrics_socket)",
+        stdout=asyncio.subprocess.PIPE)  # fmt: skip
+    out, _ = await proc.communicate()
+    assert out.decode().strip() == pinned
+
+
 def test_a_test_that_reaches_the_machines_portod_fails(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(CONFTEST.read_text())
     pytester.makepyfile(test_inner='''

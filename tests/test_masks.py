@@ -20,13 +20,16 @@ CASES = [
     ("?/***", []),  # before a trailing ***, the text is literal: no name starts with "?/"
     ("*/m/*", ["x/m/a", "x/m/b", "y/m/r"]),
     ("x/***/a", ["x/m/a"]),  # *** inside a mask is fnmatch's *: one level
-    ("***/a", []),
+    ("***/a", ["x/m/a"]),  # a leading *** : the names ending with the rest, literally
+    ("***m", ["x/m"]),
     ("x/*", ["x/after", "x/m", "x/meta"]),
     ("?/m", ["x/m"]),
     ("[xy]/m", ["x/m"]),
     ("[!y]/m", ["x/m"]),
     ("[^x]/m/?", ["y/m/r"]),
     ("x/m/[a-b]", ["x/m/a", "x/m/b"]),
+    ("x/m/[b-a]", []),  # a range running backwards matches nothing (and is no error)
+    ("x/m/[!b-a]", ["x/m/a", "x/m/b"]),
     ("x[/]m", []),  # a class never matches '/'
     ("x/[m", []),  # an unclosed '[' is an ordinary character
 ]

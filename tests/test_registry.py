@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +18,7 @@ from porto_exporter.config import load, options
 from porto_exporter.metrics_doc import collector_of
 from porto_exporter.porto import PortoClient
 from porto_exporter.scraper import Scraper
-from porto_exporter.simulator import Simulator
+from porto_exporter.simulator import Simulator, build_host
 
 HEALTH = {"porto_up", "porto_exporter_collector_success", "porto_exporter_collector_duration_seconds",
           "porto_exporter_property_errors_total", "porto_exporter_parse_errors_total"}  # fmt: skip
@@ -51,14 +52,17 @@ def test_each_registered_collector_is_its_class_with_its_name() -> None:
 
 
 @pytest.mark.parametrize("entry", REGISTRY, ids=lambda e: e.name)
-async def test_a_collector_serves_only_the_families_its_entry_declares(entry: Registration, sim: Simulator) -> None:
-    """Run alone against the simulator with every group on, through the scraper and the exposition."""
-    collector = entry.build(CollectorSettings(disabled_groups=frozenset()))
-    scraper = Scraper(PortoClient(sim.socket_path, timeout=10), [collector], interval=0, timeout=10)
-    try:
-        snapshot = await scraper.cycle()
-    finally:
-        await scraper.close()
+async def test_a_collector_serves_only_the_families_its_entry_declares(entry: Registration, socket_dir: Path) -> None:
+    """Run alone against the simulator (its metrics endpoint too) with every group on, through the scraper and
+    the exposition."""
+    metrics = str(socket_dir / "portod_metrics.socket")
+    collector = entry.build(CollectorSettings(disabled_groups=frozenset(), metrics_socket=metrics))
+    async with Simulator(build_host(seed=7), str(socket_dir / "portod.socket"), metrics_socket=metrics) as sim:
+        scraper = Scraper(PortoClient(sim.socket_path, timeout=10), [collector], interval=0, timeout=10)
+        try:
+            snapshot = await scraper.cycle()
+        finally:
+            await scraper.close()
     text = b"".join(snapshot.parts(False, False)).decode()
     served = set(re.findall(r"^# TYPE (\S+) ", text, re.MULTILINE)) - HEALTH
     assert served, f"{entry.name} served nothing"

@@ -31,6 +31,8 @@ from porto_exporter.web import build_app
 from .conftest import before_each_request
 
 PORTOD_COLLECTORS = ("system", "containers", "volumes", "storage")
+# the collectors that ask portod's API (not the events subscription, nor portod's own metrics endpoint)
+API_ONLY = ["--no-collector.events", "--no-collector.portod_metrics"]
 Series = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 
@@ -99,7 +101,7 @@ async def test_a_refused_collector_reports_how_long_it_took_not_the_timeout(
 ) -> None:
     """Before: with portod gone, every collector read 10 (the --scrape.timeout) for a refusal taking ~1 ms."""
     await sim.stop()
-    scraper = Scraper(PortoClient(sim.socket_path, timeout=10), build_collectors(load(["--no-collector.events"])),
+    scraper = Scraper(PortoClient(sim.socket_path, timeout=10), build_collectors(load(API_ONLY)),
                       interval=0, timeout=10)  # fmt: skip
     _, series = await scrape_once(http, scraper)
     assert series[("porto_up", ())] == 0
@@ -114,7 +116,7 @@ async def test_a_collector_cut_at_the_deadline_reports_the_deadline(
     sim: Simulator, http: aiohttp.ClientSession
 ) -> None:
     asked, release = hold_replies(sim)
-    scraper = Scraper(PortoClient(sim.socket_path, timeout=30), build_collectors(load(["--no-collector.events"])),
+    scraper = Scraper(PortoClient(sim.socket_path, timeout=30), build_collectors(load(API_ONLY)),
                       interval=0, timeout=0.3)  # fmt: skip
     runner, url = await serve(scraper)
     try:
@@ -131,7 +133,7 @@ async def test_a_collector_cut_at_the_deadline_reports_the_deadline(
 async def test_portod_wait_is_wall_time_never_more_than_the_cycle(sim: Simulator, http: aiohttp.ClientSession) -> None:
     """Before: the seconds of concurrent requests were summed (8.47 s of "wall" time in a 3.61 s cycle)."""
     sim.faults.delay = 0.2  # every reply: four collectors wait side by side, two of them for two replies in a row
-    scraper = Scraper(PortoClient(sim.socket_path, timeout=10), build_collectors(load(["--no-collector.events"])),
+    scraper = Scraper(PortoClient(sim.socket_path, timeout=10), build_collectors(load(API_ONLY)),
                       interval=0, timeout=10)  # fmt: skip
     _, series = await scrape_once(http, scraper)
     cycle = series[("porto_exporter_cycle_duration_seconds", ())]
@@ -144,7 +146,7 @@ async def test_portod_wait_is_wall_time_never_more_than_the_cycle(sim: Simulator
 async def test_data_age_grows_while_last_good_data_is_served(sim: Simulator, http: aiohttp.ClientSession) -> None:
     """Before: only porto_exporter_snapshot_age_seconds, which stays near 0 while old container data is served."""
     scraper = Scraper(PortoClient(sim.socket_path, timeout=2, backoff_initial=0.01, backoff_max=0.02),
-                      build_collectors(load(["--no-collector.events"])), interval=0, timeout=2,
+                      build_collectors(load(API_ONLY)), interval=0, timeout=2,
                       max_age=600)  # fmt: skip
     runner, url = await serve(scraper)
     try:
@@ -174,7 +176,7 @@ async def test_data_age_is_absent_for_a_collector_whose_data_was_dropped(
     sim: Simulator, http: aiohttp.ClientSession
 ) -> None:
     await sim.stop()
-    scraper = Scraper(PortoClient(sim.socket_path, timeout=2), build_collectors(load(["--no-collector.events"])),
+    scraper = Scraper(PortoClient(sim.socket_path, timeout=2), build_collectors(load(API_ONLY)),
                       interval=0, timeout=2)  # fmt: skip
     _, series = await scrape_once(http, scraper)
     assert by_collector(series, "porto_exporter_collector_data_age_seconds") == {}  # nothing served, no age
@@ -210,7 +212,7 @@ async def test_porto_up_and_collector_success_are_served_before_the_first_cycle_
         release.set()
     assert series[("porto_up", ())] == 0
     assert by_collector(series, "porto_exporter_collector_success") == dict.fromkeys(
-        ("system", "containers", "volumes", "storage", "events"), 0
+        ("system", "containers", "volumes", "storage", "events", "portod_metrics"), 0
     )
     promtool_clean(text)
     for _ in range(400):  # released: the first cycle ends, the snapshot's own porto_up replaces this one
@@ -241,7 +243,7 @@ class NoGetVolume:
 async def test_the_listvolumes_fallback_exports_no_build_time(sim: Simulator, http: aiohttp.ClientSession) -> None:
     """Before: the fallback served each volume's change_time as porto_volume_build_time_seconds."""
     NoGetVolume(sim)
-    scraper = Scraper(PortoClient(sim.socket_path, timeout=5), build_collectors(load(["--no-collector.events"])),
+    scraper = Scraper(PortoClient(sim.socket_path, timeout=5), build_collectors(load(API_ONLY)),
                       interval=0, timeout=5)  # fmt: skip
     _, series = await scrape_once(http, scraper)
     assert by_collector(series, "porto_exporter_collector_success")["volumes"] == 1
@@ -264,7 +266,7 @@ class Stall(Collector):
 
 
 async def test_event_loop_lag_shows_a_stall(sim: Simulator, http: aiohttp.ClientSession) -> None:
-    collectors = [*build_collectors(load(["--no-collector.events"])), Stall(0.3)]
+    collectors = [*build_collectors(load(API_ONLY)), Stall(0.3)]
     scraper = Scraper(PortoClient(sim.socket_path, timeout=5), collectors, interval=0.2, timeout=5)
     runner, url = await serve(scraper)
     try:

@@ -15,11 +15,11 @@ import pytest
 from porto_exporter.catalog import STATES
 from porto_exporter.porto import PortoClient, errors
 from porto_exporter.porto import rpc_pb2 as pb
-from porto_exporter.porto.cost import FILTER_TRY_SECONDS, STOPPED_BASE_SECONDS, STOPPED_PER_PROPERTY_SECONDS
 from porto_exporter.porto.values import parse_uint_map
 from porto_exporter.simulator import BUSY_CONTAINER, BUSY_CPU_CORES, Behaviour, Frame, Simulator, build_host
 from porto_exporter.simulator.accounting import HOST_CORES, HOST_MEMORY
 from porto_exporter.simulator.container import Container
+from porto_exporter.simulator.cost import FILTER_TRY_SECONDS, STOPPED_BASE_SECONDS, STOPPED_PER_PROPERTY_SECONDS
 from porto_exporter.simulator.properties import PROPERTIES
 from porto_exporter.simulator.scenario import LEAKY_CONTAINER
 

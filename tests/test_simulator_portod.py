@@ -23,7 +23,10 @@ async def frames(sim: Simulator, text: str, until_reply: bool = True) -> list[pb
         decoder, got = FrameDecoder(1 << 26), []
         async with asyncio.timeout(10):
             while not got or got[-1].HasField("AsyncWait"):
-                for body in decoder.feed(await reader.read(1 << 16)):
+                chunk = await reader.read(1 << 16)
+                if not chunk:  # at EOF a read returns at once: without this the timeout could never fire
+                    raise ConnectionError("the simulator closed the connection without a reply")
+                for body in decoder.feed(chunk):
                     rsp = pb.TPortoResponse()
                     rsp.ParseFromString(body)
                     got.append(rsp)
@@ -197,3 +200,68 @@ async def test_layers_and_storages_are_removed_or_not_found(sim: Simulator) -> N
     assert (await ask(sim, 'RemoveStorage { name: "app-data" }')).error == pb.Success
     rsp = await ask(sim, 'RemoveStorage { name: "app-data" }')
     assert (rsp.error, rsp.errorMsg) == (pb.VolumeNotFound, "Storage app-data not found")
+
+
+@pytest.mark.parametrize(("prop", "written", "read"), [
+    # SetProperty reads values as portod's util/string.cpp does: units on sizes, durations and CPU power
+    ("respawn_delay", "2s", "2000000000ns"),
+    ("respawn_delay", "1500ms", "1500000000ns"),
+    ("memory_limit", "1.5G", str(3 << 29)),
+    ("memory_limit", "64MiB", str(64 << 20)),
+    ("io_limit", "/place: 10M; vda: 1000", "/place: 10485760; vda: 1000"),
+    ("cpu_limit", "500000000ns", "0.5c"),
+    ("cpu_limit", "50", "1c"),  # a bare number: per cent of the host's 2 cores
+    ("labels", "TEAM.name: a; APP.x: b", "APP.x: b; TEAM.name: a"),
+])  # fmt: skip
+async def test_set_property_reads_values_as_portod_does(sim: Simulator, prop: str, written: str, read: str) -> None:
+    rsp = await ask(sim, f'SetProperty {{ name: "batch-job" property: "{prop}" value: "{written}" }}')
+    assert (rsp.error, rsp.errorMsg) == (pb.Success, "")
+    assert await value(sim, "batch-job", prop) == (pb.Success, read)
+
+
+@pytest.mark.parametrize(("prop", "written"), [
+    ("cpu_weight", "heavy"), ("thread_limit", "many"), ("memory_limit", "1X"), ("respawn_delay", "1 day"),
+    ("io_limit", "vda"), ("respawn", "yes"),
+])  # fmt: skip
+async def test_a_bad_value_is_refused_with_invalid_value(sim: Simulator, prop: str, written: str) -> None:
+    """Not a dropped connection: portod answers InvalidValue and goes on."""
+    rsp = await ask(sim, f'SetProperty {{ name: "batch-job" property: "{prop}" value: "{written}" }}')
+    assert rsp.error == pb.InvalidValue and rsp.errorMsg
+    assert (await ask(sim, "Version {}")).Version.tag
+
+
+@pytest.mark.parametrize(("mask", "names"), [
+    ("***/c", ["a/b/c"]),  # portod's StringMatch: a leading *** matches the names ending with the rest
+    ("a/***", ["a/b", "a/b/c"]),  # a trailing one: the names starting with what is before it
+    ("*/b", ["a/b"]),  # else fnmatch with FNM_PATHNAME: * stops at /
+    ("a/[a-c]/?", ["a/b/c"]),
+    ("a/[c-a]", []),  # a backwards range matches nothing
+])  # fmt: skip
+async def test_list_matches_masks_as_portods_string_match(sim: Simulator, mask: str, names: list[str]) -> None:
+    assert list((await ask(sim, f'List {{ mask: "{mask}" }}')).List.name) == names
+
+
+async def read_until_closed(sim: Simulator, data: bytes, pieces: int = 1) -> bytes:
+    """Write ``data`` in ``pieces`` writes; what comes back until the simulator closes the connection."""
+    reader, writer = await asyncio.open_unix_connection(sim.socket_path)
+    try:
+        step = -(-len(data) // pieces)
+        for i in range(0, len(data), step):
+            writer.write(data[i : i + step])
+            await writer.drain()
+        if pieces > 1:
+            return await asyncio.wait_for(reader.read(1 << 16), 10)  # one reply, the connection left open
+        return await asyncio.wait_for(reader.read(), 10)
+    finally:
+        writer.close()
+        await writer.wait_closed()
+
+
+async def test_requests_are_read_as_portod_reads_them(sim: Simulator) -> None:
+    """A request trickling in byte by byte is answered once whole; a length that is no varint32 (six bytes),
+    or above the largest request, drops the client without a reply."""
+    body = text_format.Parse("Version {}", pb.TPortoRequest()).SerializeToString()
+    reply = await read_until_closed(sim, encode_frame(body), pieces=len(encode_frame(body)))
+    assert pb.TPortoResponse.FromString(FrameDecoder(1 << 20).feed(reply)[0]).Version.tag
+    assert await read_until_closed(sim, b"\xff\xff\xff\xff\xff\x01" + body) == b""
+    assert await read_until_closed(sim, b"\xff\xff\xff\xff\x0f") == b""  # 4 GiB announced

@@ -2,12 +2,24 @@
 # Run porto-exporter as a Porto container on this host (portoctl from the porto package).
 #   sh deploy/porto/porto-exporter.sh            # create (or replace) and start it
 # The exporter only reads: `enable_porto=read-only` gives it a read-only view of portod, so it
-# can list and read every container but change none. It runs in the host's filesystem
-# (no root= here) with the installed `porto-exporter` script (pip install porto-exporter).
+# can list and read every container but change none. It runs in the host's filesystem (no root=
+# here) with the host's porto-exporter: the Debian package's /usr/bin/porto-exporter (README,
+# "Deploying": deploy/debian/build, then dpkg -i), or a virtual environment's, named by BIN:
+#   BIN=/opt/porto-exporter/bin/porto-exporter sh deploy/porto/porto-exporter.sh
 set -eu
 NAME=${NAME:-porto-exporter}
 PORT=${PORT:-10091}
-BIN=${BIN:-$(command -v porto-exporter)}
+BIN=${BIN:-$(command -v porto-exporter || true)}
+if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
+    if [ -z "$BIN" ]; then
+        echo "porto-exporter.sh: porto-exporter is not on PATH (and BIN is not set): nothing to run." >&2
+    else
+        echo "porto-exporter.sh: BIN=$BIN is not an executable file: nothing to run." >&2
+    fi
+    echo "  Install the package (deploy/debian/build, then dpkg -i dist/porto-exporter_*.deb: /usr/bin/porto-exporter)" >&2
+    echo "  or name a virtual environment's: BIN=/opt/porto-exporter/bin/porto-exporter sh $0" >&2
+    exit 1
+fi
 
 portoctl destroy "$NAME" 2>/dev/null || true
 portoctl create "$NAME"

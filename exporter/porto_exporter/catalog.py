@@ -55,6 +55,9 @@ class ContainerMetric:
     group: str = "cpu"  # --no-collector.containers.<group> (--collector.containers.<group> for OPT_IN_GROUPS)
     skip_zero: bool = False  # 0 means "unset/unlimited"
     pick: str | None = None  # a map whose one key is the value (no label): Porto's aggregate key
+    # Why Porto's value means nothing on a cgroup v2 host (its memory, cpu, cpuset, blkio and pids in the cgroup2
+    # hierarchy: ``collect/cgroup_layout``), where it is neither read nor exported; "": the same on v1 and v2.
+    cgroup2: str = ""
 
 
 def _m(name: str, type_: MetricType, help_: str, labels: tuple[str, ...] = (), source: str = "") -> Metric:
@@ -67,6 +70,8 @@ def _m(name: str, type_: MetricType, help_: str, labels: tuple[str, ...] = (), s
 SYSTEM_FIELDS: tuple[tuple[str, str, MetricType, str, tuple[str, str] | None], ...] = (
     ("errors", "porto_daemon_errors_total", "counter", "Errors portod has logged.", None),
     ("warnings", "porto_daemon_warnings_total", "counter", "Warnings portod has logged.", None),
+    ("fatals", "porto_daemon_fatals_total", "counter", "Fatal errors portod has logged (absent when portod does not "
+     "send it: older ones).", None),
     ("porto_starts", "porto_daemon_starts_total", "counter", "Times the portod worker has started.", None),
     ("porto_uptime", "porto_daemon_uptime_seconds", "gauge", "Seconds since the portod worker started.", None),
     ("master_uptime", "porto_daemon_master_uptime_seconds", "gauge", "Seconds since the portod master started.", None),
@@ -118,6 +123,9 @@ SYSTEM_FIELDS: tuple[tuple[str, str, MetricType, str, tuple[str, str] | None], .
     ("request_longer_3s", "porto_daemon_slow_requests_total", "counter", "", ("threshold", "3s")),
     ("request_longer_30s", "porto_daemon_slow_requests_total", "counter", "", ("threshold", "30s")),
     ("request_longer_5m", "porto_daemon_slow_requests_total", "counter", "", ("threshold", "5m")),
+    ("request_top_running_time", "porto_daemon_longest_request_seconds", "gauge",
+     "Whole seconds the longest request portod is running now has run, any queue; 0 when none runs (absent when "
+     "portod does not send it: older ones).", None),
     ("fail_system", "porto_daemon_request_failures_total", "counter", "Failed requests by kind of failure.",
      ("kind", "system")),
     ("fail_invalid_value", "porto_daemon_request_failures_total", "counter", "", ("kind", "invalid_value")),
@@ -135,6 +143,11 @@ DAEMON_INFO = _m("porto_daemon_info", "gauge", "portod version, revision and ker
                  ("version", "revision", "kernel"), "Version, GetSystem")  # fmt: skip
 DAEMON_CONTAINERS = _m("porto_daemon_containers", "gauge", "Containers per state, counted from the listing.",
                        ("state",), "ListContainersBy / Get state")  # fmt: skip
+CGROUP_VERSION = _m("porto_daemon_cgroup_version", "gauge",
+                    "2 when portod keeps containers' memory, cpu, cpuset, blkio and pids in the cgroup2 hierarchy "
+                    "(/sys/fs/cgroup is cgroup2), 1 when in cgroup v1 ones; families that depend on it: "
+                    "docs/metrics.md. Absent when portod did not say.", (),
+                    "Get self cgroups: memory's path is unified's on cgroup2")  # fmt: skip
 
 
 # --- porto_container_* -------------------------------------------------------------
@@ -146,7 +159,7 @@ def _cm(
     name: str, type_: MetricType, help_: str, prop: str, *, where: Literal["status", "spec"] = "status",
     field_: str | None = None, parse: Parse = "int", scale: float = 1.0, key_label: str | None = None,
     skip_keys: tuple[str, ...] = (), controller: str | None = None, tier: Tier = "fast", group: str = "cpu",
-    skip_zero: bool = False, pick: str | None = None,
+    skip_zero: bool = False, pick: str | None = None, cgroup2: str = "",
 ) -> ContainerMetric:  # fmt: skip
     labels = C + ((key_label,) if key_label else ())
     fld = field_ or prop
@@ -154,7 +167,7 @@ def _cm(
     decimals = {1.0: 0, NS: 9, US: 6}[scale]  # Porto counts in ns or us; we export seconds
     return ContainerMetric(
         Metric(name, type_, help_, labels, source, decimals), prop, where, fld, parse, key_label,
-        frozenset(skip_keys), controller, tier, group, skip_zero, pick,
+        frozenset(skip_keys), controller, tier, group, skip_zero, pick, cgroup2,
     )  # fmt: skip
 
 
@@ -164,6 +177,15 @@ VM_SKIP = ("count", "max_size", "max_used", "anon", "file", "shmem", "huge", "da
            "table")  # fmt: skip
 IO_SKIP = ("hw", "total_writeback")  # hw is the sum over disks: a device label on it would double count
 NET_TOTAL = "Uplink"  # the net maps' key for all of a container's traffic through the host's uplinks
+# Why a value is meaningless on a cgroup v2 host, from Porto's source (ten-nancy/porto src/property.cpp,
+# src/cgroup.cpp, src/container.cpp): docs/cgroup-v2.md.
+V1_MEMORY_STAT = ("portod adds up cgroup v1 `memory.stat` `total_*` keys, which cgroup2's `memory.stat` does not have: "
+                  "0 for every container")
+V1_THROTTLED = ("portod reads `cpu.stat` `throttled_time` (`TCpuThrottled`); cgroup2's `cpu.stat` has "
+                "`throttled_usec` instead: 0 for every container")
+V2_IO_TIME = "portod gives an empty map: cgroup2's `io.stat` has no service time"
+V2_OOM_KILLS = ("portod reads cgroup2's hierarchical `memory.events` `oom_kill` into both `oom_kills` and "
+                "`oom_kills_total`: a container's own count is not known (the subtree's is)")
 
 CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
     # cpu
@@ -174,37 +196,43 @@ CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
     _cm("porto_container_cpu_wait_seconds_total", "counter", "Time runnable but waiting for a CPU.",
         "cpu_wait", scale=NS, controller="cpuacct"),
     _cm("porto_container_cpu_throttled_seconds_total", "counter", "Time throttled by the CPU limit.",
-        "cpu_throttled", scale=NS, controller="cpu"),
+        "cpu_throttled", scale=NS, controller="cpu", cgroup2=V1_THROTTLED),
+    _cm("porto_container_cpu_burst_seconds_total", "counter", "CPU time used beyond the CPU limit from the burst "
+        "allowance (kernels with cpu.cfs_burst_usage only).", "cpu_burst_usage", scale=NS, controller="cpu"),
+    _cm("porto_container_cpu_unconstrained_wait_seconds_total", "counter", "Time runnable but waiting for a CPU "
+        "for reasons other than the CPU limit: the wait less burst and throttling (kernels with cpuacct.wait and "
+        "cpu.cfs_burst_usage only).", "cpu_unconstrained_wait", scale=NS, controller="cpu"),
     _cm("porto_container_cpu_pressure_seconds_total", "counter", "CPU pressure stall time (PSI).",
-        "cpu_pressure", parse="map", scale=US, key_label="kind", group="pressure", field_="#76", tier="slow"),
+        "cpu_pressure", parse="map", scale=US, key_label="kind", group="pressure", tier="slow"),
     # memory
     _cm("porto_container_memory_usage_bytes", "gauge", "Memory charged to the cgroup, including page cache.",
         "memory_usage", controller="memory", group="memory"),
     _cm("porto_container_memory_anon_bytes", "gauge", "Anonymous memory.", "anon_usage", controller="memory",
-        group="memory"),
+        group="memory", cgroup2=V1_MEMORY_STAT),
     _cm("porto_container_memory_cache_bytes", "gauge", "Page cache.", "cache_usage", controller="memory",
-        group="memory", tier="slow"),
+        group="memory", tier="slow", cgroup2=V1_MEMORY_STAT),
     _cm("porto_container_memory_shmem_bytes", "gauge", "Shared memory.", "shmem_usage", controller="memory",
-        group="memory", tier="slow"),
+        group="memory", tier="slow", cgroup2=V1_MEMORY_STAT),
     _cm("porto_container_memory_mlock_bytes", "gauge", "Locked memory.", "mlock_usage", controller="memory",
-        group="memory", tier="slow"),
+        group="memory", tier="slow", cgroup2=V1_MEMORY_STAT),
     _cm("porto_container_memory_hugetlb_bytes", "gauge", "HugeTLB memory.", "hugetlb_usage", controller="hugetlb",
         group="memory", tier="slow"),
     _cm("porto_container_memory_reclaimed_bytes_total", "counter", "Memory reclaimed from the cgroup.",
-        "memory_reclaimed", controller="memory", group="memory", tier="slow"),
+        "memory_reclaimed", controller="memory", group="memory", tier="slow", cgroup2=V1_MEMORY_STAT),
     _cm("porto_container_memory_minor_faults_total", "counter", "Minor page faults.", "minor_faults",
-        controller="memory", group="memory", tier="slow"),
+        controller="memory", group="memory", tier="slow", cgroup2=V1_MEMORY_STAT),
     _cm("porto_container_memory_major_faults_total", "counter", "Major page faults.", "major_faults",
-        controller="memory", group="memory", tier="slow"),
+        controller="memory", group="memory", tier="slow", cgroup2=V1_MEMORY_STAT),
     _cm("porto_container_memory_pressure_seconds_total", "counter", "Memory pressure stall time (PSI).",
-        "memory_pressure", parse="map", scale=US, key_label="kind", group="pressure", field_="#83", tier="slow"),
+        "memory_pressure", parse="map", scale=US, key_label="kind", group="pressure", tier="slow"),
     # Only the totals (VmSize, resident, swapped): peaks and the per-segment breakdown were 11 more series per
     # container that nobody sums. Opt-in (--collector.containers.vmem): portod walks every process for it and
     # memory usage/anon already say what the container holds.
     _cm("porto_container_virtual_memory_bytes", "gauge", "Virtual memory of the container's processes: size "
         "(address space), used (resident), swap. Different measures: do not sum over type.",
         "virtual_memory", parse="map", key_label="type", skip_keys=VM_SKIP, tier="slow", group="vmem"),
-    _cm("porto_container_oom_kills_total", "counter", "OOM kills in this container.", "oom_kills", group="memory"),
+    _cm("porto_container_oom_kills_total", "counter", "OOM kills in this container.", "oom_kills", group="memory",
+        cgroup2=V2_OOM_KILLS),
     _cm("porto_container_subtree_oom_kills_total", "counter", "OOM kills in this container and its children.",
         "oom_kills_total", group="memory"),
     # io
@@ -219,7 +247,7 @@ CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
     _cm("porto_container_io_write_operations_total", "counter", "Disk write operations.", "io_write_ops",
         parse="map", key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io", tier="slow"),
     _cm("porto_container_io_time_seconds_total", "counter", "Disk service time.", "io_time", parse="map", scale=NS,
-        key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io", tier="slow"),
+        key_label="device", skip_keys=IO_SKIP, controller="blkio", group="io", tier="slow", cgroup2=V2_IO_TIME),
     _cm("porto_container_io_pressure_seconds_total", "counter", "IO pressure stall time (PSI).", "io_pressure",
         parse="map", scale=US, key_label="kind", group="pressure", tier="slow"),
     # network: Porto's net maps hold the same traffic several times over (PROTOCOL-NOTES): `Uplink` is the
@@ -240,6 +268,8 @@ CONTAINER_METRICS: tuple[ContainerMetric, ...] = (
         pick=NET_TOTAL, group="network"),
     _cm("porto_container_network_overlimits_total", "counter", "Packets over the traffic-class limit.",
         "net_overlimits", parse="map", pick=NET_TOTAL, group="network"),
+    _cm("porto_container_network_rx_overlimits_total", "counter", "Received packets over the ingress limit "
+        "(net_rx_limit).", "net_rx_overlimits", parse="map", pick=NET_TOTAL, group="network"),
     # processes
     _cm("porto_container_processes", "gauge", "Processes, including portoinit and children's.", "process_count",
         tier="slow", group="processes"),
@@ -468,6 +498,89 @@ EVENT_METRICS = (CONTAINER_EXITS, CONTAINER_STARTS, CONTAINER_START_FAILURES, EV
                  EVENTS_RECONNECTS, EVENTS_GROUPS, EVENTS_GROUPS_OVERFLOW)  # fmt: skip
 
 
+# --- porto_daemon_*: portod's own metrics endpoint (collect/portod_metrics.py) ---------------------------
+# portod 5.3.59 serves Prometheus text on /run/portod_metrics.socket (GET /metrics, HTTP on a unix socket):
+# per request queue (portod-RO reads, portod-RW changes, portod-IO layers and storage, portod-Vl volumes) how
+# many wait and how long requests wait, run and hold locks, in milliseconds. What GetSystem does not say is
+# re-exported here, in seconds; what it says too is read from GetSystem only (PORTOD_ENDPOINT_LEFT_OUT).
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointMetric:
+    """One family of portod's own endpoint as re-exported: the sample name and type portod serves, and ours."""
+
+    portod: str  # the sample name portod writes (``requests_wait_ms_total``)
+    metric: Metric
+    ms: bool = False  # portod counts milliseconds: exported in seconds (3 decimals, exact)
+
+
+def _pm(portod: str, name: str, type_: MetricType, help_: str, labels: tuple[str, ...] = (),
+        ms: bool = False) -> EndpointMetric:  # fmt: skip
+    source = f"portod /metrics `{portod}`" + (" (ms)" if ms else "")
+    return EndpointMetric(portod, Metric(name, type_, help_, labels, source, 3 if ms else 0), ms)
+
+
+_Q = ("queue",)
+PORTOD_ENDPOINT_METRICS: tuple[EndpointMetric, ...] = (
+    _pm("requests_total", "porto_daemon_requests_total", "counter",
+        "Requests portod answered, by queue (portod-RO reads, portod-RW changes, portod-IO layers and storage, "
+        "portod-Vl volumes), client (the name portod.conf's metrics.client_patterns gives it, else \"...\"), "
+        "error (\"unknown\" or \"...\" when it failed) and long (1s, 3s, 30s, 5m: it took longer than that, "
+        "its wait included). Spec requests (ListContainersBy and friends) count too.",
+        ("queue", "client", "error", "long")),
+    _pm("requests_queued", "porto_daemon_requests_waiting", "gauge",
+        "Requests in the queue now, waiting for a free worker thread (portod's requests_queued; GetSystem's "
+        "request_queued, porto_daemon_requests_queued, counts the running ones too).", _Q),
+    _pm("requests_wait_ms_total", "porto_daemon_requests_wait_seconds_total", "counter",
+        "Time requests waited in the queue for a worker thread, summed; divided by the rate of "
+        "porto_daemon_requests_total, the mean wait.", _Q, ms=True),
+    _pm("requests_exec_ms_total", "porto_daemon_requests_exec_seconds_total", "counter",
+        "Time worker threads spent executing requests, summed: its rate is the queue's busy threads.", _Q, ms=True),
+    _pm("requests_lock_ms_total", "porto_daemon_requests_lock_seconds_total", "counter",
+        "Time requests waited for portod's locks while executing, summed.", _Q, ms=True),
+    _pm("requests_top_running_ms", "porto_daemon_requests_top_running_seconds", "gauge",
+        "How long the longest request running in the queue now has been executing; 0 when none runs.", _Q, ms=True),
+    _pm("events_queued", "porto_daemon_events_queued", "gauge",
+        "Events in portod's event queue (exits, OOM kills, respawns, timeouts, aging, log rotation)."),
+    _pm("events_top_waiting_ms", "porto_daemon_events_top_waiting_seconds", "gauge",
+        "How long the first event in portod's event queue has been waiting for the event thread past its due "
+        "time; 0 when it keeps up.", ms=True),
+    _pm("daemon_reload_shutdown_ms_total", "porto_daemon_reload_shutdown_seconds_total", "counter",
+        "Time portod spent stopping its old worker on reloads, summed.", ms=True),
+    _pm("daemon_reload_restore_ms_total", "porto_daemon_reload_restore_seconds_total", "counter",
+        "Time portod spent restoring containers and volumes in a new worker, summed.", ms=True),
+    _pm("daemon_graceful_shutdown", "porto_daemon_graceful_shutdown", "gauge",
+        "1 while portod shuts its worker down gracefully (requests in flight finish first), else 0."),
+    _pm("cpuset_rebalances_total", "porto_daemon_cpuset_rebalances_total", "counter",
+        "Times portod rebalanced the CPU sets of containers."),
+    _pm("cgroup_errors_total", "porto_daemon_cgroup_errors_total", "counter",
+        "Errors in cgroup operations portod logged (also counted in porto_daemon_errors_total)."),
+)  # fmt: skip
+# The endpoint's other families: the same numbers GetSystem or the listings give (the system collector reads
+# them), served once, under the name they already have. (portod's sample name, where the exporter serves it.)
+PORTOD_ENDPOINT_LEFT_OUT: tuple[tuple[str, str], ...] = (
+    ("daemon_reloads_total", "`porto_daemon_starts_total` (GetSystem porto_starts, the same counter)"),
+    ("containers_lost_total", "`porto_daemon_containers_lost_total`"),
+    ("volumes_lost_total", "`porto_daemon_volumes_lost_total`"),
+    ("containers_created_total", "`porto_daemon_containers_created_total` (the endpoint's copy restarts from 0 with portod's worker)"),
+    ("containers_started_total", "`porto_daemon_containers_started_total` (the endpoint's copy restarts from 0 with portod's worker)"),
+    ("containers_start_failed_total", "`porto_daemon_container_start_failures_total`"),
+    ("volumes_created_total", "`porto_daemon_volumes_created_total`"),
+    ("errors_total", "`porto_daemon_errors_total`"),
+    ("warnings_total", "`porto_daemon_warnings_total`"),
+    ("taints_total", "`porto_daemon_taints` (GetSystem taints, the same number)"),
+    ("clients", "`porto_daemon_clients`"),
+    ("version", "the `version` label of `porto_daemon_info`"),
+    ("containers", "`porto_daemon_containers{state}` (counted from the listing; portod's count includes `/`)"),
+    ("volumes", "`count by (backend) (porto_volume_info)`"),
+)  # fmt: skip
+PORTOD_METRICS_ERRORS = _m("porto_exporter_portod_metrics_errors_total", "counter",
+                           "Reads of portod's metrics endpoint that failed (nothing of that read is served), by "
+                           "reason: unreachable, timeout, http_status, bad_response, too_large, unparsable; and "
+                           "samples of a good read skipped as bad_sample (wrong type, unknown label, negative or "
+                           "repeated) or too_many_series.", ("reason",), "exporter")  # fmt: skip
+
+
 def all_metrics() -> list[Metric]:
     """Every Porto metric family, in exposition order (one entry per family name)."""
     seen: dict[str, Metric] = {}
@@ -481,11 +594,12 @@ def all_metrics() -> list[Metric]:
     meta = [
         Metric(n, "gauge", h, ("meta_storage",), f"ListStorages TMetaStorage.{p}") for n, p, h in META_STORAGE_GAUGES
     ]
-    for metric in [UP, DAEMON_INFO, DAEMON_CONTAINERS, *system, CONTAINER_INFO, CONTAINER_STATE, CONTAINER_LABELS,
+    system += [em.metric for em in PORTOD_ENDPOINT_METRICS]  # portod's own endpoint's, beside GetSystem's
+    for metric in [UP, DAEMON_INFO, DAEMON_CONTAINERS, CGROUP_VERSION, *system, CONTAINER_INFO, CONTAINER_STATE, CONTAINER_LABELS,
                    KUBERNETES_INFO,
                    *(cm.metric for cm in CONTAINER_METRICS), VOLUME_INFO, *volume, LAYERS, LAYER_IDLE, STORAGES,
                    STORAGE_IDLE, *meta, *EVENT_METRICS, COLLECTOR_SUCCESS, COLLECTOR_DURATION, PROPERTY_ERRORS,
-                   PARSE_ERRORS, *SELF_METRICS.values()]:  # fmt: skip
+                   PARSE_ERRORS, PORTOD_METRICS_ERRORS, *SELF_METRICS.values()]:  # fmt: skip
         if metric.name not in seen or (not seen[metric.name].help and metric.help):
             seen[metric.name] = metric
     return list(seen.values())
@@ -524,4 +638,15 @@ NOT_EXPORTED: tuple[tuple[tuple[str, ...], str], ...] = (
      "less-used limits: the exported *_limit / *_guarantee / *_total cover dashboards and alerts"),
     (("volumes_linked", "volumes_owned"), "`porto_volume_info` and `porto_volume_links` carry the relation"),
     (("no_changes",), "protocol flag for `changed_since`, consumed by the collector"),
+    # newer portods' fields (ten-nancy/porto rpc.proto)
+    (("memory_lock_policy", "unshare_on_exec", "enable_fuse", "link_memory_writeback_blkio", "coredump_filter",
+      "seccomp_name", "session_info", "children_allowed", "devices_explicit"),
+     "configuration strings and flags: no number to plot"),
+    (("net_netstat", "net_snmp", "net_snmp6"), "the /proc/net counters of a container's own network namespace: "
+     "hundreds of keys each (a series per key and container), and empty on the host network"),
+    (("net_limit_bound", "net_rx_limit_bound"), "the limits of the nearest isolated network namespace: copies of an "
+     "ancestor's `net_limit` / `net_rx_limit`"),
+    (("net_limit_soft", "net_limit_soft_stat"), "the soft network limit and its packet-marking statistics: a "
+     "less-used limit, left for a later issue"),
+    (("postfork_issues",), "an internal count of portod's own fork path, with no documented meaning for operators"),
 )  # fmt: skip

@@ -54,10 +54,11 @@ async def serve(cfg: Config, web_settings: WebSettings | None = None) -> int:
     async with contextlib.AsyncExitStack() as stack:
         for sock in sockets:  # closed last, in case serving never took them (closing twice is harmless)
             stack.callback(sock.close)
-        portod = Portod(cfg.socket, simulated=False)
+        portod = Portod(cfg.socket, cfg.metrics_socket, simulated=False)
         if cfg.demo:
-            portod = await stack.enter_async_context(portod_or_simulator(cfg.socket, cfg.porto_timeout))
-        client = PortoClient(portod.socket, timeout=cfg.porto_timeout)  # per request; the cycle has --scrape.timeout
+            portod = await stack.enter_async_context(portod_or_simulator(portod, cfg.porto_timeout))
+        cfg.socket, cfg.metrics_socket = portod.socket, portod.metrics_socket
+        client = PortoClient(cfg.socket, timeout=cfg.porto_timeout)  # per request; the cycle has --scrape.timeout
         scraper = Scraper(client, build_collectors(cfg), interval=cfg.interval, timeout=cfg.timeout,
                           max_age=cfg.max_age)  # fmt: skip
         scraper.simulated = portod.simulated

@@ -13,6 +13,7 @@ from typing import Literal, NoReturn
 from . import __version__
 from .collect.containers import Api
 from .collect.kubernetes import MODES, Mode
+from .collect.portod_metrics import DEFAULT_METRICS_SOCKET
 from .collect.registry import REGISTRY, CollectorSettings
 from .porto import DEFAULT_SOCKET
 
@@ -59,6 +60,7 @@ def parse_listen_address(text: str) -> tuple[str, int]:
 @dataclass
 class Config:
     socket: str = DEFAULT_SOCKET
+    metrics_socket: str = DEFAULT_METRICS_SOCKET
     porto_timeout: float = 10.0  # no longer than the cycle's (timeout): a request cannot outlive it
     listen: list[tuple[str, int]] = field(default_factory=lambda: [("", 10091)])
     telemetry_path: str = "/metrics"
@@ -89,8 +91,8 @@ class Config:
         """What the collectors take from these flags."""
         return CollectorSettings(tuple(self.include), tuple(self.exclude), self.max_depth,
                                  tuple(self.labels_allowlist), frozenset(self.disabled_groups), self.api,
-                                 self.slow_interval, self.events_group_depth, self.kubernetes_mode,
-                                 tuple(self.kubernetes_labels))  # fmt: skip
+                                 self.slow_interval, self.events_group_depth, self.metrics_socket,
+                                 self.timeout, self.kubernetes_mode, tuple(self.kubernetes_labels))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,9 @@ def options() -> list[Option]:
         Option("--demo", "demo", "export portod at --porto.socket if it is there, else an embedded portod simulator",
                "switch", False),
         Option("--porto.socket", "socket", "portod socket (%(default)s)", default=DEFAULT_SOCKET),
+        Option("--porto.metrics-socket", "metrics_socket", "portod's own Prometheus endpoint, HTTP on a unix socket "
+               "(newer portods: 5.3.59 has it, 5.3.15 not; read by the portod_metrics collector) (%(default)s)",
+               default=DEFAULT_METRICS_SOCKET),
         Option("--porto.timeout", "porto_timeout", "deadline per portod request (the cycle ends at --scrape.timeout "
                "anyway)", default="10s"),
         Option("--porto.api", "api", "v5 ListContainersBy, v4 Get, or auto (v5, v4 when portod lacks it)",
@@ -337,6 +342,7 @@ def _load(declared: list[Option], env: dict[str, str], argv: list[str]) -> Confi
     cfg = Config(socket=ns.socket, telemetry_path=ns.telemetry_path, api=ns.api, demo=ns.demo,
                  disable_exporter_metrics=ns.disable_exporter_metrics, log_level=ns.log_level,
                  log_format=ns.log_format)  # fmt: skip
+    cfg.metrics_socket = ns.metrics_socket
 
     def duration(flag: str, value: str) -> float:
         try:

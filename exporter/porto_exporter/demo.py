@@ -23,9 +23,10 @@ PROBE_TIMEOUT = 2.0  # seconds --demo gives portod to answer Version before it s
 
 @dataclass(frozen=True)
 class Portod:
-    """Where the exporter finds portod, and whether it is the embedded simulator."""
+    """Where the exporter finds portod (its API and its own metrics endpoint), and whether it is simulated."""
 
     socket: str
+    metrics_socket: str
     simulated: bool
 
 
@@ -46,24 +47,26 @@ async def portod_answers(path: str, timeout: float) -> str | None:
 
 
 @contextlib.asynccontextmanager
-async def portod_or_simulator(socket: str, timeout: float) -> AsyncIterator[Portod]:
-    """The portod at ``socket`` if it answers within ``timeout`` (at most PROBE_TIMEOUT), else a simulator of
+async def portod_or_simulator(real: Portod, timeout: float) -> AsyncIterator[Portod]:
+    """``real`` if its portod answers within ``timeout`` (at most PROBE_TIMEOUT), else a simulator of
     DEMO_CONTAINERS containers and batch jobs started in a temporary directory, stopped and removed on exit."""
+    socket = real.socket
     absent = await portod_answers(socket, min(timeout, PROBE_TIMEOUT))
     if absent is None:
         log.info("demo: portod is at %s and answers, exporting it (no simulator)", socket)
-        yield Portod(socket, simulated=False)
+        yield real
         return
     from .simulator import Simulator, build_host  # only --demo without a portod pays for importing it
 
     with tempfile.TemporaryDirectory(prefix="porto-exporter-demo-") as tmp:
         path = str(Path(tmp) / "portod.socket")
-        sim = Simulator(build_host(seed=1, containers=DEMO_CONTAINERS, batch_jobs=True), path)
+        metrics = str(Path(tmp) / "portod_metrics.socket")  # its own metrics endpoint too
+        sim = Simulator(build_host(seed=1, containers=DEMO_CONTAINERS, batch_jobs=True), path, metrics_socket=metrics)
         await sim.start()
         try:
             log.warning("demo: no portod answers at %s (%s); serving SIMULATED data from the embedded portod "
                         "simulator on %s (porto_exporter_simulated 1), not a real host",
                         socket, absent, path)  # fmt: skip
-            yield Portod(path, simulated=True)
+            yield Portod(path, metrics, simulated=True)
         finally:
             await sim.stop()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from .catalog import (
+    CGROUP_VERSION,
     CONTAINER_INFO,
     CONTAINER_LABELS,
     CONTAINER_METRICS,
@@ -18,6 +19,8 @@ from .catalog import (
     KUBERNETES_INFO,
     NET_TOTAL,
     NOT_EXPORTED,
+    PORTOD_ENDPOINT_LEFT_OUT,
+    PORTOD_ENDPOINT_METRICS,
     all_metrics,
 )
 from .collect.registry import REGISTRY, Registration
@@ -55,6 +58,26 @@ def collectors_section() -> list[str]:
           for e in REGISTRY),
         "",
     ]  # fmt: skip
+
+
+def cgroup_section() -> list[str]:
+    """The families whose meaning depends on the cgroup version portod uses, from the catalog's ``cgroup2``."""
+    return [
+        "## cgroup v2 hosts",
+        "",
+        "portod keeps memory, cpu, cpuset, blkio and pids in the cgroup2 hierarchy when /sys/fs/cgroup is a",
+        "cgroup2 mount (cpuacct, freezer, net_cls, devices, hugetlb and perf_event stay cgroup v1 ones);",
+        f"`{CGROUP_VERSION.name}` says which, per host, from portod's `cgroups` property. There every",
+        "container has cgroups of its own (no inherited controllers) whose counters include its children's.",
+        "These families are neither read nor exported on a cgroup v2 host, as portod's values there are",
+        "cgroup v1 ones (a 0 that means unknown); everything else means the same on both. Why, with Porto's",
+        "sources: docs/cgroup-v2.md.",
+        "",
+        "| metric | on cgroup v2 |",
+        "|---|---|",
+        *(f"| `{cm.metric.name}` | {cm.cgroup2} |" for cm in CONTAINER_METRICS if cm.cgroup2),
+        "",
+    ]
 
 
 def render_markdown() -> str:
@@ -102,7 +125,9 @@ def render_markdown() -> str:
         "`porto_container_kubernetes_info` one `label_<key>` per Kubernetes label `--kubernetes.labels-allowlist`",
         "names (sanitized as kube-state-metrics does: `app.kubernetes.io/name` -> `label_app_kubernetes_io_name`).",
         "",
+        *cgroup_section(),
         *collectors_section(),
+        *portod_endpoint_section(),
         "## Porto fields not exported",
         "",
         "| field | why not |",
@@ -111,6 +136,26 @@ def render_markdown() -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def portod_endpoint_section() -> list[str]:
+    """What each family of portod's own metrics endpoint became."""
+    return [
+        "## portod's own metrics endpoint",
+        "",
+        "Newer portods (5.3.59; not 5.3.15) serve Prometheus text on `/run/portod_metrics.socket` (`GET /metrics`,",
+        "HTTP on a unix socket; `--porto.metrics-socket`). The `portod_metrics` collector reads it every cycle,",
+        "one request on a connection of its own, and re-exports the families GetSystem lacks, milliseconds as",
+        "seconds; where there is no such socket it serves nothing (and logs that once, at info). A read that",
+        "fails serves none of them that cycle and counts in `porto_exporter_portod_metrics_errors_total`.",
+        "",
+        "| portod serves | exported as |",
+        "|---|---|",
+        *(f"| `{em.portod}` | `{em.metric.name}`" + (" (ms -> s)" if em.ms else "") + " |"
+          for em in PORTOD_ENDPOINT_METRICS),
+        *(f"| `{name}` | not again: {where} |" for name, where in PORTOD_ENDPOINT_LEFT_OUT),
+        "",
+    ]  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ NS, US, S = 1e-9, 1e-6, 1.0
 # shows as a wrong value. A family named ``*_seconds*`` whose property is missing here fails the test.
 PORTO_UNITS: dict[str, float] = {
     "cpu_usage": NS, "cpu_usage_system": NS, "cpu_wait": NS, "cpu_throttled": NS, "io_time": NS,
+    "cpu_burst_usage": NS, "cpu_unconstrained_wait": NS,
     "cpu_pressure": US, "memory_pressure": US, "io_pressure": US,
     "time": S, "start_time": S, "death_time": S, "creation_time": S, "change_time": S,
 }  # fmt: skip
@@ -61,6 +62,9 @@ PORTO_UNITS: dict[str, float] = {
 NOT_SERVED_HERE: dict[str, str] = {
     "porto_container_io_time_seconds_total": "portod: io_time is empty on these machines",
     "porto_container_cpu_wait_seconds_total": "portod: cpu_wait NotSupported on this kernel",
+    "porto_container_cpu_burst_seconds_total": "portod: cpu_burst_usage NotSupported on this kernel",
+    "porto_container_cpu_unconstrained_wait_seconds_total": "portod: cpu_unconstrained_wait NotSupported here",
+    "porto_container_network_rx_overlimits_total": "no `Uplink` key in net_rx_overlimits: the uplink is unmanaged",
     "porto_container_memory_guarantee_bytes": "portod: memory_guarantee NotSupported on this kernel",
     "porto_container_memory_anon_limit_bytes": "portod: anon_limit NotSupported on this kernel",
     "porto_container_network_rx_drops_total": "no `Uplink` key in net_rx_drops: the host's uplink is unmanaged",

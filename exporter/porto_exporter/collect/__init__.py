@@ -4,6 +4,7 @@ from .base import Batch, CollectContext, Collector, LabelSet, Sample
 from .containers import ContainersCollector
 from .events import EventsCollector
 from .labels import LabelAllowlist
+from .portod_metrics import PortodMetricsCollector
 from .registry import REGISTRY, CollectorSettings, Registration, build_collectors
 from .selection import Selection
 from .storage import StorageCollector
@@ -20,6 +21,7 @@ __all__ = [
     "EventsCollector",
     "LabelAllowlist",
     "LabelSet",
+    "PortodMetricsCollector",
     "Registration",
     "Sample",
     "Selection",

@@ -29,10 +29,11 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Literal, TypeVar
 
-from ..catalog import CONTAINER_METRICS, OPT_IN_GROUPS, ContainerMetric
+from ..catalog import CGROUP_VERSION, CONTAINER_METRICS, OPT_IN_GROUPS, ContainerMetric
 from ..porto import errors
 from ..samples import Batch
 from .base import CollectContext, Collector
+from .cgroup_layout import UNKNOWN, CgroupLayout, learn_layout
 from .container_emit import ContainerEmitter
 from .container_reads import ContainerReader, CycleRead, Reading, Steps
 from .kubernetes import Kubernetes
@@ -75,6 +76,7 @@ class ContainersCollector(Collector):
         self.suspects: set[str] = set()
         self.dropped: set[str] = set()
         self._known_at: int | None = None  # the client's connects when portod was last asked what it lists
+        self.layout: CgroupLayout = UNKNOWN  # its cgroup version (cgroup_layout): what its values mean
         self.reader = ContainerReader(self.selection, self.spec)
         self.emitter = ContainerEmitter(self.selection, allowlist or LabelAllowlist(), self.metrics, kubernetes)
         self.worker = Worker()
@@ -107,9 +109,12 @@ class ContainersCollector(Collector):
         if self.api == "v4":
             readings = await self.reader.read_v4(ctx, fast, cache, run)
         batch = await run(self.emitter.emit(readings, due))
+        if self.layout.version:
+            batch.add(CGROUP_VERSION.name, (), self.layout.version)
         # Only now are the readings taken: a cycle that failed, timed out or was cancelled before this
         # point leaves the cursor and the slow tier's due time where they were, so it is read again.
         self.reader.commit(readings)
+        self._forgive_unknown(readings)
         self.emitter.kubernetes.end_cycle(readings.tally.parse_errors)
         readings.tally.add_to(ctx)
         self._check_include(readings)
@@ -119,6 +124,13 @@ class ContainersCollector(Collector):
         if self.suspects:
             self._judge_suspects(readings, (*fast, *(self.reader.spec if readings.changed else ())))
         return batch
+
+    def _forgive_unknown(self, readings: CycleRead) -> None:
+        """A property portod does not list, refused as unknown on its one trial read, is no error: an older portod."""
+        if self.suspects:
+            errors_ = readings.tally.property_errors
+            for key in [k for k in errors_ if k[1] == "InvalidProperty" and k[0] in self.suspects]:
+                del errors_[key]
 
     def _check_include(self, readings: CycleRead) -> None:
         """Warn once when the include masks match no container (a typo looks healthy otherwise); say when they do.
@@ -179,8 +191,16 @@ class ContainersCollector(Collector):
             names = {cm.prop for cm in self.metrics}
         self.suspects = {cm.prop for cm in self.metrics} - names
         self.dropped = set()
+        await self._learn_layout(ctx)
         self._known_at = stats.connects if stats is not None else 0
-        self.reader.spec = self.spec
+        self.reader.spec = self._usable(self.spec)
+
+    async def _learn_layout(self, ctx: CollectContext) -> None:
+        """Leave out what portod's cgroup version makes meaningless (``cgroup_layout``): not read, not exported."""
+        self.layout = await learn_layout(ctx.client)
+        meaningless = set(self.layout.meaningless) & {cm.prop for cm in self.metrics}
+        self.dropped |= meaningless
+        self.suspects -= meaningless
 
     def _judge_suspects(self, read: CycleRead, asked: Iterable[ContainerMetric]) -> None:
         """Drop each suspect property this cycle asked for that no container had a value of.

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..catalog import (
+    CGROUP_VERSION,
     CONTAINER_INFO,
     CONTAINER_LABELS,
     CONTAINER_METRICS,
@@ -26,6 +27,8 @@ from ..catalog import (
     LAYERS,
     META_STORAGE_GAUGES,
     OPT_IN_GROUPS,
+    PORTOD_ENDPOINT_METRICS,
+    PORTOD_METRICS_ERRORS,
     STORAGE_IDLE,
     STORAGES,
     SYSTEM_FIELDS,
@@ -37,6 +40,7 @@ from .containers import Api, ContainersCollector
 from .events import EventsCollector
 from .kubernetes import Kubernetes, Mode
 from .labels import LabelAllowlist
+from .portod_metrics import DEFAULT_METRICS_SOCKET, TIMEOUT, PortodMetricsCollector
 from .selection import Selection
 from .storage import StorageCollector
 from .system import SystemCollector
@@ -55,6 +59,8 @@ class CollectorSettings:
     api: Api = "auto"  # --porto.api
     slow_interval: float = 60.0  # --scrape.slow-interval
     events_group_depth: int = 1  # --events.group-depth
+    metrics_socket: str = DEFAULT_METRICS_SOCKET  # --porto.metrics-socket
+    cycle_timeout: float = 10.0  # --scrape.timeout
     kubernetes_mode: Mode = "auto"  # --kubernetes.mode
     kubernetes_labels: tuple[str, ...] = ()  # --kubernetes.labels-allowlist
 
@@ -106,6 +112,10 @@ def _events(s: CollectorSettings) -> Collector:
     return EventsCollector(group_depth=s.events_group_depth, masks=s.include or ("***",))
 
 
+def _portod_metrics(s: CollectorSettings) -> Collector:
+    return PortodMetricsCollector(s.metrics_socket, timeout=min(TIMEOUT, s.cycle_timeout))
+
+
 CONTAINER_GROUPS = tuple(sorted({cm.group for cm in CONTAINER_METRICS}))
 
 # In --help order (and the order the collectors run in).
@@ -113,8 +123,8 @@ REGISTRY: tuple[Registration, ...] = (
     Registration(SystemCollector, lambda _: SystemCollector(),
                  _names([DAEMON_INFO.name, *(name for _, name, *_ in SYSTEM_FIELDS)])),
     Registration(ContainersCollector, _containers,
-                 (DAEMON_CONTAINERS.name, CONTAINER_INFO.name, CONTAINER_STATE.name, CONTAINER_LABELS.name,
-                  KUBERNETES_INFO.name),
+                 (DAEMON_CONTAINERS.name, CGROUP_VERSION.name, CONTAINER_INFO.name, CONTAINER_STATE.name,
+                  CONTAINER_LABELS.name, KUBERNETES_INFO.name),
                  groups=tuple(Group(g, f"the container {g} metrics", g not in OPT_IN_GROUPS,
                                     tuple(cm.metric.name for cm in CONTAINER_METRICS if cm.group == g))
                               for g in CONTAINER_GROUPS)),
@@ -124,6 +134,8 @@ REGISTRY: tuple[Registration, ...] = (
                  (LAYERS.name, LAYER_IDLE.name, STORAGES.name, STORAGE_IDLE.name,
                   *(name for name, *_ in META_STORAGE_GAUGES))),
     Registration(EventsCollector, _events, tuple(m.name for m in EVENT_METRICS)),
+    Registration(PortodMetricsCollector, _portod_metrics,
+                 (*(em.metric.name for em in PORTOD_ENDPOINT_METRICS), PORTOD_METRICS_ERRORS.name)),
 )  # fmt: skip
 
 

@@ -180,6 +180,40 @@ class HelperFatalError(PortoError):
     name = "HelperFatalError"
 
 
+class InvalidFilesystem(PortoError):
+    code = 32
+    name = "InvalidFilesystem"
+
+
+class NbdSocketTimeout(PortoError):
+    code = 33
+    name = "NbdSocketTimeout"
+
+
+class NbdSocketUnavaliable(PortoError):
+    """Spelt as in rpc.proto."""
+
+    code = 34
+    name = "NbdSocketUnavaliable"
+
+
+class NbdSocketError(PortoError):
+    code = 35
+    name = "NbdSocketError"
+
+
+class NbdUnkownExport(PortoError):
+    """Spelt as in rpc.proto."""
+
+    code = 36
+    name = "NbdUnkownExport"
+
+
+class NbdProtoError(PortoError):
+    code = 37
+    name = "NbdProtoError"
+
+
 class NotFound(PortoError):
     code = 404
     name = "NotFound"
@@ -257,7 +291,8 @@ _BY_CODE: dict[int, type[PortoError]] = {
         Busy, VolumeAlreadyLinked, VolumeNotLinked, LayerAlreadyExists, LayerNotFound,
         NoValue, VolumeNotReady, InvalidCommand, LostError, DeviceNotFound, InvalidPath,
         InvalidNetworkAddress, PortoFrozen, LabelNotFound, InvalidLabel, HelperError,
-        HelperFatalError, NotFound, SocketError, SocketUnavailable, SocketTimeout,
+        HelperFatalError, InvalidFilesystem, NbdSocketTimeout, NbdSocketUnavaliable, NbdSocketError,
+        NbdUnkownExport, NbdProtoError, NotFound, SocketError, SocketUnavailable, SocketTimeout,
         PortodReloaded, Taint, Docker, DockerImageNotFound, Queued,
     )
 }  # fmt: skip

@@ -2,13 +2,15 @@
 
 ``***`` alone matches every name; a mask that ends in ``***`` matches the names starting with the text before its
 first ``***``, taken literally (``a/***`` is ``a``'s subtree without ``a``; ``a*/***`` matches nothing but names
-starting ``a*/``); any other mask is fnmatch(3) with FNM_PATHNAME: ``*`` (also ``***`` inside a mask), ``?`` and
-``[...]`` never match ``/``. Checked against portod 5.3.59's List and AsyncWait (tests/real).
+starting ``a*/``); one that starts with ``***`` the names ending with the rest, literally; any other mask is
+fnmatch(3) with FNM_PATHNAME: ``*`` (also ``***`` inside a mask), ``?`` and ``[...]`` never match ``/``; a
+range running backwards (``[b-a]``) matches nothing. Checked against portod 5.3.59's List and AsyncWait (tests/real).
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from functools import lru_cache
 
 ANY = re.compile(r".*\Z", re.S)
@@ -27,7 +29,12 @@ def _bracket(mask: str, i: int) -> tuple[str, int] | None:
     if j >= len(mask):
         return None
     members = mask[start:j].replace("\\", "\\\\").replace("^", "\\^").replace("[", "\\[").replace("]", "\\]")
-    return (f"[^/{members}]" if negate else f"(?!/)[{members}]"), j + 1
+    cls = f"[^/{members}]" if negate else f"(?!/)[{members}]"
+    try:
+        _compile(cls)
+    except re.error:  # a range running backwards ([b-a]): fnmatch's class matches no character
+        cls = "[^\\s\\S]" if not negate else "[^/]"
+    return cls, j + 1
 
 
 @lru_cache(maxsize=1024)
@@ -36,6 +43,8 @@ def mask_regex(mask: str) -> re.Pattern[str]:
         return ANY
     if mask.endswith("***"):
         return re.compile(re.escape(mask[: mask.index("***")]) + r".*\Z", re.S)
+    if mask.startswith("***"):
+        return re.compile(r".*" + re.escape(mask[3:]) + r"\Z", re.S)
     out = []
     i = 0
     while i < len(mask):
@@ -54,7 +63,14 @@ def mask_regex(mask: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(ch))
         i += 1
-    return re.compile("".join(out) + r"\Z", re.S)
+    return _compile("".join(out) + r"\Z")
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    """A class like ``[a--]`` is fnmatch's and fine; Python warns it may mean a set difference one day."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return re.compile(pattern, re.S)
 
 
 def is_mask(name: str) -> bool:

@@ -41,6 +41,12 @@ class EError(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     InvalidLabel: _ClassVar[EError]
     HelperError: _ClassVar[EError]
     HelperFatalError: _ClassVar[EError]
+    InvalidFilesystem: _ClassVar[EError]
+    NbdSocketTimeout: _ClassVar[EError]
+    NbdSocketUnavaliable: _ClassVar[EError]
+    NbdSocketError: _ClassVar[EError]
+    NbdUnkownExport: _ClassVar[EError]
+    NbdProtoError: _ClassVar[EError]
     NotFound: _ClassVar[EError]
     SocketError: _ClassVar[EError]
     SocketUnavailable: _ClassVar[EError]
@@ -82,6 +88,12 @@ LabelNotFound: EError
 InvalidLabel: EError
 HelperError: EError
 HelperFatalError: EError
+InvalidFilesystem: EError
+NbdSocketTimeout: EError
+NbdSocketUnavaliable: EError
+NbdSocketError: EError
+NbdUnkownExport: EError
+NbdProtoError: EError
 NotFound: EError
 SocketError: EError
 SocketUnavailable: EError
@@ -335,12 +347,14 @@ class TCred(_message.Message):
     def __init__(self, user: _Optional[str] = ..., uid: _Optional[int] = ..., group: _Optional[str] = ..., gid: _Optional[int] = ..., grp: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class TCapabilities(_message.Message):
-    __slots__ = ("cap", "hex")
+    __slots__ = ("cap", "hex", "action")
     CAP_FIELD_NUMBER: _ClassVar[int]
     HEX_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
     cap: _containers.RepeatedScalarFieldContainer[str]
     hex: str
-    def __init__(self, cap: _Optional[_Iterable[str]] = ..., hex: _Optional[str] = ...) -> None: ...
+    action: bool
+    def __init__(self, cap: _Optional[_Iterable[str]] = ..., hex: _Optional[str] = ..., action: _Optional[bool] = ...) -> None: ...
 
 class TContainerCommandArgv(_message.Message):
     __slots__ = ("argv",)
@@ -415,20 +429,22 @@ class TContainerCgroups(_message.Message):
     def __init__(self, cgroup: _Optional[_Iterable[_Union[TContainerCgroup, _Mapping]]] = ...) -> None: ...
 
 class TContainerCpuSet(_message.Message):
-    __slots__ = ("policy", "arg", "list", "cpu", "count", "mems")
+    __slots__ = ("policy", "arg", "list", "cpu", "count", "mems", "jail")
     POLICY_FIELD_NUMBER: _ClassVar[int]
     ARG_FIELD_NUMBER: _ClassVar[int]
     LIST_FIELD_NUMBER: _ClassVar[int]
     CPU_FIELD_NUMBER: _ClassVar[int]
     COUNT_FIELD_NUMBER: _ClassVar[int]
     MEMS_FIELD_NUMBER: _ClassVar[int]
+    JAIL_FIELD_NUMBER: _ClassVar[int]
     policy: str
     arg: int
     list: str
     cpu: _containers.RepeatedScalarFieldContainer[int]
     count: int
     mems: str
-    def __init__(self, policy: _Optional[str] = ..., arg: _Optional[int] = ..., list: _Optional[str] = ..., cpu: _Optional[_Iterable[int]] = ..., count: _Optional[int] = ..., mems: _Optional[str] = ...) -> None: ...
+    jail: int
+    def __init__(self, policy: _Optional[str] = ..., arg: _Optional[int] = ..., list: _Optional[str] = ..., cpu: _Optional[_Iterable[int]] = ..., count: _Optional[int] = ..., mems: _Optional[str] = ..., jail: _Optional[int] = ...) -> None: ...
 
 class TContainerBindMount(_message.Message):
     __slots__ = ("source", "target", "flag")
@@ -580,7 +596,7 @@ class TVmStat(_message.Message):
     def __init__(self, count: _Optional[int] = ..., size: _Optional[int] = ..., max_size: _Optional[int] = ..., used: _Optional[int] = ..., max_used: _Optional[int] = ..., anon: _Optional[int] = ..., file: _Optional[int] = ..., shmem: _Optional[int] = ..., huge: _Optional[int] = ..., swap: _Optional[int] = ..., data: _Optional[int] = ..., stack: _Optional[int] = ..., code: _Optional[int] = ..., locked: _Optional[int] = ..., table: _Optional[int] = ...) -> None: ...
 
 class TContainerStatus(_message.Message):
-    __slots__ = ("absolute_name", "state", "id", "level", "parent", "absolute_namespace", "root_pid", "exit_status", "exit_code", "core_dumped", "start_error", "time", "dead_time", "capabilities_allowed", "capabilities_ambient_allowed", "root_path", "stdout_offset", "stderr_offset", "std_err", "std_out", "creation_time", "start_time", "death_time", "change_time", "no_changes", "extra_properties", "cgroups", "cpu_set_affinity", "cpu_usage", "cpu_usage_system", "cpu_wait", "cpu_throttled", "process_count", "thread_count", "io_read", "io_write", "io_ops", "io_read_ops", "io_write_ops", "io_time", "io_pressure", "place_usage", "memory_usage", "memory_guarantee_total", "memory_limit_total", "anon_limit_total", "anon_usage", "cpu_guarantee_total", "cpu_guarantee_bound", "cpu_limit_total", "cpu_limit_bound", "cache_usage", "hugetlb_usage", "hugetlb_limit", "minor_faults", "major_faults", "memory_reclaimed", "virtual_memory", "shmem_usage", "mlock_usage", "oom_kills", "oom_kills_total", "oom_killed", "net_bytes", "net_packets", "net_drops", "net_overlimits", "net_rx_bytes", "net_rx_packets", "net_rx_drops", "net_tx_bytes", "net_tx_packets", "net_tx_drops", "volumes_linked", "volumes_owned", "error", "warning", "taint")
+    __slots__ = ("absolute_name", "state", "id", "level", "parent", "absolute_namespace", "root_pid", "exit_status", "exit_code", "core_dumped", "start_error", "time", "dead_time", "capabilities_allowed", "capabilities_ambient_allowed", "root_path", "stdout_offset", "stderr_offset", "std_err", "std_out", "creation_time", "start_time", "death_time", "change_time", "no_changes", "extra_properties", "cgroups", "cpu_set_affinity", "cpu_usage", "cpu_usage_system", "cpu_wait", "cpu_throttled", "cpu_burst_usage", "cpu_unconstrained_wait", "cpu_pressure", "process_count", "thread_count", "io_read", "io_write", "io_ops", "io_read_ops", "io_write_ops", "io_time", "io_pressure", "place_usage", "memory_usage", "memory_guarantee_total", "memory_limit_total", "memory_lock_policy", "memory_pressure", "anon_limit_total", "anon_usage", "cpu_guarantee_total", "cpu_guarantee_bound", "cpu_limit_total", "cpu_limit_bound", "cache_usage", "hugetlb_usage", "hugetlb_limit", "minor_faults", "major_faults", "memory_reclaimed", "virtual_memory", "shmem_usage", "mlock_usage", "oom_kills", "oom_kills_total", "oom_killed", "net_bytes", "net_packets", "net_drops", "net_overlimits", "net_rx_bytes", "net_rx_packets", "net_rx_drops", "net_tx_bytes", "net_tx_packets", "net_tx_drops", "net_rx_overlimits", "net_limit_soft_stat", "net_netstat", "net_snmp", "net_snmp6", "net_limit_bound", "net_rx_limit_bound", "volumes_linked", "volumes_owned", "error", "warning", "taint")
     ABSOLUTE_NAME_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
@@ -613,6 +629,9 @@ class TContainerStatus(_message.Message):
     CPU_USAGE_SYSTEM_FIELD_NUMBER: _ClassVar[int]
     CPU_WAIT_FIELD_NUMBER: _ClassVar[int]
     CPU_THROTTLED_FIELD_NUMBER: _ClassVar[int]
+    CPU_BURST_USAGE_FIELD_NUMBER: _ClassVar[int]
+    CPU_UNCONSTRAINED_WAIT_FIELD_NUMBER: _ClassVar[int]
+    CPU_PRESSURE_FIELD_NUMBER: _ClassVar[int]
     PROCESS_COUNT_FIELD_NUMBER: _ClassVar[int]
     THREAD_COUNT_FIELD_NUMBER: _ClassVar[int]
     IO_READ_FIELD_NUMBER: _ClassVar[int]
@@ -626,6 +645,8 @@ class TContainerStatus(_message.Message):
     MEMORY_USAGE_FIELD_NUMBER: _ClassVar[int]
     MEMORY_GUARANTEE_TOTAL_FIELD_NUMBER: _ClassVar[int]
     MEMORY_LIMIT_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_LOCK_POLICY_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_PRESSURE_FIELD_NUMBER: _ClassVar[int]
     ANON_LIMIT_TOTAL_FIELD_NUMBER: _ClassVar[int]
     ANON_USAGE_FIELD_NUMBER: _ClassVar[int]
     CPU_GUARANTEE_TOTAL_FIELD_NUMBER: _ClassVar[int]
@@ -654,6 +675,13 @@ class TContainerStatus(_message.Message):
     NET_TX_BYTES_FIELD_NUMBER: _ClassVar[int]
     NET_TX_PACKETS_FIELD_NUMBER: _ClassVar[int]
     NET_TX_DROPS_FIELD_NUMBER: _ClassVar[int]
+    NET_RX_OVERLIMITS_FIELD_NUMBER: _ClassVar[int]
+    NET_LIMIT_SOFT_STAT_FIELD_NUMBER: _ClassVar[int]
+    NET_NETSTAT_FIELD_NUMBER: _ClassVar[int]
+    NET_SNMP_FIELD_NUMBER: _ClassVar[int]
+    NET_SNMP6_FIELD_NUMBER: _ClassVar[int]
+    NET_LIMIT_BOUND_FIELD_NUMBER: _ClassVar[int]
+    NET_RX_LIMIT_BOUND_FIELD_NUMBER: _ClassVar[int]
     VOLUMES_LINKED_FIELD_NUMBER: _ClassVar[int]
     VOLUMES_OWNED_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
@@ -691,6 +719,9 @@ class TContainerStatus(_message.Message):
     cpu_usage_system: int
     cpu_wait: int
     cpu_throttled: int
+    cpu_burst_usage: int
+    cpu_unconstrained_wait: int
+    cpu_pressure: TUintMap
     process_count: int
     thread_count: int
     io_read: TUintMap
@@ -704,6 +735,8 @@ class TContainerStatus(_message.Message):
     memory_usage: int
     memory_guarantee_total: int
     memory_limit_total: int
+    memory_lock_policy: str
+    memory_pressure: TUintMap
     anon_limit_total: int
     anon_usage: int
     cpu_guarantee_total: float
@@ -732,15 +765,22 @@ class TContainerStatus(_message.Message):
     net_tx_bytes: TUintMap
     net_tx_packets: TUintMap
     net_tx_drops: TUintMap
+    net_rx_overlimits: TUintMap
+    net_limit_soft_stat: TUintMap
+    net_netstat: TUintMap
+    net_snmp: TUintMap
+    net_snmp6: TUintMap
+    net_limit_bound: TUintMap
+    net_rx_limit_bound: TUintMap
     volumes_linked: TContainerVolumeLinks
     volumes_owned: TContainerVolumes
     error: _containers.RepeatedCompositeFieldContainer[TError]
     warning: _containers.RepeatedCompositeFieldContainer[TError]
     taint: _containers.RepeatedCompositeFieldContainer[TError]
-    def __init__(self, absolute_name: _Optional[str] = ..., state: _Optional[str] = ..., id: _Optional[int] = ..., level: _Optional[int] = ..., parent: _Optional[str] = ..., absolute_namespace: _Optional[str] = ..., root_pid: _Optional[int] = ..., exit_status: _Optional[int] = ..., exit_code: _Optional[int] = ..., core_dumped: _Optional[bool] = ..., start_error: _Optional[_Union[TError, _Mapping]] = ..., time: _Optional[int] = ..., dead_time: _Optional[int] = ..., capabilities_allowed: _Optional[_Union[TCapabilities, _Mapping]] = ..., capabilities_ambient_allowed: _Optional[_Union[TCapabilities, _Mapping]] = ..., root_path: _Optional[str] = ..., stdout_offset: _Optional[int] = ..., stderr_offset: _Optional[int] = ..., std_err: _Optional[str] = ..., std_out: _Optional[str] = ..., creation_time: _Optional[int] = ..., start_time: _Optional[int] = ..., death_time: _Optional[int] = ..., change_time: _Optional[int] = ..., no_changes: _Optional[bool] = ..., extra_properties: _Optional[str] = ..., cgroups: _Optional[_Union[TContainerCgroups, _Mapping]] = ..., cpu_set_affinity: _Optional[_Union[TContainerCpuSet, _Mapping]] = ..., cpu_usage: _Optional[int] = ..., cpu_usage_system: _Optional[int] = ..., cpu_wait: _Optional[int] = ..., cpu_throttled: _Optional[int] = ..., process_count: _Optional[int] = ..., thread_count: _Optional[int] = ..., io_read: _Optional[_Union[TUintMap, _Mapping]] = ..., io_write: _Optional[_Union[TUintMap, _Mapping]] = ..., io_ops: _Optional[_Union[TUintMap, _Mapping]] = ..., io_read_ops: _Optional[_Union[TUintMap, _Mapping]] = ..., io_write_ops: _Optional[_Union[TUintMap, _Mapping]] = ..., io_time: _Optional[_Union[TUintMap, _Mapping]] = ..., io_pressure: _Optional[_Union[TUintMap, _Mapping]] = ..., place_usage: _Optional[_Union[TUintMap, _Mapping]] = ..., memory_usage: _Optional[int] = ..., memory_guarantee_total: _Optional[int] = ..., memory_limit_total: _Optional[int] = ..., anon_limit_total: _Optional[int] = ..., anon_usage: _Optional[int] = ..., cpu_guarantee_total: _Optional[float] = ..., cpu_guarantee_bound: _Optional[float] = ..., cpu_limit_total: _Optional[float] = ..., cpu_limit_bound: _Optional[float] = ..., cache_usage: _Optional[int] = ..., hugetlb_usage: _Optional[int] = ..., hugetlb_limit: _Optional[int] = ..., minor_faults: _Optional[int] = ..., major_faults: _Optional[int] = ..., memory_reclaimed: _Optional[int] = ..., virtual_memory: _Optional[_Union[TVmStat, _Mapping]] = ..., shmem_usage: _Optional[int] = ..., mlock_usage: _Optional[int] = ..., oom_kills: _Optional[int] = ..., oom_kills_total: _Optional[int] = ..., oom_killed: _Optional[bool] = ..., net_bytes: _Optional[_Union[TUintMap, _Mapping]] = ..., net_packets: _Optional[_Union[TUintMap, _Mapping]] = ..., net_drops: _Optional[_Union[TUintMap, _Mapping]] = ..., net_overlimits: _Optional[_Union[TUintMap, _Mapping]] = ..., net_rx_bytes: _Optional[_Union[TUintMap, _Mapping]] = ..., net_rx_packets: _Optional[_Union[TUintMap, _Mapping]] = ..., net_rx_drops: _Optional[_Union[TUintMap, _Mapping]] = ..., net_tx_bytes: _Optional[_Union[TUintMap, _Mapping]] = ..., net_tx_packets: _Optional[_Union[TUintMap, _Mapping]] = ..., net_tx_drops: _Optional[_Union[TUintMap, _Mapping]] = ..., volumes_linked: _Optional[_Union[TContainerVolumeLinks, _Mapping]] = ..., volumes_owned: _Optional[_Union[TContainerVolumes, _Mapping]] = ..., error: _Optional[_Iterable[_Union[TError, _Mapping]]] = ..., warning: _Optional[_Iterable[_Union[TError, _Mapping]]] = ..., taint: _Optional[_Iterable[_Union[TError, _Mapping]]] = ...) -> None: ...
+    def __init__(self, absolute_name: _Optional[str] = ..., state: _Optional[str] = ..., id: _Optional[int] = ..., level: _Optional[int] = ..., parent: _Optional[str] = ..., absolute_namespace: _Optional[str] = ..., root_pid: _Optional[int] = ..., exit_status: _Optional[int] = ..., exit_code: _Optional[int] = ..., core_dumped: _Optional[bool] = ..., start_error: _Optional[_Union[TError, _Mapping]] = ..., time: _Optional[int] = ..., dead_time: _Optional[int] = ..., capabilities_allowed: _Optional[_Union[TCapabilities, _Mapping]] = ..., capabilities_ambient_allowed: _Optional[_Union[TCapabilities, _Mapping]] = ..., root_path: _Optional[str] = ..., stdout_offset: _Optional[int] = ..., stderr_offset: _Optional[int] = ..., std_err: _Optional[str] = ..., std_out: _Optional[str] = ..., creation_time: _Optional[int] = ..., start_time: _Optional[int] = ..., death_time: _Optional[int] = ..., change_time: _Optional[int] = ..., no_changes: _Optional[bool] = ..., extra_properties: _Optional[str] = ..., cgroups: _Optional[_Union[TContainerCgroups, _Mapping]] = ..., cpu_set_affinity: _Optional[_Union[TContainerCpuSet, _Mapping]] = ..., cpu_usage: _Optional[int] = ..., cpu_usage_system: _Optional[int] = ..., cpu_wait: _Optional[int] = ..., cpu_throttled: _Optional[int] = ..., cpu_burst_usage: _Optional[int] = ..., cpu_unconstrained_wait: _Optional[int] = ..., cpu_pressure: _Optional[_Union[TUintMap, _Mapping]] = ..., process_count: _Optional[int] = ..., thread_count: _Optional[int] = ..., io_read: _Optional[_Union[TUintMap, _Mapping]] = ..., io_write: _Optional[_Union[TUintMap, _Mapping]] = ..., io_ops: _Optional[_Union[TUintMap, _Mapping]] = ..., io_read_ops: _Optional[_Union[TUintMap, _Mapping]] = ..., io_write_ops: _Optional[_Union[TUintMap, _Mapping]] = ..., io_time: _Optional[_Union[TUintMap, _Mapping]] = ..., io_pressure: _Optional[_Union[TUintMap, _Mapping]] = ..., place_usage: _Optional[_Union[TUintMap, _Mapping]] = ..., memory_usage: _Optional[int] = ..., memory_guarantee_total: _Optional[int] = ..., memory_limit_total: _Optional[int] = ..., memory_lock_policy: _Optional[str] = ..., memory_pressure: _Optional[_Union[TUintMap, _Mapping]] = ..., anon_limit_total: _Optional[int] = ..., anon_usage: _Optional[int] = ..., cpu_guarantee_total: _Optional[float] = ..., cpu_guarantee_bound: _Optional[float] = ..., cpu_limit_total: _Optional[float] = ..., cpu_limit_bound: _Optional[float] = ..., cache_usage: _Optional[int] = ..., hugetlb_usage: _Optional[int] = ..., hugetlb_limit: _Optional[int] = ..., minor_faults: _Optional[int] = ..., major_faults: _Optional[int] = ..., memory_reclaimed: _Optional[int] = ..., virtual_memory: _Optional[_Union[TVmStat, _Mapping]] = ..., shmem_usage: _Optional[int] = ..., mlock_usage: _Optional[int] = ..., oom_kills: _Optional[int] = ..., oom_kills_total: _Optional[int] = ..., oom_killed: _Optional[bool] = ..., net_bytes: _Optional[_Union[TUintMap, _Mapping]] = ..., net_packets: _Optional[_Union[TUintMap, _Mapping]] = ..., net_drops: _Optional[_Union[TUintMap, _Mapping]] = ..., net_overlimits: _Optional[_Union[TUintMap, _Mapping]] = ..., net_rx_bytes: _Optional[_Union[TUintMap, _Mapping]] = ..., net_rx_packets: _Optional[_Union[TUintMap, _Mapping]] = ..., net_rx_drops: _Optional[_Union[TUintMap, _Mapping]] = ..., net_tx_bytes: _Optional[_Union[TUintMap, _Mapping]] = ..., net_tx_packets: _Optional[_Union[TUintMap, _Mapping]] = ..., net_tx_drops: _Optional[_Union[TUintMap, _Mapping]] = ..., net_rx_overlimits: _Optional[_Union[TUintMap, _Mapping]] = ..., net_limit_soft_stat: _Optional[_Union[TUintMap, _Mapping]] = ..., net_netstat: _Optional[_Union[TUintMap, _Mapping]] = ..., net_snmp: _Optional[_Union[TUintMap, _Mapping]] = ..., net_snmp6: _Optional[_Union[TUintMap, _Mapping]] = ..., net_limit_bound: _Optional[_Union[TUintMap, _Mapping]] = ..., net_rx_limit_bound: _Optional[_Union[TUintMap, _Mapping]] = ..., volumes_linked: _Optional[_Union[TContainerVolumeLinks, _Mapping]] = ..., volumes_owned: _Optional[_Union[TContainerVolumes, _Mapping]] = ..., error: _Optional[_Iterable[_Union[TError, _Mapping]]] = ..., warning: _Optional[_Iterable[_Union[TError, _Mapping]]] = ..., taint: _Optional[_Iterable[_Union[TError, _Mapping]]] = ...) -> None: ...
 
 class TContainerSpec(_message.Message):
-    __slots__ = ("name", "weak", "private", "labels", "command", "command_argv", "env", "env_secret", "ulimit", "core_command", "isolate", "virt_mode", "enable_porto", "porto_namespace", "cgroupfs", "userns", "aging_time", "task_cred", "user", "group", "owner_cred", "owner_user", "owner_group", "owner_containers", "capabilities", "capabilities_ambient", "root", "root_readonly", "bind", "symlink", "devices", "place", "place_limit", "cwd", "stdin_path", "stdout_path", "stderr_path", "stdout_limit", "umask", "respawn", "respawn_count", "max_respawns", "respawn_delay", "controllers", "cpu_policy", "cpu_weight", "cpu_guarantee", "cpu_limit", "cpu_limit_total", "cpu_period", "cpu_set", "thread_limit", "io_policy", "io_weight", "io_limit", "io_guarantee", "io_ops_limit", "io_ops_guarantee", "memory_guarantee", "memory_limit", "anon_limit", "anon_max_usage", "dirty_limit", "hugetlb_limit", "recharge_on_pgfault", "pressurize_on_death", "anon_only", "oom_score_adj", "oom_is_fatal", "net", "ip_limit", "ip", "default_gw", "hostname", "resolv_conf", "etc_hosts", "sysctl", "net_guarantee", "net_limit", "net_rx_limit", "volumes_required")
+    __slots__ = ("name", "weak", "private", "labels", "command", "command_argv", "env", "env_secret", "ulimit", "core_command", "isolate", "virt_mode", "enable_porto", "porto_namespace", "cgroupfs", "userns", "unshare_on_exec", "enable_fuse", "aging_time", "task_cred", "user", "group", "owner_cred", "owner_user", "owner_group", "owner_containers", "capabilities", "capabilities_ambient", "root", "root_readonly", "bind", "symlink", "devices", "place", "place_limit", "cwd", "stdin_path", "stdout_path", "stderr_path", "stdout_limit", "umask", "respawn", "respawn_count", "max_respawns", "respawn_delay", "controllers", "link_memory_writeback_blkio", "cpu_policy", "cpu_weight", "cpu_guarantee", "cpu_limit", "cpu_limit_total", "cpu_period", "cpu_set", "thread_limit", "io_policy", "io_weight", "io_limit", "io_guarantee", "io_ops_limit", "io_ops_guarantee", "memory_guarantee", "memory_limit", "memory_lock_policy", "anon_limit", "anon_max_usage", "dirty_limit", "hugetlb_limit", "recharge_on_pgfault", "pressurize_on_death", "anon_only", "oom_score_adj", "oom_is_fatal", "net", "ip_limit", "ip", "default_gw", "hostname", "resolv_conf", "etc_hosts", "sysctl", "net_guarantee", "net_limit", "net_rx_limit", "net_limit_soft", "volumes_required", "coredump_filter", "seccomp_name", "session_info", "children_allowed", "devices_explicit")
     NAME_FIELD_NUMBER: _ClassVar[int]
     WEAK_FIELD_NUMBER: _ClassVar[int]
     PRIVATE_FIELD_NUMBER: _ClassVar[int]
@@ -757,6 +797,8 @@ class TContainerSpec(_message.Message):
     PORTO_NAMESPACE_FIELD_NUMBER: _ClassVar[int]
     CGROUPFS_FIELD_NUMBER: _ClassVar[int]
     USERNS_FIELD_NUMBER: _ClassVar[int]
+    UNSHARE_ON_EXEC_FIELD_NUMBER: _ClassVar[int]
+    ENABLE_FUSE_FIELD_NUMBER: _ClassVar[int]
     AGING_TIME_FIELD_NUMBER: _ClassVar[int]
     TASK_CRED_FIELD_NUMBER: _ClassVar[int]
     USER_FIELD_NUMBER: _ClassVar[int]
@@ -785,6 +827,7 @@ class TContainerSpec(_message.Message):
     MAX_RESPAWNS_FIELD_NUMBER: _ClassVar[int]
     RESPAWN_DELAY_FIELD_NUMBER: _ClassVar[int]
     CONTROLLERS_FIELD_NUMBER: _ClassVar[int]
+    LINK_MEMORY_WRITEBACK_BLKIO_FIELD_NUMBER: _ClassVar[int]
     CPU_POLICY_FIELD_NUMBER: _ClassVar[int]
     CPU_WEIGHT_FIELD_NUMBER: _ClassVar[int]
     CPU_GUARANTEE_FIELD_NUMBER: _ClassVar[int]
@@ -801,6 +844,7 @@ class TContainerSpec(_message.Message):
     IO_OPS_GUARANTEE_FIELD_NUMBER: _ClassVar[int]
     MEMORY_GUARANTEE_FIELD_NUMBER: _ClassVar[int]
     MEMORY_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_LOCK_POLICY_FIELD_NUMBER: _ClassVar[int]
     ANON_LIMIT_FIELD_NUMBER: _ClassVar[int]
     ANON_MAX_USAGE_FIELD_NUMBER: _ClassVar[int]
     DIRTY_LIMIT_FIELD_NUMBER: _ClassVar[int]
@@ -821,7 +865,13 @@ class TContainerSpec(_message.Message):
     NET_GUARANTEE_FIELD_NUMBER: _ClassVar[int]
     NET_LIMIT_FIELD_NUMBER: _ClassVar[int]
     NET_RX_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    NET_LIMIT_SOFT_FIELD_NUMBER: _ClassVar[int]
     VOLUMES_REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    COREDUMP_FILTER_FIELD_NUMBER: _ClassVar[int]
+    SECCOMP_NAME_FIELD_NUMBER: _ClassVar[int]
+    SESSION_INFO_FIELD_NUMBER: _ClassVar[int]
+    CHILDREN_ALLOWED_FIELD_NUMBER: _ClassVar[int]
+    DEVICES_EXPLICIT_FIELD_NUMBER: _ClassVar[int]
     name: str
     weak: bool
     private: str
@@ -838,6 +888,8 @@ class TContainerSpec(_message.Message):
     porto_namespace: str
     cgroupfs: str
     userns: bool
+    unshare_on_exec: bool
+    enable_fuse: bool
     aging_time: int
     task_cred: TCred
     user: str
@@ -866,6 +918,7 @@ class TContainerSpec(_message.Message):
     max_respawns: int
     respawn_delay: int
     controllers: TContainerControllers
+    link_memory_writeback_blkio: bool
     cpu_policy: str
     cpu_weight: float
     cpu_guarantee: float
@@ -882,6 +935,7 @@ class TContainerSpec(_message.Message):
     io_ops_guarantee: TUintMap
     memory_guarantee: int
     memory_limit: int
+    memory_lock_policy: str
     anon_limit: int
     anon_max_usage: int
     dirty_limit: int
@@ -902,8 +956,14 @@ class TContainerSpec(_message.Message):
     net_guarantee: TUintMap
     net_limit: TUintMap
     net_rx_limit: TUintMap
+    net_limit_soft: int
     volumes_required: TContainerVolumes
-    def __init__(self, name: _Optional[str] = ..., weak: _Optional[bool] = ..., private: _Optional[str] = ..., labels: _Optional[_Union[TStringMap, _Mapping]] = ..., command: _Optional[str] = ..., command_argv: _Optional[_Union[TContainerCommandArgv, _Mapping]] = ..., env: _Optional[_Union[TContainerEnv, _Mapping]] = ..., env_secret: _Optional[_Union[TContainerEnv, _Mapping]] = ..., ulimit: _Optional[_Union[TContainerUlimits, _Mapping]] = ..., core_command: _Optional[str] = ..., isolate: _Optional[bool] = ..., virt_mode: _Optional[str] = ..., enable_porto: _Optional[str] = ..., porto_namespace: _Optional[str] = ..., cgroupfs: _Optional[str] = ..., userns: _Optional[bool] = ..., aging_time: _Optional[int] = ..., task_cred: _Optional[_Union[TCred, _Mapping]] = ..., user: _Optional[str] = ..., group: _Optional[str] = ..., owner_cred: _Optional[_Union[TCred, _Mapping]] = ..., owner_user: _Optional[str] = ..., owner_group: _Optional[str] = ..., owner_containers: _Optional[str] = ..., capabilities: _Optional[_Union[TCapabilities, _Mapping]] = ..., capabilities_ambient: _Optional[_Union[TCapabilities, _Mapping]] = ..., root: _Optional[str] = ..., root_readonly: _Optional[bool] = ..., bind: _Optional[_Union[TContainerBindMounts, _Mapping]] = ..., symlink: _Optional[_Union[TStringMap, _Mapping]] = ..., devices: _Optional[_Union[TContainerDevices, _Mapping]] = ..., place: _Optional[_Union[TContainerPlaceConfig, _Mapping]] = ..., place_limit: _Optional[_Union[TUintMap, _Mapping]] = ..., cwd: _Optional[str] = ..., stdin_path: _Optional[str] = ..., stdout_path: _Optional[str] = ..., stderr_path: _Optional[str] = ..., stdout_limit: _Optional[int] = ..., umask: _Optional[int] = ..., respawn: _Optional[bool] = ..., respawn_count: _Optional[int] = ..., max_respawns: _Optional[int] = ..., respawn_delay: _Optional[int] = ..., controllers: _Optional[_Union[TContainerControllers, _Mapping]] = ..., cpu_policy: _Optional[str] = ..., cpu_weight: _Optional[float] = ..., cpu_guarantee: _Optional[float] = ..., cpu_limit: _Optional[float] = ..., cpu_limit_total: _Optional[float] = ..., cpu_period: _Optional[int] = ..., cpu_set: _Optional[_Union[TContainerCpuSet, _Mapping]] = ..., thread_limit: _Optional[int] = ..., io_policy: _Optional[str] = ..., io_weight: _Optional[float] = ..., io_limit: _Optional[_Union[TUintMap, _Mapping]] = ..., io_guarantee: _Optional[_Union[TUintMap, _Mapping]] = ..., io_ops_limit: _Optional[_Union[TUintMap, _Mapping]] = ..., io_ops_guarantee: _Optional[_Union[TUintMap, _Mapping]] = ..., memory_guarantee: _Optional[int] = ..., memory_limit: _Optional[int] = ..., anon_limit: _Optional[int] = ..., anon_max_usage: _Optional[int] = ..., dirty_limit: _Optional[int] = ..., hugetlb_limit: _Optional[int] = ..., recharge_on_pgfault: _Optional[bool] = ..., pressurize_on_death: _Optional[bool] = ..., anon_only: _Optional[bool] = ..., oom_score_adj: _Optional[int] = ..., oom_is_fatal: _Optional[bool] = ..., net: _Optional[_Union[TContainerNetConfig, _Mapping]] = ..., ip_limit: _Optional[_Union[TContainerIpLimit, _Mapping]] = ..., ip: _Optional[_Union[TContainerIpConfig, _Mapping]] = ..., default_gw: _Optional[_Union[TContainerIpConfig, _Mapping]] = ..., hostname: _Optional[str] = ..., resolv_conf: _Optional[str] = ..., etc_hosts: _Optional[str] = ..., sysctl: _Optional[_Union[TStringMap, _Mapping]] = ..., net_guarantee: _Optional[_Union[TUintMap, _Mapping]] = ..., net_limit: _Optional[_Union[TUintMap, _Mapping]] = ..., net_rx_limit: _Optional[_Union[TUintMap, _Mapping]] = ..., volumes_required: _Optional[_Union[TContainerVolumes, _Mapping]] = ...) -> None: ...
+    coredump_filter: int
+    seccomp_name: str
+    session_info: str
+    children_allowed: bool
+    devices_explicit: bool
+    def __init__(self, name: _Optional[str] = ..., weak: _Optional[bool] = ..., private: _Optional[str] = ..., labels: _Optional[_Union[TStringMap, _Mapping]] = ..., command: _Optional[str] = ..., command_argv: _Optional[_Union[TContainerCommandArgv, _Mapping]] = ..., env: _Optional[_Union[TContainerEnv, _Mapping]] = ..., env_secret: _Optional[_Union[TContainerEnv, _Mapping]] = ..., ulimit: _Optional[_Union[TContainerUlimits, _Mapping]] = ..., core_command: _Optional[str] = ..., isolate: _Optional[bool] = ..., virt_mode: _Optional[str] = ..., enable_porto: _Optional[str] = ..., porto_namespace: _Optional[str] = ..., cgroupfs: _Optional[str] = ..., userns: _Optional[bool] = ..., unshare_on_exec: _Optional[bool] = ..., enable_fuse: _Optional[bool] = ..., aging_time: _Optional[int] = ..., task_cred: _Optional[_Union[TCred, _Mapping]] = ..., user: _Optional[str] = ..., group: _Optional[str] = ..., owner_cred: _Optional[_Union[TCred, _Mapping]] = ..., owner_user: _Optional[str] = ..., owner_group: _Optional[str] = ..., owner_containers: _Optional[str] = ..., capabilities: _Optional[_Union[TCapabilities, _Mapping]] = ..., capabilities_ambient: _Optional[_Union[TCapabilities, _Mapping]] = ..., root: _Optional[str] = ..., root_readonly: _Optional[bool] = ..., bind: _Optional[_Union[TContainerBindMounts, _Mapping]] = ..., symlink: _Optional[_Union[TStringMap, _Mapping]] = ..., devices: _Optional[_Union[TContainerDevices, _Mapping]] = ..., place: _Optional[_Union[TContainerPlaceConfig, _Mapping]] = ..., place_limit: _Optional[_Union[TUintMap, _Mapping]] = ..., cwd: _Optional[str] = ..., stdin_path: _Optional[str] = ..., stdout_path: _Optional[str] = ..., stderr_path: _Optional[str] = ..., stdout_limit: _Optional[int] = ..., umask: _Optional[int] = ..., respawn: _Optional[bool] = ..., respawn_count: _Optional[int] = ..., max_respawns: _Optional[int] = ..., respawn_delay: _Optional[int] = ..., controllers: _Optional[_Union[TContainerControllers, _Mapping]] = ..., link_memory_writeback_blkio: _Optional[bool] = ..., cpu_policy: _Optional[str] = ..., cpu_weight: _Optional[float] = ..., cpu_guarantee: _Optional[float] = ..., cpu_limit: _Optional[float] = ..., cpu_limit_total: _Optional[float] = ..., cpu_period: _Optional[int] = ..., cpu_set: _Optional[_Union[TContainerCpuSet, _Mapping]] = ..., thread_limit: _Optional[int] = ..., io_policy: _Optional[str] = ..., io_weight: _Optional[float] = ..., io_limit: _Optional[_Union[TUintMap, _Mapping]] = ..., io_guarantee: _Optional[_Union[TUintMap, _Mapping]] = ..., io_ops_limit: _Optional[_Union[TUintMap, _Mapping]] = ..., io_ops_guarantee: _Optional[_Union[TUintMap, _Mapping]] = ..., memory_guarantee: _Optional[int] = ..., memory_limit: _Optional[int] = ..., memory_lock_policy: _Optional[str] = ..., anon_limit: _Optional[int] = ..., anon_max_usage: _Optional[int] = ..., dirty_limit: _Optional[int] = ..., hugetlb_limit: _Optional[int] = ..., recharge_on_pgfault: _Optional[bool] = ..., pressurize_on_death: _Optional[bool] = ..., anon_only: _Optional[bool] = ..., oom_score_adj: _Optional[int] = ..., oom_is_fatal: _Optional[bool] = ..., net: _Optional[_Union[TContainerNetConfig, _Mapping]] = ..., ip_limit: _Optional[_Union[TContainerIpLimit, _Mapping]] = ..., ip: _Optional[_Union[TContainerIpConfig, _Mapping]] = ..., default_gw: _Optional[_Union[TContainerIpConfig, _Mapping]] = ..., hostname: _Optional[str] = ..., resolv_conf: _Optional[str] = ..., etc_hosts: _Optional[str] = ..., sysctl: _Optional[_Union[TStringMap, _Mapping]] = ..., net_guarantee: _Optional[_Union[TUintMap, _Mapping]] = ..., net_limit: _Optional[_Union[TUintMap, _Mapping]] = ..., net_rx_limit: _Optional[_Union[TUintMap, _Mapping]] = ..., net_limit_soft: _Optional[int] = ..., volumes_required: _Optional[_Union[TContainerVolumes, _Mapping]] = ..., coredump_filter: _Optional[int] = ..., seccomp_name: _Optional[str] = ..., session_info: _Optional[str] = ..., children_allowed: _Optional[bool] = ..., devices_explicit: _Optional[bool] = ...) -> None: ...
 
 class TContainer(_message.Message):
     __slots__ = ("spec", "status", "error")
@@ -997,7 +1057,7 @@ class TVolumeShare(_message.Message):
     def __init__(self, path: _Optional[str] = ..., origin_path: _Optional[str] = ..., cow: _Optional[bool] = ...) -> None: ...
 
 class TVolumeSpec(_message.Message):
-    __slots__ = ("path", "container", "links", "id", "state", "private_value", "device_name", "backend", "place", "storage", "image", "layers", "read_only", "cred", "permissions", "space", "inodes", "owner", "owner_container", "place_key", "creator", "auto_path", "device_index", "build_time", "directories", "symlinks", "shares", "change_time", "no_changes")
+    __slots__ = ("path", "container", "links", "id", "state", "private_value", "device_name", "backend", "place", "storage", "image", "layers", "read_only", "filesystem_type", "cred", "permissions", "space", "inodes", "owner", "owner_container", "place_key", "creator", "auto_path", "device_index", "build_time", "directories", "symlinks", "shares", "change_time", "no_changes")
     PATH_FIELD_NUMBER: _ClassVar[int]
     CONTAINER_FIELD_NUMBER: _ClassVar[int]
     LINKS_FIELD_NUMBER: _ClassVar[int]
@@ -1011,6 +1071,7 @@ class TVolumeSpec(_message.Message):
     IMAGE_FIELD_NUMBER: _ClassVar[int]
     LAYERS_FIELD_NUMBER: _ClassVar[int]
     READ_ONLY_FIELD_NUMBER: _ClassVar[int]
+    FILESYSTEM_TYPE_FIELD_NUMBER: _ClassVar[int]
     CRED_FIELD_NUMBER: _ClassVar[int]
     PERMISSIONS_FIELD_NUMBER: _ClassVar[int]
     SPACE_FIELD_NUMBER: _ClassVar[int]
@@ -1040,6 +1101,7 @@ class TVolumeSpec(_message.Message):
     image: str
     layers: _containers.RepeatedScalarFieldContainer[str]
     read_only: bool
+    filesystem_type: str
     cred: TCred
     permissions: int
     space: TVolumeResource
@@ -1056,7 +1118,7 @@ class TVolumeSpec(_message.Message):
     shares: _containers.RepeatedCompositeFieldContainer[TVolumeShare]
     change_time: int
     no_changes: bool
-    def __init__(self, path: _Optional[str] = ..., container: _Optional[str] = ..., links: _Optional[_Iterable[_Union[TVolumeLink, _Mapping]]] = ..., id: _Optional[str] = ..., state: _Optional[str] = ..., private_value: _Optional[str] = ..., device_name: _Optional[str] = ..., backend: _Optional[str] = ..., place: _Optional[str] = ..., storage: _Optional[str] = ..., image: _Optional[str] = ..., layers: _Optional[_Iterable[str]] = ..., read_only: _Optional[bool] = ..., cred: _Optional[_Union[TCred, _Mapping]] = ..., permissions: _Optional[int] = ..., space: _Optional[_Union[TVolumeResource, _Mapping]] = ..., inodes: _Optional[_Union[TVolumeResource, _Mapping]] = ..., owner: _Optional[_Union[TCred, _Mapping]] = ..., owner_container: _Optional[str] = ..., place_key: _Optional[str] = ..., creator: _Optional[str] = ..., auto_path: _Optional[bool] = ..., device_index: _Optional[int] = ..., build_time: _Optional[int] = ..., directories: _Optional[_Iterable[_Union[TVolumeDirectory, _Mapping]]] = ..., symlinks: _Optional[_Iterable[_Union[TVolumeSymlink, _Mapping]]] = ..., shares: _Optional[_Iterable[_Union[TVolumeShare, _Mapping]]] = ..., change_time: _Optional[int] = ..., no_changes: _Optional[bool] = ...) -> None: ...
+    def __init__(self, path: _Optional[str] = ..., container: _Optional[str] = ..., links: _Optional[_Iterable[_Union[TVolumeLink, _Mapping]]] = ..., id: _Optional[str] = ..., state: _Optional[str] = ..., private_value: _Optional[str] = ..., device_name: _Optional[str] = ..., backend: _Optional[str] = ..., place: _Optional[str] = ..., storage: _Optional[str] = ..., image: _Optional[str] = ..., layers: _Optional[_Iterable[str]] = ..., read_only: _Optional[bool] = ..., filesystem_type: _Optional[str] = ..., cred: _Optional[_Union[TCred, _Mapping]] = ..., permissions: _Optional[int] = ..., space: _Optional[_Union[TVolumeResource, _Mapping]] = ..., inodes: _Optional[_Union[TVolumeResource, _Mapping]] = ..., owner: _Optional[_Union[TCred, _Mapping]] = ..., owner_container: _Optional[str] = ..., place_key: _Optional[str] = ..., creator: _Optional[str] = ..., auto_path: _Optional[bool] = ..., device_index: _Optional[int] = ..., build_time: _Optional[int] = ..., directories: _Optional[_Iterable[_Union[TVolumeDirectory, _Mapping]]] = ..., symlinks: _Optional[_Iterable[_Union[TVolumeSymlink, _Mapping]]] = ..., shares: _Optional[_Iterable[_Union[TVolumeShare, _Mapping]]] = ..., change_time: _Optional[int] = ..., no_changes: _Optional[bool] = ...) -> None: ...
 
 class TLayer(_message.Message):
     __slots__ = ("name", "owner_user", "owner_group", "last_usage", "private_value")
@@ -1131,7 +1193,7 @@ class TGetSystemRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class TGetSystemResponse(_message.Message):
-    __slots__ = ("porto_version", "porto_revision", "kernel_version", "errors", "warnings", "porto_starts", "porto_uptime", "master_uptime", "taints", "frozen", "verbose", "debug", "log_lines", "log_bytes", "stream_rotate_bytes", "stream_rotate_errors", "log_lines_lost", "log_bytes_lost", "log_open", "container_count", "container_limit", "container_running", "container_created", "container_started", "container_start_failed", "container_oom", "container_buried", "container_lost", "container_tainted", "volume_count", "volume_limit", "volume_created", "volume_failed", "volume_links", "volume_links_mounted", "volume_lost", "layer_import", "layer_export", "layer_remove", "client_count", "client_max", "client_connected", "request_queued", "request_completed", "request_failed", "request_threads", "request_longer_1s", "request_longer_3s", "request_longer_30s", "request_longer_5m", "fail_system", "fail_invalid_value", "fail_invalid_command", "fail_memory_guarantee", "fail_invalid_netaddr", "porto_crash", "network_count", "network_created", "network_problems", "network_repairs")
+    __slots__ = ("porto_version", "porto_revision", "kernel_version", "errors", "warnings", "porto_starts", "porto_uptime", "master_uptime", "fatals", "taints", "frozen", "verbose", "debug", "log_lines", "log_bytes", "stream_rotate_bytes", "stream_rotate_errors", "log_lines_lost", "log_bytes_lost", "log_open", "container_count", "container_limit", "container_running", "container_created", "container_started", "container_start_failed", "container_oom", "container_buried", "container_lost", "container_tainted", "postfork_issues", "volume_count", "volume_limit", "volume_created", "volume_failed", "volume_links", "volume_links_mounted", "volume_lost", "layer_import", "layer_export", "layer_remove", "client_count", "client_max", "client_connected", "request_queued", "request_completed", "request_failed", "request_threads", "request_longer_1s", "request_longer_3s", "request_longer_30s", "request_longer_5m", "request_top_running_time", "fail_system", "fail_invalid_value", "fail_invalid_command", "fail_memory_guarantee", "fail_invalid_netaddr", "porto_crash", "network_count", "network_created", "network_problems", "network_repairs")
     PORTO_VERSION_FIELD_NUMBER: _ClassVar[int]
     PORTO_REVISION_FIELD_NUMBER: _ClassVar[int]
     KERNEL_VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -1140,6 +1202,7 @@ class TGetSystemResponse(_message.Message):
     PORTO_STARTS_FIELD_NUMBER: _ClassVar[int]
     PORTO_UPTIME_FIELD_NUMBER: _ClassVar[int]
     MASTER_UPTIME_FIELD_NUMBER: _ClassVar[int]
+    FATALS_FIELD_NUMBER: _ClassVar[int]
     TAINTS_FIELD_NUMBER: _ClassVar[int]
     FROZEN_FIELD_NUMBER: _ClassVar[int]
     VERBOSE_FIELD_NUMBER: _ClassVar[int]
@@ -1161,6 +1224,7 @@ class TGetSystemResponse(_message.Message):
     CONTAINER_BURIED_FIELD_NUMBER: _ClassVar[int]
     CONTAINER_LOST_FIELD_NUMBER: _ClassVar[int]
     CONTAINER_TAINTED_FIELD_NUMBER: _ClassVar[int]
+    POSTFORK_ISSUES_FIELD_NUMBER: _ClassVar[int]
     VOLUME_COUNT_FIELD_NUMBER: _ClassVar[int]
     VOLUME_LIMIT_FIELD_NUMBER: _ClassVar[int]
     VOLUME_CREATED_FIELD_NUMBER: _ClassVar[int]
@@ -1182,6 +1246,7 @@ class TGetSystemResponse(_message.Message):
     REQUEST_LONGER_3S_FIELD_NUMBER: _ClassVar[int]
     REQUEST_LONGER_30S_FIELD_NUMBER: _ClassVar[int]
     REQUEST_LONGER_5M_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_TOP_RUNNING_TIME_FIELD_NUMBER: _ClassVar[int]
     FAIL_SYSTEM_FIELD_NUMBER: _ClassVar[int]
     FAIL_INVALID_VALUE_FIELD_NUMBER: _ClassVar[int]
     FAIL_INVALID_COMMAND_FIELD_NUMBER: _ClassVar[int]
@@ -1200,6 +1265,7 @@ class TGetSystemResponse(_message.Message):
     porto_starts: int
     porto_uptime: int
     master_uptime: int
+    fatals: int
     taints: int
     frozen: bool
     verbose: bool
@@ -1221,6 +1287,7 @@ class TGetSystemResponse(_message.Message):
     container_buried: int
     container_lost: int
     container_tainted: int
+    postfork_issues: int
     volume_count: int
     volume_limit: int
     volume_created: int
@@ -1242,6 +1309,7 @@ class TGetSystemResponse(_message.Message):
     request_longer_3s: int
     request_longer_30s: int
     request_longer_5m: int
+    request_top_running_time: int
     fail_system: int
     fail_invalid_value: int
     fail_invalid_command: int
@@ -1252,7 +1320,7 @@ class TGetSystemResponse(_message.Message):
     network_created: int
     network_problems: int
     network_repairs: int
-    def __init__(self, porto_version: _Optional[str] = ..., porto_revision: _Optional[str] = ..., kernel_version: _Optional[str] = ..., errors: _Optional[int] = ..., warnings: _Optional[int] = ..., porto_starts: _Optional[int] = ..., porto_uptime: _Optional[int] = ..., master_uptime: _Optional[int] = ..., taints: _Optional[int] = ..., frozen: _Optional[bool] = ..., verbose: _Optional[bool] = ..., debug: _Optional[bool] = ..., log_lines: _Optional[int] = ..., log_bytes: _Optional[int] = ..., stream_rotate_bytes: _Optional[int] = ..., stream_rotate_errors: _Optional[int] = ..., log_lines_lost: _Optional[int] = ..., log_bytes_lost: _Optional[int] = ..., log_open: _Optional[int] = ..., container_count: _Optional[int] = ..., container_limit: _Optional[int] = ..., container_running: _Optional[int] = ..., container_created: _Optional[int] = ..., container_started: _Optional[int] = ..., container_start_failed: _Optional[int] = ..., container_oom: _Optional[int] = ..., container_buried: _Optional[int] = ..., container_lost: _Optional[int] = ..., container_tainted: _Optional[int] = ..., volume_count: _Optional[int] = ..., volume_limit: _Optional[int] = ..., volume_created: _Optional[int] = ..., volume_failed: _Optional[int] = ..., volume_links: _Optional[int] = ..., volume_links_mounted: _Optional[int] = ..., volume_lost: _Optional[int] = ..., layer_import: _Optional[int] = ..., layer_export: _Optional[int] = ..., layer_remove: _Optional[int] = ..., client_count: _Optional[int] = ..., client_max: _Optional[int] = ..., client_connected: _Optional[int] = ..., request_queued: _Optional[int] = ..., request_completed: _Optional[int] = ..., request_failed: _Optional[int] = ..., request_threads: _Optional[int] = ..., request_longer_1s: _Optional[int] = ..., request_longer_3s: _Optional[int] = ..., request_longer_30s: _Optional[int] = ..., request_longer_5m: _Optional[int] = ..., fail_system: _Optional[int] = ..., fail_invalid_value: _Optional[int] = ..., fail_invalid_command: _Optional[int] = ..., fail_memory_guarantee: _Optional[int] = ..., fail_invalid_netaddr: _Optional[int] = ..., porto_crash: _Optional[int] = ..., network_count: _Optional[int] = ..., network_created: _Optional[int] = ..., network_problems: _Optional[int] = ..., network_repairs: _Optional[int] = ...) -> None: ...
+    def __init__(self, porto_version: _Optional[str] = ..., porto_revision: _Optional[str] = ..., kernel_version: _Optional[str] = ..., errors: _Optional[int] = ..., warnings: _Optional[int] = ..., porto_starts: _Optional[int] = ..., porto_uptime: _Optional[int] = ..., master_uptime: _Optional[int] = ..., fatals: _Optional[int] = ..., taints: _Optional[int] = ..., frozen: _Optional[bool] = ..., verbose: _Optional[bool] = ..., debug: _Optional[bool] = ..., log_lines: _Optional[int] = ..., log_bytes: _Optional[int] = ..., stream_rotate_bytes: _Optional[int] = ..., stream_rotate_errors: _Optional[int] = ..., log_lines_lost: _Optional[int] = ..., log_bytes_lost: _Optional[int] = ..., log_open: _Optional[int] = ..., container_count: _Optional[int] = ..., container_limit: _Optional[int] = ..., container_running: _Optional[int] = ..., container_created: _Optional[int] = ..., container_started: _Optional[int] = ..., container_start_failed: _Optional[int] = ..., container_oom: _Optional[int] = ..., container_buried: _Optional[int] = ..., container_lost: _Optional[int] = ..., container_tainted: _Optional[int] = ..., postfork_issues: _Optional[int] = ..., volume_count: _Optional[int] = ..., volume_limit: _Optional[int] = ..., volume_created: _Optional[int] = ..., volume_failed: _Optional[int] = ..., volume_links: _Optional[int] = ..., volume_links_mounted: _Optional[int] = ..., volume_lost: _Optional[int] = ..., layer_import: _Optional[int] = ..., layer_export: _Optional[int] = ..., layer_remove: _Optional[int] = ..., client_count: _Optional[int] = ..., client_max: _Optional[int] = ..., client_connected: _Optional[int] = ..., request_queued: _Optional[int] = ..., request_completed: _Optional[int] = ..., request_failed: _Optional[int] = ..., request_threads: _Optional[int] = ..., request_longer_1s: _Optional[int] = ..., request_longer_3s: _Optional[int] = ..., request_longer_30s: _Optional[int] = ..., request_longer_5m: _Optional[int] = ..., request_top_running_time: _Optional[int] = ..., fail_system: _Optional[int] = ..., fail_invalid_value: _Optional[int] = ..., fail_invalid_command: _Optional[int] = ..., fail_memory_guarantee: _Optional[int] = ..., fail_invalid_netaddr: _Optional[int] = ..., porto_crash: _Optional[int] = ..., network_count: _Optional[int] = ..., network_created: _Optional[int] = ..., network_problems: _Optional[int] = ..., network_repairs: _Optional[int] = ...) -> None: ...
 
 class TSetSystemRequest(_message.Message):
     __slots__ = ("frozen", "verbose", "debug")

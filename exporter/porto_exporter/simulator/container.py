@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from .accounting import ALL_CONTROLLERS, HOST_CORES, KEYS, Behaviour
 
 ROOT_CONTROLLERS = tuple(c for c in ALL_CONTROLLERS if c != "pids")
+# Every state portod names (TContainer::StateName in its src/container.cpp); "destroyed" only in AsyncWait pushes.
+STATES = ("stopped", "dead", "respawning", "starting", "running", "stopping", "paused", "meta", "destroyed")
 
 
 @dataclass(eq=False)
@@ -58,6 +60,7 @@ class Container:
     respawn_count: int = 0
     start_error: str = ""  # the last failed start's message (its code: InvalidCommand); cleared by a start
     retired: dict[str, float] = field(default_factory=dict)  # counters of stopped children
+    unified: tuple[str, ...] = ()  # controllers in its own cgroup2 cgroup (a cgroup v2 host: cgroup2.py)
 
     @property
     def level(self) -> int:
@@ -89,8 +92,12 @@ class Container:
     def controllers(self) -> tuple[str, ...]:
         """The cgroups a container owns: first level owns all, deeper ones only what they limit; the root (the
         host's own hierarchies) all but pids, which portod leaves to the host."""
-        if self.is_root:
-            return ROOT_CONTROLLERS
+        if self.unified:  # a cgroup v2 host: every container has the cgroup2 ones too
+            base = ROOT_CONTROLLERS if self.is_root else self._v1_controllers()
+            return tuple(c for c in ALL_CONTROLLERS if c in base or c in self.unified)
+        return ROOT_CONTROLLERS if self.is_root else self._v1_controllers()
+
+    def _v1_controllers(self) -> tuple[str, ...]:
         if self.level <= 1:
             return ALL_CONTROLLERS
         owned = ["freezer"]
@@ -107,7 +114,7 @@ class Container:
         return tuple(owned)
 
     def owner_of(self, controller: str) -> Container:
-        if controller == "" or controller in ("freezer", "cpuacct", "perf_event", "cgroup2"):
+        if controller == "" or controller in ("freezer", "cpuacct", "perf_event", "cgroup2", *self.unified):
             return self
         node: Container | None = self
         while node is not None:

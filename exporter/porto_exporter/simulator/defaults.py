@@ -7,9 +7,9 @@ dump has the same shape as real portod's (capture 27).
 from __future__ import annotations
 
 from ..porto import rpc_pb2 as pb
-from ..porto.framing import encode_varint32
 from .accounting import HOST_CORES
 from .container import Container
+from .delimited import varint
 
 CAPS = [
     "CHOWN",
@@ -57,16 +57,14 @@ CAPS = [
 
 
 def _varint_field(number: int, value: int) -> bytes:
-    return encode_varint32(number << 3) + encode_varint32(value)
+    return varint(number << 3) + varint(value)
 
 
 # Spec fields real portod 5.3 sends that rpc.proto does not name (all varints).
-SPEC_UNKNOWN = _varint_field(81, 0) + _varint_field(92, 1) + _varint_field(93, 0) + encode_varint32(265 << 3) + b"\x00"
-# Status field 601 arrives as an empty length-delimited field.
-STATUS_UNKNOWN = encode_varint32((601 << 3) | 2) + b"\x00"
-# ... and for the root, a map of the host's interfaces.
-_HOST_NETS = pb.TUintMap(map=[{"key": k, "val": 0} for k in ("Uplink", "eth0", "group default")])
-ROOT_STATUS_UNKNOWN = encode_varint32((601 << 3) | 2) + encode_varint32(_HOST_NETS.ByteSize()) + _HOST_NETS.SerializeToString()
+SPEC_UNKNOWN = _varint_field(81, 0) + _varint_field(92, 1) + _varint_field(93, 0) + varint(265 << 3) + b"\x00"
+# Status field 601 (net_rx_overlimits) is named in rpc.proto now: its property fills it (props_rest), asked for or
+# in a full dump; nothing is left for the status here.
+STATUS_UNKNOWN = ROOT_STATUS_UNKNOWN = b""
 
 
 # What a container that is not the root may do (portod's defaults for a container owned by root), by name.

@@ -4,19 +4,15 @@ Requests are answered the way portod 5.3 answers them in the captures:
 dispatch in portod's order when several commands are set, InvalidMethod for
 an empty or unknown request, no reply (the connection is closed) for garbage
 or a missing required field, ``timestamp`` on every reply. The handlers
-(``handlers/``) see the ``Daemon``: the host plus portod's own counters.
+(``handlers/``) see the ``Daemon`` (``daemon.py``): the host plus portod's own counters.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-
 from ..porto import rpc_pb2 as pb
-from .cost import CostModel
-from .host import Host, HostError
+from .daemon import Daemon, Handler
+from .handlers import containers, events, storage, system
+from .host import HostError
 
 # The order portod's request handler tests the command fields in (capture 56:
 # version+list in one request is answered as list).
@@ -36,26 +32,8 @@ REQUIRED = {
 }  # fmt: skip
 
 
-@dataclass
-class Daemon:
-    """What the handlers see: the host, the cost model and portod's own counters."""
-
-    host: Host
-    cost: CostModel = field(default_factory=CostModel)
-    clients_connected: int = 0  # accepted since start
-    clients_open: int = 0
-    requests_completed: int = 0
-    requests_failed: int = 0
-    methods: Counter[str] = field(default_factory=Counter)  # requests answered, by method: what clients asked
-
-
-# (daemon, the request's command message, the reply being filled, the connection, now) -> modelled seconds
-Handler = Callable[[Daemon, Any, pb.TPortoResponse, object, float], float]
-
-
 def all_handlers() -> dict[str, Handler]:
-    from .handlers import containers, events, storage, system
-
+    """Every method's handler, from the handler modules' tables."""
     return {**system.HANDLERS, **containers.HANDLERS, **storage.HANDLERS, **events.HANDLERS}
 
 
@@ -89,6 +67,7 @@ class Dispatcher:
             response.error = pb.InvalidMethod
             response.errorMsg = "invalid RPC method"
             d.requests_failed += 1
+            d.queues.account("", response.error, 0.0, now)
             return response, 0.0
         args = getattr(request, command)
         for required in REQUIRED.get(command, ()):
@@ -105,4 +84,5 @@ class Dispatcher:
         d.requests_completed += 1
         if response.error:
             d.requests_failed += 1
+        d.queues.account(command, response.error, cost, now)
         return response, cost

@@ -12,7 +12,6 @@ happen, so they interleave with replies exactly where portod would put them.
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -30,17 +29,18 @@ class Watch:
     masks: tuple[str, ...]
     labels: tuple[str, ...] = ()
     target_state: str = ""
-    _patterns: tuple[re.Pattern[str] | str, ...] = ()
+    _patterns: tuple[Callable[[str], bool] | str, ...] = ()
 
     def __post_init__(self) -> None:
-        # AsyncWait takes a name as a wildcard only when it has '*' or '?': portod 5.3.59 pushes nothing for
-        # "[xy]/m" (a name that does not exist), where List matches the same text as a character class
-        self._patterns = tuple(names.mask_regex(m) if "*" in m or "?" in m else m for m in self.masks)
+        # AsyncWait takes a name as a wildcard only when it has '*' or '?' (WaitContainers in portod's rpc.cpp):
+        # portod 5.3.59 pushes nothing for "[xy]/m" (a name that does not exist), where List matches the same
+        # text as a character class
+        self._patterns = tuple(names.matcher(m) if "*" in m or "?" in m else m for m in self.masks)
 
     def wants(self, name: str) -> bool:
         if name == "/":
             return "/" in self.masks  # *** never matches the root
-        return any(p == name if isinstance(p, str) else p.match(name) for p in self._patterns)
+        return any(p == name if isinstance(p, str) else p(name) for p in self._patterns)
 
     def wants_label(self, label: str) -> bool:
         """Labels starting with a lower-case letter always; others when they match the label masks."""

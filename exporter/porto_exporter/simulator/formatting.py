@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from ..porto import rpc_pb2 as pb
-from ..porto.framing import encode_varint32
-from ..porto.values import format_bool, format_local_time
 from .container import Container
+from .delimited import varint
 from .propbase import Refused
 from .properties import DEAD, PROPERTIES, STAT, UNSUPPORTED, Prop, View
 from .records import Volume
+from .values import bool_to_string, format_time
 
 
 def tag(number: int, wire_type: int) -> bytes:
     """A protobuf field key, for fields rpc.proto lacks."""
-    return encode_varint32((number << 3) | wire_type)
+    return varint((number << 3) | wire_type)
 
 
 def base_property(variable: str) -> str:
@@ -78,8 +78,8 @@ def _read_label(view: View, label: str) -> tuple[int, str]:
 def volume_properties(v: Volume) -> dict[str, str]:
     props = {
         "backend": v.backend,
-        "build_time": format_local_time(v.build_time),
-        "change_time": format_local_time(v.build_time),
+        "build_time": format_time(v.build_time),
+        "change_time": format_time(v.build_time),
         "creator": "/ root root",
         "group": "root",
         "id": str(v.id),
@@ -94,8 +94,8 @@ def volume_properties(v: Volume) -> dict[str, str]:
         "permissions": "0775",
         "place": v.place,
         "private": v.private,
-        "read_only": format_bool(v.read_only),
-        "ready": format_bool(v.state == "ready"),
+        "read_only": bool_to_string(v.read_only),
+        "ready": bool_to_string(v.state == "ready"),
         "space_available": str(v.space_available),
         "space_guarantee": "0",
         "space_limit": str(v.space_limit),

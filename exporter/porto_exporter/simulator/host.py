@@ -15,9 +15,10 @@ from collections.abc import Callable
 
 from ..porto import rpc_pb2 as pb
 from . import names
-from .accounting import COUNTERS, HOST_CORES, HOST_MEMORY, Behaviour, Frame
+from .accounting import COUNTERS, HOST_CORES, HOST_MEMORY, Behaviour
 from .container import Container
 from .events import EventHub
+from .frame import Frame
 from .records import Layer, MetaStorage, Volume
 
 ROOT_READ_ONLY = "Write access denied: root container is read-only"
@@ -64,6 +65,8 @@ class Host:
         # Properties this portod does not know (as an older portod: 5.3.15 has no PSI): left out of
         # ListProperties/ListDataProperties, and asking for one is answered as for any unknown name.
         self.unknown_properties: set[str] = set()
+        # The controllers portod keeps in the cgroup2 hierarchy: none on a cgroup v1 host (cgroup2.use_cgroup2).
+        self.cgroup2_controllers: tuple[str, ...] = ()
         self.container_limit = 60000  # above portod's default 3000: benchmarks need 50,000
         self.counters = {"created": 0, "started": 0, "start_failed": 0, "oom": 0, "requests": 0, "failed": 0}
         self._timed: set[Container] = set()
@@ -86,8 +89,8 @@ class Host:
         if not names.is_mask(mask):
             c = self.by_name.get(mask)
             return [c] if c is not None else []
-        regex = names.mask_regex(mask)
-        found = [c for c in self.containers() if regex.match(c.name)]
+        matches = names.matcher(mask)
+        found = [c for c in self.containers() if matches(c.name)]
         if include_root and mask == "***":
             found.insert(0, self.root)
         return found
@@ -119,6 +122,7 @@ class Host:
         self._next_id += 1
         c = Container(name, self._next_id, parent, int(now), behaviour or Behaviour.from_seed(self.seed, name))
         c.weak = weak_owner is not None
+        c.unified = self.cgroup2_controllers
         c.weak_owner = weak_owner
         c.change_time = int(now)
         parent.children[name] = c

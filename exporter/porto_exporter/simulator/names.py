@@ -1,10 +1,10 @@
-"""Porto's rules for container names, label names and wildcard masks."""
+"""Porto's rules for container names and label names (and its wildcard masks, from ``masks``)."""
 
 from __future__ import annotations
 
 import re
 
-from ..porto.masks import is_mask, mask_regex, match
+from .masks import is_mask, match, matcher
 
 MAX_NAME_LENGTH = 200
 MAX_DEPTH = 16
@@ -47,5 +47,4 @@ def check_label(label: str, value: str) -> None:
         raise NameError_(f"invalid label value for {label}")
 
 
-# Wildcards live with the client: the exporter's container selection uses the same rules.
-__all__ = ["check_container_name", "check_label", "is_mask", "mask_regex", "match"]
+__all__ = ["check_container_name", "check_label", "is_mask", "match", "matcher"]

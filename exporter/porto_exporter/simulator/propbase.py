@@ -13,13 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..porto import rpc_pb2 as pb
-from ..porto.framing import encode_varint32
-from ..porto.values import (
-    format_uint_map,
-)
-from .accounting import CGROUP_FS, Frame
+from .accounting import CGROUP_FS
 from .container import Container
+from .delimited import varint
+from .frame import Frame
 from .host import Host
+from .values import uint_map_to_string
 
 ALWAYS, STAT, DEAD, UNSUPPORTED = "always", "stat", "dead", "unsupported"
 
@@ -88,7 +87,7 @@ def _unknown_map(st: pb.TContainerStatus, number: int, values: dict[str, int]) -
     m = pb.TUintMap()
     _fill_map(m, values)
     body = m.SerializeToString()
-    st.MergeFromString(encode_varint32((number << 3) | 2) + encode_varint32(len(body)) + body)
+    st.MergeFromString(varint((number << 3) | 2) + varint(len(body)) + body)
 
 
 def _map_prop(
@@ -97,7 +96,7 @@ def _map_prop(
     """A map of counters; ``absent``: what ``prop[key]`` reads for a key not in it (default: refused)."""
 
     def v4(v: View) -> str:
-        return format_uint_map(fn(v))
+        return uint_map_to_string(fn(v))
 
     def v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> None:
         if unknown_field:

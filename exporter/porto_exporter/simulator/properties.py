@@ -10,7 +10,7 @@ running containers (bulk_per_property_cost_1000running.json).
 
 from __future__ import annotations
 
-from . import props_rest, props_stats  # noqa: F401  (fill PROPERTIES)
+from . import cgroup2, props_rest, props_stats  # noqa: F401  (fill PROPERTIES)
 from .propbase import ALWAYS, DEAD, PROPERTIES, STAT, UNSUPPORTED, Prop, View
 from .props_spec import V5_ONLY
 

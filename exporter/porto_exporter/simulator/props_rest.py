@@ -5,9 +5,10 @@ full dump (``defaults.fill_defaults``). Unpriced (cost 0): the cost model prices
 
 from __future__ import annotations
 
-from ..porto.values import format_uint_map
+from ..porto import rpc_pb2 as pb
 from .defaults import APP_CAPS, APP_CAPS_ALLOWED, CAPS, ROOT_DEVICES
-from .propbase import ALWAYS, STAT, Prop, View, _add
+from .propbase import ALWAYS, STAT, Prop, Refused, View, _add
+from .values import uint_map_to_string
 
 # name -> (a container's value, the root's value)
 CONSTANT: dict[str, tuple[str, str]] = {
@@ -48,7 +49,23 @@ for _name in NETWORK_STATS:
 
 
 def _rx_overlimits(v: View) -> str:
-    return format_uint_map(dict.fromkeys(HOST_INTERFACES, 0)) if v.c.is_root else ""
+    return uint_map_to_string(dict.fromkeys(HOST_INTERFACES, 0)) if v.c.is_root else ""
 
 
-_add(Prop("net_rx_overlimits", STAT, _rx_overlimits, None, 0.0))
+def _rx_overlimits_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> None:
+    st.net_rx_overlimits.SetInParent()  # sent empty for a container on the host network (PROTOCOL-NOTES)
+    if v.c.is_root:
+        for key in sorted(HOST_INTERFACES):
+            st.net_rx_overlimits.map.add(key=key, val=0)
+
+
+def _rx_overlimits_sub(v: View, key: str) -> str:
+    """``net_rx_overlimits[key]``: the root's interfaces; any key reads "" on the host network."""
+    if not v.c.is_root:
+        return ""
+    if key not in HOST_INTERFACES:
+        raise Refused(pb.InvalidValue, f"network device {key} not found")
+    return "0"
+
+
+_add(Prop("net_rx_overlimits", STAT, _rx_overlimits, _rx_overlimits_v5, 0.0, _rx_overlimits_sub))

@@ -5,14 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..porto import rpc_pb2 as pb
-from ..porto.values import (
-    format_bool,
-    format_cores,
-    format_local_time,
-    format_ns,
-    format_str_map,
-    format_uint_map,
-)
 from .accounting import ALL_CONTROLLERS, HOST_CORES, HOST_MEMORY
 from .container import Container
 from .propbase import (
@@ -32,6 +24,14 @@ from .propbase import (
     _spec_setter,
     _status_setter,
 )
+from .values import (
+    bool_to_string,
+    cpu_power_to_string,
+    format_time,
+    nsec_to_string,
+    string_map_to_string,
+    uint_map_to_string,
+)
 
 # --- always present: identity, state, limits, lifecycle ----------------------
 
@@ -43,7 +43,7 @@ def _time_prop(name: str, getter: Callable[[Container], int]) -> None:
 
     _add(
         Prop(
-            name, ALWAYS, lambda v: format_local_time(getter(v.c)), v5, 0.3, lambda v, k: _raw(k, getter(v.c)),
+            name, ALWAYS, lambda v: format_time(getter(v.c)), v5, 0.3, lambda v, k: _raw(k, getter(v.c)),
         )
     )  # fmt: skip
 
@@ -140,7 +140,7 @@ def _taint_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> None
         st.taint.add(error=pb.Taint, msg=msg)
 
 
-_add(Prop("labels", ALWAYS, lambda v: format_str_map(v.c.labels), _labels_v5, 0.3, _label_sub))
+_add(Prop("labels", ALWAYS, lambda v: string_map_to_string(v.c.labels), _labels_v5, 0.3, _label_sub))
 _simple("state", ALWAYS, lambda v: v.c.state, _status_setter("state", lambda v: v.c.state), 3.0)
 _simple("id", ALWAYS, lambda v: str(v.c.id), _status_setter("id", lambda v: v.c.id))
 _simple("level", ALWAYS, lambda v: str(v.c.level), _status_setter("level", lambda v: v.c.level))
@@ -184,11 +184,11 @@ _simple(
     lambda v: str(v.c.hugetlb_limit),
     _spec_setter("hugetlb_limit", lambda v: v.c.hugetlb_limit),
 )
-_simple("cpu_limit", ALWAYS, lambda v: format_cores(_cpu_limit(v)), _spec_setter("cpu_limit", _cpu_limit), 0.3)
+_simple("cpu_limit", ALWAYS, lambda v: cpu_power_to_string(_cpu_limit(v)), _spec_setter("cpu_limit", _cpu_limit), 0.3)
 _simple(
     "cpu_guarantee",
     ALWAYS,
-    lambda v: format_cores(_cpu_guarantee(v)),
+    lambda v: cpu_power_to_string(_cpu_guarantee(v)),
     _spec_setter("cpu_guarantee", _cpu_guarantee),
     0.3,
 )
@@ -198,7 +198,7 @@ for _name, _fn in (
     ("cpu_guarantee_total", lambda v: v.host.cpu_guarantee_total(v.c)),
     ("cpu_guarantee_bound", lambda v: v.host.cpu_guarantee_total(v.c)),
 ):
-    _simple(_name, ALWAYS, (lambda fn: lambda v: format_cores(fn(v)))(_fn), _status_setter(_name, _fn))
+    _simple(_name, ALWAYS, (lambda fn: lambda v: cpu_power_to_string(fn(v)))(_fn), _status_setter(_name, _fn))
 _simple("cpu_weight", ALWAYS, lambda v: f"{v.c.cpu_weight:g}", _spec_setter("cpu_weight", lambda v: v.c.cpu_weight))
 _simple("cpu_policy", ALWAYS, lambda v: v.c.cpu_policy, _spec_setter("cpu_policy", lambda v: v.c.cpu_policy))
 _simple("cpu_period", ALWAYS, lambda v: "100000000", _spec_setter("cpu_period", lambda v: 100000000))
@@ -222,7 +222,7 @@ def _limit_map(name: str, getter: Callable[[Container], dict[str, int]]) -> None
             raise Refused(pb.InvalidValue, f"invalid index {key}")
         return str(values[key])
 
-    _add(Prop(name, ALWAYS, lambda v: format_uint_map(getter(v.c)), _uint_map_spec(name, getter), 0.3, sub))
+    _add(Prop(name, ALWAYS, lambda v: uint_map_to_string(getter(v.c)), _uint_map_spec(name, getter), 0.3, sub))
 
 
 _limit_map("io_limit", lambda c: c.io_limit)
@@ -231,7 +231,7 @@ _limit_map("net_limit", lambda c: c.net_limit)
 _limit_map("net_guarantee", lambda c: c.net_guarantee)
 _simple("io_policy", ALWAYS, lambda v: "", _spec_setter("io_policy", lambda v: ""))
 _simple("io_weight", ALWAYS, lambda v: "1", _spec_setter("io_weight", lambda v: 1.0))
-_simple("respawn", ALWAYS, lambda v: format_bool(v.c.respawn), _spec_setter("respawn", lambda v: v.c.respawn))
+_simple("respawn", ALWAYS, lambda v: bool_to_string(v.c.respawn), _spec_setter("respawn", lambda v: v.c.respawn))
 _simple(
     "respawn_count",
     ALWAYS,
@@ -243,12 +243,12 @@ _simple("max_respawns", ALWAYS, lambda v: "" if v.c.max_respawns < 0 else str(v.
 _simple(
     "respawn_delay",
     ALWAYS,
-    lambda v: format_ns(v.c.respawn_delay_ns),
+    lambda v: nsec_to_string(v.c.respawn_delay_ns),
     _spec_setter("respawn_delay", lambda v: v.c.respawn_delay_ns),
 )
 _simple("aging_time", ALWAYS, lambda v: "86400", _spec_setter("aging_time", lambda v: 86400))
-_simple("weak", ALWAYS, lambda v: format_bool(v.c.weak), _spec_setter("weak", lambda v: v.c.weak))
-_simple("isolate", ALWAYS, lambda v: format_bool(v.c.isolate), _spec_setter("isolate", lambda v: v.c.isolate))
+_simple("weak", ALWAYS, lambda v: bool_to_string(v.c.weak), _spec_setter("weak", lambda v: v.c.weak))
+_simple("isolate", ALWAYS, lambda v: bool_to_string(v.c.isolate), _spec_setter("isolate", lambda v: v.c.isolate))
 _simple("private", ALWAYS, lambda v: v.c.private, _spec_setter("private", lambda v: v.c.private))
 _simple("command", ALWAYS, lambda v: v.c.command, _spec_setter("command", lambda v: v.c.command))
 _simple("virt_mode", ALWAYS, lambda v: "host" if v.c.is_root else v.c.virt_mode,
@@ -260,18 +260,18 @@ _simple("group", ALWAYS, lambda v: v.c.owner_group, _spec_setter("group", lambda
 _simple(
     "oom_is_fatal",
     ALWAYS,
-    lambda v: format_bool(v.c.oom_is_fatal),
+    lambda v: bool_to_string(v.c.oom_is_fatal),
     _spec_setter("oom_is_fatal", lambda v: v.c.oom_is_fatal),
 )
 def _controller_sub(v: View, key: str) -> str:
     """``controllers[memory]``: whether the container owns it."""
     if key not in ALL_CONTROLLERS:
         raise Refused(pb.InvalidValue, f'Unknown flag "{key}"')
-    return format_bool(v.c.owns(key))
+    return bool_to_string(v.c.owns(key))
 
 
 _add(Prop("controllers", ALWAYS, lambda v: ";".join(v.c.controllers()), _controllers_v5, 0.3, _controller_sub))
-_add(Prop("cgroups", ALWAYS, lambda v: format_str_map(_cgroups(v)), _cgroups_v5, 8.6, _cgroup_sub))
+_add(Prop("cgroups", ALWAYS, lambda v: string_map_to_string(_cgroups(v)), _cgroups_v5, 8.6, _cgroup_sub))
 _simple("volumes_linked", ALWAYS, lambda v: ";".join(_volumes_linked(v)), _vol_links_v5)
 _simple("volumes_owned", ALWAYS, lambda v: ";".join(_volumes_owned(v)), _owned_v5)
 _simple("place_usage", ALWAYS, lambda v: "")

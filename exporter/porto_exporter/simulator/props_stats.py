@@ -11,11 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..porto import rpc_pb2 as pb
-from ..porto.values import (
-    format_bool,
-    format_local_time,
-    format_uint_map,
-)
 from .propbase import (
     DEAD,
     PROPERTIES,
@@ -39,6 +34,7 @@ from .propbase import (
     _vm_sub,
     _vm_v5,
 )
+from .values import bool_to_string, format_time, uint_map_to_string
 
 # --- statistics (InvalidState in the stopped state) ----------------------------
 
@@ -78,7 +74,7 @@ _NET: tuple[tuple[str, str | None], ...] = (
 )  # fmt: skip
 for _net_name, _net_key in _NET:
     _map_prop(_net_name, _net(_net_key), 0.3, absent=None if _net_key else "")  # drops: "" for any device
-_add(Prop("virtual_memory", STAT, lambda v: format_uint_map(_vm(v)), _vm_v5, 53.5, _vm_sub))
+_add(Prop("virtual_memory", STAT, lambda v: uint_map_to_string(_vm(v)), _vm_v5, 53.5, _vm_sub))
 
 
 def _root_pid_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> None:
@@ -116,7 +112,7 @@ _add(Prop("stderr", STAT, lambda v: "oops\n" if v.c.state == "dead" and v.c.exit
 _simple("exit_code", DEAD, _dead_int(lambda c: c.exit_code), _status_setter("exit_code", lambda v: v.c.exit_code))
 _simple("exit_status", DEAD, _dead_int(lambda c: c.exit_status),
         _status_setter("exit_status", lambda v: v.c.exit_status))  # fmt: skip
-_simple("oom_killed", DEAD, lambda v: format_bool(v.c.oom_killed),
+_simple("oom_killed", DEAD, lambda v: bool_to_string(v.c.oom_killed),
         _status_setter("oom_killed", lambda v: v.c.oom_killed))  # fmt: skip
 _simple("core_dumped", DEAD, lambda v: "false", _status_setter("core_dumped", lambda v: False))
 
@@ -128,7 +124,7 @@ def _death_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> None
 
 _add(
     Prop(
-        "death_time", DEAD, lambda v: format_local_time(v.c.death_time), _death_v5, 0.3,
+        "death_time", DEAD, lambda v: format_time(v.c.death_time), _death_v5, 0.3,
         lambda v, k: _raw(k, v.c.death_time),
     )
 )  # fmt: skip

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from .accounting import HOST_CORES, HOST_MEMORY, Behaviour
 from .batch import BatchJobs
+from .cgroup2 import use_cgroup2
 from .host import Host
 from .kubernetes import add_pods
 from .records import Layer, MetaStorage, Volume
@@ -61,15 +62,20 @@ def bulk_workload(seed: int, index: int, containers: int) -> tuple[Behaviour, in
 
 def build_host(
     seed: int = 1, containers: int = 0, clock: Callable[[], float] = time.time, age: float = 104.0,
-    batch_jobs: bool = False, kubernetes: bool = False, pods: int = 0,
+    batch_jobs: bool = False, cgroup: str = "v1", kubernetes: bool = False, pods: int = 0,
 ) -> Host:  # fmt: skip
     """The scenario as it looks ``age`` seconds after it was set up (counters already moving).
 
     ``batch_jobs``: add the demo's ``batch`` group, spawning short-lived jobs (some fail or are OOM-killed).
+    ``cgroup``: "v2" for a host whose portod keeps memory, cpu, blkio in cgroup2 (``cgroup2``), else "v1".
     ``kubernetes``: add a node's pods as portoshim makes them (simulator/kubernetes.py), ``pods`` more of them.
     """
+    if cgroup not in ("v1", "v2"):
+        raise ValueError(f"cgroup must be v1 or v2, not {cgroup!r}")
     past = lambda: clock() - age
     host = Host(seed=seed, clock=past)
+    if cgroup == "v2":
+        use_cgroup2(host)
     now = past()
 
     def make(name: str, command: str = "", behaviour: Behaviour | None = None, **props: object) -> None:

@@ -20,14 +20,16 @@ import os
 from dataclasses import dataclass
 
 from ..porto import rpc_pb2 as pb
-from ..porto.framing import FrameDecoder, FrameError, encode_frame
 from .cost import CostModel
-from .dispatch import Daemon, Dispatcher
+from .daemon import Daemon
+from .delimited import BadStream, RequestReader, delimit
+from .dispatch import Dispatcher
 from .host import Host
+from .metrics_endpoint import MetricsEndpoint
 
 log = logging.getLogger(__name__)
 
-MAX_REQUEST = 64 << 20
+MAX_REQUEST = 64 << 20  # portod refuses above daemon.max_msg_len (32 MiB by default, its config.cpp)
 
 
 @dataclass
@@ -51,18 +53,21 @@ class _Conn:
 
     def push(self, response: pb.TPortoResponse) -> None:
         if not self.writer.is_closing():
-            self.writer.write(encode_frame(response.SerializeToString()))
+            self.writer.write(delimit(response.SerializeToString()))
 
 
 class Simulator:
     """A portod on a unix socket over a ``Host``; ``async with`` starts and stops it."""
 
-    def __init__(self, host: Host, socket_path: str, *, faults: Faults | None = None) -> None:
+    def __init__(self, host: Host, socket_path: str, *, faults: Faults | None = None,
+                 metrics_socket: str | None = None) -> None:  # fmt: skip
         self.host = host
         self.socket_path = socket_path
         self.faults = faults or Faults()
         self.daemon = Daemon(host)
         self.dispatcher = Dispatcher(self.daemon)
+        # portod's own metrics endpoint (HTTP), served beside the API socket when given a path
+        self.metrics = MetricsEndpoint(self.daemon, metrics_socket) if metrics_socket else None
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -79,6 +84,8 @@ class Simulator:
             os.unlink(self.socket_path)
         self._server = await asyncio.start_unix_server(self._serve, path=self.socket_path, limit=1 << 20)
         self._ticker = asyncio.create_task(self._tick())
+        if self.metrics is not None:
+            await self.metrics.start()
 
     async def stop(self) -> None:
         """Stop listening and drop every connection (like portod going away)."""
@@ -98,6 +105,8 @@ class Simulator:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.socket_path)
+        if self.metrics is not None:
+            await self.metrics.stop()
 
     async def restart(self) -> None:
         await self.stop()
@@ -138,19 +147,19 @@ class Simulator:
         self.daemon.clients_connected += 1
         self.daemon.clients_open = len(self._writers)
         conn = _Conn(writer)
-        decoder = FrameDecoder(MAX_REQUEST)
+        incoming = RequestReader(MAX_REQUEST)
         try:
             while True:
                 chunk = await reader.read(1 << 16)
                 if not chunk:
                     return
-                for body in decoder.feed(chunk):
+                for body in incoming.feed(chunk):
                     response = await self.handle(body, conn)
                     if response is None:
                         return  # garbage or a missing required field: close without a reply
                     if not await self._send(writer, response):
                         return
-        except (FrameError, ConnectionError):
+        except (BadStream, ConnectionError):
             return
         except asyncio.CancelledError:
             pass
@@ -167,7 +176,7 @@ class Simulator:
         faults = self.faults
         if faults.delay:
             await asyncio.sleep(faults.delay)
-        frame = encode_frame(response.SerializeToString())
+        frame = delimit(response.SerializeToString())
         if faults.drop_mid_frame > 0:
             faults.drop_mid_frame -= 1
             writer.write(frame[: max(1, len(frame) // 2)])

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...catalog import STATES
 from ...porto import rpc_pb2 as pb
-from ...porto.cost import filter_tries
 from .. import names, setters
-from ..accounting import Frame
-from ..container import Container
+from ..container import STATES, Container
+from ..cost import Filter, filter_tries
+from ..daemon import Daemon, Handler
 from ..defaults import ROOT_STATUS_UNKNOWN, STATUS_UNKNOWN, fill_defaults
-from ..dispatch import Daemon, Handler
 from ..formatting import available, base_property, read_v4
+from ..frame import Frame
 from ..host import HostError
 from ..properties import PROPERTIES, STAT, V5_ONLY, View
 
@@ -22,7 +21,7 @@ def _resolve(d: Daemon, name: str) -> Container:
 
 
 def _known_state(state: str) -> str:
-    """A state named in a request; one outside the catalog's list is refused."""
+    """A state named in a request; one portod does not name is refused."""
     if state not in STATES:
         raise HostError(pb.InvalidValue, f"Unknown container state: {state}")
     return state
@@ -224,8 +223,10 @@ def list_containers_by(
         item.spec.name = name
         item.error.error = pb.ContainerDoesNotExist  # type: ignore[assignment]
         item.error.msg = f"container {name} not found"
-    order = ["/", *(c.name for c in host.containers())]  # portod's order: the root, then by name
-    tries, _ = filter_tries([f.name if f.HasField("name") else "***" for f in args.filters], order)
+    order = [host.root, *host.containers()]  # portod's order: the root, then by name
+    tried = [Filter(f.name if f.HasField("name") else "***", {e.key: e.val for e in f.labels.map})
+             for f in args.filters]  # fmt: skip
+    tries = filter_tries(tried, [(c.name, c.labels) for c in order])
     return d.cost.charge("ListContainersBy", running, len(chosen) - running, wanted, filters=len(args.filters),
                          tries=tries)  # fmt: skip
 

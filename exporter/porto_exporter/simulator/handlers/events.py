@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from ...porto import rpc_pb2 as pb
-from ..dispatch import Daemon, Handler
+from ..daemon import Daemon, Handler
 from ..events import Watch, push_message
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...porto import rpc_pb2 as pb
 from .. import names
-from ..dispatch import Daemon, Handler
+from ..daemon import Daemon, Handler
 from ..formatting import fill_volume_spec, volume_properties
 from ..host import HostError
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...porto import rpc_pb2 as pb
-from ..dispatch import Daemon, Handler
+from ..daemon import Daemon, Handler
 from ..formatting import tag
 from ..portod_lists import CONTAINER_PROPERTIES, DATA_PROPERTIES, VOLUME_PROPERTIES
 
