@@ -34,6 +34,11 @@ HOST = 'instance=~"$instance"'
 CONTAINER = 'instance=~"$instance", container=~"$container"'
 MAX_LEVEL = 16  # portod refuses deeper names (simulator/names.py MAX_DEPTH)
 DISK = "Summed over disks (portod's own `hw` total is not exported as a device, so it is not counted twice)."
+# Kubernetes (portoshim): a Porto container's series joined to its pod's identity (docs/kubernetes.md)
+KUBE = 'instance=~"$instance", namespace=~"$namespace"'
+JOIN = " * on (job, instance, container) group_left ({labels}) porto_container_kubernetes_info{{{selector}}}"
+POD_ROWS = f'{KUBE}, kubernetes_container=""'  # the pods' own containers: their usage includes their containers'
+CT_ROWS = f'{KUBE}, kubernetes_container!=""'
 NET = ("Traffic through the host's uplinks: portod's `Uplink` total for the container, one series per container "
        "(the per-interface and per-class-group copies of the same bytes are not exported).")
 
@@ -177,6 +182,18 @@ def host_dashboard() -> db.Dashboard:
             .multi(True)
             .include_all(True)
             .description("Containers at the chosen depths; pick nested ones by adding their depth.")
+        )
+        .with_variable(
+            db.QueryVariable("namespace")
+            .label("Namespace")
+            .datasource(DATASOURCE)
+            .query({"query": f"label_values(porto_container_kubernetes_info{{{HOST}}}, namespace)",
+                    "refId": "namespace"})
+            .refresh(dashboard.VariableRefresh.ON_TIME_RANGE_CHANGED)
+            .multi(True)
+            .include_all(True)
+            .description("Kubernetes namespaces of the pods portoshim made on the chosen hosts (the Kubernetes "
+                         "row); empty on hosts without them.")
         )
     )
     rows: list[tuple[str, list[db.Panel]]] = [
@@ -407,8 +424,55 @@ def host_dashboard() -> db.Dashboard:
                 ),
             ],
         ),
+        kubernetes_row(),  # last: the rows above keep their panel ids
     ]
     return with_rows(d, rows)
+
+
+def kubernetes_row() -> tuple[str, list[db.Panel]]:
+    """Porto's numbers by Kubernetes namespace, pod and container: the joins of docs/kubernetes.md."""
+
+    def by(keys: str, series: str, selector: str) -> str:
+        return f"sum by (instance, {keys}) ({series}{JOIN.format(labels=keys, selector=selector)})"
+
+    cpu = f"rate(porto_container_cpu_usage_seconds_total{{{HOST}}}[$__rate_interval])"
+    memory = f"porto_container_memory_usage_bytes{{{HOST}}}"
+    ct = "namespace, pod, kubernetes_container"
+    pods = "Pods are the Porto containers portoshim made for them: their usage includes their containers' and the "
+    pods += "pause process's."
+    return (
+        "Kubernetes pods (portoshim)",
+        [
+            panel("ts", "CPU by namespace (cores)", [Q(by("namespace", cpu, POD_ROWS), "{{instance}} {{namespace}}")],
+                  "short", 12, pods),
+            panel("ts", "Memory by namespace", [Q(by("namespace", memory, POD_ROWS), "{{instance}} {{namespace}}")],
+                  "bytes", 12, pods),
+            panel("ts", "CPU by pod (cores)", [Q(by("namespace, pod", cpu, POD_ROWS), "{{namespace}}/{{pod}}")],
+                  "short", 12, pods),
+            panel("ts", "Memory by pod", [Q(by("namespace, pod", memory, POD_ROWS), "{{namespace}}/{{pod}}")],
+                  "bytes", 12, pods),
+            panel(
+                "ts",
+                "Memory usage / limit by container",
+                [Q(by(ct, memory, CT_ROWS) + " / " +
+                   by(ct, f"porto_container_memory_limit_bytes{{{HOST}}}", CT_ROWS),
+                   "{{namespace}}/{{pod}}/{{kubernetes_container}}")],
+                "percentunit",
+                12,
+                "The Kubernetes container's memory limit is its Porto container's memory_limit (portoshim sets it "
+                "from the container's resources); none without a limit.",
+            ),
+            panel(
+                "ts",
+                "CPU throttled by container (share of time)",
+                [Q(by(ct, f"rate(porto_container_cpu_throttled_seconds_total{{{HOST}}}[$__rate_interval])",
+                      CT_ROWS), "{{namespace}}/{{pod}}/{{kubernetes_container}}")],
+                "percentunit",
+                12,
+                "Seconds throttled per second under the CPU limit portoshim set from the container's resources.",
+            ),
+        ],
+    )  # fmt: skip
 
 
 def fleet_dashboard() -> db.Dashboard:

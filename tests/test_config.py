@@ -18,6 +18,7 @@ SAMPLES = {
     "--scrape.slow-interval": "2m",
     "--containers.include": "a/***", "--containers.exclude": "bulk/***", "--containers.max-depth": "2",
     "--events.group-depth": "2", "--labels.allowlist": "TEAM.*", "--log.level": "debug", "--log.format": "json",
+    "--kubernetes.mode": "on", "--kubernetes.labels-allowlist": "app.kubernetes.io/*",
 }  # fmt: skip
 
 
@@ -112,6 +113,7 @@ def test_log_lines_say_warn_and_carry_rfc3339_time() -> None:
     ("--containers.include", "PORTO_EXPORTER_CONTAINERS_INCLUDE", "include"),
     ("--containers.exclude", "PORTO_EXPORTER_CONTAINERS_EXCLUDE", "exclude"),
     ("--labels.allowlist", "PORTO_EXPORTER_LABELS_ALLOWLIST", "labels_allowlist"),
+    ("--kubernetes.labels-allowlist", "PORTO_EXPORTER_KUBERNETES_LABELS_ALLOWLIST", "kubernetes_labels"),
 ])  # fmt: skip
 def test_a_repeatable_flag_replaces_its_variable_as_a_single_value_flag_does(
     flag: str, variable: str, field: str
@@ -123,6 +125,7 @@ def test_a_repeatable_flag_replaces_its_variable_as_a_single_value_flag_does(
         "include": (["a/***", "b"], "a/***,b", "a/***"),
         "exclude": (["a/***", "b"], "a/***,b", "a/***"),
         "labels_allowlist": (["TEAM.*", "APP.x"], "TEAM.*,APP.x", "TEAM.*"),
+        "kubernetes_labels": (["app", "team"], "app,team", "app"),
     }[field]
     assert getattr(load([], environ={variable: env_value}), field) == env_only
     for argv in ([f"{flag}={flag_value}"], [flag, flag_value]):

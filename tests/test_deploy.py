@@ -23,7 +23,7 @@ DASHBOARD = ROOT / "dashboards" / "porto.json"
 UNIT = ROOT / "deploy" / "systemd" / "porto-exporter.service"
 DEFAULTS = ROOT / "deploy" / "systemd" / "porto-exporter.default"
 # Grafana's variables, replaced the way a dashboard with "All" selected would query
-GRAFANA_VARS = {"$instance": ".*", "$container": ".*", "$__rate_interval": "5s"}
+GRAFANA_VARS = {"$instance": ".*", "$container": ".*", "$namespace": ".*", "$__rate_interval": "5s"}
 
 
 def dashboard_exprs(title: str | None = None, **chosen: str) -> list[str]:

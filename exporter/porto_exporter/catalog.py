@@ -357,6 +357,14 @@ CONTAINER_INFO = _m("porto_container_info", "gauge", "Container metadata; always
                     "TContainerStatus id/level/parent/absolute_name, TContainerSpec owner_*/virt_mode")  # fmt: skip
 CONTAINER_LABELS = _m("porto_container_labels", "gauge", "Porto labels matched by --labels.allowlist; always 1.",
                       ("container",), "TContainerSpec.labels / Get labels")  # fmt: skip
+# portoshim's pods and containers (collect/kubernetes.py): their Kubernetes identity, joinable with kube-state-metrics.
+KUBERNETES_INFO = _m("porto_container_kubernetes_info", "gauge",
+                     "Kubernetes identity of a pod or container portoshim (Porto's CRI shim) made, decoded from its "
+                     "Porto labels: namespace, pod, uid as kube-state-metrics names them, the Kubernetes container "
+                     "name in kubernetes_container (empty on the pod's own container); --kubernetes.labels-allowlist "
+                     "adds label_<name>. Always 1; join on container.",
+                     ("container", "namespace", "pod", "uid", "kubernetes_container"),
+                     "TContainerSpec.labels LABEL.<base64> (--kubernetes.mode)")  # fmt: skip
 # The properties behind the state/info/labels metrics and inherited-cgroup detection.
 INFO_PROPS = ("id", "level", "parent", "absolute_name", "owner_user", "owner_group", "virt_mode", "labels",
               "controllers")  # fmt: skip
@@ -595,7 +603,7 @@ def all_metrics() -> list[Metric]:
     ]
     system += [em.metric for em in PORTOD_ENDPOINT_METRICS]  # portod's own endpoint's, beside GetSystem's
     for metric in [UP, DAEMON_INFO, DAEMON_CONTAINERS, CGROUP_VERSION, NAMESPACE_INFO, *system, CONTAINER_INFO,
-                   CONTAINER_STATE, CONTAINER_LABELS,
+                   CONTAINER_STATE, CONTAINER_LABELS, KUBERNETES_INFO,
                    *(cm.metric for cm in CONTAINER_METRICS), VOLUME_INFO, *volume, LAYERS, LAYER_IDLE, STORAGES,
                    STORAGE_IDLE, *meta, *EVENT_METRICS, COLLECTOR_SUCCESS, COLLECTOR_DURATION, PROPERTY_ERRORS,
                    PARSE_ERRORS, PORTOD_METRICS_ERRORS, *SELF_METRICS.values()]:  # fmt: skip

@@ -12,6 +12,7 @@ from typing import Literal, NoReturn
 
 from . import __version__
 from .collect.containers import Api
+from .collect.kubernetes import MODES, Mode
 from .collect.portod_metrics import DEFAULT_METRICS_SOCKET
 from .collect.registry import REGISTRY, CollectorSettings
 from .porto import DEFAULT_SOCKET
@@ -79,6 +80,8 @@ class Config:
     events_group_depth: int = 1
     web_config_file: str | None = None
     labels_allowlist: list[str] = field(default_factory=list)
+    kubernetes_mode: Mode = "auto"
+    kubernetes_labels: list[str] = field(default_factory=list)
     api: Api = "auto"
     log_level: str = "info"
     log_format: str = "logfmt"
@@ -89,7 +92,7 @@ class Config:
         return CollectorSettings(tuple(self.include), tuple(self.exclude), self.max_depth,
                                  tuple(self.labels_allowlist), frozenset(self.disabled_groups), self.api,
                                  self.slow_interval, self.events_group_depth, self.metrics_socket,
-                                 self.timeout)  # fmt: skip
+                                 self.timeout, self.kubernetes_mode, tuple(self.kubernetes_labels))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,11 @@ def options() -> list[Option]:
                "of porto_container_exits_total and friends (1: batch for batch/job-7)", default="1"),
         Option("--labels.allowlist", "labels_allowlist", "Porto labels (names or globs, repeatable or "
                "comma-separated) to export on porto_container_labels", "append"),
+        Option("--kubernetes.mode", "kubernetes_mode", "porto_container_kubernetes_info for the pods and containers "
+               "portoshim (Porto's CRI shim) made, decoded from their labels: auto (whenever there are such), on "
+               "(and warn when there are none), off", default="auto", choices=MODES),
+        Option("--kubernetes.labels-allowlist", "kubernetes_labels", "Kubernetes labels of pods (keys or globs, "
+               "repeatable or comma-separated) to add to porto_container_kubernetes_info as label_<key>", "append"),
         Option("--log.level", "log_level", "log level", default="info", choices=("debug", "info", "warn", "error")),
         Option("--log.format", "log_format", "log format", default="logfmt", choices=("logfmt", "json")),
     ]  # fmt: skip
@@ -376,4 +384,6 @@ def _load(declared: list[Option], env: dict[str, str], argv: list[str]) -> Confi
                            if not _chosen(getattr(ns, _group_dest(e.name, g.name)), g.default)}  # fmt: skip
     cfg.include, cfg.exclude = list(ns.include), list(ns.exclude)
     cfg.labels_allowlist = [p.strip() for item in ns.labels_allowlist for p in item.split(",") if p.strip()]
+    cfg.kubernetes_mode = ns.kubernetes_mode
+    cfg.kubernetes_labels = [p.strip() for item in ns.kubernetes_labels for p in item.split(",") if p.strip()]
     return cfg

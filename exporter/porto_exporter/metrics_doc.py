@@ -16,6 +16,7 @@ from .catalog import (
     CONTAINER_METRICS,
     CONTAINER_STATE,
     IO_SKIP,
+    KUBERNETES_INFO,
     NET_TOTAL,
     NOT_EXPORTED,
     PORTOD_ENDPOINT_LEFT_OUT,
@@ -100,7 +101,7 @@ def render_markdown() -> str:
     tiers = {
         cm.metric.name: {"fast": "cycle", "slow": "slow", "spec": "on change"}[cm.tier] for cm in CONTAINER_METRICS
     }
-    tiers[CONTAINER_INFO.name] = tiers[CONTAINER_LABELS.name] = "on change"
+    tiers[CONTAINER_INFO.name] = tiers[CONTAINER_LABELS.name] = tiers[KUBERNETES_INFO.name] = "on change"
     tiers[CONTAINER_STATE.name] = "cycle"
     collectors = collector_of()
     for m in all_metrics():
@@ -120,7 +121,9 @@ def render_markdown() -> str:
         f"`porto_container_network_*` families carry `{NET_TOTAL}` alone, one series per container with no",
         "interface label, so `sum by (container)` and sums over the containers of one level are right.",
         "",
-        "`porto_container_labels` also carries one `label_<NAME>` label per allowlisted Porto label.",
+        "`porto_container_labels` also carries one `label_<NAME>` label per allowlisted Porto label;",
+        "`porto_container_kubernetes_info` one `label_<key>` per Kubernetes label `--kubernetes.labels-allowlist`",
+        "names (sanitized as kube-state-metrics does: `app.kubernetes.io/name` -> `label_app_kubernetes_io_name`).",
         "",
         *cgroup_section(),
         *collectors_section(),

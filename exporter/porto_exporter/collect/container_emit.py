@@ -20,6 +20,7 @@ from ..catalog import (
     CONTAINER_LABELS,
     CONTAINER_STATE,
     DAEMON_CONTAINERS,
+    KUBERNETES_INFO,
     LISTED_STATES,
     STATES,
     ContainerMetric,
@@ -28,6 +29,7 @@ from ..lines import fixed_point
 from ..samples import Batch, Column, EncodingMismatch, LabelSet, Scaled, ScaledColumn, Value, escape_label_value
 from .container_reads import SLICE, CycleRead, Reading, Steps
 from .container_values import Plan, plan_values
+from .kubernetes import Kubernetes
 from .labels import LabelAllowlist
 from .read_plan import slow_parts
 from .selection import ROOT, Selection
@@ -75,7 +77,7 @@ class Columns:
         self.plain: dict[str, Column] = {}
         self.scaled: dict[str, ScaledColumn] = {}
         if metrics:
-            for m in (CONTAINER_INFO, CONTAINER_LABELS, CONTAINER_STATE):
+            for m in (CONTAINER_INFO, CONTAINER_LABELS, CONTAINER_STATE, KUBERNETES_INFO):
                 batch.lines[m.name] = []
             for cm in metrics:
                 if cm.tier != "fast":
@@ -116,8 +118,10 @@ def state_lines(key: LabelSet, state: str) -> str:
 class ContainerEmitter:
     """Turns a cycle's readings into a Batch, keeping each container's label sets and tiers between cycles."""
 
-    def __init__(self, selection: Selection, allowlist: LabelAllowlist, metrics: Sequence[ContainerMetric]) -> None:
+    def __init__(self, selection: Selection, allowlist: LabelAllowlist, metrics: Sequence[ContainerMetric],
+                 kubernetes: Kubernetes | None = None) -> None:  # fmt: skip
         self.selection = selection
+        self.kubernetes = kubernetes or Kubernetes()
         self.allowlist = allowlist
         self.metrics = tuple(metrics)
         self.fast = [Plan.of(cm) for cm in metrics if cm.tier == "fast"]
@@ -192,6 +196,8 @@ class ContainerEmitter:
         if self.allowlist.patterns:  # no allowlist: no porto_container_labels at all (it would carry nothing)
             label_set = LabelSet((*labels, *self.allowlist.select(r.labels)))
             head += ((CONTAINER_LABELS.name, f"{CONTAINER_LABELS.name}{label_set.text} 1\n"),)
+        if kube := self.kubernetes.info_labels(r.name, r.labels):  # portoshim's pods: their Kubernetes identity
+            head += ((KUBERNETES_INFO.name, f"{KUBERNETES_INFO.name}{LabelSet((*labels, *kube)).text} 1\n"),)
         return self.writer.write(self.spec, r, cached, head)
 
 

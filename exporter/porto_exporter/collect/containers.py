@@ -37,6 +37,7 @@ from .base import CollectContext, Collector
 from .cgroup_layout import UNKNOWN, CgroupLayout, learn_layout
 from .container_emit import ContainerEmitter
 from .container_reads import ContainerReader, CycleRead, Reading, Steps
+from .kubernetes import Kubernetes
 from .labels import LabelAllowlist
 from .namespace import ROOT, Namespace, NamespaceLearner
 from .namespace_top import TopReader
@@ -61,6 +62,7 @@ class ContainersCollector(Collector):
         api: Api = "auto",
         slow_interval: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        kubernetes: Kubernetes | None = None,
     ) -> None:
         self.selection = selection or Selection()
         disabled = set(disabled_groups)
@@ -79,7 +81,7 @@ class ContainersCollector(Collector):
         self._known_at: int | None = None  # the client's connects when portod was last asked what it lists
         self.layout: CgroupLayout = UNKNOWN  # its cgroup version (cgroup_layout): what its values mean
         self.reader = ContainerReader(self.selection, self.spec)
-        self.emitter = ContainerEmitter(self.selection, allowlist or LabelAllowlist(), self.metrics)
+        self.emitter = ContainerEmitter(self.selection, allowlist or LabelAllowlist(), self.metrics, kubernetes)
         self.worker = Worker()
         self._one_cycle = asyncio.Lock()
         self._include_matched: bool | None = None  # whether the include masks matched a container (None: not read)
@@ -121,6 +123,7 @@ class ContainersCollector(Collector):
         # point leaves the cursor and the slow tier's due time where they were, so it is read again.
         self.reader.commit(readings)
         self._forgive_unknown(readings)
+        self.emitter.kubernetes.end_cycle(readings.tally.parse_errors)
         readings.tally.add_to(ctx)
         self._check_include(readings)
         if self._slow_due is not None:

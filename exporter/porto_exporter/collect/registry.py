@@ -22,6 +22,7 @@ from ..catalog import (
     DAEMON_CONTAINERS,
     DAEMON_INFO,
     EVENT_METRICS,
+    KUBERNETES_INFO,
     LAYER_IDLE,
     LAYERS,
     META_STORAGE_GAUGES,
@@ -38,6 +39,7 @@ from ..catalog import (
 from .base import Collector
 from .containers import Api, ContainersCollector
 from .events import EventsCollector
+from .kubernetes import Kubernetes, Mode
 from .labels import LabelAllowlist
 from .portod_metrics import DEFAULT_METRICS_SOCKET, TIMEOUT, PortodMetricsCollector
 from .selection import Selection
@@ -60,6 +62,8 @@ class CollectorSettings:
     events_group_depth: int = 1  # --events.group-depth
     metrics_socket: str = DEFAULT_METRICS_SOCKET  # --porto.metrics-socket
     cycle_timeout: float = 10.0  # --scrape.timeout
+    kubernetes_mode: Mode = "auto"  # --kubernetes.mode
+    kubernetes_labels: tuple[str, ...] = ()  # --kubernetes.labels-allowlist
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,8 @@ def _names(names: Iterable[str]) -> tuple[str, ...]:
 def _containers(s: CollectorSettings) -> Collector:
     return ContainersCollector(selection=Selection(s.include, s.exclude, s.max_depth),
                                allowlist=LabelAllowlist(s.labels_allowlist), disabled_groups=s.disabled_groups,
-                               api=s.api, slow_interval=s.slow_interval)  # fmt: skip
+                               api=s.api, slow_interval=s.slow_interval,
+                               kubernetes=Kubernetes(s.kubernetes_mode, s.kubernetes_labels))  # fmt: skip
 
 
 def _events(s: CollectorSettings) -> Collector:
@@ -120,7 +125,7 @@ REGISTRY: tuple[Registration, ...] = (
                  _names([DAEMON_INFO.name, NAMESPACE_INFO.name, *(name for _, name, *_ in SYSTEM_FIELDS)])),
     Registration(ContainersCollector, _containers,
                  (DAEMON_CONTAINERS.name, CGROUP_VERSION.name, CONTAINER_INFO.name, CONTAINER_STATE.name,
-                  CONTAINER_LABELS.name),
+                  CONTAINER_LABELS.name, KUBERNETES_INFO.name),
                  groups=tuple(Group(g, f"the container {g} metrics", g not in OPT_IN_GROUPS,
                                     tuple(cm.metric.name for cm in CONTAINER_METRICS if cm.group == g))
                               for g in CONTAINER_GROUPS)),

@@ -1,4 +1,5 @@
-"""python -m porto_exporter.simulator --socket PATH [--containers N] [--seed S] [--batch-jobs] [--cgroup v2]"""
+"""python -m porto_exporter.simulator --socket PATH [--containers N] [--seed S] [--batch-jobs] [--cgroup v2]
+[--kubernetes [--pods N]]"""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--containers", type=int, default=0, help="bulk containers besides the realistic ones")
     parser.add_argument("--seed", type=int, default=1, help="seed for workload rates")
     parser.add_argument("--batch-jobs", action="store_true", help="a batch group spawning short-lived jobs")
+    parser.add_argument("--kubernetes", action="store_true", help="a node's pods as portoshim makes them")
+    parser.add_argument("--pods", type=int, default=0, help="bulk pods besides those (implies --kubernetes)")
     parser.add_argument("--sleep-cost", action="store_true", help="sleep for the modelled portod time per request")
     parser.add_argument("--metrics-socket", help="also serve portod's own metrics endpoint (HTTP) on this unix socket")
     parser.add_argument("--cgroup", choices=("v1", "v2"), default="v1",
@@ -28,7 +31,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 async def serve(args: argparse.Namespace) -> None:
-    host = build_host(seed=args.seed, containers=args.containers, batch_jobs=args.batch_jobs, cgroup=args.cgroup)
+    host = build_host(seed=args.seed, containers=args.containers, batch_jobs=args.batch_jobs, cgroup=args.cgroup,
+                      kubernetes=args.kubernetes, pods=args.pods)  # fmt: skip
     sim = Simulator(host, args.socket, faults=Faults(sleep_cost=args.sleep_cost), metrics_socket=args.metrics_socket)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

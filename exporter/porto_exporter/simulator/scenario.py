@@ -17,6 +17,7 @@ from .accounting import HOST_CORES, HOST_MEMORY, Behaviour
 from .batch import BatchJobs
 from .cgroup2 import use_cgroup2
 from .host import Host
+from .kubernetes import add_pods
 from .records import Layer, MetaStorage, Volume
 
 # The busy container whose CPU rate tests check end to end: it wants 1 core
@@ -61,12 +62,13 @@ def bulk_workload(seed: int, index: int, containers: int) -> tuple[Behaviour, in
 
 def build_host(
     seed: int = 1, containers: int = 0, clock: Callable[[], float] = time.time, age: float = 104.0,
-    batch_jobs: bool = False, cgroup: str = "v1",
+    batch_jobs: bool = False, cgroup: str = "v1", kubernetes: bool = False, pods: int = 0,
 ) -> Host:  # fmt: skip
     """The scenario as it looks ``age`` seconds after it was set up (counters already moving).
 
     ``batch_jobs``: add the demo's ``batch`` group, spawning short-lived jobs (some fail or are OOM-killed).
     ``cgroup``: "v2" for a host whose portod keeps memory, cpu, blkio in cgroup2 (``cgroup2``), else "v1".
+    ``kubernetes``: add a node's pods as portoshim makes them (simulator/kubernetes.py), ``pods`` more of them.
     """
     if cgroup not in ("v1", "v2"):
         raise ValueError(f"cgroup must be v1 or v2, not {cgroup!r}")
@@ -141,6 +143,9 @@ def build_host(
         host.start("bulk")
         for i in range(containers):
             host.start(f"bulk/s{i % shards}/ct-{i:05d}")
+
+    if kubernetes or pods:
+        add_pods(host, seed, pods)
 
     t = int(now)
     host.volumes = {
