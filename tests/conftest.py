@@ -17,7 +17,7 @@ import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import aiohttp
 import pytest
@@ -27,7 +27,9 @@ from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.porto.framing import FrameDecoder, encode_frame
 from porto_exporter.simulator import Simulator, build_host
 
-from .debian import Built, build
+if TYPE_CHECKING:
+    from .debian import Built
+
 
 pytest_plugins = ["pytester"]  # tests/test_isolation.py runs a suite of its own
 
@@ -257,6 +259,8 @@ class FakeClock:
 def debian_package() -> Iterator[Built]:
     """The Debian package and its wheels, built once per session by deploy/debian/build into a temporary dist/
     (the tests that install it share one build); removed after the session."""
+    from .debian import build  # here, not at the top: test_isolation runs a copy of this file outside the package
+
     with tempfile.TemporaryDirectory(prefix="pe-deb-") as dist:
         built = build(Path(dist))
         print(f"\ndeploy/debian/build: {built.seconds:.1f} s, {built.deb.name} {built.deb.stat().st_size // 1024} KiB")
