@@ -31,8 +31,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class NotReady(Exception):
+    """Prometheus answered, but not yet with its API (503 "Service Unavailable" while it starts)."""
+
+
 async def query(session: aiohttp.ClientSession, base: str, expr: str) -> list[dict]:  # type: ignore[type-arg]
     async with session.get(f"{base}/api/v1/query?query={urllib.parse.quote(expr)}") as r:
+        if r.status == 503:
+            raise NotReady(await r.text())
         doc = json.loads(await r.text())
     assert doc["status"] == "success", doc
     return doc["data"]["result"]  # type: ignore[no-any-return]
@@ -43,7 +49,7 @@ async def until_up(s: aiohttp.ClientSession, base: str, expr: str, series: int =
     result: list = []  # type: ignore[type-arg]
     deadline = asyncio.get_running_loop().time() + tries * 0.5
     while True:
-        with contextlib.suppress(aiohttp.ClientError):  # Prometheus may not listen yet
+        with contextlib.suppress(aiohttp.ClientError, NotReady):  # Prometheus may not listen or be ready yet
             result = await query(s, base, expr)
         if [r["value"][1] for r in result] == ["1"] * series:
             return
