@@ -33,7 +33,7 @@ from porto_exporter.collect import (
     VolumesCollector,
 )
 from porto_exporter.exposition import Renderer, build_snapshot
-from porto_exporter.lines import fixed_point
+from porto_exporter.exposition.lines import fixed_point
 from porto_exporter.porto import PortoClient
 from porto_exporter.samples import Batch, EncodingMismatch, LabelSet, NonFiniteValue, Scaled
 from porto_exporter.simulator import Simulator, build_host

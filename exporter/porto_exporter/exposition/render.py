@@ -1,22 +1,35 @@
 """Batches of samples -> exposition bytes: Prometheus text 0.0.4 and OpenMetrics 1.0.
 
 Rendered once per cycle, never per scrape. HELP/TYPE headers are built once
-from the catalog; label text comes ready from each ``LabelSet``. A family's
+from the catalog; label text comes ready from each ``LabelSet``, lines from
+the one ``LineWriter`` (kept pieces' text written once and reused). A family's
 body is the same in both formats (only counter headers differ), so both
 formats share the body bytes and cost one rendering.
+
+A family comes from one batch (one collector, or the scraper's own health
+samples): the same family in two batches would write its series twice, a
+malformed exposition, and is refused.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from ..catalog import Metric, all_metrics
-from ..lines import fixed_lines, plain_lines
-from ..samples import Batch, EncodingMismatch, Sample, ScaledColumn
+from ..samples import Batch, EncodingMismatch, Sample
+from .lines import LineWriter
 
 TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 OPENMETRICS_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8"
+
+
+_TEXT = attrgetter("text")
+
+
+class DuplicateFamily(ValueError):
+    """Two batches carry samples of one family: rendering both would write its series twice."""
 
 
 def escape_help(text: str) -> str:
@@ -46,9 +59,10 @@ class Exposition:
 
 
 class Renderer:
-    """Keeps the catalog's headers; renders families in catalog order."""
+    """Keeps the catalog's headers and the line writer; renders families in catalog order."""
 
     def __init__(self, metrics: Iterable[Metric] | None = None) -> None:
+        self.writer = LineWriter()
         self.metrics = {m.name: m for m in (metrics if metrics is not None else all_metrics())}
         self._headers: dict[str, tuple[bytes, bytes]] = {}
         self._decimals = {m.name: m.decimals for m in self.metrics.values() if m.decimals}
@@ -67,28 +81,45 @@ class Renderer:
         return self.render([batch])
 
     def render(self, batches: Sequence[Batch]) -> Exposition:
-        unknown = {name for b in batches for name in (*b.columns, *b.lines)} - self.metrics.keys()
+        unknown = {name for b in batches for name in (*b.columns, *b.kept)} - self.metrics.keys()
         if unknown:
             raise KeyError(f"samples for metrics missing from the catalog: {sorted(unknown)}")
+        owner: dict[str, int] = {}
+        for i, b in enumerate(batches):
+            for name in b.families():
+                if name in owner:
+                    raise DuplicateFamily(f"{name}: samples in two batches (#{owner[name]} and #{i}); a family "
+                                          "comes from one collector")  # fmt: skip
+                owner[name] = i
+        writer = self.writer
         families: list[Family] = []
         count = 0
         for name, (text_header, om_header) in self._headers.items():
+            source = owner.get(name)
+            if source is None:
+                continue
+            b = batches[source]
             decimals = self._decimals.get(name, 0)
             parts: list[str] = []
-            for b in batches:
-                col = b.columns.get(name)
-                if col is not None:
-                    if col.decimals != decimals:
-                        raise EncodingMismatch(f"{name}: the catalog declares {decimals} decimals, a column holds "
-                                               f"{col.decimals}")  # fmt: skip
-                    if isinstance(col, ScaledColumn):
-                        parts += fixed_lines(name, col.keys, col.values, decimals)
-                    else:
-                        parts += plain_lines(name, col.keys, col.values)
-                written = b.lines.get(name)
-                if written:
-                    parts += written
-            body = "".join(parts)
+            col = b.columns.get(name)
+            if col is not None and col.values:
+                if col.decimals != decimals:
+                    raise EncodingMismatch(f"{name}: the catalog declares {decimals} decimals, a column holds "
+                                           f"{col.decimals}")  # fmt: skip
+                parts = writer.column(name, col)
+            pieces = b.kept.get(name)
+            if pieces:
+                written = len(parts)
+                parts += map(_TEXT, pieces)
+                try:
+                    body = "".join(parts)
+                except TypeError:  # pieces made since the last render: their text is written now, once
+                    del parts[written:]
+                    piece = writer.piece
+                    parts += [p.text if p.text is not None else piece(p, decimals) for p in pieces]
+                    body = "".join(parts)
+            else:
+                body = "".join(parts)
             if not body:
                 continue
             count += body.count("\n")
