@@ -32,10 +32,10 @@ from porto_exporter.collect import (
     SystemCollector,
     VolumesCollector,
 )
-from porto_exporter.exposition import Renderer, build_snapshot
+from porto_exporter.exposition import DuplicateFamily, Renderer, build_snapshot
 from porto_exporter.exposition.lines import fixed_point
 from porto_exporter.porto import PortoClient
-from porto_exporter.samples import Batch, EncodingMismatch, LabelSet, NonFiniteValue, Scaled
+from porto_exporter.samples import Batch, EncodingMismatch, Kept, KeptMap, LabelSet, NonFiniteValue, Piece, Scaled
 from porto_exporter.simulator import Simulator, build_host
 
 from .conftest import FakeClock
@@ -44,21 +44,26 @@ EMPTY_CONTAINER = LabelSet((("container", "a"),))
 GOLDEN = Path(__file__).parent / "golden" / "exposition.txt"
 
 
-async def collect_all(path: str) -> list[Sample]:
+async def collect_batches(path: str) -> list[Batch]:
     async with PortoClient(path) as client:
         ctx = CollectContext(client)
-        out: list[Sample] = []
         containers = ContainersCollector(allowlist=LabelAllowlist(["TEAM.*", "APP.tier"]))
         await containers.collect(ctx)  # a warm cycle: the slow tier is read from the second one on
-        for c in (SystemCollector(), containers, VolumesCollector(), StorageCollector()):
-            out += await c.collect(ctx)
-        return out
+        return [await c.collect(ctx) for c in (SystemCollector(), containers, VolumesCollector(), StorageCollector())]
+
+
+async def collect_all(path: str) -> list[Sample]:
+    return [s for batch in await collect_batches(path) for s in batch]
+
+
+async def fixed_batches(socket_dir: Path) -> list[Batch]:
+    host = build_host(seed=42, containers=3, clock=FakeClock(1_795_870_967.0))
+    async with Simulator(host, str(socket_dir / "golden.sock")):
+        return await collect_batches(str(socket_dir / "golden.sock"))
 
 
 async def fixed_samples(socket_dir: Path) -> list[Sample]:
-    host = build_host(seed=42, containers=3, clock=FakeClock(1_795_870_967.0))
-    async with Simulator(host, str(socket_dir / "golden.sock")):
-        return await collect_all(str(socket_dir / "golden.sock"))
+    return [s for batch in await fixed_batches(socket_dir) for s in batch]
 
 
 def reference(samples: list[Sample]) -> bytes:
@@ -169,6 +174,88 @@ async def test_label_text_is_built_once_per_container(client: PortoClient) -> No
     assert all(a[k] is b[k] for k in a)  # the same LabelSet objects, text not rebuilt
     io = "porto_container_io_read_bytes_total"
     assert all(x is y for x, y in zip(first.columns[io].keys, second.columns[io].keys, strict=True))
+
+
+async def test_the_golden_comes_from_the_collectors_batches_as_they_are(socket_dir: Path) -> None:
+    """Rendered from the batches themselves (kept pieces written by the line writer, not re-added as samples):
+    the same bytes, and again from the text each piece keeps, without writing it anew."""
+    batches = await fixed_batches(socket_dir)
+    renderer = Renderer()
+    first = renderer.render(batches).text()
+    pieces = [p for b in batches for kept in b.kept.values() for p in kept]
+    texts = [p.text for p in pieces]
+    assert len(pieces) > 50 and all(texts)
+    written: list[Piece] = []
+    write = renderer.writer.piece
+    renderer.writer.piece = lambda p, decimals: written.append(p) or write(p, decimals)  # type: ignore[method-assign]
+    assert renderer.render(batches).text() == first == GOLDEN.read_bytes()
+    assert not written and all(p.text is t for p, t in zip(pieces, texts, strict=True))
+
+
+async def test_kept_pieces_live_across_cycles_and_are_written_once(socket_dir: Path) -> None:
+    """A container's kept pieces are handed over again each cycle until they change: the writer writes each once."""
+    host = build_host(seed=42, containers=3, clock=FakeClock(1_795_870_967.0))
+    path = str(socket_dir / "kept.sock")
+    async with Simulator(host, path), PortoClient(path) as client:
+        ctx = CollectContext(client)
+        collector = ContainersCollector(slow_interval=3600, clock=FakeClock())
+        cold, slow, warm = [await collector.collect(ctx) for _ in range(3)]  # spec; slow tier read; nothing due
+    renderer = Renderer()
+    written: list[Piece] = []
+    write = renderer.writer.piece
+    renderer.writer.piece = lambda p, decimals: written.append(p) or write(p, decimals)  # type: ignore[method-assign]
+    counts = []
+    for batch in (cold, slow, warm):
+        renderer.render([batch])
+        counts.append(len(written))
+        written.clear()
+    kept = [p for pieces in warm.kept.values() for p in pieces]
+    assert counts[0] > 0 and counts[1] > 0 and counts[2] == 0, counts
+    assert set(map(id, kept)) <= {id(p) for pieces in slow.kept.values() for p in pieces}  # the same objects
+    state = warm.kept["porto_container_state"]
+    assert all(isinstance(p, KeptMap) and p.values.count(1) <= 1 for p in state) and len(state) >= 3
+
+
+def test_a_family_from_two_batches_is_refused() -> None:
+    """Two writers of one family would write its series twice (the same label set twice: a malformed exposition,
+    which Prometheus drops as duplicate samples); a family comes from one batch."""
+    up = Batch()
+    up.add("porto_up", (), 1)
+    again = Batch()
+    again.add("porto_up", (), 1)
+    with pytest.raises(DuplicateFamily, match="porto_up"):
+        Renderer().render([up, again])
+    state = KeptMap("porto_container_state", 0, EMPTY_CONTAINER, "state", ("running", "dead"), (1, 0))
+    served, served_again = Batch(), Batch()  # e.g. one collector's batch handed over twice
+    served.keep(state)
+    served_again.keep(state)
+    with pytest.raises(DuplicateFamily, match="porto_container_state"):
+        Renderer().render([served, served_again])
+    empty = Batch()
+    empty.column("porto_up")  # a family made but left without samples is no second writer
+    assert Renderer().render([up, empty, served]).text().count(b"\nporto_up 1\n") == 1
+
+
+def test_kept_pieces_iterate_in_the_metrics_unit_with_their_map_label() -> None:
+    batch = Batch()
+    cpu = "porto_container_cpu_pressure_seconds_total"
+    batch.keep(KeptMap(cpu, 6, EMPTY_CONTAINER, "kind", ("some", "full"), (1_500_000, 0)))
+    batch.keep(Kept("porto_container_memory_limit_bytes", 0, EMPTY_CONTAINER, 1 << 30))
+    assert len(batch) == 3
+    assert list(batch) == [
+        Sample(cpu, (("container", "a"), ("kind", "some")), 1.5),
+        Sample(cpu, (("container", "a"), ("kind", "full")), 0.0),
+        Sample("porto_container_memory_limit_bytes", (("container", "a"),), 1 << 30),
+    ]
+    text = Renderer().render([batch]).text().decode()
+    assert f'{cpu}{{container="a",kind="some"}} 1.5\n{cpu}{{container="a",kind="full"}} 0.0\n' in text
+
+
+def test_a_kept_piece_with_other_decimals_than_the_catalog_is_refused() -> None:
+    batch = Batch()
+    batch.keep(Kept("porto_container_cpu_pressure_seconds_total", 0, EMPTY_CONTAINER, 2))  # the catalog says 6
+    with pytest.raises(EncodingMismatch, match="declares 6 decimals"):
+        Renderer().render([batch])
 
 
 @given(st.integers(min_value=-(2**63), max_value=2**64), st.sampled_from([6, 9]))
