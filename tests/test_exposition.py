@@ -33,7 +33,7 @@ from porto_exporter.collect import (
     VolumesCollector,
 )
 from porto_exporter.exposition import DuplicateFamily, Renderer, build_snapshot
-from porto_exporter.exposition.lines import fixed_point
+from porto_exporter.exposition.lines import fixed_numbers, fixed_point
 from porto_exporter.porto import PortoClient
 from porto_exporter.samples import Batch, EncodingMismatch, Kept, KeptMap, LabelSet, NonFiniteValue, Piece, Scaled
 from porto_exporter.simulator import Simulator, build_host
@@ -178,18 +178,18 @@ async def test_label_text_is_built_once_per_container(client: PortoClient) -> No
 
 async def test_the_golden_comes_from_the_collectors_batches_as_they_are(socket_dir: Path) -> None:
     """Rendered from the batches themselves (kept pieces written by the line writer, not re-added as samples):
-    the same bytes, and again from the text each piece keeps, without writing it anew."""
+    the same bytes, and again, by a renderer that never saw them, from the text each piece keeps."""
     batches = await fixed_batches(socket_dir)
-    renderer = Renderer()
-    first = renderer.render(batches).text()
+    first = Renderer().render(batches).text()
     pieces = [p for b in batches for kept in b.kept.values() for p in kept]
     texts = [p.text for p in pieces]
     assert len(pieces) > 50 and all(texts)
-    written: list[Piece] = []
-    write = renderer.writer.piece
-    renderer.writer.piece = lambda p, decimals: written.append(p) or write(p, decimals)  # type: ignore[method-assign]
-    assert renderer.render(batches).text() == first == GOLDEN.read_bytes()
-    assert not written and all(p.text is t for p, t in zip(pieces, texts, strict=True))
+    assert Renderer().render(batches).text() == first == GOLDEN.read_bytes()
+    assert all(p.text is t for p, t in zip(pieces, texts, strict=True))  # not written anew
+
+
+def unwritten(batch: Batch) -> list[Piece]:
+    return [p for pieces in batch.kept.values() for p in pieces if p.text is None]
 
 
 async def test_kept_pieces_live_across_cycles_and_are_written_once(socket_dir: Path) -> None:
@@ -199,21 +199,29 @@ async def test_kept_pieces_live_across_cycles_and_are_written_once(socket_dir: P
     async with Simulator(host, path), PortoClient(path) as client:
         ctx = CollectContext(client)
         collector = ContainersCollector(slow_interval=3600, clock=FakeClock())
-        cold, slow, warm = [await collector.collect(ctx) for _ in range(3)]  # spec; slow tier read; nothing due
-    renderer = Renderer()
-    written: list[Piece] = []
-    write = renderer.writer.piece
-    renderer.writer.piece = lambda p, decimals: written.append(p) or write(p, decimals)  # type: ignore[method-assign]
-    counts = []
-    for batch in (cold, slow, warm):
-        renderer.render([batch])
-        counts.append(len(written))
-        written.clear()
+        renderer = Renderer()
+        batches, fresh = [], []
+        for _ in range(3):  # spec read; slow tier read; nothing due
+            batches.append(batch := await collector.collect(ctx))
+            fresh.append(len(unwritten(batch)))
+            renderer.render([batch])
+            assert not unwritten(batch)
+        host.stop("a/b/c")
+        stopped = await collector.collect(ctx)
+    assert fresh[0] > 0 and fresh[1] > 0 and fresh[2] == 0, fresh
+    slow, warm = batches[1:]
     kept = [p for pieces in warm.kept.values() for p in pieces]
-    assert counts[0] > 0 and counts[1] > 0 and counts[2] == 0, counts
-    assert set(map(id, kept)) <= {id(p) for pieces in slow.kept.values() for p in pieces}  # the same objects
+    assert kept and kept == [p for pieces in slow.kept.values() for p in pieces]  # the very same objects
     state = warm.kept["porto_container_state"]
     assert all(isinstance(p, KeptMap) and p.values.count(1) <= 1 for p in state) and len(state) >= 3
+    # a state change makes that container a new piece (written once); the others' stay as they were
+    after = {dict(p.key.labels)["container"]: p for p in stopped.kept["porto_container_state"]}
+    before = {dict(p.key.labels)["container"]: p for p in state}
+    assert [name for name in before if after[name] is not before[name]] == ["a/b/c"]
+    assert dict(zip(after["a/b/c"].keys, after["a/b/c"].values, strict=True))["stopped"] == 1
+    assert after["a/b/c"] in unwritten(stopped)
+    renderer.render([stopped])
+    assert 'porto_container_state{container="a/b/c",state="stopped"} 1' in (after["a/b/c"].text or "")
 
 
 def test_a_family_from_two_batches_is_refused() -> None:
@@ -261,6 +269,7 @@ def test_a_kept_piece_with_other_decimals_than_the_catalog_is_refused() -> None:
 @given(st.integers(min_value=-(2**63), max_value=2**64), st.sampled_from([6, 9]))
 def test_fixed_point_is_the_exact_decimal_of_the_count(count: int, decimals: int) -> None:
     text = fixed_point(count, decimals)
+    assert fixed_numbers([count, 0], decimals) == [text, "0.0"]  # the writer's inline path for kept maps
     assert Decimal(text) == Decimal(count).scaleb(-decimals)  # exact, not rounded through a float
     assert float(text) == count / 10**decimals  # and it parses to the value prometheus_client would print
     assert re.fullmatch(r"-?\d+\.\d+", text)

@@ -18,9 +18,10 @@ a name that holds the other raises ``EncodingMismatch``, and the renderer
 refuses a column whose decimals differ from its catalog entry.
 
 Values that stay the same for many cycles (a container's spec, slow tier and
-state) travel as kept pieces instead: a ``Kept`` (one sample) or ``KeptMap``
-(a map's entries) per family and container, made once when the values change
-and handed over again every cycle until then.
+state) travel as kept pieces instead: a ``Kept`` (one sample), ``KeptMap`` (a
+map's entries) or ``KeptInfo`` (an info sample's labels) per family and
+container, made once when the values change and handed over again every cycle
+until then.
 """
 
 from __future__ import annotations
@@ -151,7 +152,37 @@ class KeptMap:
         return f"KeptMap({self.name!r}, {self.key.labels!r}, {self.label!r}, {entries!r})"
 
 
-Piece = Kept | KeptMap
+class KeptInfo:
+    """An info-style sample (value 1) for one container: its label set plus labels that carry data.
+
+    The sample's labels are ``key``'s followed by ``names[i]`` = ``values[i]`` (porto_container_info's
+    id, parent, owner...; porto_container_labels' allowlisted Porto labels). Kept as two tuples of
+    strings rather than a second label set: a label set would keep its escaped text beside the line,
+    the same bytes twice for every container. Never changed once made; ``text`` as in ``Kept``.
+    """
+
+    __slots__ = ("key", "name", "names", "text", "values")
+    decimals = 0
+    value = 1
+
+    def __init__(self, name: str, key: LabelSet, names: tuple[str, ...], values: tuple[str, ...]) -> None:
+        if len(names) != len(values):
+            raise ValueError(f"{name}: {len(names)} label names for {len(values)} values")
+        self.name: Final = name
+        self.key: Final = key
+        self.names: Final = names
+        self.values: Final = values
+        self.text: str | None = None
+
+    @property
+    def labels(self) -> Labels:
+        return (*self.key.labels, *zip(self.names, self.values, strict=True))
+
+    def __repr__(self) -> str:
+        return f"KeptInfo({self.name!r}, {self.labels!r})"
+
+
+Piece = Kept | KeptMap | KeptInfo
 
 
 class Batch:
@@ -256,6 +287,8 @@ class Batch:
                 labels = p.key.labels
                 for k, v in zip(p.keys, p.values, strict=True):
                     yield Sample(name, (*labels, (p.label, k)), v / unit if unit != 1 else v)
+            elif isinstance(p, KeptInfo):
+                yield Sample(name, p.labels, p.value)
             else:
                 yield Sample(name, p.key.labels, p.value / unit if unit != 1 else p.value)
 

@@ -12,6 +12,7 @@ is ``container_values``'. No text is written here.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,7 +26,19 @@ from ..catalog import (
     STATES,
     ContainerMetric,
 )
-from ..samples import Batch, Column, EncodingMismatch, Kept, KeptMap, LabelSet, Piece, Scaled, ScaledColumn, Value
+from ..samples import (
+    Batch,
+    Column,
+    EncodingMismatch,
+    Kept,
+    KeptInfo,
+    KeptMap,
+    LabelSet,
+    Piece,
+    Scaled,
+    ScaledColumn,
+    Value,
+)
 from .container_reads import SLICE, CycleRead, Reading, Steps
 from .container_values import Plan, plan_values
 from .labels import LabelAllowlist
@@ -36,6 +49,7 @@ from .selection import ROOT, Selection
 Pieces = tuple[Piece, ...]
 NOTHING: Pieces = ()
 STATE_LABEL = CONTAINER_STATE.labels[-1]
+INFO_LABELS = CONTAINER_INFO.labels[1:]  # after "container"
 
 
 @dataclass(slots=True)
@@ -47,8 +61,7 @@ class Cached:
     key: LabelSet  # {container="..."}
     owned: frozenset[str] | None  # None for the root: it owns every controller
     spec: Pieces  # info, labels, limits: replayed every cycle until change_time moves
-    state: KeptMap  # porto_container_state, remade when the state changes
-    current: str  # the state ``state`` was made for
+    state: KeptMap  # porto_container_state, remade when the state changes (its values say which state it is)
     keyed: dict[tuple[str, str], LabelSet] = field(default_factory=dict)  # (label, map key) -> label set
     slow: tuple[Pieces, ...] = ()  # the slow tier's last values, part by part (``read_plan.slow_parts``)
 
@@ -145,6 +158,7 @@ class ContainerEmitter:
         batch = Batch()
         columns = Columns(batch, self.metrics)
         state_pieces = batch.kept[CONTAINER_STATE.name]
+        state_values, no_state = self.state_values, self.no_state
         states: Counter[str] = Counter()
         alive: set[str] = set()
         cache = self.cache
@@ -162,9 +176,8 @@ class ContainerEmitter:
             if fresh is not None:
                 if cached is None:
                     key = LabelSet((("container", name),))
-                    cached = Cached(r.change_time, fresh.read_at, key, fresh.owned, NOTHING,
-                                    self._state(key, r.state), r.state)  # fmt: skip
-                    cache[name] = cached
+                    cached = cache[name] = Cached(r.change_time, fresh.read_at, key, fresh.owned, NOTHING,
+                                                  self._state(key, r.state))  # fmt: skip
                 cached.change_time = r.change_time
                 cached.read_at = fresh.read_at
                 cached.owned = fresh.owned
@@ -179,8 +192,8 @@ class ContainerEmitter:
             columns.replay(cached.spec)
             for kept in cached.slow:
                 columns.replay(kept)
-            if cached.current != r.state:
-                cached.state, cached.current = self._state(cached.key, r.state), r.state
+            if cached.state.values is not state_values.get(r.state, no_state):  # the value tuples are shared
+                cached.state = self._state(cached.key, r.state)
             state_pieces.append(cached.state)
             _emit(columns, self.fast, r, cached)
         for gone in cache.keys() - alive:  # missing from the full listing: drop its series now
@@ -197,13 +210,16 @@ class ContainerEmitter:
                        self.state_values.get(state, self.no_state))  # fmt: skip
 
     def _spec_pieces(self, r: Reading, cached: Cached) -> Pieces:
+        """info, labels and the spec tier. Label values are interned: owners, virt modes and parents repeat
+        from container to container, and the pieces keep them for as long as the spec does not change."""
         info = r.info
-        labels = cached.key.labels
-        info_set = LabelSet((*labels, *((k, info.get(k, "")) for k in CONTAINER_INFO.labels[1:])))
-        head: Pieces = (Kept(CONTAINER_INFO.name, 0, info_set, 1),)
+        intern = sys.intern
+        values = tuple([intern(info.get(k, "")) for k in INFO_LABELS])
+        head: Pieces = (KeptInfo(CONTAINER_INFO.name, cached.key, INFO_LABELS, values),)
         if self.allowlist.patterns:  # no allowlist: no porto_container_labels at all (it would carry nothing)
-            label_set = LabelSet((*labels, *self.allowlist.select(r.labels)))
-            head += (Kept(CONTAINER_LABELS.name, 0, label_set, 1),)
+            allowed = self.allowlist.select(r.labels)
+            names = tuple([intern(k) for k, _ in allowed])
+            head += (KeptInfo(CONTAINER_LABELS.name, cached.key, names, tuple([intern(v) for _, v in allowed])),)
         return self.pieces(self.spec, r, cached.key, cached.owned, head)
 
     def pieces(

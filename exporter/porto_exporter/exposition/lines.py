@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from ..samples import (
     AnyColumn,
     EncodingMismatch,
+    Kept,
+    KeptInfo,
     KeptMap,
     LabelSet,
     Piece,
@@ -52,6 +54,14 @@ def fixed_lines(name: str, keys: Sequence[LabelSet], values: Sequence[Scaled], d
         raise EncodingMismatch(f"{name}: {exc}") from None
 
 
+def fixed_numbers(values: Sequence[Value], decimals: int) -> list[str]:
+    """Counts of 10**-decimals units as exact decimals (``fixed_point`` of each); non-negative ints inline."""
+    if all(type(v) is int and v >= 0 for v in values):
+        return [f"{s[:-decimals]}.{s[-decimals:].rstrip('0') or '0'}" for s in [str(v).zfill(decimals + 1)
+                                                                                 for v in values]]  # fmt: skip
+    return [fixed_point(v, decimals) for v in values]
+
+
 class LineWriter:
     """Writes columns and kept pieces; keeps the host's map-entry label fragments."""
 
@@ -75,6 +85,20 @@ class LineWriter:
             return fixed_lines(name, col.keys, col.values, col.decimals)
         return plain_lines(name, col.keys, col.values)
 
+    def texts(self, pieces: Sequence[Piece], decimals: int) -> list[str]:
+        """Every piece's text, written now for the pieces that have none yet (made since the last render)."""
+        out: list[str] = []
+        append, piece = out.append, self.piece
+        for p in pieces:
+            text = p.text
+            if text is None:
+                if type(p) is Kept and not decimals and not p.decimals:  # the common case, inline
+                    text = p.text = f"{p.name}{p.key.text} {p.value}\n"
+                else:
+                    text = piece(p, decimals)
+            append(text)
+        return out
+
     def piece(self, p: Piece, decimals: int) -> str:
         """A kept piece's lines, written now and stored on it (the only place ``text`` is set).
 
@@ -87,12 +111,16 @@ class LineWriter:
         try:
             if isinstance(p, KeptMap):
                 head = f"{name}{p.key.text[:-1]}," if p.key.text else f"{name}{{"
-                label, fragment = p.label, self.fragment
-                if decimals:
-                    text = "".join([f"{head}{fragment(label, k)} {fixed_point(v, decimals)}\n"
-                                    for k, v in zip(p.keys, p.values, strict=True)])  # fmt: skip
+                label, known, fragment = p.label, self.fragments.get, self.fragment
+                numbers = fixed_numbers(p.values, decimals) if decimals else p.values
+                text = "".join([f"{head}{known((label, k)) or fragment(label, k)} {v}\n"
+                                for k, v in zip(p.keys, numbers, strict=True)])  # fmt: skip
+            elif isinstance(p, KeptInfo):
+                data = ",".join([f'{n}="{escape_label_value(v)}"' for n, v in zip(p.names, p.values, strict=True)])
+                if not data:
+                    text = f"{name}{p.key.text} 1\n"
                 else:
-                    text = "".join([f"{head}{fragment(label, k)} {v}\n" for k, v in zip(p.keys, p.values, strict=True)])
+                    text = f"{name}{p.key.text[:-1]},{data}}} 1\n" if p.key.text else f"{name}{{{data}}} 1\n"
             else:
                 text = f"{name}{p.key.text} {fixed_point(p.value, decimals) if decimals else p.value}\n"
         except EncodingMismatch as exc:
