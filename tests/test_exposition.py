@@ -224,6 +224,40 @@ async def test_kept_pieces_live_across_cycles_and_are_written_once(socket_dir: P
     assert 'porto_container_state{container="a/b/c",state="stopped"} 1' in (after["a/b/c"].text or "")
 
 
+async def test_a_refresh_keeps_the_pieces_whose_values_did_not_move(socket_dir: Path) -> None:
+    """The slow tier read again: a value that did not move keeps its piece (and text); one that moved is new."""
+    clock = FakeClock(1_795_870_967.0)
+    host = build_host(seed=42, containers=3, clock=clock)
+    path = str(socket_dir / "refresh.sock")
+
+    def slow_pieces(batch: Batch) -> dict[tuple[str, str], Piece]:
+        return {(name, dict(p.key.labels)["container"]): p for name in slow_families
+                for p in batch.kept.get(name, ())}  # fmt: skip
+
+    async with Simulator(host, path), PortoClient(path) as client:
+        ctx = CollectContext(client)
+        collector = ContainersCollector(slow_interval=0, clock=FakeClock())  # every slow part, every cycle
+        slow_families = {cm.metric.name for cm in collector.slow}
+        await collector.collect(ctx)
+        first = slow_pieces(await collector.collect(ctx))
+        Renderer().render([await collector.collect(ctx)])  # writes the pieces' text
+        same = slow_pieces(await collector.collect(ctx))  # nothing moved on the host
+        clock.now += 60
+        moved = slow_pieces(await collector.collect(ctx))
+    assert len(first) > 20 and same.keys() == first.keys()
+    assert all(same[k] is first[k] and first[k].text for k in first)  # the very pieces, text and all
+    kept = [k for k in same if moved.get(k) is same[k]]
+    made = [k for k in same if k in moved and moved[k] is not same[k]]
+    assert kept and made, (kept, made)
+    assert all(list(_one(moved[k])) != list(_one(same[k])) for k in made)  # new pieces carry new values
+
+
+def _one(piece: Piece) -> Batch:
+    batch = Batch()
+    batch.keep(piece)
+    return batch
+
+
 def test_a_family_from_two_batches_is_refused() -> None:
     """Two writers of one family would write its series twice (the same label set twice: a malformed exposition,
     which Prometheus drops as duplicate samples); a family comes from one batch."""

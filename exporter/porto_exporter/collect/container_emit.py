@@ -187,7 +187,7 @@ class ContainerEmitter:
             if slow:
                 parts = list(cached.slow) or [NOTHING] * len(self.slow)
                 for part in slow:
-                    parts[part] = self.pieces(self.slow[part], r, cached.key, cached.owned)
+                    parts[part] = self.pieces(self.slow[part], r, cached.key, cached.owned, previous=parts[part])
                 cached.slow = tuple(parts)
             columns.replay(cached.spec)
             for kept in cached.slow:
@@ -214,23 +214,41 @@ class ContainerEmitter:
         from container to container, and the pieces keep them for as long as the spec does not change."""
         info = r.info
         intern = sys.intern
+        before = {p.name: p for p in cached.spec}
         values = tuple([intern(info.get(k, "")) for k in INFO_LABELS])
-        head: Pieces = (KeptInfo(CONTAINER_INFO.name, cached.key, INFO_LABELS, values),)
+        head: Pieces = (_same_info(before, KeptInfo(CONTAINER_INFO.name, cached.key, INFO_LABELS, values)),)
         if self.allowlist.patterns:  # no allowlist: no porto_container_labels at all (it would carry nothing)
             allowed = self.allowlist.select(r.labels)
-            names = tuple([intern(k) for k, _ in allowed])
-            head += (KeptInfo(CONTAINER_LABELS.name, cached.key, names, tuple([intern(v) for _, v in allowed])),)
-        return self.pieces(self.spec, r, cached.key, cached.owned, head)
+            names, values = tuple([intern(k) for k, _ in allowed]), tuple([intern(v) for _, v in allowed])
+            head += (_same_info(before, KeptInfo(CONTAINER_LABELS.name, cached.key, names, values)),)
+        return self.pieces(self.spec, r, cached.key, cached.owned, head, cached.spec)
 
     def pieces(
-        self, plans: Sequence[Plan], r: Reading, key: LabelSet, owned: frozenset[str] | None, head: Pieces = NOTHING
+        self,
+        plans: Sequence[Plan],
+        r: Reading,
+        key: LabelSet,
+        owned: frozenset[str] | None,
+        head: Pieces = NOTHING,
+        previous: Pieces = NOTHING,
     ) -> Pieces:
-        """The plans' samples for one container (``key``: its label set) as kept pieces, after ``head``."""
+        """The plans' samples for one container (``key``: its label set) as kept pieces, after ``head``.
+
+        A value equal to the one a ``previous`` piece of this container holds keeps that piece (and the
+        text written for it): a slow-tier refresh or a spec change moves only some of the values, and
+        what did not move is neither made nor written again.
+        """
         out = list(head)
+        before = {p.name: p for p in previous} if previous else None
         for plan, value in plan_values(plans, r, owned):
             if isinstance(value, int | float):
                 if plan.decimals and not isinstance(value, int):
                     raise not_a_count(plan.name, value)
+                if before is not None:  # same family, same container: same plan, so the same decimals
+                    old = before.get(plan.name)
+                    if type(old) is Kept and old.value == value and type(old.value) is type(value):
+                        out.append(old)
+                        continue
                 out.append(Kept(plan.name, plan.decimals, key, value))
                 continue
             skip = plan.skip_keys
@@ -242,6 +260,11 @@ class ContainerEmitter:
                 keys = tuple([e.key for e in entries])
                 values = tuple([e.val for e in entries])
             if keys:
+                if before is not None:  # map values are ints (Porto's uint maps): equal values, equal text
+                    old = before.get(plan.name)
+                    if type(old) is KeptMap and old.values == values and old.keys == keys:
+                        out.append(old)
+                        continue
                 out.append(KeptMap(plan.name, plan.decimals, key, plan.key_label, self._shared(keys), values))
         return tuple(out)
 
@@ -252,6 +275,12 @@ class ContainerEmitter:
                 self.key_tuples.clear()
             kept = self.key_tuples[keys] = keys
         return kept
+
+
+def _same_info(before: dict[str, Piece], new: KeptInfo) -> KeptInfo:
+    """The container's previous info-style piece when it carries the same labels, else ``new``."""
+    old = before.get(new.name)
+    return old if type(old) is KeptInfo and old.names == new.names and old.values == new.values else new
 
 
 def _emit(columns: Columns, plans: Sequence[Plan], r: Reading, cached: Cached) -> None:

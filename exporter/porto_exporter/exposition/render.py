@@ -132,7 +132,10 @@ class Renderer:
                 bodies[name] = last
                 return last.body, last.lines
             text = self._join([], pieces, decimals)
-            kept = bodies[name] = _KeptBody(pieces, text.encode(), text.count("\n"))
+            body = text.encode()
+            if last is not None and last.body == body:  # new pieces, same text (a slow-tier refresh of gauges):
+                body = last.body  # one bytes object, shared with the snapshot that already holds it
+            kept = bodies[name] = _KeptBody(pieces, body, text.count("\n"))
             return kept.body, kept.lines
         if col.decimals != decimals:
             raise EncodingMismatch(f"{name}: the catalog declares {decimals} decimals, a column holds {col.decimals}")
