@@ -35,7 +35,17 @@ from porto_exporter.collect import (
 from porto_exporter.exposition import DuplicateFamily, Renderer, build_snapshot
 from porto_exporter.exposition.lines import fixed_numbers, fixed_point
 from porto_exporter.porto import PortoClient
-from porto_exporter.samples import Batch, EncodingMismatch, Kept, KeptMap, LabelSet, NonFiniteValue, Piece, Scaled
+from porto_exporter.samples import (
+    Batch,
+    EncodingMismatch,
+    Kept,
+    KeptMap,
+    LabelSet,
+    NonFiniteValue,
+    Piece,
+    Scaled,
+    ScaledKeptMap,
+)
 from porto_exporter.simulator import Simulator, build_host
 
 from .conftest import FakeClock
@@ -267,7 +277,7 @@ def test_a_family_from_two_batches_is_refused() -> None:
     again.add("porto_up", (), 1)
     with pytest.raises(DuplicateFamily, match="porto_up"):
         Renderer().render([up, again])
-    state = KeptMap("porto_container_state", 0, EMPTY_CONTAINER, "state", ("running", "dead"), (1, 0))
+    state = KeptMap("porto_container_state", EMPTY_CONTAINER, "state", ("running", "dead"), (1, 0))
     served, served_again = Batch(), Batch()  # e.g. one collector's batch handed over twice
     served.keep(state)
     served_again.keep(state)
@@ -281,8 +291,8 @@ def test_a_family_from_two_batches_is_refused() -> None:
 def test_kept_pieces_iterate_in_the_metrics_unit_with_their_map_label() -> None:
     batch = Batch()
     cpu = "porto_container_cpu_pressure_seconds_total"
-    batch.keep(KeptMap(cpu, 6, EMPTY_CONTAINER, "kind", ("some", "full"), (1_500_000, 0)))
-    batch.keep(Kept("porto_container_memory_limit_bytes", 0, EMPTY_CONTAINER, 1 << 30))
+    batch.keep(ScaledKeptMap(cpu, 6, EMPTY_CONTAINER, "kind", ("some", "full"), (1_500_000, 0)))
+    batch.keep(Kept("porto_container_memory_limit_bytes", EMPTY_CONTAINER, 1 << 30))
     assert len(batch) == 3
     assert list(batch) == [
         Sample(cpu, (("container", "a"), ("kind", "some")), 1.5),
@@ -295,7 +305,7 @@ def test_kept_pieces_iterate_in_the_metrics_unit_with_their_map_label() -> None:
 
 def test_a_kept_piece_with_other_decimals_than_the_catalog_is_refused() -> None:
     batch = Batch()
-    batch.keep(Kept("porto_container_cpu_pressure_seconds_total", 0, EMPTY_CONTAINER, 2))  # the catalog says 6
+    batch.keep(Kept("porto_container_cpu_pressure_seconds_total", EMPTY_CONTAINER, 2))  # the catalog says 6
     with pytest.raises(EncodingMismatch, match="declares 6 decimals"):
         Renderer().render([batch])
 

@@ -37,6 +37,8 @@ from ..samples import (
     Piece,
     Scaled,
     ScaledColumn,
+    ScaledKept,
+    ScaledKeptMap,
     Value,
 )
 from .container_reads import SLICE, CycleRead, Reading, Steps
@@ -206,8 +208,8 @@ class ContainerEmitter:
 
     def _state(self, key: LabelSet, state: str) -> KeptMap:
         """A container's porto_container_state: 1 for its state, 0 for the others."""
-        return KeptMap(CONTAINER_STATE.name, 0, key, STATE_LABEL, LISTED_STATES,
-                       self.state_values.get(state, self.no_state))  # fmt: skip
+        values = self.state_values.get(state, self.no_state)
+        return KeptMap(CONTAINER_STATE.name, key, STATE_LABEL, LISTED_STATES, values)
 
     def _spec_pieces(self, r: Reading, cached: Cached) -> Pieces:
         """info, labels and the spec tier. Label values are interned: owners, virt modes and parents repeat
@@ -242,14 +244,17 @@ class ContainerEmitter:
         before = {p.name: p for p in previous} if previous else None
         for plan, value in plan_values(plans, r, owned):
             if isinstance(value, int | float):
-                if plan.decimals and not isinstance(value, int):
-                    raise not_a_count(plan.name, value)
                 if before is not None:  # same family, same container: same plan, so the same decimals
                     old = before.get(plan.name)
-                    if type(old) is Kept and old.value == value and type(old.value) is type(value):
+                    if isinstance(old, Kept) and old.value == value and type(old.value) is type(value):
                         out.append(old)
                         continue
-                out.append(Kept(plan.name, plan.decimals, key, value))
+                if not plan.decimals:
+                    out.append(Kept(plan.name, key, value))
+                elif isinstance(value, int):
+                    out.append(ScaledKept(plan.name, plan.decimals, key, value))
+                else:
+                    raise not_a_count(plan.name, value)
                 continue
             skip = plan.skip_keys
             if isinstance(value, dict):
@@ -262,10 +267,12 @@ class ContainerEmitter:
             if keys:
                 if before is not None:  # map values are ints (Porto's uint maps): equal values, equal text
                     old = before.get(plan.name)
-                    if type(old) is KeptMap and old.values == values and old.keys == keys:
+                    if isinstance(old, KeptMap) and old.values == values and old.keys == keys:
                         out.append(old)
                         continue
-                out.append(KeptMap(plan.name, plan.decimals, key, plan.key_label, self._shared(keys), values))
+                shared = self._shared(keys)
+                out.append(ScaledKeptMap(plan.name, plan.decimals, key, plan.key_label, shared, values)
+                           if plan.decimals else KeptMap(plan.name, key, plan.key_label, shared, values))  # fmt: skip
         return tuple(out)
 
     def _shared(self, keys: tuple[str, ...]) -> tuple[str, ...]:
