@@ -52,6 +52,9 @@ Pieces = tuple[Piece, ...]
 NOTHING: Pieces = ()
 STATE_LABEL = CONTAINER_STATE.labels[-1]
 INFO_LABELS = CONTAINER_INFO.labels[1:]  # after "container"
+# info labels whose values repeat from container to container (interned: one string for all of them);
+# id and absolute_name are each container's own, and interning those would only grow the interned table
+SHARED_INFO = tuple(label not in ("id", "absolute_name") for label in INFO_LABELS)
 
 
 @dataclass(slots=True)
@@ -212,12 +215,13 @@ class ContainerEmitter:
         return KeptMap(CONTAINER_STATE.name, key, STATE_LABEL, LISTED_STATES, values)
 
     def _spec_pieces(self, r: Reading, cached: Cached) -> Pieces:
-        """info, labels and the spec tier. Label values are interned: owners, virt modes and parents repeat
-        from container to container, and the pieces keep them for as long as the spec does not change."""
+        """info, labels and the spec tier. Label values that repeat from container to container (owners, virt
+        modes, parents, allowlisted labels) are interned: the pieces keep them while the spec does not change."""
         info = r.info
         intern = sys.intern
         before = {p.name: p for p in cached.spec}
-        values = tuple([intern(info.get(k, "")) for k in INFO_LABELS])
+        values = tuple([intern(info.get(k, "")) if shared else info.get(k, "")
+                        for k, shared in zip(INFO_LABELS, SHARED_INFO, strict=True)])  # fmt: skip
         head: Pieces = (_same_info(before, KeptInfo(CONTAINER_INFO.name, cached.key, INFO_LABELS, values)),)
         if self.allowlist.patterns:  # no allowlist: no porto_container_labels at all (it would carry nothing)
             allowed = self.allowlist.select(r.labels)
