@@ -320,6 +320,7 @@ class Batch:
                 yield Sample(name, p.key.labels, p.value / unit if unit != 1 else p.value)
 
     def __iter__(self) -> Iterator[Sample]:
-        """One Sample per value, in the metric's unit (for tests and small consumers; the renderer reads columns)."""
+        """One Sample per value, in the metric's unit, from the structured values (for tests and small
+        consumers; the renderer reads columns and pieces as they are)."""
         for name in dict.fromkeys([*self.columns, *self.kept]):
             yield from self.samples(name)
