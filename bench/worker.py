@@ -30,7 +30,7 @@ from porto_exporter.collect import (
     VolumesCollector,
 )
 from porto_exporter.collect.container_reads import FAST_ALWAYS
-from porto_exporter.exposition import build_snapshot
+from porto_exporter.exposition import Renderer, build_snapshot
 from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.porto.transport import method_of
@@ -185,12 +185,14 @@ class Worker:
         """Best-of-N CPU time of our renderer and of generate_latest on the same samples.
 
         Ours is timed first, before prometheus_client's families (millions of objects) exist,
-        and each side after a full garbage collection, so neither pays for the other's heap.
+        and each side after a full garbage collection, so neither pays for the other's heap. Ours is a
+        new Renderer each time (kept pieces keep their text, every family body is joined again): the
+        scraper's own would hand back the bodies of kept families it rendered from these very batches.
         """
         batches = self.scraper.last_batches
-        renderer = self.scraper.renderer
         ours = ours_gzip = prom = float("inf")
         for _ in range(repeat):
+            renderer = Renderer()  # a fresh one each time: the scraper's would reuse the families it rendered
             gc.collect()
             t = time.process_time()
             exposition = renderer.render(batches)

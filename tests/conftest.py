@@ -230,6 +230,17 @@ async def poll(check: Callable[[], Awaitable[T]], what: str, *, seconds: float =
         await asyncio.sleep(every)
 
 
+def rename(sim: Simulator, old: str, new: str) -> None:
+    """A container whose name no real portod would accept: what a hostile or broken reply could carry."""
+    host = sim.host
+    c = host.by_name.pop(old)
+    assert c.parent is not None
+    c.parent.children.pop(old)
+    c.name = new
+    host.by_name[new] = c
+    c.parent.children[new] = c
+
+
 def before_each_request(sim: Simulator, hook: Callable[[pb.TPortoRequest], Awaitable[None] | None]) -> None:
     """Run ``hook`` on every request the simulator receives, before it is answered (to watch or delay it)."""
     original = sim.handle

@@ -24,7 +24,7 @@ from porto_exporter.collect.parse import parse_v4
 from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.porto.values import parse_uint_map
-from porto_exporter.samples import Batch
+from porto_exporter.samples import Batch, LabelSet
 from porto_exporter.simulator import Simulator
 
 from .conftest import CAPTURES, FakeClock, before_each_request
@@ -401,29 +401,40 @@ async def test_only_the_enabled_metrics_properties_are_read(client: PortoClient,
     assert disabled and not disabled & asked, disabled & asked
 
 
-def test_line_writer_escapes_map_keys_and_bounds_its_fragment_cache() -> None:
-    """Spec/slow tiers are written as text without label sets: the map key must still be escaped,
-    and the per-host cache of ``,label="key"`` fragments must not grow without end."""
-    from porto_exporter.collect.container_emit import Cached, LineWriter
+def test_kept_map_pieces_are_escaped_by_the_writer_which_bounds_its_fragment_cache() -> None:
+    """Spec/slow tiers are kept as structured pieces without label sets per entry: the one line writer must
+    still escape the map key (read back by prometheus_client's parser), and its per-host cache of
+    ``label="key"}`` fragments must not grow without end."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from porto_exporter.collect.container_emit import ContainerEmitter
     from porto_exporter.collect.container_reads import Reading
     from porto_exporter.collect.container_values import Plan
-    from porto_exporter.lines import parse_lines
-    from porto_exporter.samples import LabelSet
+    from porto_exporter.exposition.lines import LineWriter
+    from porto_exporter.samples import KeptMap
 
     io_read = next(cm for cm in CONTAINER_METRICS if cm.prop == "io_read")
-    plan = Plan.of(io_read)
+    emitter = ContainerEmitter(Selection(), LabelAllowlist(), [io_read])
+    odd = 'sd"a\\1\nx'
+
+    def piece(container: str, values: dict[str, int]) -> KeptMap:
+        reading = Reading(container, "running", 0, values={"io_read": values})
+        (made,) = emitter.pieces([Plan.of(io_read)], reading, LabelSet((("container", container),)), None)
+        assert isinstance(made, KeptMap)
+        return made
+
+    kept = piece('a"b', {odd: 7, "fs": 1, "hw": 9})
+    assert (kept.label, kept.keys, kept.values) == (io_read.key_label, (odd, "fs"), (7, 1))  # "hw" is a skip key
     writer = LineWriter()
     writer.MAX_FRAGMENTS = 3
-    cached = Cached(0, 0, LabelSet((("container", 'a"b'),)), None, ())
-    odd = 'sd"a\\1'
-    reading = Reading('a"b', "running", 0, values={"io_read": {odd: 7, "fs": 1, "hw": 9}})
-    written = writer.write([plan], reading, cached)
-    samples = {(labels, value) for _, text in written for _, labels, value in parse_lines(text)}
+    text = writer.piece(kept, 0)
+    assert kept.text is text
+    parsed = [s for family in text_string_to_metric_families(text) for s in family.samples]
     device = io_read.key_label
-    assert ((("container", 'a"b'), (device, odd)), 7) in samples
-    assert {dict(labels)[device] for labels, _ in samples} == {odd, "fs"}  # "hw" is a skip key
+    assert {(s.labels["container"], s.labels[device], s.value) for s in parsed} == {
+        ('a"b', odd, 7.0), ('a"b', "fs", 1.0)}
     for i in range(10):
-        writer.write([plan], Reading("c", "running", 0, values={"io_read": {f"d{i}": i}}), cached)
+        writer.piece(piece("c", {f"d{i}": i}), 0)
     assert len(writer.fragments) <= 3
 
 

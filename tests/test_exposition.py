@@ -32,10 +32,20 @@ from porto_exporter.collect import (
     SystemCollector,
     VolumesCollector,
 )
-from porto_exporter.exposition import Renderer, build_snapshot
-from porto_exporter.lines import fixed_point
+from porto_exporter.exposition import DuplicateFamily, Renderer, build_snapshot
+from porto_exporter.exposition.lines import fixed_numbers, fixed_point
 from porto_exporter.porto import PortoClient
-from porto_exporter.samples import Batch, EncodingMismatch, LabelSet, NonFiniteValue, Scaled
+from porto_exporter.samples import (
+    Batch,
+    EncodingMismatch,
+    Kept,
+    KeptMap,
+    LabelSet,
+    NonFiniteValue,
+    Piece,
+    Scaled,
+    ScaledKeptMap,
+)
 from porto_exporter.simulator import Simulator, build_host
 
 from .conftest import FakeClock
@@ -44,21 +54,26 @@ EMPTY_CONTAINER = LabelSet((("container", "a"),))
 GOLDEN = Path(__file__).parent / "golden" / "exposition.txt"
 
 
-async def collect_all(path: str) -> list[Sample]:
+async def collect_batches(path: str) -> list[Batch]:
     async with PortoClient(path) as client:
         ctx = CollectContext(client)
-        out: list[Sample] = []
         containers = ContainersCollector(allowlist=LabelAllowlist(["TEAM.*", "APP.tier"]))
         await containers.collect(ctx)  # a warm cycle: the slow tier is read from the second one on
-        for c in (SystemCollector(), containers, VolumesCollector(), StorageCollector()):
-            out += await c.collect(ctx)
-        return out
+        return [await c.collect(ctx) for c in (SystemCollector(), containers, VolumesCollector(), StorageCollector())]
+
+
+async def collect_all(path: str) -> list[Sample]:
+    return [s for batch in await collect_batches(path) for s in batch]
+
+
+async def fixed_batches(socket_dir: Path) -> list[Batch]:
+    host = build_host(seed=42, containers=3, clock=FakeClock(1_795_870_967.0))
+    async with Simulator(host, str(socket_dir / "golden.sock")):
+        return await collect_batches(str(socket_dir / "golden.sock"))
 
 
 async def fixed_samples(socket_dir: Path) -> list[Sample]:
-    host = build_host(seed=42, containers=3, clock=FakeClock(1_795_870_967.0))
-    async with Simulator(host, str(socket_dir / "golden.sock")):
-        return await collect_all(str(socket_dir / "golden.sock"))
+    return [s for batch in await fixed_batches(socket_dir) for s in batch]
 
 
 def reference(samples: list[Sample]) -> bytes:
@@ -171,9 +186,134 @@ async def test_label_text_is_built_once_per_container(client: PortoClient) -> No
     assert all(x is y for x, y in zip(first.columns[io].keys, second.columns[io].keys, strict=True))
 
 
+async def test_the_golden_comes_from_the_collectors_batches_as_they_are(socket_dir: Path) -> None:
+    """Rendered from the batches themselves (kept pieces written by the line writer, not re-added as samples):
+    the same bytes, and again, by a renderer that never saw them, from the text each piece keeps."""
+    batches = await fixed_batches(socket_dir)
+    first = Renderer().render(batches).text()
+    pieces = [p for b in batches for kept in b.kept.values() for p in kept]
+    texts = [p.text for p in pieces]
+    assert len(pieces) > 50 and all(texts)
+    assert Renderer().render(batches).text() == first == GOLDEN.read_bytes()
+    assert all(p.text is t for p, t in zip(pieces, texts, strict=True))  # not written anew
+
+
+def unwritten(batch: Batch) -> list[Piece]:
+    return [p for pieces in batch.kept.values() for p in pieces if p.text is None]
+
+
+async def test_kept_pieces_live_across_cycles_and_are_written_once(socket_dir: Path) -> None:
+    """A container's kept pieces are handed over again each cycle until they change: the writer writes each once."""
+    host = build_host(seed=42, containers=3, clock=FakeClock(1_795_870_967.0))
+    path = str(socket_dir / "kept.sock")
+    async with Simulator(host, path), PortoClient(path) as client:
+        ctx = CollectContext(client)
+        collector = ContainersCollector(slow_interval=3600, clock=FakeClock())
+        renderer = Renderer()
+        batches, fresh = [], []
+        for _ in range(3):  # spec read; slow tier read; nothing due
+            batches.append(batch := await collector.collect(ctx))
+            fresh.append(len(unwritten(batch)))
+            renderer.render([batch])
+            assert not unwritten(batch)
+        host.stop("a/b/c")
+        stopped = await collector.collect(ctx)
+    assert fresh[0] > 0 and fresh[1] > 0 and fresh[2] == 0, fresh
+    slow, warm = batches[1:]
+    kept = [p for pieces in warm.kept.values() for p in pieces]
+    assert kept and kept == [p for pieces in slow.kept.values() for p in pieces]  # the very same objects
+    state = warm.kept["porto_container_state"]
+    assert all(isinstance(p, KeptMap) and p.values.count(1) <= 1 for p in state) and len(state) >= 3
+    # a state change makes that container a new piece (written once); the others' stay as they were
+    after = {dict(p.key.labels)["container"]: p for p in stopped.kept["porto_container_state"]}
+    before = {dict(p.key.labels)["container"]: p for p in state}
+    assert [name for name in before if after[name] is not before[name]] == ["a/b/c"]
+    assert dict(zip(after["a/b/c"].keys, after["a/b/c"].values, strict=True))["stopped"] == 1
+    assert after["a/b/c"] in unwritten(stopped)
+    renderer.render([stopped])
+    assert 'porto_container_state{container="a/b/c",state="stopped"} 1' in (after["a/b/c"].text or "")
+
+
+async def test_a_refresh_keeps_the_pieces_whose_values_did_not_move(socket_dir: Path) -> None:
+    """The slow tier read again: a value that did not move keeps its piece (and text); one that moved is new."""
+    clock = FakeClock(1_795_870_967.0)
+    host = build_host(seed=42, containers=3, clock=clock)
+    path = str(socket_dir / "refresh.sock")
+
+    def slow_pieces(batch: Batch) -> dict[tuple[str, str], Piece]:
+        return {(name, dict(p.key.labels)["container"]): p for name in slow_families
+                for p in batch.kept.get(name, ())}  # fmt: skip
+
+    async with Simulator(host, path), PortoClient(path) as client:
+        ctx = CollectContext(client)
+        collector = ContainersCollector(slow_interval=0, clock=FakeClock())  # every slow part, every cycle
+        slow_families = {cm.metric.name for cm in collector.slow}
+        await collector.collect(ctx)
+        first = slow_pieces(await collector.collect(ctx))
+        Renderer().render([await collector.collect(ctx)])  # writes the pieces' text
+        same = slow_pieces(await collector.collect(ctx))  # nothing moved on the host
+        clock.now += 60
+        moved = slow_pieces(await collector.collect(ctx))
+    assert len(first) > 20 and same.keys() == first.keys()
+    assert all(same[k] is first[k] and first[k].text for k in first)  # the very pieces, text and all
+    kept = [k for k in same if moved.get(k) is same[k]]
+    made = [k for k in same if k in moved and moved[k] is not same[k]]
+    assert kept and made, (kept, made)
+    assert all(list(_one(moved[k])) != list(_one(same[k])) for k in made)  # new pieces carry new values
+
+
+def _one(piece: Piece) -> Batch:
+    batch = Batch()
+    batch.keep(piece)
+    return batch
+
+
+def test_a_family_from_two_batches_is_refused() -> None:
+    """Two writers of one family would write its series twice (the same label set twice: a malformed exposition,
+    which Prometheus drops as duplicate samples); a family comes from one batch."""
+    up = Batch()
+    up.add("porto_up", (), 1)
+    again = Batch()
+    again.add("porto_up", (), 1)
+    with pytest.raises(DuplicateFamily, match="porto_up"):
+        Renderer().render([up, again])
+    state = KeptMap("porto_container_state", EMPTY_CONTAINER, "state", ("running", "dead"), (1, 0))
+    served, served_again = Batch(), Batch()  # e.g. one collector's batch handed over twice
+    served.keep(state)
+    served_again.keep(state)
+    with pytest.raises(DuplicateFamily, match="porto_container_state"):
+        Renderer().render([served, served_again])
+    empty = Batch()
+    empty.column("porto_up")  # a family made but left without samples is no second writer
+    assert Renderer().render([up, empty, served]).text().count(b"\nporto_up 1\n") == 1
+
+
+def test_kept_pieces_iterate_in_the_metrics_unit_with_their_map_label() -> None:
+    batch = Batch()
+    cpu = "porto_container_cpu_pressure_seconds_total"
+    batch.keep(ScaledKeptMap(cpu, 6, EMPTY_CONTAINER, "kind", ("some", "full"), (1_500_000, 0)))
+    batch.keep(Kept("porto_container_memory_limit_bytes", EMPTY_CONTAINER, 1 << 30))
+    assert len(batch) == 3
+    assert list(batch) == [
+        Sample(cpu, (("container", "a"), ("kind", "some")), 1.5),
+        Sample(cpu, (("container", "a"), ("kind", "full")), 0.0),
+        Sample("porto_container_memory_limit_bytes", (("container", "a"),), 1 << 30),
+    ]
+    text = Renderer().render([batch]).text().decode()
+    assert f'{cpu}{{container="a",kind="some"}} 1.5\n{cpu}{{container="a",kind="full"}} 0.0\n' in text
+
+
+def test_a_kept_piece_with_other_decimals_than_the_catalog_is_refused() -> None:
+    batch = Batch()
+    batch.keep(Kept("porto_container_cpu_pressure_seconds_total", EMPTY_CONTAINER, 2))  # the catalog says 6
+    with pytest.raises(EncodingMismatch, match="declares 6 decimals"):
+        Renderer().render([batch])
+
+
 @given(st.integers(min_value=-(2**63), max_value=2**64), st.sampled_from([6, 9]))
 def test_fixed_point_is_the_exact_decimal_of_the_count(count: int, decimals: int) -> None:
     text = fixed_point(count, decimals)
+    assert fixed_numbers([count, 0], decimals) == [text, "0.0"]  # the writer's inline path for kept maps
     assert Decimal(text) == Decimal(count).scaleb(-decimals)  # exact, not rounded through a float
     assert float(text) == count / 10**decimals  # and it parses to the value prometheus_client would print
     assert re.fullmatch(r"-?\d+\.\d+", text)

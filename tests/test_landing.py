@@ -23,7 +23,7 @@ from porto_exporter.porto import PortoClient
 from porto_exporter.scraper import Scraper
 from porto_exporter.simulator import BUSY_CONTAINER, Simulator
 
-from .conftest import before_each_request, poll
+from .conftest import before_each_request, poll, rename
 from .test_service import serve
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -46,17 +46,6 @@ def browser() -> Iterator[WebDriver]:
     driver = chrome()
     yield driver
     driver.quit()
-
-
-def rename(sim: Simulator, old: str, new: str) -> None:
-    """A container whose name no real portod would accept: what a hostile or broken reply could carry."""
-    host = sim.host
-    c = host.by_name.pop(old)
-    assert c.parent is not None
-    c.parent.children.pop(old)
-    c.name = new
-    host.by_name[new] = c
-    c.parent.children[new] = c
 
 
 @pytest.fixture

@@ -1,16 +1,18 @@
 """Readings -> columns of container samples, with what is kept per container between cycles.
 
 Each container keeps its label sets (text escaped once), and its spec-tier,
-slow-tier and state samples written as exposition lines (kube-state-metrics
-style): they are replayed as text every cycle until the container's
-change_time moves (spec), the slow interval comes round (slow) or its state
-changes. Fast values are appended straight from the reply into columns;
-families the catalog gives decimals (ns/us counters) go into scaled columns as
-Porto's integer counts. Which values a container has is ``container_values``'.
+slow-tier and state samples as kept pieces (``samples.Kept``/``KeptMap``):
+they are handed over again every cycle until the container's change_time moves
+(spec), the slow interval comes round (slow) or its state changes, and the
+renderer writes each piece's text once. Fast values are appended straight from
+the reply into columns; families the catalog gives decimals (ns/us counters)
+go into scaled columns as Porto's integer counts. Which values a container has
+is ``container_values``'. No text is written here.
 """
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,8 +27,21 @@ from ..catalog import (
     STATES,
     ContainerMetric,
 )
-from ..lines import fixed_point
-from ..samples import Batch, Column, EncodingMismatch, LabelSet, Scaled, ScaledColumn, Value, escape_label_value
+from ..samples import (
+    Batch,
+    Column,
+    EncodingMismatch,
+    Kept,
+    KeptInfo,
+    KeptMap,
+    LabelSet,
+    Piece,
+    Scaled,
+    ScaledColumn,
+    ScaledKept,
+    ScaledKeptMap,
+    Value,
+)
 from .container_reads import SLICE, CycleRead, Reading, Steps
 from .container_values import Plan, plan_values
 from .kubernetes import Kubernetes
@@ -34,30 +49,33 @@ from .labels import LabelAllowlist
 from .read_plan import slow_parts
 from .selection import ROOT, Selection
 
-# A tier's samples for one container kept between cycles, already written as exposition lines:
-# (family, its lines) pairs. Replaying them is one append per family, and the renderer copies the text.
-Written = tuple[tuple[str, str], ...]
-NOTHING: Written = ()
+# A tier's samples for one container kept between cycles. Replaying them is one append per family.
+Pieces = tuple[Piece, ...]
+NOTHING: Pieces = ()
+STATE_LABEL = CONTAINER_STATE.labels[-1]
+INFO_LABELS = CONTAINER_INFO.labels[1:]  # after "container"
+# info labels whose values repeat from container to container (interned: one string for all of them);
+# id and absolute_name are each container's own, and interning those would only grow the interned table
+SHARED_INFO = tuple(label not in ("id", "absolute_name") for label in INFO_LABELS)
 
 
 @dataclass(slots=True)
 class Cached:
-    """What is kept between cycles for one container: its label sets and its spec/slow-tier samples."""
+    """What is kept between cycles for one container: its label sets and its spec/slow-tier/state samples."""
 
     change_time: int
     read_at: int  # the timestamp of the reply the spec was read from
     key: LabelSet  # {container="..."}
     owned: frozenset[str] | None  # None for the root: it owns every controller
-    spec: Written  # info, labels, limits: replayed every cycle until change_time moves
+    spec: Pieces  # info, labels, limits: replayed every cycle until change_time moves
+    state: KeptMap  # porto_container_state, remade when the state changes (its values say which state it is)
     keyed: dict[tuple[str, str], LabelSet] = field(default_factory=dict)  # (label, map key) -> label set
-    slow: tuple[Written, ...] = ()  # the slow tier's last values, part by part (``read_plan.slow_parts``)
-    state: str = ""  # the state state_lines were written for
-    state_lines: str = ""
+    slow: tuple[Pieces, ...] = ()  # the slow tier's last values, part by part (``read_plan.slow_parts``)
 
     def keyed_set(self, label: str, key: str) -> LabelSet:
         """The label set {container, label=key} of a fast-tier map entry, kept: its values come every cycle.
 
-        The spec and slow tiers are written as lines (LineWriter) and keep no label sets.
+        The spec and slow tiers keep KeptMap pieces and no label set per entry.
         """
         pair = (label, key)
         ls = self.keyed.get(pair)
@@ -69,22 +87,23 @@ class Cached:
 class Columns:
     """One batch's container families, split by encoding so each append is typed."""
 
-    __slots__ = ("batch", "plain", "scaled")
+    __slots__ = ("batch", "kept", "plain", "scaled")
 
     def __init__(self, batch: Batch, metrics: Sequence[ContainerMetric] = ()) -> None:
-        """``metrics``: families to make up front (in catalog order), so replayed samples find theirs."""
+        """``metrics``: families to make up front (in catalog order), so replayed pieces find theirs."""
         self.batch = batch
+        self.kept = batch.kept
         self.plain: dict[str, Column] = {}
         self.scaled: dict[str, ScaledColumn] = {}
         if metrics:
             for m in (CONTAINER_INFO, CONTAINER_LABELS, CONTAINER_STATE, KUBERNETES_INFO):
-                batch.lines[m.name] = []
+                batch.kept[m.name] = []
             for cm in metrics:
                 if cm.tier != "fast":
-                    batch.lines[cm.metric.name] = []
+                    batch.kept[cm.metric.name] = []
         for cm in metrics:
             if cm.tier != "fast":
-                continue  # written once as lines
+                continue  # kept pieces
             if cm.metric.decimals:
                 self.scaled_column(cm.metric.name, cm.metric.decimals)
             else:
@@ -102,21 +121,22 @@ class Columns:
             col = self.scaled[name] = self.batch.scaled(name, decimals)
         return col
 
-    def replay(self, written: Written) -> None:
-        """Append a container's kept lines to their families."""
-        lines = self.batch.lines
-        for family, text in written:
-            lines[family].append(text)
+    def replay(self, pieces: Pieces) -> None:
+        """Hand a container's kept pieces over to their families."""
+        kept = self.kept
+        for p in pieces:
+            kept[p.name].append(p)
 
 
-def state_lines(key: LabelSet, state: str) -> str:
-    """A container's porto_container_state lines: 1 for its state, 0 for the others."""
-    head = f'{CONTAINER_STATE.name}{key.text[:-1]},state="'
-    return "".join(f'{head}{s}"}} {1 if s == state else 0}\n' for s in LISTED_STATES)
+def not_a_count(name: str, value: Value) -> EncodingMismatch:
+    """A float where the catalog declares integer counts (ns/us): never written as a count."""
+    return EncodingMismatch(f"{name}: a scaled value must be an integer count, got {value!r}")
 
 
 class ContainerEmitter:
     """Turns a cycle's readings into a Batch, keeping each container's label sets and tiers between cycles."""
+
+    MAX_KEY_TUPLES = 100_000  # past this (map keys nobody expects) the shared key tuples start over
 
     def __init__(self, selection: Selection, allowlist: LabelAllowlist, metrics: Sequence[ContainerMetric],
                  kubernetes: Kubernetes | None = None) -> None:  # fmt: skip
@@ -128,7 +148,11 @@ class ContainerEmitter:
         self.slow = [[Plan.of(cm) for cm in part] for part in slow_parts([cm for cm in metrics if cm.tier == "slow"])]
         self.spec = [Plan.of(cm) for cm in metrics if cm.tier == "spec"]
         self.cache: dict[str, Cached] = {}
-        self.writer = LineWriter()
+        # A map's keys are mostly the same tuple from container to container (disks, memory types, pressure
+        # kinds): kept pieces share one tuple (and its strings) per distinct key set for the whole host.
+        self.key_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.state_values = {s: tuple(int(s == listed) for listed in LISTED_STATES) for s in LISTED_STATES}
+        self.no_state = (0,) * len(LISTED_STATES)  # a state the state set does not list: all zeros
         self.display: Callable[[str], str] | None = None  # portod's name -> the `container` label (``namespace``)
 
     def emit(self, read: CycleRead, slow: Sequence[int] = ()) -> Steps[Batch]:
@@ -143,7 +167,8 @@ class ContainerEmitter:
         readings, changed = read.readings, read.changed
         batch = Batch()
         columns = Columns(batch, self.metrics)
-        state_text = batch.lines[CONTAINER_STATE.name]
+        state_pieces = batch.kept[CONTAINER_STATE.name]
+        state_values, no_state = self.state_values, self.no_state
         states: Counter[str] = Counter()
         alive: set[str] = set()
         cache = self.cache
@@ -161,24 +186,25 @@ class ContainerEmitter:
             if fresh is not None:
                 if cached is None:
                     key = LabelSet((("container", name if self.display is None else self.display(name)),))
-                    cached = cache[name] = Cached(r.change_time, fresh.read_at, key, fresh.owned, NOTHING)
+                    cached = cache[name] = Cached(r.change_time, fresh.read_at, key, fresh.owned, NOTHING,
+                                                  self._state(key, r.state))  # fmt: skip
                 cached.change_time = r.change_time
                 cached.read_at = fresh.read_at
                 cached.owned = fresh.owned
-                cached.spec = self._spec_samples(fresh, cached)
+                cached.spec = self._spec_pieces(fresh, cached)
             if cached is None:
                 continue  # listed after the spec read: picked up next cycle
             if slow:
                 parts = list(cached.slow) or [NOTHING] * len(self.slow)
                 for part in slow:
-                    parts[part] = self.writer.write(self.slow[part], r, cached)
+                    parts[part] = self.pieces(self.slow[part], r, cached.key, cached.owned, previous=parts[part])
                 cached.slow = tuple(parts)
             columns.replay(cached.spec)
-            for written in cached.slow:
-                columns.replay(written)
-            if cached.state != r.state:
-                cached.state, cached.state_lines = r.state, state_lines(cached.key, r.state)
-            state_text.append(cached.state_lines)
+            for kept in cached.slow:
+                columns.replay(kept)
+            if cached.state.values is not state_values.get(r.state, no_state):  # the value tuples are shared
+                cached.state = self._state(cached.key, r.state)
+            state_pieces.append(cached.state)
             _emit(columns, self.fast, r, cached)
         for gone in cache.keys() - alive:  # missing from the full listing: drop its series now
             del cache[gone]
@@ -188,17 +214,92 @@ class ContainerEmitter:
             batch.add(DAEMON_CONTAINERS.name, (("state", s),), states[s])
         return batch
 
-    def _spec_samples(self, r: Reading, cached: Cached) -> Written:
+    def _state(self, key: LabelSet, state: str) -> KeptMap:
+        """A container's porto_container_state: 1 for its state, 0 for the others."""
+        values = self.state_values.get(state, self.no_state)
+        return KeptMap(CONTAINER_STATE.name, key, STATE_LABEL, LISTED_STATES, values)
+
+    def _spec_pieces(self, r: Reading, cached: Cached) -> Pieces:
+        """info, labels and the spec tier. Label values that repeat from container to container (owners, virt
+        modes, parents, allowlisted labels) are interned: the pieces keep them while the spec does not change."""
         info = r.info
-        labels = cached.key.labels
-        info_set = LabelSet((*labels, *((k, info.get(k, "")) for k in CONTAINER_INFO.labels[1:])))
-        head: Written = ((CONTAINER_INFO.name, f"{CONTAINER_INFO.name}{info_set.text} 1\n"),)
+        intern = sys.intern
+        before = {p.name: p for p in cached.spec}
+        values = tuple([intern(info.get(k, "")) if shared else info.get(k, "")
+                        for k, shared in zip(INFO_LABELS, SHARED_INFO, strict=True)])  # fmt: skip
+        head: Pieces = (_same_info(before, KeptInfo(CONTAINER_INFO.name, cached.key, INFO_LABELS, values)),)
         if self.allowlist.patterns:  # no allowlist: no porto_container_labels at all (it would carry nothing)
-            label_set = LabelSet((*labels, *self.allowlist.select(r.labels)))
-            head += ((CONTAINER_LABELS.name, f"{CONTAINER_LABELS.name}{label_set.text} 1\n"),)
+            allowed = self.allowlist.select(r.labels)
+            names, values = tuple([intern(k) for k, _ in allowed]), tuple([intern(v) for _, v in allowed])
+            head += (_same_info(before, KeptInfo(CONTAINER_LABELS.name, cached.key, names, values)),)
         if kube := self.kubernetes.info_labels(r.name, r.labels):  # portoshim's pods: their Kubernetes identity
-            head += ((KUBERNETES_INFO.name, f"{KUBERNETES_INFO.name}{LabelSet((*labels, *kube)).text} 1\n"),)
-        return self.writer.write(self.spec, r, cached, head)
+            names, values = tuple([k for k, _ in kube]), tuple([intern(v) for _, v in kube])
+            head += (_same_info(before, KeptInfo(KUBERNETES_INFO.name, cached.key, names, values)),)
+        return self.pieces(self.spec, r, cached.key, cached.owned, head, cached.spec)
+
+    def pieces(
+        self,
+        plans: Sequence[Plan],
+        r: Reading,
+        key: LabelSet,
+        owned: frozenset[str] | None,
+        head: Pieces = NOTHING,
+        previous: Pieces = NOTHING,
+    ) -> Pieces:
+        """The plans' samples for one container (``key``: its label set) as kept pieces, after ``head``.
+
+        A value equal to the one a ``previous`` piece of this container holds keeps that piece (and the
+        text written for it): a slow-tier refresh or a spec change moves only some of the values, and
+        what did not move is neither made nor written again.
+        """
+        out = list(head)
+        before = {p.name: p for p in previous} if previous else None
+        for plan, value in plan_values(plans, r, owned):
+            if isinstance(value, int | float):
+                if before is not None:  # same family, same container: same plan, so the same decimals
+                    old = before.get(plan.name)
+                    if isinstance(old, Kept) and old.value == value and type(old.value) is type(value):
+                        out.append(old)
+                        continue
+                if not plan.decimals:
+                    out.append(Kept(plan.name, key, value))
+                elif isinstance(value, int):
+                    out.append(ScaledKept(plan.name, plan.decimals, key, value))
+                else:
+                    raise not_a_count(plan.name, value)
+                continue
+            skip = plan.skip_keys
+            if isinstance(value, dict):
+                keys = tuple([k for k in value if k not in skip])
+                values = tuple([value[k] for k in keys])
+            else:  # a TUintMap from a v5 reply
+                entries = [e for e in value.map if e.key not in skip]
+                keys = tuple([e.key for e in entries])
+                values = tuple([e.val for e in entries])
+            if keys:
+                if before is not None:  # map values are ints (Porto's uint maps): equal values, equal text
+                    old = before.get(plan.name)
+                    if isinstance(old, KeptMap) and old.values == values and old.keys == keys:
+                        out.append(old)
+                        continue
+                shared = self._shared(keys)
+                out.append(ScaledKeptMap(plan.name, plan.decimals, key, plan.key_label, shared, values)
+                           if plan.decimals else KeptMap(plan.name, key, plan.key_label, shared, values))  # fmt: skip
+        return tuple(out)
+
+    def _shared(self, keys: tuple[str, ...]) -> tuple[str, ...]:
+        kept = self.key_tuples.get(keys)
+        if kept is None:
+            if len(self.key_tuples) >= self.MAX_KEY_TUPLES:
+                self.key_tuples.clear()
+            kept = self.key_tuples[keys] = keys
+        return kept
+
+
+def _same_info(before: dict[str, Piece], new: KeptInfo) -> KeptInfo:
+    """The container's previous info-style piece when it carries the same labels, else ``new``."""
+    old = before.get(new.name)
+    return old if type(old) is KeptInfo and old.names == new.names and old.values == new.values else new
 
 
 def _emit(columns: Columns, plans: Sequence[Plan], r: Reading, cached: Cached) -> None:
@@ -206,87 +307,40 @@ def _emit(columns: Columns, plans: Sequence[Plan], r: Reading, cached: Cached) -
     key = cached.key
     plain, scaled = columns.plain, columns.scaled
     for plan, value in plan_values(plans, r, cached.owned):
-        if type(value) is dict:
+        if isinstance(value, int):  # the common case: counters, bytes
+            if plan.decimals:
+                sc = scaled.get(plan.name) or columns.scaled_column(plan.name, plan.decimals)
+                sc.keys.append(key)
+                sc.values.append(Scaled(value))
+            else:
+                col = plain.get(plan.name) or columns.plain_column(plan.name)
+                col.keys.append(key)
+                col.values.append(value)
+        elif isinstance(value, float):
+            if plan.decimals:
+                raise not_a_count(plan.name, value)
+            col = plain.get(plan.name) or columns.plain_column(plan.name)
+            col.keys.append(key)
+            col.values.append(value)
+        elif isinstance(value, dict):
             label, skip = plan.key_label, plan.skip_keys
             if plan.decimals:
                 sc = scaled.get(plan.name) or columns.scaled_column(plan.name, plan.decimals)
                 for k, v in value.items():
                     if k not in skip:
-                        sc.keys.append(cached.keyed_set(label, k))  # type: ignore[arg-type]
+                        sc.keys.append(cached.keyed_set(label, k))
                         sc.values.append(Scaled(v))
             else:
                 col = plain.get(plan.name) or columns.plain_column(plan.name)
                 for k, v in value.items():
                     if k not in skip:
-                        col.keys.append(cached.keyed_set(label, k))  # type: ignore[arg-type]
+                        col.keys.append(cached.keyed_set(label, k))
                         col.values.append(v)
-        elif plan.entries:  # a TUintMap (io, net maps) from a v5 reply: entry by entry
+        else:  # a TUintMap (io, net maps) from a v5 reply: entry by entry
             col = plain.get(plan.name) or columns.plain_column(plan.name)
             label, skip = plan.key_label, plan.skip_keys
-            for e in value.map:  # type: ignore[attr-defined]
+            for e in value.map:
                 k = e.key
                 if k not in skip:
-                    col.keys.append(cached.keyed_set(label, k))  # type: ignore[arg-type]
+                    col.keys.append(cached.keyed_set(label, k))
                     col.values.append(e.val)
-        elif plan.decimals:
-            sc = scaled.get(plan.name) or columns.scaled_column(plan.name, plan.decimals)
-            sc.keys.append(key)
-            sc.values.append(Scaled(value))  # type: ignore[arg-type]  # Porto's ns/us counts are ints
-        else:
-            col = plain.get(plan.name) or columns.plain_column(plan.name)
-            col.keys.append(key)
-            col.values.append(value)  # type: ignore[arg-type]
-
-
-class LineWriter:
-    """Writes the spec and slow tiers of a container straight as exposition lines.
-
-    No label set is made per sample: a map entry's line is the container's label text with the
-    entry's ``,label="key"`` appended, and those fragments are escaped once per distinct
-    (label, key) for the whole host (device names, memory types, pressure kinds: a few dozen).
-    """
-
-    MAX_FRAGMENTS = 100_000  # past this (map keys nobody expects) the cache starts over
-
-    def __init__(self) -> None:
-        self.fragments: dict[tuple[str, str], str] = {}
-
-    def fragment(self, label: str, key: str) -> str:
-        pair = (label, key)
-        text = self.fragments.get(pair)
-        if text is None:
-            if len(self.fragments) >= self.MAX_FRAGMENTS:
-                self.fragments.clear()
-            text = self.fragments[pair] = f',{label}="{escape_label_value(key)}"}}'
-        return text
-
-    def write(self, plans: Sequence[Plan], r: Reading, cached: Cached, head: Written = NOTHING) -> Written:
-        """The plans' samples for one container as (family, lines) pairs, after ``head``."""
-        out = list(head)
-        full = cached.key.text
-        prefix = full[:-1]
-        fragment = self.fragment
-        for plan, value in plan_values(plans, r, cached.owned):
-            name = plan.name
-            decimals = plan.decimals
-            if type(value) is dict or plan.entries:
-                pairs = value.items() if type(value) is dict else [(e.key, e.val) for e in value.map]  # type: ignore[attr-defined]
-                label, skip = plan.key_label, plan.skip_keys
-                if decimals:
-                    lines = [f"{name}{prefix}{fragment(label, k)} {_number(name, v, decimals)}\n"  # type: ignore[arg-type]
-                             for k, v in pairs if k not in skip]  # fmt: skip
-                else:
-                    lines = [f"{name}{prefix}{fragment(label, k)} {v}\n" for k, v in pairs if k not in skip]  # type: ignore[arg-type]
-                if lines:
-                    out.append((name, "".join(lines)))
-            else:
-                out.append((name, f"{name}{full} {_number(name, value, decimals) if decimals else value}\n"))  # type: ignore[arg-type]
-        return tuple(out)
-
-
-def _number(name: str, value: Value, decimals: int) -> str:
-    """A scaled count as the renderer writes it: fixed point."""
-    try:
-        return fixed_point(value, decimals)  # type: ignore[arg-type]
-    except EncodingMismatch as exc:
-        raise EncodingMismatch(f"{name}: {exc}") from None

@@ -1,8 +1,8 @@
 """Which value each catalog entry has for one container: read straight from the reply, once per plan.
 
 Shared by the two ways a container's samples leave the collector: appended to
-columns (the fast tier, every cycle) and written as exposition lines (the spec
-and slow tiers, kept between cycles). Both see the same filtered values, so a
+columns (the fast tier, every cycle) and made into kept pieces (the spec and
+slow tiers, kept between cycles). Both see the same filtered values, so a
 metric cannot be emitted one way and skipped the other.
 
 A container that does not own a cgroup controller reports its nearest
@@ -32,7 +32,7 @@ class Plan:
     field: str  # the v5 field, or "#N" for a field number rpc.proto lacks
     in_spec: bool
     convert: Convert
-    key_label: str | None
+    key_label: str  # the label a map key becomes; "" for plain values
     skip_keys: frozenset[str]
     controller: str | None
     skip_zero: bool
@@ -45,25 +45,28 @@ class Plan:
     @classmethod
     def of(cls, cm: ContainerMetric) -> Plan:
         convert = None if cm.field.startswith("#") else v5_converter(cm)
-        return cls(cm.metric.name, cm.prop, cm.field, cm.where == "spec", convert, cm.key_label,
+        return cls(cm.metric.name, cm.prop, cm.field, cm.where == "spec", convert, cm.key_label or "",
                    cm.skip_keys, cm.controller, cm.skip_zero, cm.parse == "optional_int",
                    int(cm.field[1:]) if cm.field.startswith("#") else 0, cm.metric.decimals,
                    convert is uint_map and cm.key_label is not None and not cm.metric.decimals, cm.pick)  # fmt: skip
 
 
-def plan_values(plans: Sequence[Plan], r: Reading, owned: frozenset[str] | None) -> Iterator[tuple[Plan, object]]:
+# What a plan yields for one container: a number; a map key -> number (plans with a key label); or, for
+# ``plan.entries`` on a v5 reply, the TUintMap message itself, read entry by entry (a v4 reply gives a dict).
+Reported = int | float | dict[str, int] | pb.TUintMap
+
+
+def plan_values(plans: Sequence[Plan], r: Reading, owned: frozenset[str] | None) -> Iterator[tuple[Plan, Reported]]:
     """(plan, value) for every plan this container has a sample of.
 
-    The value is a number, a dict (map key -> number; only for plans with a key label), or, for
-    ``plan.entries`` on a v5 reply, the TUintMap message itself (a v4 reply gives a dict).
     Zeros of skip_zero plans and the negative "unset" of optional ones are left out here.
     """
     ct = r.typed
     values = r.values
-    status: pb.TContainerStatus | None = ct.status if ct is not None else None
+    status: pb.TContainerStatus | None = None
     spec: pb.TContainerSpec | None = None
     unknown: dict[int, dict[str, int]] | None = None
-    value: Value | Message
+    value: Value
     part: Message
     for plan in plans:
         controller = plan.controller
@@ -73,35 +76,34 @@ def plan_values(plans: Sequence[Plan], r: Reading, owned: frozenset[str] | None)
             value = values.get(plan.prop)
         elif plan.number:
             if unknown is None:
-                unknown = unknown_maps(status)  # type: ignore[arg-type]
+                unknown = unknown_maps(ct.status)
             value = unknown.get(plan.number)
         else:
             if plan.in_spec:
                 part = spec = spec or ct.spec
             else:
-                part = status  # type: ignore[assignment]  # set whenever ct is
+                part = status = status or ct.status
             if not part.HasField(plan.field):
                 continue
-            value = getattr(part, plan.field)
+            raw = getattr(part, plan.field)  # the field's value (a number or a message), per the descriptor
             if plan.entries:
-                yield plan, value
+                yield plan, raw
                 continue
             if plan.pick is not None and plan.convert is uint_map:  # one key of a TUintMap: no dict in between
-                for e in value.map:  # type: ignore[union-attr]
+                for e in raw.map:
                     if e.key == plan.pick:
                         yield plan, e.val
                         break
                 continue
-            if plan.convert is not None:
-                value = plan.convert(value)
+            value = raw if plan.convert is None else plan.convert(raw)
         if value is None:
             continue
-        if type(value) is dict:
+        if isinstance(value, dict):
             if plan.pick is not None:
-                value = value.get(plan.pick)  # type: ignore[union-attr]
-                if value is not None:
-                    yield plan, value
-            elif plan.key_label is not None:
+                picked = value.get(plan.pick)
+                if picked is not None:
+                    yield plan, picked
+            elif plan.key_label:
                 yield plan, value
-        elif not (plan.skip_zero and value == 0) and not (plan.optional and value < 0):  # type: ignore[operator]
+        elif not (plan.skip_zero and value == 0) and not (plan.optional and value < 0):
             yield plan, value

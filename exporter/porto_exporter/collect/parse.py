@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 from google.protobuf import unknown_fields
 from google.protobuf.message import DecodeError, Message
@@ -45,23 +46,24 @@ def parse_v4(kind: Parse, text: str) -> Value:
         return value
 
 
-Convert = Callable[[object], Value] | None  # None: the field's value is used as it is
+# A typed field's value (read by name with getattr, so Any) -> Value. None: the value is used as it is.
+Convert = Callable[[Any], Value] | None
 
 
-def uint_map(raw: object) -> Value:
-    return {e.key: e.val for e in raw.map}  # type: ignore[attr-defined]
+def uint_map(raw: pb.TUintMap) -> Value:
+    return {e.key: e.val for e in raw.map}
 
 
-def _fields_map(raw: object) -> Value:
-    return {f.name: int(v) for f, v in raw.ListFields()}  # type: ignore[attr-defined]
+def _fields_map(raw: Message) -> Value:
+    return {f.name: int(v) for f, v in raw.ListFields()}
 
 
-def _bool(raw: object) -> Value:
+def _bool(raw: bool) -> Value:
     return 1 if raw else 0
 
 
-def _finite(raw: object) -> Value:
-    return raw if math.isfinite(raw) else None  # type: ignore[arg-type, return-value]
+def _finite(raw: float) -> Value:
+    return raw if math.isfinite(raw) else None
 
 
 def v5_converter(cm: ContainerMetric) -> Convert:

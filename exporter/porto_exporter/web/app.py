@@ -140,7 +140,7 @@ async def overview(request: web.Request) -> web.Response:
         "interval_seconds": scraper.interval, "socket": scraper.client.socket_path,
         "snapshot_age_seconds": round(time.time() - snapshot.collected_at, 3) if snapshot is not None else None,
     }  # fmt: skip
-    # built once per snapshot, off the event loop: at 10,000 containers it parses ~100,000 written lines
+    # built once per snapshot, off the event loop: at 10,000 containers it reads ~100,000 kept samples
     body = await asyncio.to_thread(request.app[OVERVIEW].document, snapshot, scraper.last_batches, state)
     response = web.Response(body=body, content_type="application/json", headers={"Cache-Control": "no-store"})
     if wants_gzip(request.headers.get("Accept-Encoding", "")):

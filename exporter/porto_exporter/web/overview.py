@@ -1,7 +1,8 @@
 """The landing page's data: portod, the exporter and one row per container, as JSON.
 
-Built from the batches the current snapshot was rendered from, so opening the
-page never sends portod a request; built at most once per snapshot and cached.
+Built from the batches the current snapshot was rendered from (their columns
+and kept pieces, never the exposition text), so opening the page never sends
+portod a request; built at most once per snapshot and cached.
 CPU is a rate, so each cycle hands over its per-container CPU counters (one
 column, cheap) and the page shows cores used between the last two cycles.
 """
@@ -23,7 +24,6 @@ from ..catalog import (
     SYSTEM_FIELDS,
 )
 from ..catalog import DAEMON_INFO as DAEMON_INFO_METRIC
-from ..lines import parse_lines
 from ..samples import Batch
 
 SYSTEM = {fld: name for fld, name, *_ in SYSTEM_FIELDS}  # GetSystem field -> metric
@@ -38,21 +38,14 @@ COLUMNS = ("name", "state", "cpu_cores", "memory_bytes", "memory_limit_bytes", "
 
 
 def family(batches: Sequence[Batch], name: str, only_ones: bool = False) -> Iterator[tuple[dict[str, str], float]]:
-    """Every sample of one family, from columns and written lines alike, value in the metric's unit.
+    """Every sample of one family, from columns and kept pieces alike, value in the metric's unit.
 
-    ``only_ones``: of the written lines, only those whose value is 1 (a state set's current state).
+    ``only_ones``: only the samples whose value is 1 (a state set's current state).
     """
     for batch in batches:
-        col = batch.columns.get(name)
-        if col is not None:
-            unit = 10**col.decimals
-            for key, value in zip(col.keys, col.values, strict=True):
-                yield dict(key.labels), (value / unit if unit != 1 else value)
-        for chunk in batch.lines.get(name, ()):
-            if only_ones:
-                chunk = "".join(line + "\n" for line in chunk.splitlines() if line.endswith(" 1"))
-            for _, labels, value in parse_lines(chunk):
-                yield dict(labels), value
+        for s in batch.samples(name):
+            if not only_ones or s.value == 1:
+                yield dict(s.labels), s.value
 
 
 def per_container(batches: Sequence[Batch], name: str) -> dict[str, float]:
