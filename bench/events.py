@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import report
-from run import SimThread, WorkerProc, machine
+from common import WorkerProc, machine
+from run import SimThread
 
 PUSHES_PER_JOB = 7  # stopped, starting, running, dead, stopping, stopped, destroyed
 

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import ROOT, WorkerProc, machine
+from common import ROOT, WorkerProc, machine
 
 from porto_exporter.porto import PortoClient, errors
 from porto_exporter.simulator import Simulator
@@ -571,12 +571,11 @@ def remodel(results: dict[str, Any], cycles: int, log: Any) -> None:
 
 def write_doc(path: Path) -> None:
     """Regenerate docs/performance.md (bench/report.py), whose "Real portod" block comes from RESULTS."""
-    import report
-
     if path.resolve() != RESULTS:
         print(f"docs/performance.md not rewritten: it is generated from {RESULTS}, not {path}", file=sys.stderr)
         return
-    report.write()
+    # a process of its own: bench/report.py reads this module for the block, so importing it here would be a circle
+    subprocess.run([sys.executable, str(ROOT / "bench" / "report.py")], check=True)
 
 
 def main() -> None:

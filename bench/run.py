@@ -18,12 +18,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import http.client
-import json
-import os
-import platform
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -33,13 +29,11 @@ from pathlib import Path
 from typing import Any
 
 import report
+from common import WorkerProc, machine
 
 from porto_exporter.simulator import Simulator, build_host
 from porto_exporter.simulator.host import Host
 from porto_exporter.simulator.scenario import bulk_workload
-
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 
 
 class SimThread:
@@ -90,30 +84,6 @@ def replace_bulk(host: Host, fraction: float, rng: random.Random, counter: SimTh
         c.cpu_limit = cpu_limit
         c.labels = {"APP.idx": str(counter.next_id), "APP.shard": new.split("/")[1]}
         host.start(new)
-
-
-class WorkerProc:
-    def __init__(self, socket: str) -> None:
-        env = dict(os.environ, PYTHONPATH=str(ROOT / "exporter"))
-        self.proc = subprocess.Popen([sys.executable, str(HERE / "worker.py"), "--socket", socket], env=env,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
-
-    def __call__(self, cmd: str, **kw: Any) -> dict[str, Any]:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(json.dumps({"cmd": cmd, **kw}) + "\n")
-        self.proc.stdin.flush()
-        line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"worker died during {cmd}")
-        return json.loads(line)  # type: ignore[no-any-return]
-
-    def close(self) -> None:
-        try:
-            assert self.proc.stdin is not None
-            self.proc.stdin.write(json.dumps({"cmd": "quit"}) + "\n")
-            self.proc.stdin.close()
-        finally:
-            self.proc.wait(timeout=30)
 
 
 def fetch(conn: http.client.HTTPConnection, gzipped: bool) -> float:
@@ -228,19 +198,6 @@ def bench_size(n: int, args: argparse.Namespace, log: Any) -> dict[str, Any]:
             worker.close()
             sim.close()
     return out
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs, "
-            f"Python {platform.python_version()}")  # fmt: skip
 
 
 def main() -> None:

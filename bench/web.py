@@ -28,7 +28,7 @@ from typing import Any
 import bcrypt
 import report
 import trustme
-from run import ROOT, machine
+from common import ROOT, machine
 
 USER, PASSWORD = "prometheus", "benchmark"
 
