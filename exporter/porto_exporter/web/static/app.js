@@ -57,6 +57,9 @@ function drawSummary(doc) {
     .filter(([, n]) => n > 0).map(([state, n]) => el("span", state + ": " + n)));
   setText("cycle", took(e.cycle_seconds));
   setText("age", age(e.snapshot_age_seconds));
+  setText("rows-age", e.containers_age_seconds === null || e.containers_age_seconds === undefined
+    ? "none served" : age(e.containers_age_seconds) + " old");
+  document.getElementById("simulated").hidden = !e.simulated;
   setText("cycles", num(e.cycles));
   const body = document.getElementById("collectors");
   body.replaceChildren(...Object.entries(e.collectors || {}).map(([name, c]) => {
@@ -94,6 +97,15 @@ function drawTable() {
       el("td", num(r[6]), "num"), el("td", age(r[7]), "num"));
     return tr;
   }));
+  if (!slice.length) {  // say why the table is empty rather than show nothing
+    const td = el("td", view.rows.length ? "No container matches the filter." :
+      "No container rows: portod has not answered (see Status), or the collector is off or its masks match nothing.",
+      "empty");
+    td.colSpan = 8;
+    const tr = el("tr");
+    tr.append(td);
+    body.append(tr);
+  }
   setText("count", "(" + rows.length + (rows.length !== view.rows.length ? " of " + view.rows.length : "") + ")");
   setText("page", "page " + (view.page + 1) + " of " + pages);
   document.getElementById("prev").disabled = view.page === 0;
