@@ -102,37 +102,109 @@ def test_porto_script_runs_read_only_with_limits_and_respawn() -> None:
     script = (DEPLOY / "porto" / "porto-exporter.sh").read_text()
     props = dict(re.findall(r'portoctl set "\$NAME" (\w+) (\S+)', script))
     assert props["enable_porto"] == "read-only" and props["respawn"] == "true"
-    assert props["cpu_limit"] == "1c"  # memory_limit: tests/test_docs_sizing.py holds it to the sizing
+    assert props["cpu_limit"] == "1c"  # memory_limit and the CPU comment: tests/test_docs_sizing.py
+    assert props["user"] == '"$EXPORTER_USER"' and props["group"] == '"$EXPORTER_GROUP"'
     assert "--porto.socket=/run/portod.socket" in script
     check = subprocess.run(["sh", "-n", str(DEPLOY / "porto" / "porto-exporter.sh")], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
 
 
+class PortoScript:
+    """deploy/porto/porto-exporter.sh under dash (Debian's /bin/sh) with PATH holding only stand-ins: a portoctl
+    that records each call and changes nothing, a getent that knows the accounts given, a porto-exporter."""
+
+    def __init__(self, tmp: Path) -> None:
+        dash = shutil.which("dash")
+        assert dash, "dash (Debian's /bin/sh) is not installed"
+        self.dash, self.calls, self.stubs = dash, tmp / "portoctl.calls", tmp / "bin"
+        self.stubs.mkdir()
+        self.accounts = tmp / "accounts"
+        self.accounts.write_text("passwd porto-exporter:x:999:998::/nonexistent:/usr/sbin/nologin\n"
+                                 "group porto:x:998:\n")
+        self.stub("portoctl", f'echo "$*" >>{self.calls}\n')
+        self.stub("getent", f'grep "^$1 $2:" {self.accounts} | cut -d" " -f2- | grep . || exit 2\n')
+        self.exporter = self.stub("porto-exporter", "")
+
+    def stub(self, name: str, body: str) -> Path:
+        path = self.stubs / name
+        path.write_text(f"#!/bin/sh\nPATH=/usr/bin:/bin\n{body}")
+        path.chmod(0o755)
+        return path
+
+    def run(self, **env: str) -> subprocess.CompletedProcess[str]:
+        script = str(DEPLOY / "porto" / "porto-exporter.sh")
+        return subprocess.run([self.dash, script], env={"PATH": str(self.stubs), **env}, capture_output=True,
+                              text=True, timeout=60)  # fmt: skip
+
+    def portoctl_calls(self) -> list[str]:
+        return self.calls.read_text().splitlines() if self.calls.exists() else []
+
+
 def test_porto_script_without_a_binary_says_what_to_install_under_dash(tmp_path: Path) -> None:
-    """Under dash (Debian's /bin/sh): with no porto-exporter on PATH, or a BIN that is not one, it stops before any
-    portoctl with a message naming the package and the venv path (it used to exit 127, silently); with one, that
-    binary is the container's command."""
-    dash = shutil.which("dash")
-    assert dash, "dash (Debian's /bin/sh) is not installed"
-    calls = tmp_path / "portoctl.calls"
-    stubs = tmp_path / "bin"
-    stubs.mkdir()
-    portoctl = stubs / "portoctl"  # stands in for Porto's: records each call, changes nothing
-    portoctl.write_text(f'#!/bin/sh\necho "$*" >>{calls}\n')
-    portoctl.chmod(0o755)
-    script = str(DEPLOY / "porto" / "porto-exporter.sh")
+    """With no porto-exporter on PATH, or a BIN that is not one, it stops before any portoctl with a message naming
+    the package and the venv path (it used to exit 127, silently); with one, that binary is the container's
+    command, run as the package's user in group porto."""
+    sh = PortoScript(tmp_path)
+    sh.exporter.unlink()
     for env in ({}, {"BIN": str(tmp_path / "missing")}):
-        done = subprocess.run([dash, script], env={"PATH": str(stubs), **env}, capture_output=True, text=True)
+        done = sh.run(**env)
         assert done.returncode == 1, (env, done.returncode, done.stderr)
         assert "dpkg -i" in done.stderr and "BIN=/opt/porto-exporter/bin/porto-exporter" in done.stderr, done.stderr
         assert ("not on PATH" if not env else f"BIN={env['BIN']} is not an executable file") in done.stderr
-        assert not calls.exists()
-    exporter = stubs / "porto-exporter"
-    exporter.write_text("#!/bin/sh\n")
-    exporter.chmod(0o755)
-    done = subprocess.run([dash, script], env={"PATH": str(stubs)}, capture_output=True, text=True)
+        assert sh.portoctl_calls() == []
+    sh.exporter = sh.stub("porto-exporter", "")
+    done = sh.run()
     assert done.returncode == 0, done.stderr
-    assert f"set porto-exporter command {exporter} --porto.socket=" in calls.read_text()
+    calls = sh.portoctl_calls()
+    assert f"set porto-exporter command {sh.exporter} --porto.socket=/run/portod.socket " \
+           "--web.listen-address=:10091" in calls  # fmt: skip
+    assert "set porto-exporter user porto-exporter" in calls and "set porto-exporter group porto" in calls
+
+
+def test_porto_script_without_portoctl_says_so_in_one_line_first(tmp_path: Path) -> None:
+    """Before: it went on to `portoctl destroy` and died of "portoctl: not found" (127 under dash). Now that is
+    the one line it prints, before any other check (a bad PORT too)."""
+    sh = PortoScript(tmp_path)
+    (sh.stubs / "portoctl").unlink()
+    for env in ({}, {"PORT": "x", "BIN": "/etc"}):
+        done = sh.run(**env)
+        assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+        assert done.stderr.startswith("porto-exporter.sh: portoctl is not on PATH"), done.stderr
+
+
+@pytest.mark.parametrize(("env", "said"), [
+    ({"BIN": "/etc"}, "BIN=/etc is not an executable file"),  # before: a directory passed -x, respawning forever
+    ({"BIN": "{dir}/my tools/porto-exporter"}, "has whitespace, where portod would split the container's command"),
+    ({"BIN": "{dir}/$HOME/porto-exporter"}, "has characters portod would expand"),
+    ({"PORT": "http"}, "PORT=http is not a port number (1-65535)"),
+    ({"PORT": "0"}, "PORT=0 is not a port number"), ({"PORT": "65536"}, "PORT=65536 is not a port number"),
+    ({"PORT": "08080"}, "PORT=08080 is not a port number"), ({"PORT": "123456789012345678901"}, "not a port number"),
+    ({"EXPORTER_USER": "prometheus"}, "no user prometheus or no group porto to run the exporter as"),
+    ({"EXPORTER_USER": "root"}, "EXPORTER_USER=root is root"),
+])  # fmt: skip
+def test_porto_script_refuses_what_would_not_run_before_any_portoctl(
+    tmp_path: Path, env: dict[str, str], said: str
+) -> None:
+    sh = PortoScript(tmp_path)
+    with sh.accounts.open("a") as f:
+        f.write("passwd root:x:0:0:root:/root:/bin/sh\n")
+    env = {k: v.replace("{dir}", str(tmp_path)) for k, v in env.items()}
+    if "BIN" in env and not env["BIN"].startswith("/etc"):  # a real executable file, only its path is wrong
+        Path(env["BIN"]).parent.mkdir(parents=True)
+        shutil.copy(sh.exporter, env["BIN"])
+    done = sh.run(**env)
+    assert done.returncode == 1 and said in done.stderr, done.stderr
+    assert sh.portoctl_calls() == []
+    if "EXPORTER_USER" in env and env["EXPORTER_USER"] != "root":  # how to make the user, in the message
+        assert "useradd --system --gid porto" in done.stderr and "dpkg -i" in done.stderr
+
+
+@pytest.mark.parametrize("port", ["1", "9100", "65535"])
+def test_porto_script_takes_a_port(tmp_path: Path, port: str) -> None:
+    sh = PortoScript(tmp_path)
+    done = sh.run(PORT=port)
+    assert done.returncode == 0, done.stderr
+    assert any(c.endswith(f"--web.listen-address=:{port}") for c in sh.portoctl_calls())
 
 
 def test_kubernetes_daemonset_service_and_podmonitor() -> None:
