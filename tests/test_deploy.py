@@ -127,6 +127,20 @@ def test_systemd_unit_and_its_environment_file() -> None:
     assert cfg.labels_allowlist == ["TEAM.*", "APP.tier"]
 
 
+def test_building_the_dashboards_without_the_sdk_says_what_to_install() -> None:
+    """Before: a ModuleNotFoundError traceback for grafana_foundation_sdk, which only the test extra installs. A
+    Python without site-packages (-S: the SDK is installed there, the script needs nothing else) stands in for an
+    environment without the extra."""
+    written = {p.name: p.read_bytes() for p in (ROOT / "dashboards").glob("*.json")}
+    done = subprocess.run([sys.executable, "-S", str(ROOT / "dashboards" / "build.py")], capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "pip install -e '.[test]'" in done.stderr and "pip install 'grafana-foundation-sdk==" in done.stderr
+    assert {p.name: p.read_bytes() for p in (ROOT / "dashboards").glob("*.json")} == written
+    readme = (ROOT / "README.md").read_text()
+    assert re.search(r"python dashboards/build\.py[^|]*`test` extra: `pip install -e '\.\[test\]'`", readme)
+
+
 def test_dashboards_are_what_their_code_builds() -> None:
     spec = importlib.util.spec_from_file_location("dashboards_build", ROOT / "dashboards" / "build.py")
     assert spec is not None and spec.loader is not None
