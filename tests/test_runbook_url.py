@@ -144,6 +144,11 @@ def test_out_replaces_the_file_in_one_rename_keeping_its_mode(tmp_path: Path) ->
     assert installed.stat().st_ino != inode and installed.stat().st_mode & 0o777 == 0o640
     assert runbook_urls(installed.read_text())
     assert [p.name for p in tmp_path.iterdir()] == ["porto-alerts.yml"]
+    fresh = tmp_path / "new.yml"  # none before: the mode a shell's > would give it, not mkstemp's 0600
+    done = subprocess.run(["sh", "-c", 'umask 022 && exec "$@"', "sh", sys.executable, str(SCRIPT),
+                           "--runbook-base-url", BASE, "--out", str(fresh)],
+                          capture_output=True, timeout=60)  # fmt: skip
+    assert done.returncode == 0 and fresh.stat().st_mode & 0o777 == 0o644, done.stderr
 
 
 def test_a_write_that_fails_midway_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

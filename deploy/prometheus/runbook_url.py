@@ -57,7 +57,7 @@ def with_base(rules: str, base: str) -> str:
 def write_atomically(out: Path, text: str) -> None:
     """``out`` replaced by ``text`` in one rename: a reader (Prometheus reloading) sees the old rules or the new,
     never an empty or half-written file; on any error the old file is left as it was. The new file keeps the
-    old one's mode and, where allowed, its owner (else 0644 less the umask: Prometheus' user must read it); a
+    old one's mode and, where allowed, its owner (else 0666 less the umask, as a shell's > would make it); a
     symlink is followed, so the file it points to is the one replaced."""
     target = Path(os.path.realpath(out))
     try:
