@@ -5,8 +5,11 @@
     python bench/loop_latency.py --exporter-path /tmp/main/exporter   # the same on another tree ("before")
 
 For each size the portod simulator runs in its own process, and the exporter
-(``python -m porto_exporter``, the real CLI) in another, collecting back to back
-(``--scrape.interval=1s``, deadlines long enough for the biggest host). Once it
+(``python -m porto_exporter``, the real CLI) in another, collecting every ``--interval``
+seconds with that as the cycle's deadline too (by default 1 s per 1,000 containers, at least
+5 s: enough for a cold cycle on the 2-core VM; the exporter refuses a ``--scrape.timeout``
+longer than ``--scrape.interval``, so the back-to-back cycles of the runs quoted below,
+``--scrape.interval=1s --scrape.timeout=300s``, are no longer an option). Once it
 is ready, two threads of this process poll it with keep-alive HTTP clients
 every ~10 ms, one ``/-/healthy`` and one ``/metrics`` (gzip, as Prometheus asks),
 for about ``--cycles`` cycles; the exporter's ``porto_exporter_cycles_total``
@@ -168,17 +171,18 @@ def measure(n: int, args: argparse.Namespace, log: Any) -> dict[str, Any]:
                 raise RuntimeError("the simulator did not start")
             port = free_port()
             env = dict(os.environ, PYTHONPATH=str(Path(args.exporter_path).resolve()))
+            interval = args.interval or max(5.0, n / 1000)  # the cycle's deadline too: no longer than the interval
             exporter = subprocess.Popen([sys.executable, "-m", "porto_exporter", f"--porto.socket={sock}",
-                                         f"--web.listen-address=127.0.0.1:{port}", "--scrape.interval=1s",
-                                         "--scrape.timeout=300s", "--porto.timeout=300s", "--log.level=warn"],
-                                        env=env)  # fmt: skip
+                                         f"--web.listen-address=127.0.0.1:{port}", f"--scrape.interval={interval:g}s",
+                                         f"--scrape.timeout={interval:g}s", f"--porto.timeout={interval:g}s",
+                                         "--log.level=warn"], env=env)  # fmt: skip
             procs.append(exporter)
             started = time.monotonic()
             wait_ready(port, exporter, limit=900)
             out["ready_s"] = time.monotonic() - started
             cold = self_metric(port, "porto_exporter_cycle_duration_seconds")
             cycles0 = self_metric(port, "porto_exporter_cycles_total")
-            window = max(10.0, args.cycles * (cold + 1.0))  # the cold cycle is the longest: at least N warm ones
+            window = max(10.0, args.cycles * interval)  # a cycle starts every interval
             log(f"  {n}: ready after {out['ready_s']:.0f}s (cold cycle {cold:.1f}s); polling for {window:.0f}s")
             halt = threading.Event()
             healthy = Poller(port, "/-/healthy", False, halt)
@@ -229,6 +233,8 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sizes", default="10000,50000", help="bulk containers per run, comma separated")
     p.add_argument("--cycles", type=int, default=5, help="about how many cycles to poll through per size")
+    p.add_argument("--interval", type=float, help="seconds between cycles and each one's deadline "
+                   "(default: 1 per 1,000 containers, at least 5)")  # fmt: skip
     p.add_argument("--exporter-path", default=str(ROOT / "exporter"),
                    help="the directory holding the porto_exporter package the exporter process runs")  # fmt: skip
     p.add_argument("--json", metavar="PATH", help="write the raw results there")

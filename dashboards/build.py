@@ -2,6 +2,8 @@
 
     python dashboards/build.py            # writes dashboards/porto.json and dashboards/porto-fleet.json
 
+Needs grafana-foundation-sdk, which the exporter does not: it is in the ``test`` extra (pip install -e '.[test]').
+
 ``porto.json`` is the host dashboard (one or a few hosts, every container);
 ``porto-fleet.json`` the fleet overview, which reads only the recording rules
 (deploy/prometheus/porto-rules.yml) so it does not scan container series of
@@ -20,11 +22,22 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from grafana_foundation_sdk.builders import common as cb
-from grafana_foundation_sdk.builders import dashboard as db
-from grafana_foundation_sdk.builders import prometheus, stat, table, timeseries
-from grafana_foundation_sdk.cog.encoder import JSONEncoder
-from grafana_foundation_sdk.models import common, dashboard
+try:
+    from grafana_foundation_sdk.builders import common as cb
+    from grafana_foundation_sdk.builders import dashboard as db
+    from grafana_foundation_sdk.builders import prometheus, stat, table, timeseries
+    from grafana_foundation_sdk.cog.encoder import JSONEncoder
+    from grafana_foundation_sdk.models import common, dashboard
+except ModuleNotFoundError as exc:  # not a dependency of the exporter: of its test extra
+    if not (exc.name or "").startswith("grafana_foundation_sdk"):
+        raise
+    import tomllib
+
+    extras = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
+    pin = next(r for r in extras["project"]["optional-dependencies"]["test"] if r.startswith("grafana-foundation-sdk"))
+    sys.exit(f"dashboards/build.py: grafana_foundation_sdk is not installed: it comes with the test extra, "
+             f"pip install -e '.[test]' (into ./run's .venv: .venv/bin/pip), or alone: "
+             f"pip install '{pin}'")  # fmt: skip
 
 HERE = Path(__file__).resolve().parent
 DATASOURCE = dashboard.DataSourceRef(type_val="prometheus", uid="${datasource}")  # the variable, never the input

@@ -184,3 +184,85 @@ def test_the_max_age_help_says_what_the_default_is() -> None:
             pass
 
     assert Scraper(_Client(), [], interval=5, timeout=20).max_age == 60  # type: ignore[arg-type]
+
+
+def test_the_metrics_socket_follows_the_porto_socket_unless_given() -> None:
+    """Before: --porto.socket=/elsewhere/portod.socket still read /run/portod_metrics.socket, the host's, beside
+    porto_up 0. portod keeps both sockets in one directory; an explicit flag or variable still wins."""
+    assert load([], environ={}).metrics_socket == "/run/portod_metrics.socket"
+    assert load(["--porto.socket=/elsewhere/portod.socket"], environ={}).metrics_socket == (
+        "/elsewhere/portod_metrics.socket")
+    assert load([], environ={"PORTO_EXPORTER_PORTO_SOCKET": "/host/run/portod.socket"}).metrics_socket == (
+        "/host/run/portod_metrics.socket")
+    for argv, environ in ((["--porto.socket=/a/p.sock", "--porto.metrics-socket=/b/m.sock"], {}),
+                          (["--porto.socket=/a/p.sock"], {"PORTO_EXPORTER_PORTO_METRICS_SOCKET": "/b/m.sock"})):
+        assert load(argv, environ=environ).metrics_socket == "/b/m.sock"  # fmt: skip
+    text = " ".join(build_parser().format_help().split())
+    assert "(default: portod_metrics.socket in --porto.socket's directory: /run/portod_metrics.socket)" in text
+
+
+@pytest.mark.parametrize(("argv", "environ", "error"), [
+    (["--scrape.interval=1s", "--scrape.timeout=30s"], {},
+     "--scrape.timeout: 30s is longer than --scrape.interval (1s): a cycle must end before the next is due"),
+    (["--scrape.timeout=30s"], {},  # the default interval, 15s
+     "--scrape.timeout: 30s is longer than --scrape.interval (15s)"),
+    ([], {"PORTO_EXPORTER_SCRAPE_INTERVAL": "1s", "PORTO_EXPORTER_SCRAPE_TIMEOUT": "30s"},
+     "PORTO_EXPORTER_SCRAPE_TIMEOUT='30s': 30s is longer than --scrape.interval (1s)"),
+])  # fmt: skip
+def test_a_scrape_timeout_longer_than_the_interval_is_refused(
+    argv: list[str], environ: dict[str, str], error: str
+) -> None:
+    """As Prometheus refuses scrape_timeout > scrape_interval. Before: accepted silently."""
+    with pytest.raises(ConfigError, match="^" + re.escape(error)):
+        load(argv, environ=environ)
+
+
+@pytest.mark.parametrize(("argv", "timeout"), [
+    (["--scrape.interval=45s", "--scrape.timeout=45s"], 45.0),  # the 50,000-container sizing row
+    (["--scrape.interval=0", "--scrape.timeout=5m"], 300.0),  # on demand: no interval to hold it to
+    (["--scrape.interval=1s"], 10.0),  # the default deadline with a short interval (tests, demos): kept
+    (["--scrape.interval=20s", "--scrape.timeout=15s"], 15.0),
+])  # fmt: skip
+def test_scrape_timeouts_within_the_interval_are_kept(argv: list[str], timeout: float) -> None:
+    assert load(argv, environ={}).timeout == timeout
+
+
+@pytest.mark.parametrize(("flag", "value", "why"), [
+    ("--labels.allowlist", "[", "has a [ without its ]"),
+    ("--labels.allowlist", "TEAM.[abc", "has a [ without its ]"),
+    ("--labels.allowlist", "TEAM.na me", "has ' ', which no Porto label name has"),
+    ("--labels.allowlist", "TEAM/x", "has '/', which no Porto label name has"),
+    ("--labels.allowlist", "TEAM", "matches no Porto label (they are PREFIX.name, e.g. TEAM.owner); did you mean "
+                                   "TEAM.*?"),
+    ("--kubernetes.labels-allowlist", "app.kubernetes.io/[", "has a [ without its ]"),
+    ("--kubernetes.labels-allowlist", "team=x", "has '=', which no Kubernetes label key has"),
+])  # fmt: skip
+def test_an_allowlist_pattern_that_can_match_nothing_is_refused(flag: str, value: str, why: str) -> None:
+    """The allowlists are fnmatch globs (collect/labels.py), which take a lone [ as a literal [ and so matched
+    nothing, silently (before: --labels.allowlist='[' was accepted)."""
+    with pytest.raises(ConfigError, match="^" + re.escape(f"{flag}: {value!r} {why}")):
+        load([f"{flag}={value}"], environ={})
+    with pytest.raises(ConfigError, match="^" + re.escape(f"{env_name(flag)}={value!r}: {value!r} {why}")):
+        load([], environ={env_name(flag): value})
+
+
+@pytest.mark.parametrize(("flag", "value"), [
+    ("--labels.allowlist", "*"), ("--labels.allowlist", "TEAM.*"), ("--labels.allowlist", "APP.tier"),
+    ("--labels.allowlist", "[A-Z]*.owner"), ("--labels.allowlist", "TEAM.[!x]*"), ("--labels.allowlist", "TEAM.[]]"),
+    ("--labels.allowlist", "TEAM.a@b:c-d_e"),
+    ("--kubernetes.labels-allowlist", "app"), ("--kubernetes.labels-allowlist", "app.kubernetes.io/*"),
+])  # fmt: skip
+def test_allowlist_globs_that_can_match_are_kept(flag: str, value: str) -> None:
+    cfg = load([f"{flag}={value}"], environ={})
+    assert value in (cfg.labels_allowlist if flag == "--labels.allowlist" else cfg.kubernetes_labels)
+
+
+def test_the_exporter_stops_with_one_line_on_such_a_pair() -> None:
+    """The console script: exit 2 and the one line, before anything starts."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "porto_exporter", "--scrape.interval=1s", "--scrape.timeout=30s"],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith("porto-exporter: --scrape.timeout: 30s is longer than --scrape.interval (1s)")

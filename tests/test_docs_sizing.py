@@ -154,3 +154,17 @@ def test_deploy_timeouts_and_intervals_are_at_least_the_sizing_tables(bench: tup
         assert value >= caps.timeout, f"{path}: --scrape.timeout {value:g}s, the sizing says at least {caps.timeout:g}s"
     for path, value in intervals:
         assert value >= caps.interval, f"{path}: --scrape.interval {value:g}s, the sizing says {caps.interval:g}s"
+
+
+def test_the_porto_scripts_cpu_comment_is_the_sizing_tables(bench: tuple[ModuleType, ModuleType]) -> None:
+    """Before: "cpu_limit 1c # measured: < 1 s CPU per cycle at 10,000", which docs/performance.md contradicts
+    (1.03 s there). The comment quotes the exporter's CPU per cycle at Porto's maximum from the results file."""
+    report, sizing = bench
+    row = sizing.at(report.load(), sizing.PORTO_MAX)
+    script = (DEPLOY / "porto" / "porto-exporter.sh").read_text()
+    comment = re.search(r'portoctl set "\$NAME" cpu_limit (\S+) +# (.*)', script)
+    assert comment, "no cpu_limit in deploy/porto/porto-exporter.sh"
+    said = re.fullmatch(r'README "Sizing": ([\d.]+) s CPU per cycle at Porto\'s maximum, ([\d,]+)', comment[2])
+    assert said, comment[2]
+    assert float(said[1]) == round(row.cpu, 2) and int(said[2].replace(",", "")) == sizing.PORTO_MAX, comment[2]
+    assert float(comment[1].removesuffix("c")) > row.cpu  # the limit leaves the cycle room

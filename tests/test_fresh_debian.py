@@ -142,6 +142,33 @@ def test_the_package_installs_runs_and_purges_on_a_fresh_debian_12(bookworm: Pat
     assert not (bookworm / "etc" / "porto-exporter").exists() and not (bookworm / "var/lib/porto-exporter").exists()
 
 
+def test_a_purge_keeps_the_user_an_admin_made_before_installing(bookworm: Path, debian_package: Built) -> None:
+    """Before: dpkg --purge deleted any porto-exporter user, the admin's own too. The package puts the admin's
+    user in group porto (the socket's) and a purge takes it out again, deleting only what the package made: here
+    group porto (Porto is not installed), never the user."""
+    assert account("passwd", NAME, root=bookworm) is None and status(root=bookworm) == "not-installed"
+    run("useradd", "--system", "--user-group", "--no-create-home", "--comment", "ours, made by the admin", NAME,
+        root=bookworm)  # fmt: skip
+    made = account("passwd", NAME, root=bookworm)
+    assert made is not None
+    try:
+        shutil.copy(debian_package.deb, bookworm / "tmp" / debian_package.deb.name)
+        run("dpkg", "-i", f"/tmp/{debian_package.deb.name}", root=bookworm)
+        assert account("passwd", NAME, root=bookworm) == made  # the same account: not re-made, not changed
+        assert "porto" in run("id", "-nG", NAME, root=bookworm).split()  # can open Porto's socket
+        run("dpkg", "-r", NAME, root=bookworm)
+        run("dpkg", "--purge", NAME, root=bookworm)
+        assert account("passwd", NAME, root=bookworm) == made
+        assert run("id", "-nG", NAME, root=bookworm).split() == [NAME]  # out of group porto again
+        assert account("group", "porto", root=bookworm) is None  # the package made it: gone with it
+    finally:
+        if status(root=bookworm) != "not-installed":
+            run("dpkg", "--purge", NAME, root=bookworm, check=False)
+        run("userdel", NAME, root=bookworm, check=False)  # the tree as the other tests expect it: no such user
+        if account("group", "porto", root=bookworm) is not None:
+            run("groupdel", "porto", root=bookworm, check=False)
+
+
 def test_the_readme_first_command_works_on_a_fresh_debian_12(bookworm: Path) -> None:
     """Read from README.md, run as written by root in a copy of the checkout (fresh: no python3-venv, no pip, no
     apt lists); the exporter it starts answers /metrics with the demo's simulated portod."""

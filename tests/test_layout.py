@@ -24,7 +24,7 @@ MAX_LINES = 400
 # imports only from floors below its own, besides itself; the package's __init__ holds only __version__.
 FLOORS = {
     "__init__": 0,
-    "porto": 1, "samples": 1, "catalog": 1, "heap": 1, "looplag": 1,
+    "porto": 1, "samples": 1, "catalog": 1, "heap": 1, "looplag": 1, "checks": 1,
     "collect": 2,
     "exposition": 3,
     "scraper": 4, "selfmetrics": 4,

@@ -7,6 +7,7 @@ an HTTP error, bad samples, no socket at all (an older portod).
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import socket
 import subprocess
@@ -289,3 +290,32 @@ async def test_the_exporter_serves_portods_metrics_over_http(
 
 async def _more(read: Callable[[], Awaitable[float]], than: float) -> bool:
     return await read() > than
+
+
+async def test_the_metrics_socket_follows_porto_socket_to_another_directory(
+    msim: Simulator, procs: list[asyncio.subprocess.Process], tmp_path: Path
+) -> None:
+    """Before: with only --porto.socket=<dir>/portod.socket the exporter read /run/portod_metrics.socket (the
+    host's portod beside porto_up 0 for the one asked for). Now the endpoint beside the socket is the one read, the
+    simulator's, with no --porto.metrics-socket and no variable for it (the suite pins one: removed here)."""
+    assert Path(endpoint(msim)).parent == Path(msim.socket_path).parent
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "exporter.log"
+    env = {k: v for k, v in os.environ.items() if k != "PORTO_EXPORTER_PORTO_METRICS_SOCKET"}
+    with log.open("wb") as err:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "porto_exporter", f"--porto.socket={msim.socket_path}",
+            f"--web.listen-address=127.0.0.1:{port}", "--scrape.interval=1s", "--no-collector.events", stderr=err,
+            env=env,
+        )  # fmt: skip
+    procs.append(proc)
+    await wait_ready(url + "/-/ready", proc)
+    async with aiohttp.ClientSession() as session, session.get(url + "/metrics") as r:
+        assert r.status == 200
+        got = series_of(await r.text())
+    await stop_processes([proc])
+    assert got[("porto_up", ())] == 1
+    assert got[("porto_exporter_collector_success", (("collector", "portod_metrics"),))] == 1
+    assert any(n == "porto_daemon_requests_total" for n, _ in got)
+    assert f"portod serves its own metrics at {endpoint(msim)}:" in log.read_text(), log.read_text()

@@ -11,9 +11,12 @@ import base64
 import contextlib
 import json
 import os
+import re
+import shlex
 import shutil
 import socket
 import ssl
+import subprocess
 import sys
 import tempfile
 import threading
@@ -509,15 +512,36 @@ async def prometheus_scrapes(pki: Pki, port: int, procs: list[asyncio.subprocess
         await until_up(s, base, "porto_up", tries=60)
 
 
-def test_the_example_web_config_is_valid(pki: Pki) -> None:
+EXAMPLE = Path(__file__).resolve().parent.parent / "deploy" / "web" / "web-config.yml"
 
-    example = Path(__file__).resolve().parent.parent / "deploy" / "web" / "web-config.yml"
-    doc = yaml.safe_load(example.read_text())
+
+def example_on(pki: Pki, text: str) -> Path:
+    """The example web config with this test's certificates in place of the ones it names."""
+    doc = yaml.safe_load(text)
     tls = doc["tls_server_config"]
     tls.update(cert_file=str(pki.dir / "server.pem"), key_file=str(pki.dir / "server.key"),
                client_ca_file=str(pki.dir / "ca.pem"))  # fmt: skip
     path = pki.dir / "example.yml"
     path.write_text(yaml.safe_dump(doc))
-    settings = load_web_config(str(path))
+    return path
+
+
+def test_the_example_web_config_is_valid_and_lets_in_no_user_until_one_is_added(pki: Pki) -> None:
+    """Before: it shipped (as the package's conffile) a bcrypt hash for user prometheus whose password nobody
+    knew: an operator who only added certificates kept that account. Now it has no user, and its comment's
+    command makes the hash of a password the operator chooses, which the two lines it names then take."""
+    text = EXAMPLE.read_text()
+    settings = load_web_config(str(example_on(pki, text)))
     assert settings.tls is not None and settings.tls.verify_mode == ssl.CERT_REQUIRED
-    assert set(settings.users) == {"prometheus"} and settings.headers["X-Frame-Options"] == "deny"
+    assert settings.users == {} and settings.headers["X-Frame-Options"] == "deny"
+    command = re.search(r"^#\s+(python3\.11 -c .*)$", text, re.M)
+    assert command, "the example no longer says how to make a hash with the package's bcrypt"
+    argv = [sys.executable, *shlex.split(command[1])[1:]]
+    made = subprocess.run(argv, input=PASSWORD + "\n", capture_output=True, text=True, timeout=60,
+                          start_new_session=True)  # fmt: skip  # no terminal: getpass reads stdin
+    assert made.returncode == 0, made.stderr
+    lines = "# basic_auth_users:\n#   prometheus: <bcrypt hash>\n"
+    assert text.endswith(lines)
+    added = text.replace(lines, f"basic_auth_users:\n  prometheus: {made.stdout.strip()}\n")
+    users = load_web_config(str(example_on(pki, added))).users
+    assert set(users) == {USER} and bcrypt.checkpw(PASSWORD.encode(), users[USER])

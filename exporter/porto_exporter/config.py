@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NoReturn
 
-from . import __version__
+from . import __version__, checks
+from .checks import ConfigError
 from .collect.containers import Api
 from .collect.kubernetes import MODES, Mode
 from .collect.portod_metrics import DEFAULT_METRICS_SOCKET
@@ -18,11 +19,8 @@ from .collect.registry import REGISTRY, CollectorSettings
 from .porto import DEFAULT_SOCKET
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
+METRICS_SOCKET_NAME = os.path.basename(DEFAULT_METRICS_SOCKET)  # beside --porto.socket unless given
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
-
-
-class ConfigError(ValueError):
-    """A flag or environment value is invalid; the message names the flag."""
 
 
 def parse_duration(text: str) -> float:
@@ -153,8 +151,8 @@ def options() -> list[Option]:
                "switch", False),
         Option("--porto.socket", "socket", "portod socket (%(default)s)", default=DEFAULT_SOCKET),
         Option("--porto.metrics-socket", "metrics_socket", "portod's own Prometheus endpoint, HTTP on a unix socket "
-               "(newer portods: 5.3.59 has it, 5.3.15 not; read by the portod_metrics collector) (%(default)s)",
-               default=DEFAULT_METRICS_SOCKET),
+               f"(newer portods: 5.3.59 has it, 5.3.15 not; read by the portod_metrics collector) (default: "
+               f"{METRICS_SOCKET_NAME} in --porto.socket's directory: {DEFAULT_METRICS_SOCKET})"),
         Option("--porto.timeout", "porto_timeout", "deadline per portod request (the cycle ends at --scrape.timeout "
                "anyway)", default="10s"),
         Option("--porto.api", "api", "v5 ListContainersBy, v4 Get, or auto (v5, v4 when portod lacks it)",
@@ -172,7 +170,8 @@ def options() -> list[Option]:
         Option("--web.disable-exporter-metrics", "disable_exporter_metrics",
                "leave out the process and runtime metrics", "switch", False),
         Option("--scrape.interval", "interval", "collection interval; 0 = on demand", default="15s"),
-        Option("--scrape.timeout", "timeout", "deadline per collection cycle", default="10s"),
+        Option("--scrape.timeout", "timeout", "deadline per collection cycle (default: 10s; given, no longer than "
+               "a non-zero --scrape.interval, as Prometheus' scrape_timeout)"),
         Option("--scrape.max-age", "max_age", "serve the last good data this long after failures "
                "(default 3 x the larger of --scrape.interval and --scrape.timeout)"),
         Option("--scrape.slow-interval", "slow_interval",
@@ -233,23 +232,6 @@ def build_parser(declared: list[Option] | None = None) -> argparse.ArgumentParse
                 shown = f"{o.help} (default: {o.default})"
             p.add_argument(o.flag, dest=o.dest, default=o.default, choices=o.choices, help=shown)
     return p
-
-
-OWN_PATHS = ("/-/healthy", "/-/ready", "/api/v1/overview")  # served by web/app.py besides the landing page
-
-
-def check_telemetry_path(path: str) -> None:
-    """The metrics path must be reachable and must not shadow another page (``/`` replaces the landing page, on
-    purpose: web/app.py then serves the metrics there)."""
-    if not path.startswith("/"):
-        raise ConfigError("--web.telemetry-path: must start with /")
-    if "?" in path or "#" in path:
-        raise ConfigError(f"--web.telemetry-path: {path!r} has a query or fragment (? or #) no request path matches")
-    if "{" in path or "}" in path:
-        raise ConfigError(f"--web.telemetry-path: {path!r} has {{ or }}, which the router reads as a pattern")
-    if path in OWN_PATHS or path.startswith("/static/"):
-        raise ConfigError(f"--web.telemetry-path: {path} is one of the exporter's own pages "
-                          f"({', '.join(OWN_PATHS)}, /static/...)")  # fmt: skip
 
 
 _TRUE = ("1", "true", "yes", "on")
@@ -342,7 +324,8 @@ def _load(declared: list[Option], env: dict[str, str], argv: list[str]) -> Confi
     cfg = Config(socket=ns.socket, telemetry_path=ns.telemetry_path, api=ns.api, demo=ns.demo,
                  disable_exporter_metrics=ns.disable_exporter_metrics, log_level=ns.log_level,
                  log_format=ns.log_format)  # fmt: skip
-    cfg.metrics_socket = ns.metrics_socket
+    # portod puts both sockets in one directory: a portod elsewhere (a mount, a chroot) has its metrics there too
+    cfg.metrics_socket = ns.metrics_socket or os.path.join(os.path.dirname(ns.socket), METRICS_SOCKET_NAME)
 
     def duration(flag: str, value: str) -> float:
         try:
@@ -352,7 +335,7 @@ def _load(declared: list[Option], env: dict[str, str], argv: list[str]) -> Confi
 
     cfg.porto_timeout = duration("porto.timeout", ns.porto_timeout)
     cfg.interval = duration("scrape.interval", ns.interval)
-    cfg.timeout = duration("scrape.timeout", ns.timeout)
+    cfg.timeout = duration("scrape.timeout", ns.timeout or "10s")
     cfg.slow_interval = duration("scrape.slow-interval", ns.slow_interval)
     if ns.max_age is not None:
         cfg.max_age = duration("scrape.max-age", ns.max_age)
@@ -360,6 +343,7 @@ def _load(declared: list[Option], env: dict[str, str], argv: list[str]) -> Confi
         raise ConfigError("--porto.timeout: must be positive")
     if cfg.timeout <= 0:
         raise ConfigError("--scrape.timeout: must be positive")
+    checks.check_cycle(cfg.interval, cfg.timeout, timeout_given=ns.timeout is not None)
     try:
         cfg.listen = [parse_listen_address(a) for a in (ns.listen or [":10091"])]
     except ValueError as exc:
@@ -369,7 +353,7 @@ def _load(declared: list[Option], env: dict[str, str], argv: list[str]) -> Confi
             flag = "--web.listen-address"
             where = flag if _given(argv, flag) else env_name(flag)
             raise ConfigError(f"{where} {ns.listen[i]} given twice")
-    check_telemetry_path(ns.telemetry_path)
+    checks.check_telemetry_path(ns.telemetry_path)
     cfg.max_requests = _int_flag("web.max-requests", ns.max_requests, minimum=1)
     cfg.header_timeout = duration("web.header-timeout", ns.header_timeout)
     if cfg.header_timeout <= 0:
@@ -384,6 +368,9 @@ def _load(declared: list[Option], env: dict[str, str], argv: list[str]) -> Confi
                            if not _chosen(getattr(ns, _group_dest(e.name, g.name)), g.default)}  # fmt: skip
     cfg.include, cfg.exclude = list(ns.include), list(ns.exclude)
     cfg.labels_allowlist = [p.strip() for item in ns.labels_allowlist for p in item.split(",") if p.strip()]
+    checks.check_porto_label_globs(cfg.labels_allowlist)
     cfg.kubernetes_mode = ns.kubernetes_mode
     cfg.kubernetes_labels = [p.strip() for item in ns.kubernetes_labels for p in item.split(",") if p.strip()]
+    checks.check_globs("kubernetes.labels-allowlist", cfg.kubernetes_labels, checks.KUBERNETES_KEY_CHARS,
+                       "Kubernetes label key")
     return cfg
