@@ -302,7 +302,7 @@ class Worker:
                 next(steps)
             except StopIteration as done:
                 self.cpu_seconds += time.thread_time() - cpu
-                return done.value  # type: ignore[no-any-return]
+                return done.value
             if clock() - started >= budget:
                 self.cpu_seconds += time.thread_time() - cpu
                 await asyncio.sleep(0)  # a cancelled cycle stops here: every cache entry is whole

@@ -82,7 +82,7 @@ def v5_converter(cm: ContainerMetric) -> Convert:
 def unknown_maps(msg: Message) -> dict[int, dict[str, int]]:
     """Every TUintMap-shaped field rpc.proto lacks, by field number (one pass over a message)."""
     out: dict[int, dict[str, int]] = {}
-    for item in unknown_fields.UnknownFieldSet(msg):  # type: ignore[attr-defined]
+    for item in unknown_fields.UnknownFieldSet(msg):  # type: ignore[attr-defined]  # types-protobuf: no __iter__
         if item.wire_type == 2:
             m = pb.TUintMap()
             try:

@@ -12,13 +12,13 @@ from typing import ClassVar
 class PortoError(Exception):
     """Any error reported by portod or by the client on its behalf."""
 
-    code: ClassVar[int] = 1
+    code: int = 1  # each class's code; an instance of the base class may carry an unknown one
     name: ClassVar[str] = "Unknown"
 
     def __init__(self, message: str = "", *, code: int | None = None) -> None:
         self.message = message
         if code is not None and code != type(self).code:
-            self.code = code  # type: ignore[misc]  # an unknown code kept on the base class
+            self.code = code  # an unknown code kept on the base class
         super().__init__(f"{self.name} ({self.code}): {message}" if message else f"{self.name} ({self.code})")
 
 

@@ -84,11 +84,11 @@ class ClientView:
             self._reply(command, response, ns, restore)
         return response, cost
 
-    def _refuse(self, code: int, message: str) -> pb.TPortoResponse:
+    def _refuse(self, code: pb.EError, message: str) -> pb.TPortoResponse:
         d: Daemon = self.dispatcher.daemon
         d.requests_completed += 1
         d.requests_failed += 1
-        return pb.TPortoResponse(error=code, errorMsg=message, timestamp=int(d.host.clock()))  # type: ignore[arg-type]
+        return pb.TPortoResponse(error=code, errorMsg=message, timestamp=int(d.host.clock()))
 
     def _request(self, command: str, args: Any, ns: str) -> dict[str, str]:
         """Rewrite ``args`` to full names; returns what to give back in the reply: full name -> as asked."""

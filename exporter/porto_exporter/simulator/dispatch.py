@@ -78,7 +78,7 @@ class Dispatcher:
         try:
             cost = handler(d, args, response, conn, now)
         except HostError as exc:
-            response.error = exc.code  # type: ignore[assignment]
+            response.error = exc.code
             response.errorMsg = exc.message
             cost = 0.0
         d.requests_completed += 1

@@ -31,8 +31,8 @@ def available(prop: Prop, c: Container) -> bool:
     return not (when == DEAD and c.state != "dead")
 
 
-def read_v4(view: View, variable: str) -> tuple[int, str]:
-    """One Get value: (0, text) or (EError code, portod's message)."""
+def read_v4(view: View, variable: str) -> tuple[pb.EError, str]:
+    """One Get value: (Success, text) or (EError code, portod's message)."""
     base, _, rest = variable.partition("[")
     key = rest[:-1] if rest.endswith("]") else None
     prop = PROPERTIES.get(base)
@@ -53,7 +53,7 @@ def read_v4(view: View, variable: str) -> tuple[int, str]:
         if prop.subscript is None:
             return pb.InvalidValue, "Invalid subscript for property"
         try:
-            return 0, prop.subscript(view, key)
+            return pb.Success, prop.subscript(view, key)
         except Refused as exc:
             return exc.code, exc.message
         except KeyError as exc:
@@ -65,14 +65,14 @@ def read_v4(view: View, variable: str) -> tuple[int, str]:
     if base in ("stdout", "stderr") and c.state == "stopped":
         return pb.InvalidState, f"{base} is not available in stopped state"
     assert prop.v4 is not None
-    return 0, prop.v4(view)
+    return pb.Success, prop.v4(view)
 
 
-def _read_label(view: View, label: str) -> tuple[int, str]:
+def _read_label(view: View, label: str) -> tuple[pb.EError, str]:
     value = view.c.labels.get(label)
     if value is None:
         return pb.LabelNotFound, f"Label {label} is not set"
-    return 0, value
+    return pb.Success, value
 
 
 def volume_properties(v: Volume) -> dict[str, str]:

@@ -35,7 +35,7 @@ def cannot_exec(command: str) -> str:
 class HostError(Exception):
     """A request the simulated portod refuses; carries the EError code."""
 
-    def __init__(self, code: int, message: str) -> None:
+    def __init__(self, code: pb.EError, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.message = message

@@ -54,7 +54,7 @@ PROPERTIES: dict[str, Prop] = {}
 class Refused(Exception):
     """A subscript portod refuses (``prop[key]``): its EError code and its words."""
 
-    def __init__(self, code: int, message: str) -> None:
+    def __init__(self, code: pb.EError, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.message = message

@@ -89,7 +89,9 @@ def _std_slice(name: str) -> Callable[[View, str], str]:
     """``stdout[offset:length]``."""
 
     def sub(v: View, key: str) -> str:
-        text = PROPERTIES[name].v4(v)  # type: ignore[misc]
+        read = PROPERTIES[name].v4
+        assert read is not None  # stdout and stderr have a v4 reader
+        text = read(v)
         start, sep, length = key.partition(":")
         for number in (start, length) if sep else (start,):
             if not number.isdigit():

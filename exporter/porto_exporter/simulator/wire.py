@@ -54,10 +54,11 @@ class _Conn:
         self.view = view  # a client placed in a container (client_view.listen_as): names translated
 
     def push(self, response: pb.TPortoResponse) -> None:
-        if self.view is not None and (response := self.view.push(response)) is None:  # type: ignore[assignment]
+        sent = response if self.view is None else self.view.push(response)
+        if sent is None:
             return  # a container outside the client's namespace
         if not self.writer.is_closing():
-            self.writer.write(delimit(response.SerializeToString()))
+            self.writer.write(delimit(sent.SerializeToString()))
 
 
 class Simulator:
@@ -148,7 +149,7 @@ class Simulator:
     ) -> None:  # view: its client is placed in a container (``client_view.listen_as``)
         task = asyncio.current_task()
         assert task is not None
-        self._tasks.add(task)  # type: ignore[arg-type]
+        self._tasks.add(task)
         self._writers.add(writer)
         self.daemon.clients_connected += 1
         self.daemon.clients_open = len(self._writers)
@@ -172,7 +173,7 @@ class Simulator:
         finally:
             self._writers.discard(writer)
             self.daemon.clients_open = len(self._writers)
-            self._tasks.discard(task)  # type: ignore[arg-type]
+            self._tasks.discard(task)
             with contextlib.suppress(Exception):
                 writer.close()
             self.host.events.unsubscribe(conn)

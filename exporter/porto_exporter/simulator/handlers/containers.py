@@ -149,7 +149,7 @@ def get(d: Daemon, args: pb.TGetRequest, rsp: pb.TPortoResponse, conn: object, n
         for var in variables:
             code, text = read_v4(view, var)
             if code:
-                item.keyval.add(variable=var, error=code, errorMsg=text)  # type: ignore[arg-type]
+                item.keyval.add(variable=var, error=code, errorMsg=text)
             else:
                 item.keyval.add(variable=var, value=text)
     masks = sum(1 for name in args.name if names.is_mask(name))
@@ -217,11 +217,11 @@ def list_containers_by(
             if c.has_stats:
                 st.MergeFromString(ROOT_STATUS_UNKNOWN if c.is_root else STATUS_UNKNOWN)
         for name in unknown:
-            st.error.add(error=pb.InvalidProperty, msg=f"Unknown property {name}")  # type: ignore[arg-type]
+            st.error.add(error=pb.InvalidProperty, msg=f"Unknown property {name}")
     for name in missing:
         item = rsp.ListContainersBy.containers.add()
         item.spec.name = name
-        item.error.error = pb.ContainerDoesNotExist  # type: ignore[assignment]
+        item.error.error = pb.ContainerDoesNotExist
         item.error.msg = f"container {name} not found"
     order = [host.root, *host.containers()]  # portod's order: the root, then by name
     tried = [Filter(f.name if f.HasField("name") else "***", {e.key: e.val for e in f.labels.map})
