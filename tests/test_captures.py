@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 
 import pytest
-from google.protobuf import unknown_fields
 from google.protobuf.message import DecodeError, Message
 
+from porto_exporter.collect.parse import unknown_fields_of
 from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.simulator import Simulator
 
@@ -53,7 +53,7 @@ def test_every_capture_decodes(name: str) -> None:
 
 def fields(msg: Message) -> set[str]:
     names = {f.name for f, _ in msg.ListFields()}
-    names |= {f"#{u.field_number}" for u in unknown_fields.UnknownFieldSet(msg)}
+    names |= {f"#{u.field_number}" for u in unknown_fields_of(msg)}
     return names
 
 
@@ -124,7 +124,7 @@ def shape(msg: Message, prefix: str = "", depth: int = 0) -> dict[str, str]:
         else:
             items = list(value) if fd.is_repeated else [value]
             out[path] = "|".join(sorted({_scalar_class(fd.name, v) for v in items})) or "empty"
-    for u in unknown_fields.UnknownFieldSet(msg):  # type: ignore[attr-defined]
+    for u in unknown_fields_of(msg):
         out[f"{prefix}#{u.field_number}"] = f"wire{u.wire_type}"
     return out
 
@@ -220,20 +220,20 @@ def compare(name: str, real: pb.TPortoResponse, sim: pb.TPortoResponse) -> list[
             if v.path in real_v:
                 r = real_v[v.path]
                 problems += compare_shapes(f"volume {v.path}", r, v)
-                want = {k: value_class(k, x) for k, x in r.properties.items()}
-                have = {k: value_class(k, x) for k, x in v.properties.items()}
-                problems += [f"volume {v.path}.{k}: {want.get(k)} vs {have.get(k)}"
-                             for k in sorted(want.keys() | have.keys()) if want.get(k) != have.get(k)]  # fmt: skip
+                rvals = {k: value_class(k, x) for k, x in r.properties.items()}
+                svals = {k: value_class(k, x) for k, x in v.properties.items()}
+                problems += [f"volume {v.path}.{k}: {rvals.get(k)} vs {svals.get(k)}"
+                             for k in sorted(rvals.keys() | svals.keys()) if rvals.get(k) != svals.get(k)]  # fmt: skip
         if set(real_v) != {v.path for v in sim.ListVolumes.volumes}:
             problems.append("volume paths differ")
     elif real.HasField("GetVolume"):
-        sim_v = {v.path: v for v in sim.GetVolume.volume}
-        for v in real.GetVolume.volume:
-            s = sim_v.get(v.path)
-            if s is None:
-                problems.append(f"GetVolume {v.path}: missing")
+        sim_v = {sv.path: sv for sv in sim.GetVolume.volume}
+        for rv in real.GetVolume.volume:
+            found = sim_v.get(rv.path)
+            if found is None:
+                problems.append(f"GetVolume {rv.path}: missing")
             else:
-                problems += compare_shapes(f"GetVolume {v.path}", v, s)
+                problems += compare_shapes(f"GetVolume {rv.path}", rv, found)
     elif real.HasField("ListLayers") or real.HasField("ListStorages"):
         part = "ListLayers" if real.HasField("ListLayers") else "ListStorages"
         r, s = getattr(real, part), getattr(sim, part)
@@ -248,10 +248,10 @@ def compare(name: str, real: pb.TPortoResponse, sim: pb.TPortoResponse) -> list[
         if not set(real.List.name) - NOT_IN_SCENARIO <= set(sim.List.name):
             problems.append("List names differ")
     elif real.HasField("FindLabel"):
-        r = [(e.name, e.label) for e in real.FindLabel.list if e.name not in NOT_IN_SCENARIO]
-        s = [(e.name, e.label) for e in sim.FindLabel.list]
-        if r != s:
-            problems.append(f"FindLabel {r} vs {s}")
+        real_found = [(e.name, e.label) for e in real.FindLabel.list if e.name not in NOT_IN_SCENARIO]
+        sim_found = [(e.name, e.label) for e in sim.FindLabel.list]
+        if real_found != sim_found:
+            problems.append(f"FindLabel {real_found} vs {sim_found}")
     elif real.HasField("GetProperty") and value_class("", real.GetProperty.value) != value_class(
         "", sim.GetProperty.value
     ):

@@ -18,12 +18,13 @@ import dataclasses
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from google.protobuf import unknown_fields
 from google.protobuf.message import Message
 
 from porto_exporter import catalog
+from porto_exporter.collect.parse import unknown_fields_of
 from porto_exporter.porto import PortoClient, values
 from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.porto.client import GetEntry
@@ -99,7 +100,7 @@ def served() -> Iterator[Served]:
 def field_set(part: Message, field: str) -> bool:
     """Whether a v5 message carries ``field`` (``#76``: the field rpc.proto lacks, by number)."""
     if field.startswith("#"):
-        return int(field[1:]) in {f.field_number for f in unknown_fields.UnknownFieldSet(part)}  # type: ignore[attr-defined]
+        return int(field[1:]) in {f.field_number for f in unknown_fields_of(part)}
     fd = part.DESCRIPTOR.fields_by_name.get(field)
     if fd is None:
         return False
@@ -157,7 +158,7 @@ def typed(ct: pb.TContainer, cm: catalog.ContainerMetric) -> object:
     """The v5 value of a catalog entry in one container (None when the field is absent)."""
     part = getattr(ct, cm.where)
     if cm.field.startswith("#"):
-        for f in unknown_fields.UnknownFieldSet(part):  # type: ignore[attr-defined]
+        for f in unknown_fields_of(part):
             if f.field_number == int(cm.field[1:]):
                 return {e.key: e.val for e in pb.TUintMap.FromString(bytes(f.data)).map}
         return None
@@ -242,11 +243,11 @@ def test_the_exporters_parsers_read_what_portod_served() -> None:
     assert len(read) > 40
 
 
-def _replace(metric: str, **changes: object) -> tuple[str, Callable[[catalog.ContainerMetric], object]]:
+def _replace(metric: str, **changes: Any) -> tuple[str, Callable[[catalog.ContainerMetric], object]]:
     def change(cm: catalog.ContainerMetric) -> object:
         own = {k: v for k, v in changes.items() if k in ("name", "decimals")}
         rest = {k: v for k, v in changes.items() if k not in own}
-        return dataclasses.replace(cm, metric=dataclasses.replace(cm.metric, **own), **rest)  # type: ignore[arg-type]
+        return dataclasses.replace(cm, metric=dataclasses.replace(cm.metric, **own), **rest)
 
     return metric, change
 

@@ -17,20 +17,33 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from google.protobuf import text_format, unknown_fields
+from google.protobuf import text_format
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import DecodeError, Message
 
+from porto_exporter.collect.parse import unknown_fields_of
 from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.porto.framing import FrameDecoder, encode_frame
 
 TABLE = Path(__file__).resolve().parents[2] / "docs" / "simulator-vs-portod.md"
 
+
+
+def _by(field: str) -> Callable[[Message], str]:
+    """An element's key: one of its fields, as text."""
+    return lambda m: str(getattr(m, field))
+
+
+def _container_name(m: Message) -> str:
+    assert isinstance(m, pb.TContainer)
+    return m.spec.name
+
+
 # Repeated messages compared as maps: the field that names an element.
 KEYS: dict[str, Callable[[Message], str]] = {
-    "TContainer": lambda m: m.spec.name,  # type: ignore[attr-defined]
+    "TContainer": _container_name,
     **{
-        name: (lambda f: lambda m: str(getattr(m, f)))(field)
+        name: _by(field)
         for name, field in (
             ("TContainerGetListResponse", "name"), ("TContainerGetValueResponse", "variable"),
             ("TStringMapEntry", "key"), ("TUintMapEntry", "key"), ("TContainerEnvVar", "name"),
@@ -99,7 +112,7 @@ def flatten(msg: Message, names: Names, path: str = "") -> dict[str, object]:
 
 def _key(desc: Descriptor) -> Callable[[Message], str] | None:
     if desc.GetOptions().map_entry:
-        return lambda m: str(m.key)  # type: ignore[attr-defined]
+        return _by("key")
     return KEYS.get(desc.name)
 
 
@@ -138,15 +151,15 @@ def _walk(msg: Message, names: Names, path: str, out: dict[str, object]) -> None
             out[p] = _scalar(value, fd, names)
             if fd.name == "value" and getattr(msg, "variable", None) in HOST_WIDE_VARIABLES:
                 out[p] = names.sub(";".join(v for v in value.split(";") if names.keep(v)))
-    for item in unknown_fields.UnknownFieldSet(msg):  # type: ignore[attr-defined]
+    for item in unknown_fields_of(msg):
         out[f"{path}.#{item.field_number}"] = _unknown(item.wire_type, item.data)
 
 
-def _unknown(wire_type: int, data: object) -> tuple[str, object]:
+def _unknown(wire_type: int, data: int | bytes) -> tuple[str, object]:
     """A field rpc.proto lacks: a number as it is; bytes as the keys of the TUintMap they hold (the values move)."""
     if isinstance(data, int):
         return f"wire{wire_type}", data
-    body = bytes(data)  # type: ignore[call-overload]
+    body = bytes(data)
     m = pb.TUintMap()
     try:
         m.ParseFromString(body)
@@ -157,7 +170,8 @@ def _unknown(wire_type: int, data: object) -> tuple[str, object]:
 
 def _scalar(value: object, fd: FieldDescriptor, names: Names) -> object:
     if fd.enum_type is not None:
-        return fd.enum_type.values_by_number[value].name  # type: ignore[index]
+        assert isinstance(value, int)  # an enum field's value is its number
+        return fd.enum_type.values_by_number[value].name
     if isinstance(value, str):
         return names.sub(value)
     return value

@@ -79,10 +79,17 @@ def v5_converter(cm: ContainerMetric) -> Convert:
     return None
 
 
+def unknown_fields_of(msg: Message) -> list[Any]:
+    """The fields of ``msg`` rpc.proto lacks (``field_number``, ``wire_type``, ``data``). Indexed: protobuf's
+    UnknownFieldSet has ``__getitem__`` and ``__len__`` but no ``__iter__``, which type checkers need."""
+    found = unknown_fields.UnknownFieldSet(msg)
+    return [found[i] for i in range(len(found))]
+
+
 def unknown_maps(msg: Message) -> dict[int, dict[str, int]]:
     """Every TUintMap-shaped field rpc.proto lacks, by field number (one pass over a message)."""
     out: dict[int, dict[str, int]] = {}
-    for item in unknown_fields.UnknownFieldSet(msg):  # type: ignore[attr-defined]  # types-protobuf: no __iter__
+    for item in unknown_fields_of(msg):
         if item.wire_type == 2:
             m = pb.TUintMap()
             try:
