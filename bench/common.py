@@ -27,7 +27,7 @@ class WorkerProc:
         line = self.proc.stdout.readline()
         if not line:
             raise RuntimeError(f"worker died during {cmd}")
-        return json.loads(line)  # type: ignore[no-any-return]
+        return json.loads(line)
 
     def close(self) -> None:
         try:

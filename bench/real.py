@@ -34,7 +34,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, WorkerProc, machine
@@ -117,6 +117,15 @@ def portod_cpu() -> tuple[float, float]:
     return cpu_of("/run/portod.pid"), cpu_of("/run/portoloop.pid")
 
 
+class Builder(Protocol):
+    """What ``RealHost.grow`` asks of a portod: a ``PortoClient``, or the ``ShapeRecorder`` that only notes it."""
+
+    async def create(self, name: str) -> None: ...
+    async def start(self, name: str) -> None: ...
+    async def set_property(self, name: str, prop: str, value: str) -> None: ...
+    async def set_label(self, name: str, label: str, value: str) -> None: ...
+
+
 class RealHost:
     """The benchmark's containers on the real portod, all under one prefix."""
 
@@ -127,7 +136,7 @@ class RealHost:
         self.parent = self.prefix
         self.mix = {"meta": 0, "running": 0, "stopped": 0, "dead": 0}
 
-    async def grow(self, client: PortoClient, total: int, log: Any) -> None:
+    async def grow(self, client: Builder, total: int, log: Any) -> None:
         """Add containers under the prefix until it holds ``total`` (the prefix and meta parents included)."""
         if not self.mix["meta"]:
             await client.create(self.prefix)
@@ -553,7 +562,7 @@ def remodel(results: dict[str, Any], cycles: int, log: Any) -> None:
     loop = asyncio.new_event_loop()
     try:
         for r in results["sizes"]:
-            loop.run_until_complete(host.grow(recorder, r["ours"], log))  # type: ignore[arg-type]
+            loop.run_until_complete(host.grow(recorder, r["ours"], log))
             shape = list(recorder.states.items())
             with tempfile.TemporaryDirectory(prefix="porto-real-") as tmp:
                 sim = SimThread(sim_host(shape), f"{tmp}/portod.sock")
@@ -592,10 +601,10 @@ def main() -> None:
         print(msg, file=sys.stderr, flush=True)
 
     if args.render_only or args.remodel:
-        results = json.loads(Path(args.results).read_text())
+        saved = json.loads(Path(args.results).read_text())
         if args.remodel:
-            remodel(results, args.cycles, log)
-            Path(args.results).write_text(json.dumps(results, indent=1) + "\n")
+            remodel(saved, args.cycles, log)
+            Path(args.results).write_text(json.dumps(saved, indent=1) + "\n")
         write_doc(Path(args.results))
         return
 

@@ -216,7 +216,7 @@ def outputs(results: dict[str, Any]) -> dict[Path, str]:
 
 
 def load(path: Path = RESULTS) -> dict[str, Any]:
-    return json.loads(path.read_text())  # type: ignore[no-any-return]
+    return json.loads(path.read_text())
 
 
 def store(part: str, value: dict[str, Any], path: Path = RESULTS) -> None:

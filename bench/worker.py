@@ -92,6 +92,23 @@ def describe(request: pb.TPortoRequest, seconds: float) -> dict[str, Any]:
     return {"method": method, "filters": filters, "props": props, "seconds": seconds}
 
 
+class LoggedClient(PortoClient):
+    """A client that notes each request it makes (``describe``): what bench/real.py reads back."""
+
+    def __init__(self, socket: str, timeout: float) -> None:
+        super().__init__(socket, timeout=timeout)
+        self.log: list[dict[str, Any]] = []  # each request's method, size and wall time
+
+    async def call(
+        self, request: pb.TPortoRequest, *, timeout: float | None = None, idempotent: bool = False
+    ) -> pb.TPortoResponse:
+        t = time.perf_counter()
+        try:
+            return await super().call(request, timeout=timeout, idempotent=idempotent)
+        finally:
+            self.log.append(describe(request, time.perf_counter() - t))
+
+
 class Fixed:
     def __init__(self, families: list[Metric]) -> None:
         self.families = families
@@ -102,7 +119,7 @@ class Fixed:
 
 class Worker:
     def __init__(self, socket: str) -> None:
-        self.client = PortoClient(socket, timeout=120.0)
+        self.client = LoggedClient(socket, timeout=120.0)
         self.clock = VirtualClock()
         # its default groups are a default porto-exporter's (the opt-in ones left out)
         self.containers = ContainersCollector(slow_interval=SLOW_INTERVAL, clock=self.clock)
@@ -111,21 +128,10 @@ class Worker:
                                interval=INTERVAL, timeout=120.0)  # fmt: skip
         self.runner: web.AppRunner | None = None
         self.events = EventsCollector()
-        self.log: list[dict[str, Any]] = []  # each request's method, size and wall time (bench/real.py)
-        call = self.client.call
-
-        async def logged(request: pb.TPortoRequest, **kw: Any) -> pb.TPortoResponse:
-            t = time.perf_counter()
-            try:
-                return await call(request, **kw)
-            finally:
-                self.log.append(describe(request, time.perf_counter() - t))
-
-        self.client.call = logged  # type: ignore[method-assign]
 
     async def requests(self) -> dict[str, Any]:
         """The requests made since the last ask, in order (method, filters, properties, wall seconds)."""
-        out, self.log = self.log, []
+        out, self.client.log = self.client.log, []
         return {"requests": out}
 
     async def subscribe(self) -> dict[str, Any]:
@@ -201,7 +207,7 @@ class Worker:
             build_snapshot(exposition, 0.0)
             ours_gzip = min(ours_gzip, time.process_time() - t)
         registry = CollectorRegistry(auto_describe=False)
-        registry.register(Fixed(families_for_prometheus_client(batches)))  # type: ignore[arg-type]
+        registry.register(Fixed(families_for_prometheus_client(batches)))
         for _ in range(repeat):
             gc.collect()
             t = time.process_time()
