@@ -14,16 +14,18 @@ import ssl
 import sys
 import tempfile
 import traceback
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import aiohttp
 import pytest
 
 from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
+from porto_exporter.porto.client import GetEntry
+from porto_exporter.porto.errors import PortoError
 from porto_exporter.porto.framing import FrameDecoder, encode_frame
 from porto_exporter.simulator import Simulator, build_host
 
@@ -215,7 +217,7 @@ async def wait_ready(
 T = TypeVar("T")
 
 
-async def poll(check: Callable[[], Awaitable[T]], what: str, *, seconds: float = 30.0, every: float = 0.05) -> T:
+async def poll(check: Callable[[], Awaitable[T | None]], what: str, *, seconds: float = 30.0, every: float = 0.05) -> T:
     """Await ``check()`` until it returns something true, and return that: what a test waits for instead of a fixed
     sleep. After ``seconds`` fail, saying what was awaited and the last value seen. Exceptions of ``check`` propagate
     (a check that may fail until the thing is up catches its own)."""
@@ -230,6 +232,16 @@ async def poll(check: Callable[[], Awaitable[T]], what: str, *, seconds: float =
         await asyncio.sleep(every)
 
 
+def texts(entry: GetEntry) -> dict[str, str]:
+    """A v4 Get entry's values where every one should be a string: an error portod gave is raised, not returned."""
+    out: dict[str, str] = {}
+    for name, value in entry.values.items():
+        if isinstance(value, PortoError):
+            raise value
+        out[name] = value
+    return out
+
+
 def rename(sim: Simulator, old: str, new: str) -> None:
     """A container whose name no real portod would accept: what a hostile or broken reply could carry."""
     host = sim.host
@@ -241,7 +253,19 @@ def rename(sim: Simulator, old: str, new: str) -> None:
     c.parent.children[new] = c
 
 
-def before_each_request(sim: Simulator, hook: Callable[[pb.TPortoRequest], Awaitable[None] | None]) -> None:
+class Handle(Protocol):
+    """What answers a request body in the simulator (``Simulator.handle``'s shape)."""
+
+    def __call__(self, body: bytes, conn: object) -> Coroutine[Any, Any, pb.TPortoResponse | None]: ...
+
+
+def answer_with(sim: Simulator, handle: Handle) -> None:
+    """Let ``handle`` answer every request ``sim`` receives, in place of ``sim.handle`` (taken beforehand to pass on
+    what it does not change): a portod that refuses, delays or forgets, or a test that watches."""
+    sim.handle = handle  # type: ignore[method-assign]  # replaced on purpose, on this one instance
+
+
+def before_each_request(sim: Simulator, hook: Callable[[pb.TPortoRequest], Awaitable[object] | None]) -> None:
     """Run ``hook`` on every request the simulator receives, before it is answered (to watch or delay it)."""
     original = sim.handle
 
@@ -253,7 +277,7 @@ def before_each_request(sim: Simulator, hook: Callable[[pb.TPortoRequest], Await
             await pending
         return await original(body, conn)
 
-    sim.handle = watched  # type: ignore[method-assign]
+    answer_with(sim, watched)
 
 
 class FakeClock:

@@ -75,7 +75,7 @@ async def test_only_the_scenarios_problems_alert_on_a_2000_container_host(
     prom = f"http://127.0.0.1:{prom_port}"
     base = f"{prom}/api/v1"
     seen: dict[tuple[str, str], set[str]] = {}  # (alertname, container or instance) -> states seen
-    unwanted: list[dict] = []  # type: ignore[type-arg]
+    unwanted: list[dict] = []
     async with aiohttp.ClientSession() as s:
         await until_up(s, prom, "porto_up")
         (running,) = await query(s, prom, 'count(porto_container_state{state="running"} == 1)')

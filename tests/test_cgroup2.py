@@ -21,7 +21,7 @@ from porto_exporter.catalog import CONTAINER_METRICS
 from porto_exporter.cli import build_collectors
 from porto_exporter.collect.base import CollectContext
 from porto_exporter.collect.cgroup_layout import V1_ONLY, layout_of
-from porto_exporter.collect.containers import ContainersCollector
+from porto_exporter.collect.containers import Api, ContainersCollector
 from porto_exporter.collect.system import SystemCollector
 from porto_exporter.config import load
 from porto_exporter.porto import PortoClient
@@ -31,7 +31,7 @@ from porto_exporter.porto.values import ValueFormatError
 from porto_exporter.scraper import Scraper
 from porto_exporter.simulator import Simulator, build_host
 
-from .conftest import CAPTURES, FakeClock, poll
+from .conftest import CAPTURES, FakeClock, answer_with, poll
 from .test_service import serve
 
 # Families portod's cgroup v2 values make meaningless (catalog ``cgroup2``), and some that mean the same on both.
@@ -184,12 +184,12 @@ def without_newer_system_fields(sim: Simulator) -> None:
                 rsp.GetSystem.ClearField(name)
         return rsp
 
-    sim.handle = older  # type: ignore[method-assign]
+    answer_with(sim, older)
 
 
 @pytest.mark.parametrize("api", ["v5", "v4"])
 async def test_an_older_portod_without_the_newer_fields_is_read_quietly(
-    sim: Simulator, client: PortoClient, api: str, caplog: pytest.LogCaptureFixture
+    sim: Simulator, client: PortoClient, api: Api, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Properties it does not list are asked once and dropped without a counted error or a warning; GetSystem
     fields it does not send make no series."""
@@ -198,7 +198,7 @@ async def test_an_older_portod_without_the_newer_fields_is_read_quietly(
     sim.host.unknown_properties = newer
     without_newer_system_fields(sim)
     ctx = CollectContext(client)
-    collector = ContainersCollector(api=api, slow_interval=0.0)  # type: ignore[arg-type]
+    collector = ContainersCollector(api=api, slow_interval=0.0)
     with caplog.at_level(logging.INFO, logger="porto_exporter"):
         for _ in range(3):
             batch = await collector.collect(ctx)

@@ -43,7 +43,7 @@ async def run_to_exit(*flags: str) -> tuple[int, list[str]]:
             if proc.returncode is None:
                 proc.kill()
                 await proc.wait()
-    assert not out
+    assert not out and proc.returncode is not None
     return proc.returncode, err.decode().splitlines()
 
 

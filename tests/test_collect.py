@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from porto_exporter.collect import (
     SystemCollector,
     VolumesCollector,
 )
+from porto_exporter.collect.containers import Api
 from porto_exporter.collect.labels import sanitize
 from porto_exporter.collect.parse import parse_v4
 from porto_exporter.porto import PortoClient
@@ -27,16 +29,16 @@ from porto_exporter.porto.values import parse_uint_map
 from porto_exporter.samples import Batch, LabelSet
 from porto_exporter.simulator import Simulator
 
-from .conftest import CAPTURES, FakeClock, before_each_request
+from .conftest import CAPTURES, FakeClock, answer_with, before_each_request
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def by_key(samples: list[Sample]) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+def by_key(samples: Iterable[Sample]) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     return {(s.name, s.labels): s.value for s in samples}
 
 
-def series(samples: list[Sample], name: str, container: str | None = None) -> list[Sample]:
+def series(samples: Iterable[Sample], name: str, container: str | None = None) -> list[Sample]:
     return [s for s in samples if s.name == name and (container is None or ("container", container) in s.labels)]
 
 
@@ -62,7 +64,7 @@ async def test_auto_falls_back_to_v4_on_invalid_method(client: PortoClient, sim:
             return pb.TPortoResponse(error=pb.InvalidMethod, errorMsg="invalid RPC method", timestamp=1)
         return await original(body, conn)
 
-    sim.handle = no_v5  # type: ignore[method-assign]
+    answer_with(sim, no_v5)
     collector = ContainersCollector(api="auto")
     samples = await collector.collect(CollectContext(client))
     assert collector.api == "v4"
@@ -109,7 +111,7 @@ REQUIRED = (
 
 async def test_required_names_and_labels(client: PortoClient) -> None:
     ctx = CollectContext(client)
-    samples = []
+    samples: list[Sample] = []
     containers = ContainersCollector(allowlist=LabelAllowlist(["TEAM.*"]))
     await containers.collect(ctx)  # the slow tier comes with the second cycle
     for c in (SystemCollector(), containers, VolumesCollector(), StorageCollector()):
@@ -165,7 +167,7 @@ async def test_property_errors_counted_on_v4(client: PortoClient) -> None:
 
 async def test_spec_reread_only_when_change_time_moves(client: PortoClient, sim: Simulator) -> None:
     for api in ("v5", "v4"):
-        collector = ContainersCollector(api=api, allowlist=LabelAllowlist(["APP.*"]))  # type: ignore[arg-type]
+        collector = ContainersCollector(api=api, allowlist=LabelAllowlist(["APP.*"]))
         ctx = CollectContext(client)
         await collector.collect(ctx)
         lcb_before = client.stats.methods.get("ListContainersBy")
@@ -237,7 +239,9 @@ def test_parsers_on_every_captured_value() -> None:
                 parsed += 1
     assert parsed > 20_000
     assert parse_v4("map", "Latency: 3771; Uplink: 0") == {"Latency": 3771, "Uplink": 0}
-    assert parse_v4("map", "SockDiag: 0; Uplink: 158185; eth0: 158185; group default: 158185")["group default"]
+    uplinks = parse_v4("map", "SockDiag: 0; Uplink: 158185; eth0: 158185; group default: 158185")
+    assert isinstance(uplinks, dict)
+    assert uplinks["group default"]
     assert parse_v4("cores", "1.23456c") == 1.23456
     assert parse_v4("map", "") == {}
     assert parse_v4("optional_int", "") is None
@@ -252,9 +256,9 @@ def test_an_io_limit_of_the_fs_key_alone_parses_as_that_key() -> None:
 
 
 @pytest.mark.parametrize("api", ["v5", "v4"])
-async def test_hierarchical_totals_follow_changes_elsewhere_in_the_tree(client: PortoClient, api: str) -> None:
+async def test_hierarchical_totals_follow_changes_elsewhere_in_the_tree(client: PortoClient, api: Api) -> None:
     """*_total values move when a parent or child changes, while only that one's change_time moves."""
-    collector = ContainersCollector(api=api)  # type: ignore[arg-type]
+    collector = ContainersCollector(api=api)
     ctx = CollectContext(client)
 
     def totals(samples: Batch, metric: str) -> dict[str, float]:
@@ -278,11 +282,11 @@ async def test_hierarchical_totals_follow_changes_elsewhere_in_the_tree(client: 
 
 @pytest.mark.parametrize("api", ["v5", "v4"])
 async def test_a_container_destroyed_mid_cycle_is_counted_and_dropped(
-    client: PortoClient, sim: Simulator, api: str
+    client: PortoClient, sim: Simulator, api: Api
 ) -> None:
     """Changed, then destroyed between the cycle's first read and the spec read: skipped, and counted as such."""
     ctx = CollectContext(client)
-    collector = ContainersCollector(api=api)  # type: ignore[arg-type]
+    collector = ContainersCollector(api=api)
     await collector.collect(ctx)  # cold: everything read
     await asyncio.sleep(1.05)  # change_time has one-second resolution
     await client.set_label("a/b/c", "TEAM.name", "moved")  # its spec is due: asked for by name
@@ -300,7 +304,7 @@ async def test_a_container_destroyed_mid_cycle_is_counted_and_dropped(
                 sim.host.destroy("a/b/c")
         return reply
 
-    sim.handle = destroy_after_first_read  # type: ignore[method-assign]
+    answer_with(sim, destroy_after_first_read)
     samples = await collector.collect(ctx)
     if api == "v5":  # asked for by name in the spec read: portod answers ContainerDoesNotExist, counted
         assert ctx.property_errors[("state", "ContainerDoesNotExist")] == 1
@@ -431,6 +435,7 @@ def test_kept_map_pieces_are_escaped_by_the_writer_which_bounds_its_fragment_cac
     assert kept.text is text
     parsed = [s for family in text_string_to_metric_families(text) for s in family.samples]
     device = io_read.key_label
+    assert device is not None
     assert {(s.labels["container"], s.labels[device], s.value) for s in parsed} == {
         ('a"b', odd, 7.0), ('a"b', "fs", 1.0)}
     for i in range(10):

@@ -19,13 +19,14 @@ import pytest
 
 from porto_exporter.catalog import CONTAINER_METRICS
 from porto_exporter.collect import CollectContext, ContainersCollector, LabelAllowlist, container_emit
+from porto_exporter.collect.containers import Api
 from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.samples import Batch
 from porto_exporter.scraper import Scraper
 from porto_exporter.simulator import Simulator, build_host
 
-from .conftest import FakeClock, before_each_request
+from .conftest import FakeClock, answer_with, before_each_request
 
 if TYPE_CHECKING:
     from porto_exporter.collect.container_reads import Steps
@@ -79,7 +80,7 @@ class Fault:
                 await self.release.wait()  # no reply until the test lets go (the client gave up by then)
             return await original(body, conn)
 
-        sim.handle = handle  # type: ignore[method-assign]
+        answer_with(sim, handle)
 
 
 def v4_relatives_get(req: pb.TPortoRequest) -> bool:
@@ -117,12 +118,12 @@ async def change_label(client: PortoClient, clock: FakeClock, value: str) -> Non
 @pytest.mark.parametrize("action", ["error", "timeout", "cancel"])
 @pytest.mark.parametrize("api", ["v4", "v5"])
 async def test_a_change_read_in_a_cycle_that_breaks_later_is_served_next_cycle(
-    fsim: Simulator, clock: FakeClock, api: str, action: str
+    fsim: Simulator, clock: FakeClock, api: Api, action: str
 ) -> None:
     """The later read fails, times out (client deadline) or the scraper cancels the collector (cycle deadline)."""
     client_timeout, cycle_timeout = (0.3, 10.0) if action == "timeout" else (10.0, 0.3)
     async with PortoClient(fsim.socket_path, timeout=client_timeout) as client:
-        collector = ContainersCollector(api=api, allowlist=LabelAllowlist(["APP.*"]))  # type: ignore[arg-type]
+        collector = ContainersCollector(api=api, allowlist=LabelAllowlist(["APP.*"]))
         scraper = Scraper(client, [collector], interval=15.0, timeout=cycle_timeout)
         fault = Fault(fsim, LATER_READ[api], action)
         try:
@@ -148,10 +149,10 @@ async def test_a_change_read_in_a_cycle_that_breaks_later_is_served_next_cycle(
 
 @pytest.mark.parametrize("api", ["v4", "v5"])
 async def test_a_change_is_kept_when_the_conversion_fails(
-    fclient: PortoClient, clock: FakeClock, api: str, monkeypatch: pytest.MonkeyPatch
+    fclient: PortoClient, clock: FakeClock, api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every read answered, then turning the readings into samples fails: the next cycle reads them again."""
-    collector = ContainersCollector(api=api, allowlist=LabelAllowlist(["APP.*"]))  # type: ignore[arg-type]
+    collector = ContainersCollector(api=api, allowlist=LabelAllowlist(["APP.*"]))
     ctx = CollectContext(fclient)
     await collector.collect(ctx)
     await change_label(fclient, clock, "7")
@@ -201,12 +202,12 @@ async def test_the_slow_tier_is_read_again_when_its_cycle_fails(
 
 @pytest.mark.parametrize("api", ["v4", "v5"])
 async def test_a_cycle_cancelled_mid_conversion_leaves_whole_entries_and_loses_nothing(
-    fclient: PortoClient, clock: FakeClock, api: str, monkeypatch: pytest.MonkeyPatch
+    fclient: PortoClient, clock: FakeClock, api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Cancelled (the scraper's deadline) half way through turning readings into samples: the next cycle
     serves the change that cycle read, and exactly what a collector starting afresh serves."""
     monkeypatch.setattr(container_emit, "SLICE", 4)  # several slices on the simulator's small host
-    collector = ContainersCollector(api=api, allowlist=LabelAllowlist(["APP.*"]))  # type: ignore[arg-type]
+    collector = ContainersCollector(api=api, allowlist=LabelAllowlist(["APP.*"]))
     collector.worker.budget = 0.0  # back to the loop after every slice
     ctx = CollectContext(fclient)
     await collector.collect(ctx)
@@ -222,7 +223,7 @@ async def test_a_cycle_cancelled_mid_conversion_leaves_whole_entries_and_loses_n
             try:
                 next(steps)
             except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
+                return done.value
             slices += 1
             if slices == 3 and task is not None:
                 task.cancel()  # takes effect where the worker gives the loop back
@@ -237,7 +238,7 @@ async def test_a_cycle_cancelled_mid_conversion_leaves_whole_entries_and_loses_n
     clock.now += 2
     batch = await collector.collect(ctx)
     assert label([batch]) == "7", "the change read by the cancelled cycle was lost"
-    fresh = await ContainersCollector(api=api, allowlist=LabelAllowlist(["APP.*"])).collect(ctx)  # type: ignore[arg-type]
+    fresh = await ContainersCollector(api=api, allowlist=LabelAllowlist(["APP.*"])).collect(ctx)
     assert spec_tier(batch) == spec_tier(fresh)
 
 

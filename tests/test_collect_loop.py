@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from porto_exporter.collect import CollectContext, ContainersCollector, Selection, container_emit, container_reads
+from porto_exporter.collect.containers import Api
 from porto_exporter.porto import PortoClient
 
 SLICE = 3  # containers per slice in these tests (the simulator's host has about twenty)
@@ -24,7 +25,7 @@ SLICE = 3  # containers per slice in these tests (the simulator's host has about
 @pytest.mark.parametrize("api", ["v5", "v4"])
 @pytest.mark.parametrize("include", [(), ("infra/***", "infra")])
 async def test_the_loop_turns_between_every_slice_of_containers(
-    client: PortoClient, api: str, include: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+    client: PortoClient, api: Api, include: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Count the containers each step handles per turn of the loop: never more than a slice."""
     monkeypatch.setattr(container_reads, "SLICE", SLICE, raising=False)
@@ -51,7 +52,7 @@ async def test_the_loop_turns_between_every_slice_of_containers(
 
     monkeypatch.setattr(container_reads, "Reading", spy_reading)
     monkeypatch.setattr(container_emit, "_emit", spy_emit)
-    collector = ContainersCollector(api=api, selection=Selection(include=include))  # type: ignore[arg-type]
+    collector = ContainersCollector(api=api, selection=Selection(include=include))
     worker = getattr(collector, "worker", None)
     if worker is not None:
         worker.budget = 0.0  # back to the loop after every slice

@@ -127,6 +127,7 @@ def test_a_repeatable_flag_replaces_its_variable_as_a_single_value_flag_does(
         "labels_allowlist": (["TEAM.*", "APP.x"], "TEAM.*,APP.x", "TEAM.*"),
         "kubernetes_labels": (["app", "team"], "app,team", "app"),
     }[field]
+    assert isinstance(env_only, list)
     assert getattr(load([], environ={variable: env_value}), field) == env_only
     for argv in ([f"{flag}={flag_value}"], [flag, flag_value]):
         cfg = load(argv, environ={variable: env_value})
@@ -173,17 +174,15 @@ def test_telemetry_paths_that_shadow_nothing_are_kept(path: str) -> None:
 
 def test_the_max_age_help_says_what_the_default_is() -> None:
     """The default is 3 x max(interval, timeout) (scraper.Scraper), not 3 intervals."""
+    from porto_exporter.porto import PortoClient
     from porto_exporter.scraper import Scraper
 
     text = " ".join(build_parser().format_help().split())
     assert "(default 3 x the larger of --scrape.interval and --scrape.timeout)" in text
     assert "3 intervals" not in text
 
-    class _Client:
-        def reserve(self, n: int) -> None:
-            pass
-
-    assert Scraper(_Client(), [], interval=5, timeout=20).max_age == 60  # type: ignore[arg-type]
+    client = PortoClient("/nonexistent/portod.socket")  # never connected: the scraper only reserves connections
+    assert Scraper(client, [], interval=5, timeout=20).max_age == 60
 
 
 def test_the_metrics_socket_follows_the_porto_socket_unless_given() -> None:

@@ -10,7 +10,7 @@ import pytest
 from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.porto.cost import FILTER_TRY_SECONDS, filter_tries
-from porto_exporter.simulator import Simulator, build_host
+from porto_exporter.simulator import Host, Simulator, build_host
 from porto_exporter.simulator import cost as model
 from porto_exporter.simulator.masks import match
 
@@ -96,7 +96,7 @@ async def test_a_label_filter_that_does_not_match_is_tried_past(socket_dir: Path
 
 
 @pytest.fixture(scope="module")
-def big_host():  # type: ignore[no-untyped-def]
+def big_host() -> Host:
     return build_host(seed=1, containers=10_000)
 
 
@@ -108,7 +108,7 @@ async def lcb_cost(sim: Simulator, filters: list[str]) -> tuple[float, int]:
     return entry.match_seconds, entry.tries
 
 
-async def test_filters_cost_containers_times_filters(socket_dir: Path, big_host) -> None:  # type: ignore[no-untyped-def]
+async def test_filters_cost_containers_times_filters(socket_dir: Path, big_host: Host) -> None:
     names = sorted(n for n in big_host.by_name if n.startswith("bulk/"))
     async with Simulator(big_host, str(socket_dir / "big.sock")) as sim:
         one, one_tries = await lcb_cost(sim, ["***"])
@@ -119,7 +119,7 @@ async def test_filters_cost_containers_times_filters(socket_dir: Path, big_host)
     assert two_thousand / thousand == pytest.approx(2.0, rel=0.1)  # linear in the number of filters
 
 
-async def test_get_prices_names_as_lookups_and_masks_per_container(socket_dir: Path, big_host) -> None:  # type: ignore[no-untyped-def]
+async def test_get_prices_names_as_lookups_and_masks_per_container(socket_dir: Path, big_host: Host) -> None:
     names = sorted(n for n in big_host.by_name if n.startswith("bulk/"))[:1_000]
     async with Simulator(big_host, str(socket_dir / "big.sock")) as sim, PortoClient(sim.socket_path) as c:
         await c.get(names, ["state"])

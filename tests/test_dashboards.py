@@ -39,7 +39,7 @@ def imported(node: Any, chosen: dict[str, str]) -> Any:
 
 def datasource_variable(doc: dict[str, Any]) -> dict[str, Any]:
     (var,) = [v for v in doc["templating"]["list"] if v["type"] == "datasource"]
-    return var  # type: ignore[no-any-return]
+    return var
 
 
 @pytest.mark.parametrize("path", DASHBOARDS, ids=lambda p: p.name)

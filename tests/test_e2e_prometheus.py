@@ -35,18 +35,18 @@ class NotReady(Exception):
     """Prometheus answered, but not yet with its API (503 "Service Unavailable" while it starts)."""
 
 
-async def query(session: aiohttp.ClientSession, base: str, expr: str) -> list[dict]:  # type: ignore[type-arg]
+async def query(session: aiohttp.ClientSession, base: str, expr: str) -> list[dict]:
     async with session.get(f"{base}/api/v1/query?query={urllib.parse.quote(expr)}") as r:
         if r.status == 503:
             raise NotReady(await r.text())
         doc = json.loads(await r.text())
     assert doc["status"] == "success", doc
-    return doc["data"]["result"]  # type: ignore[no-any-return]
+    return doc["data"]["result"]
 
 
 async def until_up(s: aiohttp.ClientSession, base: str, expr: str, series: int = 1, tries: int = 120) -> None:
     """Poll Prometheus until ``expr`` gives ``series`` results, all 1 (it may not listen yet), for tries / 2 s."""
-    result: list = []  # type: ignore[type-arg]
+    result: list = []
     deadline = asyncio.get_running_loop().time() + tries * 0.5
     while True:
         with contextlib.suppress(aiohttp.ClientError, NotReady):  # Prometheus may not listen or be ready yet
@@ -58,7 +58,7 @@ async def until_up(s: aiohttp.ClientSession, base: str, expr: str, series: int =
         await asyncio.sleep(0.2)
 
 
-Reading = tuple[float, list]  # type: ignore[type-arg]  # (time.monotonic(), portod's entries for "/", infra/web)
+Reading = tuple[float, list]  # (time.monotonic(), portod's entries for "/", infra/web)
 
 
 async def portod_counters(porto: PortoClient) -> Reading:
@@ -85,7 +85,7 @@ async def panels_show_portods_numbers(s: aiohttp.ClientSession, base: str, porto
     memory = int(str((await porto.get(["infra/web"], ["memory_usage"])).containers[0].values["memory_usage"]))
 
     def per_second(i: int, prop: str, key: str | None = None) -> float:
-        def read(entries: list) -> float:  # type: ignore[type-arg]
+        def read(entries: list) -> float:
             raw = str(entries[i].values[prop])
             return float(parse_uint_map(raw)[key] if key else int(raw))
 
@@ -133,7 +133,7 @@ async def test_prometheus_scrapes_the_exporter() -> None:
                     first = await portod_counters(porto)  # the start of portod's side of the panels' comparison
                     busy = f'porto_container_cpu_usage_seconds_total{{container="{BUSY_CONTAINER}"}}'
 
-                    async def window_full() -> list:  # type: ignore[type-arg]
+                    async def window_full() -> list:
                         """Enough samples for a 10s rate: a scrape a second over the whole window (so Prometheus does
                         not extrapolate a partial one). Returned only then."""
                         counted = await query(s, base, f"count_over_time({busy}[10s])")

@@ -443,7 +443,7 @@ async def test_no_future_exception_is_left_unretrieved(
     stalled = asyncio.Event()
     never = asyncio.Event()
 
-    def stall(req: pb.TPortoRequest) -> Awaitable[None] | None:
+    def stall(req: pb.TPortoRequest) -> Awaitable[object] | None:
         if req.HasField("AsyncWait"):
             stalled.set()
             return never.wait()  # the reply never comes

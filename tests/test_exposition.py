@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import zlib
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from prometheus_client import CollectorRegistry, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as om_parse
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -81,7 +82,7 @@ def reference(samples: list[Sample]) -> bytes:
     metrics = {m.name: m for m in all_metrics()}
 
     class Fixed:
-        def collect(self):  # type: ignore[no-untyped-def]
+        def collect(self) -> Iterator[Metric]:
             grouped: dict[str, list[Sample]] = {}
             for s in samples:
                 grouped.setdefault(s.name, []).append(s)
@@ -94,7 +95,7 @@ def reference(samples: list[Sample]) -> bytes:
                 yield fam
 
     registry = CollectorRegistry()
-    registry.register(Fixed())  # type: ignore[arg-type]
+    registry.register(Fixed())
     return generate_latest(registry)
 
 
@@ -228,7 +229,9 @@ async def test_kept_pieces_live_across_cycles_and_are_written_once(socket_dir: P
     after = {dict(p.key.labels)["container"]: p for p in stopped.kept["porto_container_state"]}
     before = {dict(p.key.labels)["container"]: p for p in state}
     assert [name for name in before if after[name] is not before[name]] == ["a/b/c"]
-    assert dict(zip(after["a/b/c"].keys, after["a/b/c"].values, strict=True))["stopped"] == 1
+    changed = after["a/b/c"]
+    assert isinstance(changed, KeptMap)
+    assert dict(zip(changed.keys, changed.values, strict=True))["stopped"] == 1
     assert after["a/b/c"] in unwritten(stopped)
     renderer.render([stopped])
     assert 'porto_container_state{container="a/b/c",state="stopped"} 1' in (after["a/b/c"].text or "")

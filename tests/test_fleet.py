@@ -42,14 +42,14 @@ EXPECTED = {
 class Webhook:
     """Alertmanager's notifications, as received."""
 
-    firing: list[tuple[float, dict]] = field(default_factory=list)  # type: ignore[type-arg]  # (arrived, alert)
+    firing: list[tuple[float, dict]] = field(default_factory=list)  # (arrived, alert)
 
     async def handle(self, request: web.Request) -> web.Response:
         doc = await request.json()
         self.firing += [(time.monotonic(), a) for a in doc["alerts"] if a["status"] == "firing"]
         return web.Response(text="ok")
 
-    def find(self, name: str, **labels: str) -> tuple[float, dict] | None:  # type: ignore[type-arg]
+    def find(self, name: str, **labels: str) -> tuple[float, dict] | None:
         for arrived, alert in self.firing:
             if alert["labels"]["alertname"] == name and all(alert["labels"].get(k) == v for k, v in labels.items()):
                 return arrived, alert
@@ -61,7 +61,7 @@ async def spawn(*cmd: str) -> asyncio.subprocess.Process:
                                                 stderr=asyncio.subprocess.DEVNULL)  # fmt: skip
 
 
-async def get_json(s: aiohttp.ClientSession, url: str, tries: int = 25) -> dict:  # type: ignore[type-arg]
+async def get_json(s: aiohttp.ClientSession, url: str, tries: int = 25) -> dict:
     """A JSON API answer; a server still starting (or briefly busy) answers text: asked again, then a clear failure."""
     last = ""
     for _ in range(tries):
@@ -69,7 +69,7 @@ async def get_json(s: aiohttp.ClientSession, url: str, tries: int = 25) -> dict:
             body = await r.text()
             if r.status == 200:
                 try:
-                    return json.loads(body)  # type: ignore[no-any-return]
+                    return json.loads(body)
                 except json.JSONDecodeError as exc:
                     last = f"HTTP 200 but not JSON ({exc}): {body[:200]!r}"
             else:

@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 
 from porto_exporter.collect import ContainersCollector, Selection
+from porto_exporter.collect.containers import Api
 from porto_exporter.porto import PortoClient
 from porto_exporter.scraper import Scraper
 from porto_exporter.simulator import Simulator
@@ -28,10 +29,10 @@ def containers_logged(caplog: pytest.LogCaptureFixture) -> list[tuple[int, str]]
 
 @pytest.mark.parametrize("api", ["v5", "v4"])
 async def test_an_include_matching_no_container_is_warned_once_and_recovery_logged(
-    sim: Simulator, api: str, caplog: pytest.LogCaptureFixture
+    sim: Simulator, api: Api, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Before: zero porto_container_* series, collector_success 1 and not a line in the log."""
-    collector = ContainersCollector(api=api, selection=Selection(include=("nomatch", "typo/***")))  # type: ignore[arg-type]
+    collector = ContainersCollector(api=api, selection=Selection(include=("nomatch", "typo/***")))
     scraper = Scraper(PortoClient(sim.socket_path, timeout=5), [collector], interval=0, timeout=5)
     runner, url = await serve(scraper)
     try:

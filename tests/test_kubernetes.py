@@ -11,18 +11,20 @@ import base64
 import logging
 import re
 import subprocess
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
 import pytest
 import yaml
 
 from porto_exporter.collect import CollectContext, ContainersCollector
-from porto_exporter.collect.kubernetes import KEYS, Kubernetes, decode, encode, identify
+from porto_exporter.collect.containers import Api
+from porto_exporter.collect.kubernetes import KEYS, Kubernetes, Mode, decode, encode, identify
 from porto_exporter.collect.labels import LabelAllowlist
 from porto_exporter.config import ConfigError, load
 from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
+from porto_exporter.samples import Sample
 from porto_exporter.simulator import Simulator, build_host
 
 from .conftest import exchange
@@ -81,7 +83,9 @@ def test_identify_a_pod_a_container_and_what_is_neither() -> None:
     assert identify({}) is None
     # a Kubernetes label allowlist adds the pod's labels, named as kube-state-metrics names them
     allow = LabelAllowlist(["app.kubernetes.io/*"])
-    assert identify(POD, allow)[-1] == ("label_app_kubernetes_io_name", "cart")  # type: ignore[index]
+    pod = identify(POD, allow)
+    assert pod is not None
+    assert pod[-1] == ("label_app_kubernetes_io_name", "cart")
     # garbage in labels that are not the identity's costs nothing
     assert identify({**POD, "LABEL.%%%": "???", "LABEL." + b64("team"): "abcde"}, allow) == identify(POD, allow)
 
@@ -107,7 +111,7 @@ def test_the_flags() -> None:
     with pytest.raises(ConfigError, match=r"kubernetes\.mode"):
         load(["--kubernetes.mode=yes"], environ={})
     with pytest.raises(ValueError, match="kubernetes mode 'yes'"):
-        Kubernetes("yes")  # type: ignore[arg-type]
+        Kubernetes("yes")  # type: ignore[arg-type]  # a wrong mode on purpose: refused at run time
 
 
 # --- through the simulator ------------------------------------------------------------------------------------
@@ -123,7 +127,7 @@ async def node(socket_dir: Path) -> AsyncIterator[Simulator]:
 def expected(sim: Simulator, but: str = "") -> set[tuple[str, ...]]:
     """Every container portoshim made (but ``but``) as the info metric should name it: decoded here from the host's
     labels."""
-    out = set()
+    out: set[tuple[str, ...]] = set()
     for c in sim.host.containers():
         if c.labels.get("INFRA.engine") == "k8s" and c.name != but:
             ct = c.labels.get(CT)
@@ -131,9 +135,9 @@ def expected(sim: Simulator, but: str = "") -> set[tuple[str, ...]]:
     return out
 
 
-def info_rows(batch: object) -> set[tuple[str, ...]]:
+def info_rows(batch: Iterable[Sample]) -> set[tuple[str, ...]]:
     rows = set()
-    for s in batch:  # type: ignore[attr-defined]
+    for s in batch:
         if s.name == INFO:
             labels = dict(s.labels)
             assert s.value == 1 and list(labels)[:5] == ["container", "namespace", "pod", "uid", "kubernetes_container"]
@@ -142,7 +146,7 @@ def info_rows(batch: object) -> set[tuple[str, ...]]:
 
 
 @pytest.mark.parametrize("api", ["v5", "v4"])
-async def test_every_pod_and_container_portoshim_made_is_named_and_nothing_else(node: Simulator, api: str) -> None:
+async def test_every_pod_and_container_portoshim_made_is_named_and_nothing_else(node: Simulator, api: Api) -> None:
     want = expected(node)
     pods = {row for row in want if not row[4]}
     assert len(pods) == 9 and len(want) - len(pods) == 15  # the node's 6 pods (9 containers), 3 bulk ones (2 each)
@@ -207,9 +211,9 @@ async def test_an_unreadable_identity_is_skipped_and_counted_and_logged_once_per
 
 @pytest.mark.parametrize(("mode", "warned"), [("on", True), ("auto", False)])
 async def test_mode_on_warns_when_the_host_has_no_pods(
-    client: PortoClient, caplog: pytest.LogCaptureFixture, mode: str, warned: bool
+    client: PortoClient, caplog: pytest.LogCaptureFixture, mode: Mode, warned: bool
 ) -> None:
-    collector = ContainersCollector(kubernetes=Kubernetes(mode))  # type: ignore[arg-type]
+    collector = ContainersCollector(kubernetes=Kubernetes(mode))
     with caplog.at_level(logging.INFO, "porto_exporter.collect.kubernetes"):
         for _ in range(2):
             assert not info_rows(await collector.collect(CollectContext(client)))

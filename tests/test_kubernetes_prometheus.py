@@ -94,7 +94,7 @@ async def portod_pods(porto: PortoClient, sim: Simulator) -> tuple[float, dict[s
                  for e in reply.containers}  # fmt: skip
 
 
-def labelled(result: list[dict], *keys: str) -> dict[tuple[str, ...], float]:  # type: ignore[type-arg]
+def labelled(result: list[dict], *keys: str) -> dict[tuple[str, ...], float]:
     return {tuple(r["metric"].get(k, "") for k in keys): float(r["value"][1]) for r in result}
 
 
@@ -177,9 +177,9 @@ async def check(s: aiohttp.ClientSession, base: str, porto: PortoClient, sim: Si
     # per Kubernetes container, named as kube-state-metrics names it, and joined with it
     containers = {(unb64(c.labels[NS]), unb64(c.labels[NAME]), unb64(c.labels[CT])): c for c in sim.host.containers()
                   if CT in c.labels}  # fmt: skip
-    cpu = labelled(await query(s, base, docs["CPU by container, named as kube-state-metrics names it"]),
-                   "namespace", "pod", "container")  # fmt: skip
-    assert cpu.keys() == containers.keys() and all(v > 0 for v in cpu.values())
+    by_ct = labelled(await query(s, base, docs["CPU by container, named as kube-state-metrics names it"]),
+                     "namespace", "pod", "container")  # fmt: skip
+    assert by_ct.keys() == containers.keys() and all(v > 0 for v in by_ct.values())
     limited = {k: c for k, c in containers.items() if c.memory_limit}
     assert limited and len(limited) < len(containers)  # kube-proxy has none: no ratio for it
     for title in ("Memory used of the limit, with kube-state-metrics", "With the recording rules"):

@@ -14,8 +14,8 @@ import pytest
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.remote.webdriver import WebDriver
 
 from porto_exporter.cli import build_collectors
 from porto_exporter.config import load
@@ -65,7 +65,7 @@ async def page_url(sim: Simulator) -> AsyncIterator[str]:
     await runner.cleanup()
 
 
-async def until(check: Callable[[], T], what: str, seconds: float = 15.0) -> T:
+async def until(check: Callable[[], T | None], what: str, seconds: float = 15.0) -> T:
     """Poll a (blocking) browser check in a thread, so the event loop keeps serving the page."""
     return await poll(lambda: asyncio.to_thread(check), what, seconds=seconds, every=0.1)
 
@@ -104,14 +104,16 @@ async def test_landing_page_lists_sorts_filters_and_shows_names_as_text(
 
     box = await asyncio.to_thread(browser.find_element, By.ID, "filter")
     await asyncio.to_thread(box.send_keys, "infra/web")
-    narrowed = await until(lambda: (rows := column(browser, 0)) and len(rows) < len(expected) and rows, "filter")
+    narrowed = await until(lambda: rows if (rows := column(browser, 0)) and len(rows) < len(expected) else None,
+                           "filter")
     assert narrowed and all("infra/web" in n for n in narrowed)
     assert set(narrowed) == {n for n in expected if "infra/web" in n}
 
     # one refresh later (the page's timer, every 5 s; each sets a new "Updated <time>") the page is still whole
     drawn = await asyncio.to_thread(lambda: browser.find_element(By.ID, "status").text)
     assert drawn.startswith("Updated "), drawn
-    redrawn = await until(lambda: (text := browser.find_element(By.ID, "status").text) != drawn and text, "a refresh")
+    redrawn = await until(lambda: text if (text := browser.find_element(By.ID, "status").text) != drawn else None,
+                          "a refresh")
     assert redrawn.startswith("Updated "), redrawn
     assert set(column(browser, 0)) == set(narrowed)
     logs: list[dict[str, Any]] = await asyncio.to_thread(browser.get_log, "browser")
@@ -132,7 +134,7 @@ async def test_overview_json_comes_from_the_snapshot(page_url: str, sim: Simulat
 
 async def test_opening_the_page_sends_portod_nothing(sim: Simulator) -> None:
     methods: list[str] = []
-    before_each_request(sim, lambda req: methods.append(req.ListFields()[0][0].name) and None)
+    before_each_request(sim, lambda req: methods.append(req.ListFields()[0][0].name))
     scraper = Scraper(PortoClient(sim.socket_path, timeout=5), build_collectors(load([])), interval=3600, timeout=5)
     runner, url = await serve(scraper)  # one cycle now, the next in an hour
     try:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DIR = ROOT / "exporter" / "porto_exporter" / "porto"
 
 
-def _generate_module() -> object:
+def _generate_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("proto_generate", ROOT / "proto" / "generate.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -18,7 +19,7 @@ def _generate_module() -> object:
 
 
 def test_generated_bindings_are_fresh(tmp_path: Path) -> None:
-    _generate_module().generate(tmp_path)  # type: ignore[attr-defined]
+    _generate_module().generate(tmp_path)
     for name in ("rpc_pb2.py", "rpc_pb2.pyi"):
         fresh = (tmp_path / name).read_text()
         committed = (PACKAGE_DIR / name).read_text()

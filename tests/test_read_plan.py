@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from porto_exporter.collect import CollectContext, ContainersCollector, Selection
+from porto_exporter.collect.containers import Api
 from porto_exporter.collect.read_plan import MAX_NAME_FILTERS, name_filter_tries, plan_spec_read
 from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
@@ -171,12 +172,12 @@ async def test_v4_fallback_names_at_most_a_thousand_per_request(
 
 @pytest.mark.parametrize("api", ["v5", "v4"])
 async def test_two_changes_in_one_second_are_not_lost(
-    big: tuple[Simulator, PortoClient, FakeClock], api: str
+    big: tuple[Simulator, PortoClient, FakeClock], api: Api
 ) -> None:
     sim, client, clock = big
     clock.now = float(int(clock.now))  # at the start of a second
     await client.set_property("a/b/c", "memory_limit", "100M")
-    collector = ContainersCollector(api=api)  # type: ignore[arg-type]
+    collector = ContainersCollector(api=api)
 
     async def limit() -> float:
         batch = await collector.collect(CollectContext(client))

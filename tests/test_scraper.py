@@ -16,7 +16,7 @@ from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.scraper import Scraper
 from porto_exporter.simulator import Simulator
 
-from .conftest import before_each_request
+from .conftest import answer_with, before_each_request
 
 
 def slow_down(sim: Simulator, method: str, seconds: float) -> None:
@@ -68,7 +68,7 @@ async def test_collectors_run_side_by_side_each_on_its_own_connection(sim: Simul
         finally:
             in_flight -= 1
 
-    sim.handle = counting  # type: ignore[method-assign]
+    answer_with(sim, counting)
     async with PortoClient(sim.socket_path, timeout=30) as client:
         scraper = Scraper(client, build_collectors(load([])), interval=0, timeout=30)
         await scraper.cycle()

@@ -28,7 +28,7 @@ from porto_exporter.scraper import Scraper
 from porto_exporter.simulator import Simulator
 from porto_exporter.web import build_app
 
-from .conftest import before_each_request
+from .conftest import answer_with, before_each_request
 
 PORTOD_COLLECTORS = ("system", "containers", "volumes", "storage")
 # the collectors that ask portod's API (not the events subscription, nor portod's own metrics endpoint)
@@ -230,7 +230,7 @@ class NoGetVolume:
 
     def __init__(self, sim: Simulator) -> None:
         self.original = sim.handle
-        sim.handle = self.handle  # type: ignore[method-assign]
+        answer_with(sim, self.handle)
 
     async def handle(self, body: bytes, conn: object) -> pb.TPortoResponse | None:
         req = pb.TPortoRequest()

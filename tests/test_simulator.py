@@ -23,7 +23,7 @@ from porto_exporter.simulator.cost import FILTER_TRY_SECONDS, STOPPED_BASE_SECON
 from porto_exporter.simulator.properties import PROPERTIES
 from porto_exporter.simulator.scenario import LEAKY_CONTAINER
 
-from .conftest import FakeClock
+from .conftest import FakeClock, texts
 
 
 def test_counters_advance_at_the_configured_rate() -> None:
@@ -266,7 +266,9 @@ def test_destroying_a_finished_or_paused_container_keeps_its_parents_usage(how: 
     assert after == pytest.approx(before, rel=1e-6)  # was 52 s: 100 s dead or paused ran
 
 
-async def test_the_demo_host_keeps_to_its_cores_and_ram_with_batch_jobs(socket_dir: Path) -> None:
+async def test_the_demo_host_keeps_to_its_cores_and_ram_with_batch_jobs(
+    socket_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The demo's host (cli.py: seed 1, 24 bulk containers, batch jobs) over 5 minutes of host time, read
     through the socket each second: / never uses more than the host's cores or RAM, and the batch group's CPU
     is what its jobs used, not the time they lay dead before being reaped."""
@@ -280,13 +282,13 @@ async def test_the_demo_host_keeps_to_its_cores_and_ram_with_batch_jobs(socket_d
         jobs[name] = (clock.now, c.behaviour)
         return c
 
-    host.create = recording  # type: ignore[method-assign]
+    monkeypatch.setattr(host, "create", recording)
     readings: list[tuple[float, int, int, int]] = []  # (time, / cpu ns, / memory bytes, batch cpu ns)
     async with Simulator(host, str(socket_dir / "portod.socket")) as sim, PortoClient(sim.socket_path) as c:
         for _ in range(300):
             clock.now += 1  # each request applies the lifecycle events due (exits, OOM kills, the batch ticker)
             got = await c.get(["/", "batch"], ["cpu_usage", "memory_usage"])
-            values = {e.name: e.values for e in got.containers}
+            values = {e.name: texts(e) for e in got.containers}
             readings.append((clock.now, int(values["/"]["cpu_usage"]), int(values["/"]["memory_usage"]),
                              int(values["batch"]["cpu_usage"])))  # fmt: skip
     assert len([n for n in jobs if n.startswith("batch/")]) > 100  # jobs came and went all along

@@ -20,7 +20,8 @@ async def frames(sim: Simulator, text: str, until_reply: bool = True) -> list[pb
     try:
         writer.write(encode_frame(text_format.Parse(text, pb.TPortoRequest()).SerializeToString()))
         await writer.drain()
-        decoder, got = FrameDecoder(1 << 26), []
+        decoder = FrameDecoder(1 << 26)
+        got: list[pb.TPortoResponse] = []
         async with asyncio.timeout(10):
             while not got or got[-1].HasField("AsyncWait"):
                 chunk = await reader.read(1 << 16)

@@ -23,7 +23,7 @@ from porto_exporter.simulator.values import (
     string_to_uint_map,
 )
 
-from .conftest import CAPTURES, FakeClock
+from .conftest import CAPTURES, FakeClock, texts
 
 # The words portod's descriptions put a unit in ("[nanoseconds]", "<bytes>", "<bytes/s>") and what they mean.
 UNIT_WORDS = {"nanoseconds": "nanoseconds", "bytes": "bytes", "cores": "cores", "seconds": "seconds",
@@ -156,16 +156,18 @@ async def test_units_are_what_the_workloads_do(socket_dir: Path) -> None:
     host = build_host(seed=1, clock=clock)
     props = ["cpu_usage", "cpu_pressure", "time", "start_time[raw]"]
     async with Simulator(host, str(socket_dir / "u.sock")) as sim, PortoClient(sim.socket_path) as client:
-        before = (await client.get([BUSY_CONTAINER], props)).containers[0].values
+        before = texts((await client.get([BUSY_CONTAINER], props)).containers[0])
         clock.now += 100
-        after = (await client.get([BUSY_CONTAINER], props)).containers[0].values
-        memory = (await client.get(["a/b/c"], ["memory_usage"])).containers[0].values["memory_usage"]
+        after = texts((await client.get([BUSY_CONTAINER], props)).containers[0])
+        memory = texts((await client.get(["a/b/c"], ["memory_usage"])).containers[0])["memory_usage"]
     assert QUANTITIES["cpu_usage"].unit == "nanoseconds"
     assert int(after["cpu_usage"]) - int(before["cpu_usage"]) == pytest.approx(BUSY_CPU_CORES * 100 * 1e9, rel=1e-6)
     assert QUANTITIES["cpu_pressure"].unit == "microseconds"  # a throttled burner stalls most of each second
-    stalled = read("map", after["cpu_pressure"])["some"] - read("map", before["cpu_pressure"])["some"]  # type: ignore[index]
+    pressure_before, pressure_after = read("map", before["cpu_pressure"]), read("map", after["cpu_pressure"])
+    assert isinstance(pressure_before, dict) and isinstance(pressure_after, dict)
+    stalled = pressure_after["some"] - pressure_before["some"]
     assert 0.5 * 100e6 < stalled <= 100e6
     assert QUANTITIES["time"].unit == "seconds" and int(after["time"]) - int(before["time"]) == 100
     assert QUANTITIES["start_time"].unit == "unix_seconds" and 0 < clock.now - int(after["start_time[raw]"]) < 1e6
     assert QUANTITIES["memory_usage"].unit == "bytes"
-    assert int(memory) == pytest.approx(host.by_name["a/b/c"].behaviour.memory_bytes, rel=0.05)  # type: ignore[arg-type]
+    assert int(memory) == pytest.approx(host.by_name["a/b/c"].behaviour.memory_bytes, rel=0.05)

@@ -99,8 +99,8 @@ async def test_portod_refuses_what_portoshims_base64_can_hold(real_portod: RealP
                                ("LABEL." + "A" * 123, "x", "Label name too log, max 128 bytes")):  # fmt: skip
         req = pb.TPortoRequest()
         req.SetLabel.name, req.SetLabel.label, req.SetLabel.value = f"{own}/set", label, value
-        rsp = await exchange(real_portod.socket, req)
-        assert rsp is not None and (rsp.error, rsp.errorMsg.split(":")[0]) == (pb.InvalidLabel, said), rsp
+        answer = await exchange(real_portod.socket, req)
+        assert answer is not None and (answer.error, answer.errorMsg.split(":")[0]) == (pb.InvalidLabel, said), answer
     # one bad pair in the labels string and none of it is set
     done = await real_portod.actl("set", f"{own}/set", "labels", f"{NAME}:{b64('ok')};{NS}:eHk+;", check=False)
     assert done == "" and await stored_labels(real_portod, f"{own}/set") == {}

@@ -21,6 +21,7 @@ import sys
 import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import aiohttp
@@ -132,16 +133,16 @@ async def test_an_exporter_in_each_kind_of_namespace_names_series_as_the_host(
     with tempfile.TemporaryDirectory(prefix="pe-real-ns-") as d:
         logs = Path(d)
         async with host_exporter(real, own) as (host_url, proc), aiohttp.ClientSession() as http:
-            *tenants, _ = await asyncio.gather(*(make_tenant(real, own, mode, logs) for mode in MODES),
-                                               wait_ready(host_url + "/metrics", proc, seconds=SECONDS))  # fmt: skip
+            made = asyncio.gather(*(make_tenant(real, own, mode, logs) for mode in MODES))
+            tenants, _ = await asyncio.gather(made, wait_ready(host_url + "/metrics", proc, seconds=SECONDS))
             await scrape(http, host_url)  # the first cycle with the tenants in it: the next reads their slow tier
             host = await scrape(http, host_url)
             inside = {t.mode: await scrape(http, t.url) for t in tenants}
             for t in tenants:
-                await poll(lambda t=t: _subscribed(http, t), f"{t.name}/exp subscribed to portod's pushes",
+                await poll(partial(_subscribed, http, t), f"{t.name}/exp subscribed to portod's pushes",
                            seconds=SECONDS)  # fmt: skip
                 await real.actl("run", f"{t.name}/web/job", "command=false")  # exits 1: one failure
-            counted = {t.mode: await poll(lambda t=t: _failure(http, t), f"the failed job in {t.name} counted",
+            counted = {t.mode: await poll(partial(_failure, http, t), f"the failed job in {t.name} counted",
                                           seconds=SECONDS) for t in tenants}  # fmt: skip
 
     for t in tenants:
