@@ -73,7 +73,14 @@ def podman_run_mounts() -> list[tuple[str, str, str]]:
     run = re.search(r"podman run (.*)", re.sub(r"\\\n\s*", " ", comments))
     assert run, "the Containerfile shows no podman run"
     argv = shlex.split(run.group(1))
-    return [(*argv[i + 1].split(":", 2), "")[:3] for i, a in enumerate(argv) if a == "-v"]  # type: ignore[misc]
+    return [_mount(argv[i + 1]) for i, a in enumerate(argv) if a == "-v"]
+
+
+def _mount(spec: str) -> tuple[str, str, str]:
+    """``host:container[:options]``."""
+    host, _, rest = spec.partition(":")
+    path, _, options = rest.partition(":")
+    return host, path, options
 
 
 def host_file(path: str, mounts: list[tuple[str, str]]) -> str | None:

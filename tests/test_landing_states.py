@@ -38,7 +38,7 @@ async def first_cycle(scraper: Scraper) -> None:
 
 async def overview(url: str) -> dict[str, dict[str, object]]:
     async with aiohttp.ClientSession() as s, s.get(url + "/api/v1/overview") as r:
-        return json.loads(await r.text())  # type: ignore[no-any-return]
+        return json.loads(await r.text())
 
 
 async def test_simulated_data_is_said_on_the_page(sim: Simulator, browser: WebDriver) -> None:  # noqa: F811
