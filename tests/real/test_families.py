@@ -78,7 +78,9 @@ NOT_COMPARED: dict[str, str] = {
     for m in EVENT_METRICS
     if "group" in m.labels
 }
-NOT_COMPARED[KUBERNETES_INFO.name] = "decoded from portoshim's base64 labels: tests/real/test_kubernetes.py holds it to portod"
+NOT_COMPARED[KUBERNETES_INFO.name] = (
+    "decoded from portoshim's base64 labels: tests/real/test_kubernetes.py holds it to portod"
+)
 
 
 # --- reading portod with portoctl ----------------------------------------------------------------------------
