@@ -2,7 +2,8 @@
 
 Every metric the exporter serves about Porto is one ``Metric`` here. A
 collector reads the source fields named in the table and converts with the
-``parse``/``scale`` given; it never invents names. ``docs/metrics.md`` is
+``parse``/``decimals`` given (``decimals``: Porto's ns/us counts kept as integers and written as seconds); it never
+invents names. ``docs/metrics.md`` is
 generated from this table (``python -m porto_exporter.metrics_doc``).
 """
 
@@ -19,7 +20,7 @@ Parse = Literal["int", "cores", "bool", "map", "raw_time", "optional_int"]
 # every container every cycle ("fast"); what costs portod most per value and is read
 # for diagnosis (process/thread counts, virtual memory, page-cache breakdown, faults,
 # per-direction io ops, PSI) on the slow interval ("slow"); spec/limits/info re-read
-# only when change_time moves ("spec"). Costs: ../shared bulk_per_property_cost json.
+# only when change_time moves ("spec"). Costs: PROTOCOL-NOTES section 9, bench/calib*.json.
 Tier = Literal["fast", "slow", "spec"]
 
 STATES = ("stopped", "starting", "running", "paused", "dead", "meta", "respawning", "stopping", "destroyed")

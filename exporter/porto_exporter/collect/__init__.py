@@ -1,4 +1,5 @@
-"""Collectors: one module per Porto source, each turning replies into immutable samples."""
+"""Collectors: one collector per Porto source (system, containers, volumes, storage, events, portod's own metrics),
+with the modules they share, turning replies into structured samples; the registry declares them."""
 
 from .base import Batch, CollectContext, Collector, LabelSet, Sample
 from .containers import ContainersCollector

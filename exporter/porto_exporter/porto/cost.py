@@ -1,7 +1,8 @@
 """What a request costs portod 5.3, from its source and measurements (PROTOCOL-NOTES §7, §9; bench/calib.py).
 
-The simulator charges requests with these numbers and the exporter's read
-planner compares its options with them, so both agree on what is cheap.
+The exporter's read planner compares its options with these numbers. The simulator charges requests with its
+own (``simulator/cost.py``, from the same calibration), so a wrong figure here is not made twice: a test holds
+the two within tolerance of each other.
 Calibrated on portod 5.3.59 at 2,901 containers (bench/calib-results-2.json,
 docs/performance.md "Real portod").
 

@@ -1,7 +1,9 @@
 """portod's v4 string value formats, both directions.
 
-The simulator formats with these and the collectors parse with them, so the
-two agree by construction; tests pin both to the strings in the captures.
+The collectors parse with these. The simulator has its own formatter (``simulator/values.py``, written from
+portod's source), so the two are independent: tests/test_simulator_vs_exporter_rules.py and
+tests/test_catalog_vs_simulator.py hold them to each other and to the captured strings. The ``format_*``
+functions are the exporter's understanding of portod's output, kept for those tests and the writes.
 """
 
 from __future__ import annotations
