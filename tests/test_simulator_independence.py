@@ -10,6 +10,8 @@ from pathlib import Path
 import porto_exporter
 import porto_exporter.simulator
 
+from .test_layout import circles as cycles  # one circle finder (Tarjan's) for both layout tests
+
 PACKAGE = Path(porto_exporter.__file__).parent
 SIMULATOR = Path(porto_exporter.simulator.__file__).parent
 ALLOWED = {"porto_exporter.porto.rpc_pb2"}  # Porto's API: the one thing the simulator shares with the exporter
@@ -70,41 +72,6 @@ def test_the_check_sees_imports_wherever_they_are() -> None:
     )
     found = imported(SIMULATOR / "handlers" / "x.py", source)  # as though it were simulator/handlers/x.py
     assert {"porto_exporter.catalog", "porto_exporter.porto.values", "porto_exporter.simulator.names"} <= found
-
-
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """The strongly connected groups of more than one module (Tarjan's algorithm), each sorted."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for nxt in graph.get(node, ()):
-            if nxt not in index:
-                visit(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in on_stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            group = []
-            while True:
-                top = stack.pop()
-                on_stack.discard(top)
-                group.append(top)
-                if top == node:
-                    break
-            if len(group) > 1 or node in graph.get(node, ()):
-                found.append(sorted(group))
-
-    for node in sorted(graph):
-        if node not in index:
-            visit(node)
-    return found
 
 
 def simulator_graph() -> dict[str, set[str]]:
