@@ -164,16 +164,15 @@ C = ("container",)
 
 def _cm(
     name: str, type_: MetricType, help_: str, prop: str, *, where: Literal["status", "spec"] = "status",
-    field_: str | None = None, parse: Parse = "int", scale: float = 1.0, key_label: str | None = None,
+    parse: Parse = "int", scale: float = 1.0, key_label: str | None = None,
     skip_keys: tuple[str, ...] = (), controller: str | None = None, tier: Tier = "fast", group: str = "cpu",
     skip_zero: bool = False, pick: str | None = None, cgroup2: str = "",
 ) -> ContainerMetric:  # fmt: skip
     labels = C + ((key_label,) if key_label else ())
-    fld = field_ or prop
-    source = f"TContainer{where.title()}.{fld} / Get {prop}" + (f" key `{pick}`" if pick else "")
+    source = f"TContainer{where.title()}.{prop} / Get {prop}" + (f" key `{pick}`" if pick else "")
     decimals = {1.0: 0, NS: 9, US: 6}[scale]  # Porto counts in ns or us; we export seconds
     return ContainerMetric(
-        Metric(name, type_, help_, labels, source, decimals), prop, where, fld, parse, key_label,
+        Metric(name, type_, help_, labels, source, decimals), prop, where, prop, parse, key_label,
         frozenset(skip_keys), controller, tier, group, skip_zero, pick, cgroup2,
     )  # fmt: skip
 

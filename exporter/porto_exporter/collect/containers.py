@@ -41,7 +41,6 @@ from .kubernetes import Kubernetes
 from .labels import LabelAllowlist
 from .namespace import ROOT, Namespace, NamespaceLearner
 from .namespace_top import TopReader
-from .parse import unknown_maps
 from .read_plan import slow_parts
 from .selection import Selection
 
@@ -267,8 +266,6 @@ def _has_value(r: Reading, cm: ContainerMetric) -> bool:
     ct = r.typed
     if ct is None:
         return r.values.get(cm.prop) is not None
-    if cm.field.startswith("#"):  # a field rpc.proto lacks (PSI on 5.3.59): among the status's unknown fields
-        return int(cm.field[1:]) in unknown_maps(ct.status)
     part = ct.spec if cm.where == "spec" else ct.status
     return part.HasField(cm.field)
 
