@@ -394,7 +394,6 @@ def _needs_spec(cache: Mapping[str, Known], r: Reading) -> bool:
     return cached is None or cached.change_time != r.change_time or r.change_time >= cached.read_at
 
 
-def _int(value: str | errors.PortoError | None) -> int:
-    if isinstance(value, str) and value.lstrip("-").isdigit():
-        return int(value)
-    return 0
+def _int(value: str | None) -> int:
+    """A v4 integer string (change_time[raw]); 0 when absent or not a number."""
+    return int(value) if value is not None and value.lstrip("-").isdigit() else 0
