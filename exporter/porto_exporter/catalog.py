@@ -349,8 +349,10 @@ OPT_IN_GROUPS = frozenset({"hierarchy", "vmem"})
 
 CONTAINER_STATE = _m("porto_container_state", "gauge", "Container state: 1 for the current state, 0 for the others.",
                      ("container", "state"), "TContainerStatus.state / Get state")  # fmt: skip
-CONTAINER_INFO_LABELS = ("container", "id", "level", "parent", "absolute_name", "owner_user", "owner_group",
-                         "virt_mode")  # fmt: skip
+# porto_container_info's labels after "container": each the container property of that name (its v5 field:
+# TContainerStatus id/level/parent/absolute_name, TContainerSpec owner_*/virt_mode, collect/container_reads).
+INFO_LABEL_PROPS = ("id", "level", "parent", "absolute_name", "owner_user", "owner_group", "virt_mode")
+CONTAINER_INFO_LABELS = ("container", *INFO_LABEL_PROPS)
 CONTAINER_INFO = _m("porto_container_info", "gauge", "Container metadata; always 1. Sum over level to avoid "
                     "counting nested usage twice.", CONTAINER_INFO_LABELS,
                     "TContainerStatus id/level/parent/absolute_name, TContainerSpec owner_*/virt_mode")  # fmt: skip
@@ -365,8 +367,7 @@ KUBERNETES_INFO = _m("porto_container_kubernetes_info", "gauge",
                      ("container", "namespace", "pod", "uid", "kubernetes_container"),
                      "TContainerSpec.labels LABEL.<base64> (--kubernetes.mode)")  # fmt: skip
 # The properties behind the state/info/labels metrics and inherited-cgroup detection.
-INFO_PROPS = ("id", "level", "parent", "absolute_name", "owner_user", "owner_group", "virt_mode", "labels",
-              "controllers")  # fmt: skip
+INFO_PROPS = (*INFO_LABEL_PROPS, "labels", "controllers")
 
 # --- volumes, layers, storages -----------------------------------------------------
 

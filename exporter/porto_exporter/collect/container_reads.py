@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Protocol, TypeVar
 
-from ..catalog import INFO_PROPS, ContainerMetric
+from ..catalog import INFO_LABEL_PROPS, INFO_PROPS, ContainerMetric
 from ..porto import errors
 from ..porto import rpc_pb2 as pb
 from ..porto.values import ValueFormatError, parse_controllers, parse_str_map
@@ -206,7 +206,7 @@ class ContainerReader:
             r = Reading(ct.spec.name, ct.status.state, ct.status.change_time, reply=containers, at=i,
                         read_at=rsp.timestamp)  # fmt: skip
             st, sp = ct.status, ct.spec
-            r.info = {
+            r.info = {  # catalog.INFO_LABEL_PROPS, read from the typed fields (test_collect checks they agree)
                 "id": str(st.id), "level": str(st.level), "parent": st.parent,
                 "absolute_name": st.absolute_name, "owner_user": sp.owner_user,
                 "owner_group": sp.owner_group, "virt_mode": sp.virt_mode,
@@ -313,7 +313,7 @@ class ContainerReader:
                 _count_vanished(tally, errs["state"])
             return
         r = Reading(name, state, _int(vals.get("change_time[raw]")), v4_values(tally, self.spec, vals, errs))
-        r.info = {k: v for k in INFO_PROPS[:7] if (v := vals.get(k)) is not None}
+        r.info = {k: v for k in INFO_LABEL_PROPS if (v := vals.get(k)) is not None}
         labels = vals.get("labels")
         r.labels = parse_str_map(labels) if labels is not None else {}
         ctl = vals.get("controllers")
