@@ -43,12 +43,13 @@ from ..samples import (
     ScaledKeptMap,
     Value,
 )
-from .container_reads import SLICE, CycleRead, Reading, Steps
+from .container_reads import CycleRead, Reading
 from .container_values import Plan, plan_values
 from .kubernetes import Kubernetes
 from .labels import LabelAllowlist
 from .read_plan import slow_parts
 from .selection import ROOT, Selection
+from .steps import SLICE, Steps
 
 # A tier's samples for one container kept between cycles. Replaying them is one append per family.
 Pieces = tuple[Piece, ...]
@@ -156,7 +157,7 @@ class ContainerEmitter:
         self.display: Callable[[str], str] | None = None  # portod's name -> the `container` label (``namespace``)
 
     def emit(self, read: CycleRead, slow: Sequence[int] = ()) -> Steps[Batch]:
-        """The cycle's Batch, made in slices: it yields every ``SLICE`` containers (see ``container_reads.Steps``).
+        """The cycle's Batch, made in slices: it yields every ``SLICE`` containers (see ``steps.Steps``).
 
         ``slow``: the slow tier's parts (indexes into ``read_plan.slow_parts``) read this cycle; the
         others' last values are served.

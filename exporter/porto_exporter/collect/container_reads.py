@@ -11,10 +11,10 @@ are read from it while emitting; v4 strings are parsed here.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from ..catalog import INFO_LABEL_PROPS, INFO_PROPS, ContainerMetric
 from ..porto import errors
@@ -24,6 +24,7 @@ from .base import CollectContext
 from .parse import Value, parse_v4, v4_variable
 from .read_plan import chunks, plan_spec_read
 from .selection import ROOT, Selection, ancestors
+from .steps import SLICE, Runner, Steps, at_once
 
 FAST_ALWAYS = ("state", "change_time")
 
@@ -91,35 +92,6 @@ class CycleRead:
     states: Counter[str] | None = None  # every container's state, when the readings cover only some
     cursor: int | None = None  # v4: the spec reply's timestamp, the next cursor once these readings are taken
     tally: Tally = field(default_factory=Tally)
-
-
-T = TypeVar("T")
-
-# A step of CPU work (replies -> readings -> samples) as a generator: it yields between slices of
-# SLICE containers and returns its result. Whoever runs it decides how: all at once (``drain``), or
-# a slice at a time with the event loop serving other tasks in between (``containers.Worker``).
-Steps = Generator[None, None, T]
-SLICE = 64  # containers between two yields: 1-4 ms of the dearest step (emit: 15-60 us a container)
-
-
-def drain(steps: Steps[T]) -> T:
-    """Run ``steps`` to the end at once; its result."""
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value
-
-
-class Runner(Protocol):
-    """Runs a step of CPU work to the end (without holding the event loop for all of it); its result."""
-
-    def __call__(self, steps: Steps[T], /) -> Awaitable[T]: ...
-
-
-async def at_once(steps: Steps[T]) -> T:
-    """A ``Runner`` that does not let go of the loop (direct use of the reader)."""
-    return drain(steps)
 
 
 class ContainerReader:
