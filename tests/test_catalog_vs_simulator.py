@@ -24,7 +24,6 @@ import pytest
 from google.protobuf.message import Message
 
 from porto_exporter import catalog
-from porto_exporter.collect.parse import unknown_fields_of
 from porto_exporter.porto import PortoClient, values
 from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.porto.client import GetEntry
@@ -98,9 +97,7 @@ def served() -> Iterator[Served]:
 
 
 def field_set(part: Message, field: str) -> bool:
-    """Whether a v5 message carries ``field`` (``#76``: the field rpc.proto lacks, by number)."""
-    if field.startswith("#"):
-        return int(field[1:]) in {f.field_number for f in unknown_fields_of(part)}
+    """Whether a v5 message carries ``field``."""
     fd = part.DESCRIPTOR.fields_by_name.get(field)
     if fd is None:
         return False
@@ -157,11 +154,6 @@ def exporter_reads(parse: str, text: str) -> object:
 def typed(ct: pb.TContainer, cm: catalog.ContainerMetric) -> object:
     """The v5 value of a catalog entry in one container (None when the field is absent)."""
     part = getattr(ct, cm.where)
-    if cm.field.startswith("#"):
-        for f in unknown_fields_of(part):
-            if f.field_number == int(cm.field[1:]):
-                return {e.key: e.val for e in pb.TUintMap.FromString(bytes(f.data)).map}
-        return None
     if cm.field not in part.DESCRIPTOR.fields_by_name or not part.HasField(cm.field):
         return None
     value = getattr(part, cm.field)

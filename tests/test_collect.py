@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from porto_exporter.catalog import CONTAINER_METRICS, STATES
+from porto_exporter.catalog import CONTAINER_METRICS, INFO_LABEL_PROPS, STATES
 from porto_exporter.collect import (
     CollectContext,
     ContainersCollector,
@@ -20,6 +20,7 @@ from porto_exporter.collect import (
     SystemCollector,
     VolumesCollector,
 )
+from porto_exporter.collect.container_reads import ContainerReader
 from porto_exporter.collect.containers import Api
 from porto_exporter.collect.labels import sanitize
 from porto_exporter.collect.parse import parse_v4
@@ -53,6 +54,17 @@ async def test_v4_and_v5_give_the_same_metrics(client: PortoClient) -> None:
         if key[0] not in counters and "memory" not in key[0] and "running_seconds" not in key[0]:
             assert b[key] == pytest.approx(value), key  # static values must agree exactly
 
+
+
+async def test_both_apis_read_the_info_labels_the_catalog_names(client: PortoClient) -> None:
+    """v5 reads porto_container_info's labels from typed fields by hand, v4 by the catalog's names: the same keys."""
+    ctx = CollectContext(client)
+    v5 = await ContainerReader(Selection(), ()).read_v5(ctx, (), {})
+    v4 = await ContainerReader(Selection(), ()).read_v4(ctx, (), {})
+    assert v5.changed.keys() == v4.changed.keys() and len(v5.changed) > 3
+    for name, r in v5.changed.items():
+        assert tuple(r.info) == INFO_LABEL_PROPS, name
+        assert tuple(v4.changed[name].info) == INFO_LABEL_PROPS, name
 
 async def test_auto_falls_back_to_v4_on_invalid_method(client: PortoClient, sim: Simulator) -> None:
     original = sim.handle

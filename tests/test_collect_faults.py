@@ -29,7 +29,7 @@ from porto_exporter.simulator import Simulator, build_host
 from .conftest import FakeClock, answer_with, before_each_request
 
 if TYPE_CHECKING:
-    from porto_exporter.collect.container_reads import Steps
+    from porto_exporter.collect.steps import Steps
 
 CHANGED = "infra/db"  # has ancestors, so v4 reads them (by name) after the changed ones
 LABEL = "label_APP_version"

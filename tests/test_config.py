@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from porto_exporter.catalog import OPT_IN_GROUPS
+from porto_exporter.collect.registry import CollectorSettings
 from porto_exporter.config import Config, ConfigError, build_parser, env_name, load, options
 
 # A non-default value for every flag that takes one; a flag missing here fails the walk below.
@@ -61,6 +63,17 @@ def test_no_flags_in_the_environment_turn_things_off() -> None:
     assert load([], environ={"PORTO_EXPORTER_NO_COLLECTOR_CONTAINERS_IO": "false"}).disabled_groups == {
         "vmem", "hierarchy"}
     assert load([], environ={"PORTO_EXPORTER_COLLECTOR_CONTAINERS_VMEM": "true"}).disabled_groups == {"hierarchy"}
+
+
+def test_config_defaults_are_the_flags_defaults() -> None:
+    """A Config built by hand (bench, tests) is the exporter run without flags: the opt-in groups off in all three.
+
+    Before, Config().disabled_groups was empty (vmem and hierarchy exported) while load([]) and CollectorSettings()
+    left them out.
+    """
+    assert Config() == load([], environ={})
+    assert Config().disabled_groups == set(OPT_IN_GROUPS)
+    assert Config().collector_settings() == load([], environ={}).collector_settings() == CollectorSettings()
 
 
 @pytest.mark.parametrize("value", ["maybe", "2", ""])

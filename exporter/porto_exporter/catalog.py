@@ -165,16 +165,15 @@ C = ("container",)
 
 def _cm(
     name: str, type_: MetricType, help_: str, prop: str, *, where: Literal["status", "spec"] = "status",
-    field_: str | None = None, parse: Parse = "int", scale: float = 1.0, key_label: str | None = None,
+    parse: Parse = "int", scale: float = 1.0, key_label: str | None = None,
     skip_keys: tuple[str, ...] = (), controller: str | None = None, tier: Tier = "fast", group: str = "cpu",
     skip_zero: bool = False, pick: str | None = None, cgroup2: str = "",
 ) -> ContainerMetric:  # fmt: skip
     labels = C + ((key_label,) if key_label else ())
-    fld = field_ or prop
-    source = f"TContainer{where.title()}.{fld} / Get {prop}" + (f" key `{pick}`" if pick else "")
+    source = f"TContainer{where.title()}.{prop} / Get {prop}" + (f" key `{pick}`" if pick else "")
     decimals = {1.0: 0, NS: 9, US: 6}[scale]  # Porto counts in ns or us; we export seconds
     return ContainerMetric(
-        Metric(name, type_, help_, labels, source, decimals), prop, where, fld, parse, key_label,
+        Metric(name, type_, help_, labels, source, decimals), prop, where, prop, parse, key_label,
         frozenset(skip_keys), controller, tier, group, skip_zero, pick, cgroup2,
     )  # fmt: skip
 
@@ -351,8 +350,10 @@ OPT_IN_GROUPS = frozenset({"hierarchy", "vmem"})
 
 CONTAINER_STATE = _m("porto_container_state", "gauge", "Container state: 1 for the current state, 0 for the others.",
                      ("container", "state"), "TContainerStatus.state / Get state")  # fmt: skip
-CONTAINER_INFO_LABELS = ("container", "id", "level", "parent", "absolute_name", "owner_user", "owner_group",
-                         "virt_mode")  # fmt: skip
+# porto_container_info's labels after "container": each the container property of that name (its v5 field:
+# TContainerStatus id/level/parent/absolute_name, TContainerSpec owner_*/virt_mode, collect/container_reads).
+INFO_LABEL_PROPS = ("id", "level", "parent", "absolute_name", "owner_user", "owner_group", "virt_mode")
+CONTAINER_INFO_LABELS = ("container", *INFO_LABEL_PROPS)
 CONTAINER_INFO = _m("porto_container_info", "gauge", "Container metadata; always 1. Sum over level to avoid "
                     "counting nested usage twice.", CONTAINER_INFO_LABELS,
                     "TContainerStatus id/level/parent/absolute_name, TContainerSpec owner_*/virt_mode")  # fmt: skip
@@ -367,8 +368,7 @@ KUBERNETES_INFO = _m("porto_container_kubernetes_info", "gauge",
                      ("container", "namespace", "pod", "uid", "kubernetes_container"),
                      "TContainerSpec.labels LABEL.<base64> (--kubernetes.mode)")  # fmt: skip
 # The properties behind the state/info/labels metrics and inherited-cgroup detection.
-INFO_PROPS = ("id", "level", "parent", "absolute_name", "owner_user", "owner_group", "virt_mode", "labels",
-              "controllers")  # fmt: skip
+INFO_PROPS = (*INFO_LABEL_PROPS, "labels", "controllers")
 
 # --- volumes, layers, storages -----------------------------------------------------
 

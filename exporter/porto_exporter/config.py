@@ -71,7 +71,9 @@ class Config:
     max_age: float | None = None
     slow_interval: float = 60.0
     collectors: set[str] = field(default_factory=lambda: {entry.name for entry in REGISTRY if entry.default})
-    disabled_groups: set[str] = field(default_factory=set)
+    # the groups off unless their flag is given (the opt-in ones), as load() and CollectorSettings have it
+    disabled_groups: set[str] = field(default_factory=lambda: {g.name for e in REGISTRY for g in e.groups
+                                                               if not g.default})  # fmt: skip
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     max_depth: int | None = None
@@ -87,10 +89,13 @@ class Config:
 
     def collector_settings(self) -> CollectorSettings:
         """What the collectors take from these flags."""
-        return CollectorSettings(tuple(self.include), tuple(self.exclude), self.max_depth,
-                                 tuple(self.labels_allowlist), frozenset(self.disabled_groups), self.api,
-                                 self.slow_interval, self.events_group_depth, self.metrics_socket,
-                                 self.timeout, self.kubernetes_mode, tuple(self.kubernetes_labels))  # fmt: skip
+        return CollectorSettings(
+            include=tuple(self.include), exclude=tuple(self.exclude), max_depth=self.max_depth,
+            labels_allowlist=tuple(self.labels_allowlist), disabled_groups=frozenset(self.disabled_groups),
+            api=self.api, slow_interval=self.slow_interval, events_group_depth=self.events_group_depth,
+            metrics_socket=self.metrics_socket, cycle_timeout=self.timeout, kubernetes_mode=self.kubernetes_mode,
+            kubernetes_labels=tuple(self.kubernetes_labels),
+        )
 
 
 @dataclass(frozen=True)

@@ -251,9 +251,6 @@ class Batch:
             raise EncodingMismatch(f"{name}: holds values with {col.decimals} decimals, asked for {decimals}")
         return col
 
-    def column_for(self, name: str, decimals: int) -> AnyColumn:
-        return self.scaled(name, decimals) if decimals else self.column(name)
-
     def add(self, name: str, labels: Labels | LabelSet, value: float | bool, *, decimals: int = 0) -> None:
         """The checked way in, value in the metric's unit: bools become 0/1, non-finite floats are refused.
 

@@ -23,8 +23,6 @@ from ..porto.values import ValueFormatError, parse_str_map
 log = logging.getLogger(__name__)
 
 UNIFIED = "unified"  # portod's name for the cgroup2 hierarchy (TCgroup2Subsystem)
-# The controllers portod puts in the cgroup2 hierarchy, together (TCgroupDriver's Cgroup2Subsystems).
-CGROUP2_CONTROLLERS = ("memory", "cpu", "cpuset", "blkio", "pids")
 # The properties whose values mean nothing there: neither read nor exported on such a host.
 V1_ONLY = tuple(dict.fromkeys(cm.prop for cm in CONTAINER_METRICS if cm.cgroup2))
 

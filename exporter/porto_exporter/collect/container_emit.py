@@ -22,6 +22,7 @@ from ..catalog import (
     CONTAINER_LABELS,
     CONTAINER_STATE,
     DAEMON_CONTAINERS,
+    INFO_LABEL_PROPS,
     KUBERNETES_INFO,
     LISTED_STATES,
     STATES,
@@ -42,21 +43,21 @@ from ..samples import (
     ScaledKeptMap,
     Value,
 )
-from .container_reads import SLICE, CycleRead, Reading, Steps
+from .container_reads import CycleRead, Reading
 from .container_values import Plan, plan_values
 from .kubernetes import Kubernetes
 from .labels import LabelAllowlist
 from .read_plan import slow_parts
 from .selection import ROOT, Selection
+from .steps import SLICE, Steps
 
 # A tier's samples for one container kept between cycles. Replaying them is one append per family.
 Pieces = tuple[Piece, ...]
 NOTHING: Pieces = ()
 STATE_LABEL = CONTAINER_STATE.labels[-1]
-INFO_LABELS = CONTAINER_INFO.labels[1:]  # after "container"
 # info labels whose values repeat from container to container (interned: one string for all of them);
 # id and absolute_name are each container's own, and interning those would only grow the interned table
-SHARED_INFO = tuple(label not in ("id", "absolute_name") for label in INFO_LABELS)
+SHARED_INFO = tuple(label not in ("id", "absolute_name") for label in INFO_LABEL_PROPS)
 
 
 @dataclass(slots=True)
@@ -156,7 +157,7 @@ class ContainerEmitter:
         self.display: Callable[[str], str] | None = None  # portod's name -> the `container` label (``namespace``)
 
     def emit(self, read: CycleRead, slow: Sequence[int] = ()) -> Steps[Batch]:
-        """The cycle's Batch, made in slices: it yields every ``SLICE`` containers (see ``container_reads.Steps``).
+        """The cycle's Batch, made in slices: it yields every ``SLICE`` containers (see ``steps.Steps``).
 
         ``slow``: the slow tier's parts (indexes into ``read_plan.slow_parts``) read this cycle; the
         others' last values are served.
@@ -226,8 +227,8 @@ class ContainerEmitter:
         intern = sys.intern
         before = {p.name: p for p in cached.spec}
         values = tuple([intern(info.get(k, "")) if shared else info.get(k, "")
-                        for k, shared in zip(INFO_LABELS, SHARED_INFO, strict=True)])  # fmt: skip
-        head: Pieces = (_same_info(before, KeptInfo(CONTAINER_INFO.name, cached.key, INFO_LABELS, values)),)
+                        for k, shared in zip(INFO_LABEL_PROPS, SHARED_INFO, strict=True)])  # fmt: skip
+        head: Pieces = (_same_info(before, KeptInfo(CONTAINER_INFO.name, cached.key, INFO_LABEL_PROPS, values)),)
         if self.allowlist.patterns:  # no allowlist: no porto_container_labels at all (it would carry nothing)
             allowed = self.allowlist.select(r.labels)
             names, values = tuple([intern(k) for k, _ in allowed]), tuple([intern(v) for _, v in allowed])

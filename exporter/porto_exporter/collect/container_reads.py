@@ -11,12 +11,12 @@ are read from it while emitting; v4 strings are parsed here.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
-from ..catalog import INFO_PROPS, ContainerMetric
+from ..catalog import INFO_LABEL_PROPS, INFO_PROPS, ContainerMetric
 from ..porto import errors
 from ..porto import rpc_pb2 as pb
 from ..porto.values import ValueFormatError, parse_controllers, parse_str_map
@@ -24,6 +24,7 @@ from .base import CollectContext
 from .parse import Value, parse_v4, v4_variable
 from .read_plan import chunks, plan_spec_read
 from .selection import ROOT, Selection, ancestors
+from .steps import SLICE, Runner, Steps, at_once
 
 FAST_ALWAYS = ("state", "change_time")
 
@@ -91,35 +92,6 @@ class CycleRead:
     states: Counter[str] | None = None  # every container's state, when the readings cover only some
     cursor: int | None = None  # v4: the spec reply's timestamp, the next cursor once these readings are taken
     tally: Tally = field(default_factory=Tally)
-
-
-T = TypeVar("T")
-
-# A step of CPU work (replies -> readings -> samples) as a generator: it yields between slices of
-# SLICE containers and returns its result. Whoever runs it decides how: all at once (``drain``), or
-# a slice at a time with the event loop serving other tasks in between (``containers.Worker``).
-Steps = Generator[None, None, T]
-SLICE = 64  # containers between two yields: 1-4 ms of the dearest step (emit: 15-60 us a container)
-
-
-def drain(steps: Steps[T]) -> T:
-    """Run ``steps`` to the end at once; its result."""
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value
-
-
-class Runner(Protocol):
-    """Runs a step of CPU work to the end (without holding the event loop for all of it); its result."""
-
-    def __call__(self, steps: Steps[T], /) -> Awaitable[T]: ...
-
-
-async def at_once(steps: Steps[T]) -> T:
-    """A ``Runner`` that does not let go of the loop (direct use of the reader)."""
-    return drain(steps)
 
 
 class ContainerReader:
@@ -206,7 +178,7 @@ class ContainerReader:
             r = Reading(ct.spec.name, ct.status.state, ct.status.change_time, reply=containers, at=i,
                         read_at=rsp.timestamp)  # fmt: skip
             st, sp = ct.status, ct.spec
-            r.info = {
+            r.info = {  # catalog.INFO_LABEL_PROPS, read from the typed fields (test_collect checks they agree)
                 "id": str(st.id), "level": str(st.level), "parent": st.parent,
                 "absolute_name": st.absolute_name, "owner_user": sp.owner_user,
                 "owner_group": sp.owner_group, "virt_mode": sp.virt_mode,
@@ -313,7 +285,7 @@ class ContainerReader:
                 _count_vanished(tally, errs["state"])
             return
         r = Reading(name, state, _int(vals.get("change_time[raw]")), v4_values(tally, self.spec, vals, errs))
-        r.info = {k: v for k in INFO_PROPS[:7] if (v := vals.get(k)) is not None}
+        r.info = {k: v for k in INFO_LABEL_PROPS if (v := vals.get(k)) is not None}
         labels = vals.get("labels")
         r.labels = parse_str_map(labels) if labels is not None else {}
         ctl = vals.get("controllers")
@@ -394,7 +366,6 @@ def _needs_spec(cache: Mapping[str, Known], r: Reading) -> bool:
     return cached is None or cached.change_time != r.change_time or r.change_time >= cached.read_at
 
 
-def _int(value: str | errors.PortoError | None) -> int:
-    if isinstance(value, str) and value.lstrip("-").isdigit():
-        return int(value)
-    return 0
+def _int(value: str | None) -> int:
+    """A v4 integer string (change_time[raw]); 0 when absent or not a number."""
+    return int(value) if value is not None and value.lstrip("-").isdigit() else 0

@@ -20,7 +20,7 @@ from google.protobuf.message import Message
 from ..catalog import ContainerMetric
 from ..porto import rpc_pb2 as pb
 from .container_reads import Reading
-from .parse import Convert, Value, uint_map, unknown_maps, v5_converter
+from .parse import Convert, Value, uint_map, v5_converter
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,7 @@ class Plan:
 
     name: str
     prop: str
-    field: str  # the v5 field, or "#N" for a field number rpc.proto lacks
+    field: str  # the v5 field
     in_spec: bool
     convert: Convert
     key_label: str  # the label a map key becomes; "" for plain values
@@ -37,17 +37,15 @@ class Plan:
     controller: str | None
     skip_zero: bool
     optional: bool
-    number: int  # the field number for "#N" fields, else 0
     decimals: int  # > 0: values are integer counts of 10**-decimals of the unit (scaled columns)
     entries: bool  # the v5 field is a TUintMap of plain values, read entry by entry (no dict in between)
     pick: str | None  # the one map key that is the value (no label)
 
     @classmethod
     def of(cls, cm: ContainerMetric) -> Plan:
-        convert = None if cm.field.startswith("#") else v5_converter(cm)
+        convert = v5_converter(cm)
         return cls(cm.metric.name, cm.prop, cm.field, cm.where == "spec", convert, cm.key_label or "",
-                   cm.skip_keys, cm.controller, cm.skip_zero, cm.parse == "optional_int",
-                   int(cm.field[1:]) if cm.field.startswith("#") else 0, cm.metric.decimals,
+                   cm.skip_keys, cm.controller, cm.skip_zero, cm.parse == "optional_int", cm.metric.decimals,
                    convert is uint_map and cm.key_label is not None and not cm.metric.decimals, cm.pick)  # fmt: skip
 
 
@@ -65,7 +63,6 @@ def plan_values(plans: Sequence[Plan], r: Reading, owned: frozenset[str] | None)
     values = r.values
     status: pb.TContainerStatus | None = None
     spec: pb.TContainerSpec | None = None
-    unknown: dict[int, dict[str, int]] | None = None
     value: Value
     part: Message
     for plan in plans:
@@ -74,10 +71,6 @@ def plan_values(plans: Sequence[Plan], r: Reading, owned: frozenset[str] | None)
             continue  # inherited from an ancestor: that ancestor's series already has it
         if ct is None:
             value = values.get(plan.prop)
-        elif plan.number:
-            if unknown is None:
-                unknown = unknown_maps(ct.status)
-            value = unknown.get(plan.number)
         else:
             if plan.in_spec:
                 part = spec = spec or ct.spec

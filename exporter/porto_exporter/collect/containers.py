@@ -17,7 +17,7 @@ ListContainersBy is preferred; when portod answers InvalidMethod (or
 This module only decides what each cycle reads; ``container_reads`` reads it,
 ``container_emit`` turns readings into samples and keeps what is cached.
 Turning replies into readings and readings into samples is done in slices
-(``Worker``), so a big host does not freeze the event loop for the length of
+(``steps.Worker``), so a big host does not freeze the event loop for the length of
 a conversion.
 """
 
@@ -28,7 +28,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Literal, TypeVar
+from typing import Literal
 
 from ..catalog import CGROUP_VERSION, CONTAINER_METRICS, OPT_IN_GROUPS, ContainerMetric
 from ..porto import errors
@@ -36,17 +36,16 @@ from ..samples import Batch
 from .base import CollectContext, Collector
 from .cgroup_layout import UNKNOWN, CgroupLayout, learn_layout
 from .container_emit import ContainerEmitter
-from .container_reads import ContainerReader, CycleRead, Reading, Steps
+from .container_reads import ContainerReader, CycleRead, Reading
 from .kubernetes import Kubernetes
 from .labels import LabelAllowlist
 from .namespace import ROOT, Namespace, NamespaceLearner
 from .namespace_top import TopReader
-from .parse import unknown_maps
 from .read_plan import slow_parts
 from .selection import Selection
+from .steps import Worker
 
 Api = Literal["auto", "v5", "v4"]
-T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
@@ -267,44 +266,5 @@ def _has_value(r: Reading, cm: ContainerMetric) -> bool:
     ct = r.typed
     if ct is None:
         return r.values.get(cm.prop) is not None
-    if cm.field.startswith("#"):  # a field rpc.proto lacks (PSI on 5.3.59): among the status's unknown fields
-        return int(cm.field[1:]) in unknown_maps(ct.status)
     part = ct.spec if cm.where == "spec" else ct.status
     return part.HasField(cm.field)
-
-
-class Worker:
-    """Runs a collector's CPU work (replies -> readings -> samples) on the loop a few milliseconds at a time.
-
-    Turning 10,000 containers' replies into samples takes about a second of CPU: in one go on
-    the event loop nothing else would be served meanwhile (``/-/healthy`` included). Each step
-    is ``Steps`` (a generator yielding between slices of containers); after ``budget`` seconds
-    of it the loop serves whatever is waiting, then the step goes on. (A thread was measured
-    too: while it holds the GIL every socket call of the loop waits for it, and /-/healthy's
-    worst latency at 10,000 containers was 2-4 times worse; see bench/loop_latency.py.)
-
-    The steps and the collector's requests take turns, never overlap: only the collector
-    touches its caches. A cycle cancelled at the scraper's deadline stops between two slices,
-    where every cache entry is whole.
-    """
-
-    def __init__(self, budget: float = 0.004) -> None:
-        self.budget = budget  # seconds of work on the loop between two yields
-        self.cpu_seconds = 0.0  # CPU time of the steps (the scraper's convert phase)
-
-    async def run(self, steps: Steps[T]) -> T:
-        """``steps`` to the end, other tasks served every ``budget`` seconds; its result."""
-        clock, budget = time.perf_counter, self.budget
-        cpu = time.thread_time()
-        started = clock()
-        while True:
-            try:
-                next(steps)
-            except StopIteration as done:
-                self.cpu_seconds += time.thread_time() - cpu
-                return done.value
-            if clock() - started >= budget:
-                self.cpu_seconds += time.thread_time() - cpu
-                await asyncio.sleep(0)  # a cancelled cycle stops here: every cache entry is whole
-                cpu = time.thread_time()
-                started = clock()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 
-from ..catalog import INFO_PROPS, ContainerMetric
+from ..catalog import INFO_LABEL_PROPS, INFO_PROPS, ContainerMetric
 from ..porto import errors
 from ..porto.values import ValueFormatError, parse_controllers, parse_str_map
 from .base import CollectContext
@@ -93,7 +93,7 @@ class TopReader:
     ) -> Reading:  # fmt: skip
         s = Reading(ROOT, vals["state"], _int(vals.get("change_time[raw]")), v4_values(read.tally, spec, vals, errs),
                     read_at=timestamp)  # fmt: skip
-        s.info = {k: v for k in INFO_PROPS[:7] if (v := vals.get(k)) is not None}
+        s.info = {k: v for k in INFO_LABEL_PROPS if (v := vals.get(k)) is not None}
         try:
             labels, ctl = vals.get("labels"), vals.get("controllers")
             s.labels = parse_str_map(labels) if labels is not None else {}

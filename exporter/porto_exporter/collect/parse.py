@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from google.protobuf import unknown_fields
-from google.protobuf.message import DecodeError, Message
+from google.protobuf.message import Message
 
 from ..catalog import ContainerMetric, Parse
 from ..porto import rpc_pb2 as pb
@@ -84,17 +84,3 @@ def unknown_fields_of(msg: Message) -> list[Any]:
     UnknownFieldSet has ``__getitem__`` and ``__len__`` but no ``__iter__``, which type checkers need."""
     found = unknown_fields.UnknownFieldSet(msg)
     return [found[i] for i in range(len(found))]
-
-
-def unknown_maps(msg: Message) -> dict[int, dict[str, int]]:
-    """Every TUintMap-shaped field rpc.proto lacks, by field number (one pass over a message)."""
-    out: dict[int, dict[str, int]] = {}
-    for item in unknown_fields_of(msg):
-        if item.wire_type == 2:
-            m = pb.TUintMap()
-            try:
-                m.ParseFromString(bytes(item.data))
-            except DecodeError:  # a foreign field that is not a map: not ours
-                continue
-            out[item.field_number] = {e.key: e.val for e in m.map}
-    return out

@@ -140,14 +140,6 @@ REGISTRY: tuple[Registration, ...] = (
 )  # fmt: skip
 
 
-def registration(name: str) -> Registration:
-    """The entry of the collector called ``name``; KeyError names the known ones."""
-    for entry in REGISTRY:
-        if entry.name == name:
-            return entry
-    raise KeyError(f"no collector {name!r} (known: {', '.join(r.name for r in REGISTRY)})")
-
-
 def build_collectors(enabled: Iterable[str], settings: CollectorSettings) -> list[Collector]:
     """The collectors named in ``enabled``, in registry order, built with ``settings``."""
     chosen = set(enabled)
