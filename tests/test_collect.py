@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import logging
 from pathlib import Path
 
 import pytest
@@ -390,6 +391,41 @@ async def test_properties_portod_does_not_have_are_not_asked_for_again(client: P
     assert listed == ["ListProperties", "ListProperties"]
     assert "thread_count" in {p for props in seen for p in props}
     assert [s for s in batch if s.name == "porto_container_threads"]
+
+
+async def test_the_pool_opening_more_connections_is_not_a_new_portod(
+    client: PortoClient, sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The collectors share one pool of connections, opened as callers overlap (the events collector's reads come
+    after its burst, well into a cycle): a connection more to the same portod asks nothing again and says nothing
+    again. portod gone and back is asked and said once more. (Both were asked and said each time the pool grew.)"""
+    sim.host.unknown_properties = {"cpu_pressure"}
+    listed: list[str] = []
+    before_each_request(sim, lambda req: listed.append("ListProperties") if req.HasField("ListProperties") else None)
+    clock = FakeClock()
+    collector = ContainersCollector(slow_interval=0.0, clock=clock)
+    ctx = CollectContext(client)
+
+    def said() -> int:
+        return sum("neither lists cpu_pressure" in r.getMessage() for r in caplog.records)
+
+    async def cycles(n: int) -> None:
+        for _ in range(n):
+            clock.now += 15
+            await collector.collect(ctx)
+
+    with caplog.at_level(logging.INFO, logger="porto_exporter"):
+        await cycles(1)
+        client.reserve(4)
+        await asyncio.gather(*(client.list() for _ in range(4)))  # three callers more at once: three connections
+        assert client.stats.connects == 4
+        await cycles(2)
+        assert (listed, said()) == (["ListProperties"], 1)
+        await sim.restart()  # portod closes every connection: the next one may be another portod
+        await asyncio.gather(*(client.list() for _ in range(4)))  # (the pool refilled: still one new generation)
+        await cycles(2)
+    assert (listed, said()) == (["ListProperties"] * 2, 2)
+    assert client.stats.generation == 2
 
 
 async def test_only_the_enabled_metrics_properties_are_read(client: PortoClient, sim: Simulator) -> None:

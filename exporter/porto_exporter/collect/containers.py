@@ -78,7 +78,7 @@ class ContainersCollector(Collector):
         # properties portod does not list (asked once, then judged) and those dropped since: nobody had a value
         self.suspects: set[str] = set()
         self.dropped: set[str] = set()
-        self._known_at: int | None = None  # the client's connects when portod was last asked what it lists
+        self._known_at: int | None = None  # the client's generation when portod was last asked what it lists
         self.layout: CgroupLayout = UNKNOWN  # its cgroup version (cgroup_layout): what its values mean
         self.reader = ContainerReader(self.selection, self.spec)
         self.emitter = ContainerEmitter(self.selection, allowlist or LabelAllowlist(), self.metrics, kubernetes)
@@ -221,8 +221,7 @@ class ContainersCollector(Collector):
         """
         client = ctx.client
         stats = getattr(client, "stats", None)
-        connects = stats.connects if stats is not None else 0
-        if self._known_at is not None and connects == self._known_at:
+        if self._known_at is not None and self._known_at == (stats.generation if stats is not None else 0):
             return
         try:
             names = {*await client.list_properties(), *await client.list_data_properties()}
@@ -234,7 +233,7 @@ class ContainersCollector(Collector):
         self.suspects = {cm.prop for cm in self.metrics} - names
         self.dropped = set()
         await self._learn_layout(ctx)
-        self._known_at = stats.connects if stats is not None else 0
+        self._known_at = stats.generation if stats is not None else 0
         self.reader.spec = self._usable(self.spec)
 
     async def _learn_layout(self, ctx: CollectContext) -> None:
