@@ -214,9 +214,37 @@ def test_label_allowlist_and_sanitizing() -> None:
     assert allow.select({"TEAM.name": "x", "APP.tier": "web", "APP.role": "db"}) == (
         ("label_APP_tier", "web"), ("label_TEAM_name", "x"))  # fmt: skip
     assert sanitize("A.b-c") == "label_A_b_c"
-    # collision: both sanitize to label_A_b_c; the Porto name that sorts first wins, whatever the order
-    assert LabelAllowlist(["A.*"]).select({"A.b_c": "2", "A.b-c": "1"}) == (("label_A_b_c", "1"),)
+    # collision: both sanitize to label_A_b_c; both kept, suffixed in sorted key order (kube-state-metrics'
+    # mapToPrometheusLabels), whatever the map's order; a name a suffix takes again is left out, not doubled
+    both = (("label_A_b_c_conflict1", "1"), ("label_A_b_c_conflict2", "2"))
+    assert LabelAllowlist(["A.*"]).select({"A.b_c": "2", "A.b-c": "1"}) == both
+    assert LabelAllowlist(["A.*"]).select({"A.b-c": "1", "A.b_c": "2", "A.b_c_conflict1": "3"}) == both
     assert LabelAllowlist().select({"A.b": "1"}) == ()
+
+
+async def test_porto_labels_that_sanitize_alike_are_all_kept_logged_and_counted_once(
+    client: PortoClient, sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """--labels.allowlist: a container with Porto labels TEAM.a-b and TEAM.a_b (set over portod's socket) gets
+    both on porto_container_labels; the collision set is logged and counted once, however many cycles and
+    spec re-reads (and containers) show it."""
+    for name in ("a", "a/b"):
+        for label, value in (("TEAM.a-b", "dash"), ("TEAM.a_b", "underscore")):
+            await client.set_label(name, label, value)
+    collector = ContainersCollector(allowlist=LabelAllowlist(["TEAM.*"]))
+    ctx = CollectContext(client)
+    with caplog.at_level(logging.WARNING, logger="porto_exporter"):
+        for n in range(3):
+            batch = await collector.collect(ctx)
+            await client.set_label("a", "TEAM.n", str(n))  # its spec changes: read again next cycle
+    (labels,) = [dict(s.labels) for s in series(batch, "porto_container_labels", "a")]
+    assert (labels["label_TEAM_a_b_conflict1"], labels["label_TEAM_a_b_conflict2"]) == ("dash", "underscore")
+    assert "label_TEAM_a_b" not in labels and labels["label_TEAM_name"] == "alpha"
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warned == ["labels: Porto labels TEAM.a-b, TEAM.a_b all sanitize to label_TEAM_a_b: kept as "
+                      "label_TEAM_a_b_conflict1 (TEAM.a-b), label_TEAM_a_b_conflict2 (TEAM.a_b), as "
+                      "kube-state-metrics names them"], warned  # fmt: skip
+    assert ctx.label_conflicts == {"labels": 1}
 
 
 def test_parsers_on_every_captured_value() -> None:

@@ -418,6 +418,11 @@ PROPERTY_ERRORS = _m("porto_exporter_property_errors_total", "counter",
 PARSE_ERRORS = _m("porto_exporter_parse_errors_total", "counter",
                   "Values that could not be parsed (the sample was skipped), by property.", ("property",),
                   "exporter")  # fmt: skip
+LABEL_CONFLICTS = _m("porto_exporter_label_conflicts_total", "counter",
+                     "Sets of allowlisted label keys that sanitize to one Prometheus label name, each counted "
+                     "once when first met (kept with kube-state-metrics' _conflict<N> suffixes), by allowlist: "
+                     "labels (--labels.allowlist), kubernetes (--kubernetes.labels-allowlist).", ("allowlist",),
+                     "exporter")  # fmt: skip
 
 # --- lifecycle events: AsyncWait pushes (collect/events.py) ---------------------------
 
@@ -606,7 +611,7 @@ def all_metrics() -> list[Metric]:
                    CONTAINER_STATE, CONTAINER_LABELS, KUBERNETES_INFO,
                    *(cm.metric for cm in CONTAINER_METRICS), VOLUME_INFO, *volume, LAYERS, LAYER_IDLE, STORAGES,
                    STORAGE_IDLE, *meta, *EVENT_METRICS, COLLECTOR_SUCCESS, COLLECTOR_DURATION, PROPERTY_ERRORS,
-                   PARSE_ERRORS, PORTOD_METRICS_ERRORS, *SELF_METRICS.values()]:  # fmt: skip
+                   PARSE_ERRORS, LABEL_CONFLICTS, PORTOD_METRICS_ERRORS, *SELF_METRICS.values()]:  # fmt: skip
         if metric.name not in seen or (not seen[metric.name].help and metric.help):
             seen[metric.name] = metric
     return list(seen.values())

@@ -19,6 +19,7 @@ class CollectContext:
     client: PortoClient
     property_errors: Counter[tuple[str, str]] = field(default_factory=Counter)
     parse_errors: Counter[str] = field(default_factory=Counter)
+    label_conflicts: Counter[str] = field(default_factory=Counter)  # by allowlist: labels, kubernetes
 
 
 class Degraded(Exception):

@@ -81,7 +81,9 @@ class ContainersCollector(Collector):
         self._known_at: int | None = None  # the client's generation when portod was last asked what it lists
         self.layout: CgroupLayout = UNKNOWN  # its cgroup version (cgroup_layout): what its values mean
         self.reader = ContainerReader(self.selection, self.spec)
-        self.emitter = ContainerEmitter(self.selection, allowlist or LabelAllowlist(), self.metrics, kubernetes)
+        self.allowlist = allowlist or LabelAllowlist()
+        self.kubernetes = kubernetes or Kubernetes()
+        self.emitter = ContainerEmitter(self.selection, self.allowlist, self.metrics, self.kubernetes)
         self.worker = Worker()
         self._one_cycle = asyncio.Lock()
         self._include_matched: bool | None = None  # whether the include masks matched a container (None: not read)
@@ -123,8 +125,11 @@ class ContainersCollector(Collector):
         # point leaves the cursor and the slow tier's due time where they were, so it is read again.
         self.reader.commit(readings)
         self._forgive_unknown(readings)
-        self.emitter.kubernetes.end_cycle(readings.tally.parse_errors)
+        self.kubernetes.end_cycle(readings.tally.parse_errors)
         readings.tally.add_to(ctx)
+        for allowlist, which in ((self.allowlist, "labels"), (self.kubernetes.allowlist, "kubernetes")):
+            if found := allowlist.take_conflicts():  # label keys that sanitize to one name: each set once
+                ctx.label_conflicts[which] += found
         self._check_include(readings)
         if self._slow_due is not None:
             for part in due:
