@@ -478,7 +478,8 @@ SELF_METRICS = {
     "data_age": _m("porto_exporter_collector_data_age_seconds", "gauge", "Seconds since the data the collector serves "
                    "was read: grows while it fails and its last good samples are served (absent once they are "
                    "dropped after --scrape.max-age). events: since its subscription went down (its counters, "
-                   "still right, are kept).", ("collector",), _E),
+                   "still right, are kept). portod_metrics: since its last good read, which may have ended in an "
+                   "earlier cycle (it is read in the background).", ("collector",), _E),
     "loop_lag": _m("porto_exporter_event_loop_lag_max_seconds", "gauge", "Longest time the event loop ran a timer "
                    "late between the last two cycle ends (nothing is served meanwhile, /-/healthy included).", (),
                    _E),
