@@ -29,7 +29,7 @@ from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.porto.errors import PortoError
 from porto_exporter.porto.values import ValueFormatError
 from porto_exporter.scraper import Scraper
-from porto_exporter.simulator import Simulator, build_host
+from porto_exporter.simulator import Behaviour, Simulator, build_host
 
 from .conftest import CAPTURES, FakeClock, poll
 from .test_service import serve
@@ -212,3 +212,27 @@ async def test_an_older_portod_without_the_newer_fields_is_read_quietly(
     names = {s.name for s in system}
     assert "porto_daemon_errors_total" in names
     assert not {"porto_daemon_fatals_total", "porto_daemon_longest_request_seconds"} & names
+
+
+@pytest.mark.parametrize("cgroup", ["v1", "v2"])
+async def test_a_destroyed_childs_oom_kills_stay_in_its_ancestors_totals(socket_dir: Path, cgroup: str) -> None:
+    """portod's oom_kills_total counts the subtree since creation (Porto's test-oom: the root's and a parent's
+    totals keep a destroyed child's kills; cgroup2's memory.events keeps them too): what lets the OOM alert name
+    the parent of a job killed and destroyed between two scrapes."""
+    path = str(socket_dir / f"{cgroup}.socket")
+    host = build_host(seed=7, cgroup=cgroup, clock=FakeClock())
+    host.create("team")
+    job = host.create("team/job", behaviour=Behaviour(oom_after=1.0))
+    job.command, job.memory_limit = "stress", 16 << 20
+    async with Simulator(host, path), PortoClient(path) as client:
+
+        async def totals() -> list[str]:
+            reply = await client.get(["/", "team"], ["oom_kills_total"])
+            return [str(e.values["oom_kills_total"]) for e in reply.containers]
+
+        before = await totals()
+        host.start("team/job")
+        host._die(job, host.clock(), exit_code=-99, exit_status=9, oom=True)
+        killed = await totals()
+        host.destroy("team/job")
+        assert await totals() == killed == [str(int(before[0]) + 1), "1"]

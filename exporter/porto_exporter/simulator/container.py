@@ -59,6 +59,7 @@ class Container:
     exit_status: int = 0
     oom_killed: bool = False
     oom_kills: int = 0
+    lost_oom_kills: int = 0  # of destroyed descendants: portod keeps them in oom_kills_total ("since creation")
     respawn_count: int = 0
     start_error: str = ""  # the last failed start's message (its code: InvalidCommand); cleared by a start
     retired: dict[str, float] = field(default_factory=dict)  # counters of stopped children
