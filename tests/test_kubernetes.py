@@ -291,6 +291,12 @@ def test_the_daemonset_runs_kubernetes_mode_and_the_scrapes_keep_the_exporters_l
     assert endpoint["honorLabels"] is True
     (job,) = yaml.safe_load((PROM / "scrape-porto-kubernetes.yml").read_text())["scrape_configs"]
     assert job["honor_labels"] is True
+    # and none of the exporter pod's own target labels goes on the series that lack them: dropped last
+    # (tests/test_kubernetes_prometheus.py scrapes as the operator's job and looks for the pod's name)
+    for last in (endpoint["relabelings"][-1], job["relabel_configs"][-1]):
+        assert last["action"] == "labeldrop"
+        assert all(re.fullmatch(last["regex"], name) for name in ("namespace", "pod", "container", "endpoint"))
+        assert not re.fullmatch(last["regex"], "instance") and not re.fullmatch(last["regex"], "job")
 
 
 def test_the_kubernetes_recording_rules_pass_promtool_and_their_unit_tests() -> None:
