@@ -459,8 +459,9 @@ EVENTS_GROUPS = _m("porto_events_groups", "gauge",
                    "Groups the event counters are kept for: those with containers now, and those emptied in the "
                    "last 5 minutes (kept so their last values are scraped); at most 1,000.", (), "exporter")  # fmt: skip
 EVENTS_GROUPS_OVERFLOW = _m("porto_events_groups_overflow_total", "counter",
-                            "Groups whose events were counted under group=\"~other\" because 1,000 groups were in "
-                            "use (each counted once while it has containers).", (), "exporter")  # fmt: skip
+                            "Groups that found no room, first seen while 1,000 groups were in use: their events are "
+                            "counted under group=\"~other\" (each counted once while it has containers).", (),
+                            "exporter")  # fmt: skip
 # The exporter's own per-scrape metrics (selfmetrics.ExporterMetrics renders them with prometheus_client).
 _E = "exporter"
 SELF_METRICS = {

@@ -202,6 +202,7 @@ class EventsCollector(Collector):
         """Drop groups empty for ``group_ttl`` seconds, with their counters, making room for new ones."""
         now = self.clock()
         self._next_expiry = float("inf")
+        gone = set()
         for group, since in list(self._groups.items()):
             if since is None:
                 continue
@@ -209,11 +210,13 @@ class EventsCollector(Collector):
                 self._next_expiry = min(self._next_expiry, since + self.group_ttl)
                 continue
             del self._groups[group]
-            self._shown = {key for key in self._shown if key[1] != group}
+            gone.add(group)
             self.starts.pop(group, None)
             self.start_failures.pop(group, None)
             for reason in REASONS:
                 self.exits.pop((group, reason), None)
+        if gone:  # a group made again later starts at 0 again
+            self._shown = {key for key in self._shown if key[1] not in gone}
 
     # --- pushes -----------------------------------------------------------
 
