@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from porto_exporter.catalog import CONTAINER_METRICS
@@ -29,10 +31,14 @@ from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.porto.errors import PortoError
 from porto_exporter.porto.values import ValueFormatError
 from porto_exporter.scraper import Scraper
-from porto_exporter.simulator import Simulator, build_host
+from porto_exporter.simulator import Behaviour, Simulator, build_host
+from porto_exporter.simulator.scenario import LEAKY_CONTAINER
 
 from .conftest import CAPTURES, FakeClock, answer_with, poll
+from .test_e2e_prometheus import free_port, query, until_up
 from .test_service import serve
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Families portod's cgroup v2 values make meaningless (catalog ``cgroup2``), and some that mean the same on both.
 V1_FAMILIES = {cm.metric.name for cm in CONTAINER_METRICS if cm.cgroup2}
@@ -212,3 +218,72 @@ async def test_an_older_portod_without_the_newer_fields_is_read_quietly(
     names = {s.name for s in system}
     assert "porto_daemon_errors_total" in names
     assert not {"porto_daemon_fatals_total", "porto_daemon_longest_request_seconds"} & names
+
+
+@pytest.mark.parametrize("cgroup", ["v1", "v2"])
+async def test_a_destroyed_childs_oom_kills_stay_in_its_ancestors_totals(socket_dir: Path, cgroup: str) -> None:
+    """portod's oom_kills_total counts the subtree since creation (Porto's test-oom: the root's and a parent's
+    totals keep a destroyed child's kills; cgroup2's memory.events keeps them too): what lets the OOM alert name
+    the parent of a job killed and destroyed between two scrapes."""
+    path = str(socket_dir / f"{cgroup}.socket")
+    host = build_host(seed=7, cgroup=cgroup, clock=FakeClock())
+    host.create("team")
+    job = host.create("team/job", behaviour=Behaviour(oom_after=1.0))
+    job.command, job.memory_limit = "stress", 16 << 20
+    async with Simulator(host, path), PortoClient(path) as client:
+
+        async def totals() -> list[str]:
+            reply = await client.get(["/", "team"], ["oom_kills_total"])
+            return [str(e.values["oom_kills_total"]) for e in reply.containers]
+
+        before = await totals()
+        host.start("team/job")
+        host._die(job, host.clock(), exit_code=-99, exit_status=9, oom=True)
+        killed = await totals()
+        host.destroy("team/job")
+        assert await totals() == killed == [str(int(before[0]) + 1), "1"]
+
+
+async def test_memory_near_the_limit_stalls_and_the_v2_alert_sees_it_on_prometheus(
+    socket_dir: Path, procs: list[asyncio.subprocess.Process]
+) -> None:
+    """The simulator's leaky container holds its memory at 95% of its limit: on a cgroup v2 host its PSI memory
+    "some" grows (reclaim stalls its tasks), and PortoContainerMemoryNearLimit's expression, evaluated by a real
+    Prometheus scraping a real exporter (its [5m] window cut to what the test scrapes), returns it, and no
+    container with room to spare. (The simulator said 0 for every memory pressure: the v2 clause could not fire.)"""
+    assert shutil.which("prometheus"), "install Debian's prometheus package (bash .ci/test does)"
+    sim = Simulator(build_host(seed=1, cgroup="v2"), str(socket_dir / "portod.socket"))
+    exporter_port, prom_port = free_port(), free_port()
+    config = socket_dir / "prometheus.yml"
+    config.write_text(
+        "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+        f"scrape_configs:\n  - job_name: porto\n    static_configs: [{{targets: ['127.0.0.1:{exporter_port}']}}]\n"
+    )
+    rules = yaml.safe_load((ROOT / "deploy" / "prometheus" / "porto-alerts.yml").read_text())
+    (alert,) = [r["expr"] for group in rules["groups"] for r in group["rules"]
+                if r.get("alert") == "PortoContainerMemoryNearLimit"]  # fmt: skip
+    base = f"http://127.0.0.1:{prom_port}"
+    pressure = 'porto_container_memory_pressure_seconds_total{kind="some",container="%s"}'
+    async with sim, aiohttp.ClientSession() as s:
+        procs.append(await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "porto_exporter", f"--porto.socket={sim.socket_path}", "--scrape.interval=0s",
+            "--scrape.slow-interval=0s", f"--web.listen-address=127.0.0.1:{exporter_port}", "--no-collector.volumes",
+            "--no-collector.storage", "--no-collector.events", "--no-collector.portod_metrics",
+            stderr=asyncio.subprocess.DEVNULL))  # fmt: skip
+        procs.append(await asyncio.create_subprocess_exec(
+            "prometheus", f"--config.file={config}", f"--storage.tsdb.path={socket_dir}/data",
+            f"--web.listen-address=127.0.0.1:{prom_port}", stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL))  # fmt: skip
+        await until_up(s, base, 'up{job="porto"}')
+
+        async def window_full() -> bool:
+            got = await query(s, base, f"count_over_time({pressure % LEAKY_CONTAINER}[10s])")
+            return bool(got) and float(got[0]["value"][1]) >= 8
+
+        await poll(window_full, "10 s of the leaky container's memory pressure in Prometheus", seconds=60, every=0.25)
+        stalled = await query(s, base, f"rate({pressure % LEAKY_CONTAINER}[10s])")
+        assert stalled and float(stalled[0]["value"][1]) > 0.05, stalled
+        roomy = await query(s, base, f"rate({pressure % 'infra/web/mem-hog'}[10s])")  # 100 MiB of its 256 MiB
+        assert roomy and float(roomy[0]["value"][1]) == 0, roomy
+        firing = await query(s, base, alert.replace("[5m]", "[10s]"))
+    assert {r["metric"]["container"] for r in firing} == {LEAKY_CONTAINER}, firing

@@ -15,6 +15,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from porto_exporter.config import load
 from porto_exporter.simulator import Simulator
 
 from .test_e2e_prometheus import free_port
@@ -192,3 +193,38 @@ async def test_an_unknown_variable_is_one_line_naming_the_closest_and_exit_2() -
 async def test_a_telemetry_path_that_shadows_a_page_or_cannot_be_reached_is_exit_2(path: str) -> None:
     code, lines = await run_with_env({}, f"--web.telemetry-path={path}")
     assert code == 2 and len(lines) == 1 and lines[0].startswith("porto-exporter: --web.telemetry-path: "), lines
+
+
+@pytest.mark.parametrize(("flags", "said"), [
+    (("--no-collector.containers", "--collector.containers.vmem", "--labels.allowlist=TEAM.*"),
+     ["--collector.containers.vmem is ignored: the containers collector is off (--no-collector.containers)",
+      "--labels.allowlist is ignored: the containers collector is off (--no-collector.containers)"]),
+    (("--kubernetes.mode=off", "--kubernetes.labels-allowlist=app", "--scrape.slow-interval=500ms"),
+     ["--kubernetes.labels-allowlist is ignored: --kubernetes.mode=off decodes no pod labels",
+      "--scrape.slow-interval=0.5s is ignored: it is shorter than --scrape.interval=1s, and the costly properties "
+      "are read once a cycle at most"]),
+], ids=["collector off", "kubernetes off, slow tier"])  # fmt: skip
+async def test_flags_that_cannot_work_together_are_one_warning_each_at_start(flags: tuple[str, ...],
+                                                                           said: list[str]) -> None:  # fmt: skip
+    """Accepted (the exporter runs as the others make it), but not without a word: one line per flag, once."""
+    async with exporter(*flags) as e:
+        await e.logged("listening on")
+        async with aiohttp.ClientSession() as s, s.get(f"http://127.0.0.1:{e.port}/metrics") as r:
+            assert r.status == 200
+    ignored = [line for line in e.lines if "is ignored" in line]
+    assert [line.split(' msg="', 1)[1].rstrip('"') for line in ignored] == said, ignored
+    assert all("level=warn" in line for line in ignored), ignored
+
+
+def test_a_flag_given_as_its_variable_is_named_so() -> None:
+    from porto_exporter.cli import ignored_flags
+
+    env = {"PORTO_EXPORTER_KUBERNETES_MODE": "off", "PORTO_EXPORTER_KUBERNETES_LABELS_ALLOWLIST": "app",
+           "PORTO_EXPORTER_SCRAPE_SLOW_INTERVAL": "1m"}  # fmt: skip
+    argv = ["--scrape.interval=2m"]
+    assert ignored_flags(load(argv, env), argv, env) == [
+        "PORTO_EXPORTER_KUBERNETES_LABELS_ALLOWLIST is ignored: --kubernetes.mode=off decodes no pod labels",
+        "PORTO_EXPORTER_SCRAPE_SLOW_INTERVAL=60s is ignored: it is shorter than --scrape.interval=120s, and the costly "
+        "properties are read once a cycle at most"]  # fmt: skip
+    assert ignored_flags(load([], {}), [], {}) == []  # the defaults: nothing (60s slow under a longer interval too)
+    assert ignored_flags(load(["--scrape.interval=2m"], {}), ["--scrape.interval=2m"], {}) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import logging
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -227,9 +228,37 @@ def test_label_allowlist_and_sanitizing() -> None:
     assert allow.select({"TEAM.name": "x", "APP.tier": "web", "APP.role": "db"}) == (
         ("label_APP_tier", "web"), ("label_TEAM_name", "x"))  # fmt: skip
     assert sanitize("A.b-c") == "label_A_b_c"
-    # collision: both sanitize to label_A_b_c; the Porto name that sorts first wins, whatever the order
-    assert LabelAllowlist(["A.*"]).select({"A.b_c": "2", "A.b-c": "1"}) == (("label_A_b_c", "1"),)
+    # collision: both sanitize to label_A_b_c; both kept, suffixed in sorted key order (kube-state-metrics'
+    # mapToPrometheusLabels), whatever the map's order; a name a suffix takes again is left out, not doubled
+    both = (("label_A_b_c_conflict1", "1"), ("label_A_b_c_conflict2", "2"))
+    assert LabelAllowlist(["A.*"]).select({"A.b_c": "2", "A.b-c": "1"}) == both
+    assert LabelAllowlist(["A.*"]).select({"A.b-c": "1", "A.b_c": "2", "A.b_c_conflict1": "3"}) == both
     assert LabelAllowlist().select({"A.b": "1"}) == ()
+
+
+async def test_porto_labels_that_sanitize_alike_are_all_kept_logged_and_counted_once(
+    client: PortoClient, sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """--labels.allowlist: a container with Porto labels TEAM.a-b and TEAM.a_b (set over portod's socket) gets
+    both on porto_container_labels; the collision set is logged and counted once, however many cycles and
+    spec re-reads (and containers) show it."""
+    for name in ("a", "a/b"):
+        for label, value in (("TEAM.a-b", "dash"), ("TEAM.a_b", "underscore")):
+            await client.set_label(name, label, value)
+    collector = ContainersCollector(allowlist=LabelAllowlist(["TEAM.*"]))
+    ctx = CollectContext(client)
+    with caplog.at_level(logging.WARNING, logger="porto_exporter"):
+        for n in range(3):
+            batch = await collector.collect(ctx)
+            await client.set_label("a", "TEAM.n", str(n))  # its spec changes: read again next cycle
+    (labels,) = [dict(s.labels) for s in series(batch, "porto_container_labels", "a")]
+    assert (labels["label_TEAM_a_b_conflict1"], labels["label_TEAM_a_b_conflict2"]) == ("dash", "underscore")
+    assert "label_TEAM_a_b" not in labels and labels["label_TEAM_name"] == "alpha"
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warned == ["labels: Porto labels TEAM.a-b, TEAM.a_b all sanitize to label_TEAM_a_b: kept as "
+                      "label_TEAM_a_b_conflict1 (TEAM.a-b), label_TEAM_a_b_conflict2 (TEAM.a_b), as "
+                      "kube-state-metrics names them"], warned  # fmt: skip
+    assert ctx.label_conflicts == {"labels": 1}
 
 
 def test_parsers_on_every_captured_value() -> None:
@@ -406,6 +435,41 @@ async def test_properties_portod_does_not_have_are_not_asked_for_again(client: P
     assert listed == ["ListProperties", "ListProperties"]
     assert "thread_count" in {p for props in seen for p in props}
     assert [s for s in batch if s.name == "porto_container_threads"]
+
+
+async def test_the_pool_opening_more_connections_is_not_a_new_portod(
+    client: PortoClient, sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The collectors share one pool of connections, opened as callers overlap (the events collector's reads come
+    after its burst, well into a cycle): a connection more to the same portod asks nothing again and says nothing
+    again. portod gone and back is asked and said once more. (Both were asked and said each time the pool grew.)"""
+    sim.host.unknown_properties = {"cpu_pressure"}
+    listed: list[str] = []
+    before_each_request(sim, lambda req: listed.append("ListProperties") if req.HasField("ListProperties") else None)
+    clock = FakeClock()
+    collector = ContainersCollector(slow_interval=0.0, clock=clock)
+    ctx = CollectContext(client)
+
+    def said() -> int:
+        return sum("neither lists cpu_pressure" in r.getMessage() for r in caplog.records)
+
+    async def cycles(n: int) -> None:
+        for _ in range(n):
+            clock.now += 15
+            await collector.collect(ctx)
+
+    with caplog.at_level(logging.INFO, logger="porto_exporter"):
+        await cycles(1)
+        client.reserve(4)
+        await asyncio.gather(*(client.list() for _ in range(4)))  # three callers more at once: three connections
+        assert client.stats.connects == 4
+        await cycles(2)
+        assert (listed, said()) == (["ListProperties"], 1)
+        await sim.restart()  # portod closes every connection: the next one may be another portod
+        await asyncio.gather(*(client.list() for _ in range(4)))  # (the pool refilled: still one new generation)
+        await cycles(2)
+    assert (listed, said()) == (["ListProperties"] * 2, 2)
+    assert client.stats.generation == 2
 
 
 async def test_only_the_enabled_metrics_properties_are_read(client: PortoClient, sim: Simulator) -> None:

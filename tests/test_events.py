@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
+import sys
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -23,7 +25,8 @@ from porto_exporter.scraper import Scraper
 from porto_exporter.simulator import Behaviour, Simulator, build_host
 from porto_exporter.simulator.host import HostError
 
-from .conftest import CAPTURES, FakeClock
+from .conftest import CAPTURES, FakeClock, poll
+from .test_e2e_prometheus import free_port, query, until_up
 from .test_service import serve
 
 READS = {"Version", "GetSystem", "ListContainersBy", "Get", "ListVolumes", "GetVolume", "ListLayers", "ListStorages",
@@ -269,13 +272,18 @@ async def test_exporter_counts_what_happens_between_two_cycles(clocked: tuple[Si
             for name in ("jobs/killed", "jobs/oom", "jobs/ok", "jobs/bad"):
                 host.destroy(name)
             await settle()
-            texts = [await (await s.get(url + "/metrics")).text() for _ in range(2)]  # cycles 2 and 3
+            texts = [await (await s.get(url + "/metrics")).text() for _ in range(3)]  # cycles 2, 3 and 4
     finally:
         await runner.cleanup()
+    # a group made in the same breath as its jobs' ends is served at 0 first, so that Prometheus' increase() counts
+    # them (a counter born at 1 counts only from its second event); its counts from the next cycle on
+    born = texts.pop(0)
+    assert {v for k, v in series(born, "porto_container_exits_total").items() if dict(k)["group"] == "jobs"} == {0}
+    assert series(born, "porto_container_starts_total")[(("group", "jobs"),)] == 0
     for text in texts:  # counted once, however many cycles follow
         exits = series(text, "porto_container_exits_total")
         assert {dict(k)["reason"]: v for k, v in exits.items() if dict(k)["group"] == "jobs"} == {
-            "signal": 1, "oom": 1, "success": 1}  # fmt: skip
+            "signal": 1, "oom": 1, "success": 1, "failure": 0}  # fmt: skip
         assert series(text, "porto_container_start_failures_total")[(("group", "jobs"),)] == 1
         # jobs itself and 3 jobs; jobs/bad's start failed: a start failure only
         assert series(text, "porto_container_starts_total")[(("group", "jobs"),)] == 4
@@ -307,7 +315,8 @@ async def test_events_follow_the_include_masks(clocked: tuple[Simulator, FakeClo
     starts = {dict(s.labels)["group"]: s.value for s in batch if s.name == "porto_container_starts_total"}
     exits = {tuple(s.labels): s.value for s in batch if s.name == "porto_container_exits_total"}
     assert starts == {"jobs": 1}  # jobs/job; jobs itself does not match jobs/***, others/* are not included
-    assert exits == {(("group", "jobs"), ("reason", "signal")): 1}
+    assert {k: v for k, v in exits.items() if v} == {(("group", "jobs"), ("reason", "signal")): 1}
+    assert {dict(k)["group"] for k in exits} == {"jobs"}  # no series for the groups it does not see
 
 
 async def test_counting_survives_a_portod_restart(clocked: tuple[Simulator, FakeClock]) -> None:
@@ -335,7 +344,7 @@ async def test_counting_survives_a_portod_restart(clocked: tuple[Simulator, Fake
     assert got["porto_events_reconnects_total"].value == 1
     assert got["porto_events_connected"].value == 1
     exits = {tuple(s.labels): s.value for s in batch if s.name == "porto_container_exits_total"}
-    assert exits == {(("group", "a"), ("reason", "signal")): 1}
+    assert {k: v for k, v in exits.items() if v} == {(("group", "a"), ("reason", "signal")): 1}
 
 
 async def test_an_initial_burst_of_10000_leaves_no_gap_in_metrics(socket_dir: Path) -> None:
@@ -381,13 +390,72 @@ async def test_demo_batch_group_keeps_spawning_jobs_that_end_every_way(socket_di
             for _ in range(15):  # 150 s of host time, driven by the simulator's own timer
                 clock.now += 10
                 await asyncio.sleep(0.15)
+            collector.samples()  # a series' first serving is at 0 (Prometheus then counts its first event)
             batch = list(collector.samples())
         finally:
             await scraper.close()
         jobs = [c for c in sim.host.containers() if c.name.startswith("batch/")]
     exits = {dict(s.labels)["reason"]: s.value for s in batch
              if s.name == "porto_container_exits_total" and dict(s.labels)["group"] == "batch"}  # fmt: skip
-    assert set(exits) == {"success", "failure", "oom"} and exits["success"] > exits["failure"]
-    failures = {s.value for s in batch if s.name == "porto_container_start_failures_total"}
+    assert {r for r, n in exits.items() if n} == {"success", "failure", "oom"} and exits["success"] > exits["failure"]
+    failures = {s.value for s in batch
+                if s.name == "porto_container_start_failures_total" and dict(s.labels)["group"] == "batch"}  # fmt: skip
     assert failures and min(failures) >= 1
     assert len(jobs) <= 10 + 5  # finished jobs are reaped: the group does not grow without end
+
+
+async def test_a_new_groups_first_failure_counts_on_prometheus(
+    socket_dir: Path, procs: list[asyncio.subprocess.Process]
+) -> None:
+    """A real Prometheus over a real exporter process: a group's first failure shows as increase() >= 1 (born at 1,
+    a counter showed Prometheus no increase until its second event; PortoJobsFailing's ">= 5" needed 6).
+    ``quiet`` exists a while before its job fails; ``sudden`` is made, and its job killed and another job's
+    start failed, all between two scrapes."""
+    assert shutil.which("prometheus"), "install Debian's prometheus package (bash .ci/test does)"
+    sim = Simulator(build_host(seed=3), str(socket_dir / "portod.socket"))
+    exporter_port, prom_port = free_port(), free_port()
+    config = socket_dir / "prometheus.yml"
+    config.write_text(
+        "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+        f"scrape_configs:\n  - job_name: porto\n    static_configs: [{{targets: ['127.0.0.1:{exporter_port}']}}]\n"
+    )
+    base = f"http://127.0.0.1:{prom_port}"
+    async with sim, aiohttp.ClientSession() as s:
+        host = sim.host
+        procs.append(await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "porto_exporter", f"--porto.socket={sim.socket_path}", "--scrape.interval=0s",
+            f"--web.listen-address=127.0.0.1:{exporter_port}", "--no-collector.containers", "--no-collector.volumes",
+            "--no-collector.storage", "--no-collector.portod_metrics", stderr=asyncio.subprocess.DEVNULL))  # fmt: skip
+        procs.append(await asyncio.create_subprocess_exec(
+            "prometheus", f"--config.file={config}", f"--storage.tsdb.path={socket_dir}/data",
+            f"--web.listen-address=127.0.0.1:{prom_port}", stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL))  # fmt: skip
+        await until_up(s, base, "porto_events_connected")
+
+        async def value(expr: str) -> float | None:
+            got = await query(s, base, expr)
+            return float(got[0]["value"][1]) if got else None
+
+        async def scraped(expr: str, want: float) -> bool:
+            return await value(expr) == want
+
+        host.create("quiet")
+        job = host.create("quiet/job", behaviour=Behaviour(exit_after=0.3, exit_code=2))
+        job.command = "false"
+        failed = 'porto_container_exits_total{group="quiet",reason="failure"}'
+        await poll(lambda: scraped(failed, 0), "quiet's failures scraped at 0", seconds=30, every=0.2)
+        host.start("quiet/job")  # fails 0.3 s later, pushed by the simulator's own timer
+        await poll(lambda: scraped(failed, 1), "quiet's failure scraped", seconds=30, every=0.2)
+        host.create("sudden")  # made, and its jobs ended, between two scrapes: its first cycle serves 0
+        for name, command in (("sudden/killed", "sleep 1000"), ("sudden/bad", "/nonexistent/x")):
+            host.create(name).command = command
+            with pytest.raises(HostError, match="cannot exec") if name == "sudden/bad" else nullcontext():
+                host.start(name)
+        host.kill("sudden/killed", 9)
+        killed = 'porto_container_exits_total{group="sudden",reason="signal"}'
+        bad = 'porto_container_start_failures_total{group="sudden"}'
+        await poll(lambda: scraped(killed, 1), "sudden's kill scraped", seconds=30, every=0.2)
+        await poll(lambda: scraped(bad, 1), "sudden's failed start scraped", seconds=30, every=0.2)
+        for expr in (failed, killed, bad):
+            assert (await value(f"increase({expr}[1m])") or 0) >= 1, expr
+            assert await value(f"min_over_time({expr}[1m])") == 0, f"{expr} was not scraped at 0 first"

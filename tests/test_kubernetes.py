@@ -209,6 +209,38 @@ async def test_an_unreadable_identity_is_skipped_and_counted_and_logged_once_per
     assert any("portoshim's pods found" in r.getMessage() for r in caplog.records)
 
 
+async def test_pod_labels_that_sanitize_alike_are_all_kept_logged_and_counted_once(
+    node: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """--kubernetes.labels-allowlist='*' on a pod labelled app.kubernetes.io/name and app_kubernetes_io_name, and
+    with two non-ASCII keys of one length (both label_____): every one is on the pod's row, named as
+    kube-state-metrics names them; each collision set is logged and counted once over cycles and spec re-reads.
+    (One of each set was dropped without a word.)"""
+    pod = next(c for c in node.host.containers() if c.labels.get(NAME) and unb64(c.labels[NAME]).startswith("cart-"))
+    for key, value in (("app_kubernetes_io_name", "cart-too"), ("ключ", "one"), ("дядя", "two")):
+        await set_label(node, pod.name, "LABEL." + b64(key), b64(value))
+    async with PortoClient(node.socket_path, timeout=10.0) as client:
+        ctx = CollectContext(client)
+        collector = ContainersCollector(kubernetes=Kubernetes("auto", ("*",)))
+        with caplog.at_level(logging.WARNING, "porto_exporter"):
+            for n in range(3):
+                batch = await collector.collect(ctx)
+                await set_label(node, pod.name, "TEAM.n", str(n))  # its spec changes: read again next cycle
+    (row,) = [dict(s.labels) for s in batch if s.name == INFO and dict(s.labels)["container"] == pod.name]
+    app = "label_app_kubernetes_io_name"
+    assert (row[app + "_conflict1"], row[app + "_conflict2"]) == ("cart", "cart-too") and app not in row
+    # sorted keys: "дядя" < "ключ" (as Go's sort.Strings orders their UTF-8 bytes)
+    assert (row["label______conflict1"], row["label______conflict2"]) == ("two", "one")
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warned == [
+        f"labels: pod labels app.kubernetes.io/name, app_kubernetes_io_name all sanitize to {app}: kept as "
+        f"{app}_conflict1 (app.kubernetes.io/name), {app}_conflict2 (app_kubernetes_io_name), as kube-state-metrics "
+        "names them",
+        "labels: pod labels дядя, ключ all sanitize to label_____: kept as label______conflict1 (дядя), "
+        "label______conflict2 (ключ), as kube-state-metrics names them"]  # fmt: skip
+    assert ctx.label_conflicts == {"kubernetes": 2} and ctx.parse_errors == {}
+
+
 @pytest.mark.parametrize(("mode", "warned"), [("on", True), ("auto", False)])
 async def test_mode_on_warns_when_the_host_has_no_pods(
     client: PortoClient, caplog: pytest.LogCaptureFixture, mode: Mode, warned: bool
@@ -263,6 +295,12 @@ def test_the_daemonset_runs_kubernetes_mode_and_the_scrapes_keep_the_exporters_l
     assert endpoint["honorLabels"] is True
     (job,) = yaml.safe_load((PROM / "scrape-porto-kubernetes.yml").read_text())["scrape_configs"]
     assert job["honor_labels"] is True
+    # and none of the exporter pod's own target labels goes on the series that lack them: dropped last
+    # (tests/test_kubernetes_prometheus.py scrapes as the operator's job and looks for the pod's name)
+    for last in (endpoint["relabelings"][-1], job["relabel_configs"][-1]):
+        assert last["action"] == "labeldrop"
+        assert all(re.fullmatch(last["regex"], name) for name in ("namespace", "pod", "container", "endpoint"))
+        assert not re.fullmatch(last["regex"], "instance") and not re.fullmatch(last["regex"], "job")
 
 
 def test_the_kubernetes_recording_rules_pass_promtool_and_their_unit_tests() -> None:

@@ -1,8 +1,10 @@
 """The Kubernetes joins on a real Prometheus: docs/kubernetes.md's and the README's PromQL, the recording rules
 and the host dashboard's Kubernetes row, against an exporter process serving the simulator's Kubernetes node.
 
-Prometheus scrapes the exporter as the PodMonitor of deploy/kubernetes/ does: the exporter pod's own
-``namespace``, ``pod`` and ``container`` as target labels, and ``honor_labels``. A stand-in for
+Prometheus scrapes the exporter with the job the Prometheus Operator generates from the PodMonitor of
+deploy/kubernetes/: the exporter pod's own ``namespace``, ``pod``, ``container`` and ``endpoint`` as target
+labels, ``honor_labels``, then the PodMonitor's relabelings (the node as ``instance``, those target labels
+dropped). No series may carry the exporter pod's name. A stand-in for
 kube-state-metrics serves ``kube_pod_container_resource_limits`` for the node's containers, so the joins with it
 run too. Every documented query must return series; the two the issue asks for (CPU by namespace, memory by
 pod) must equal what portod itself says, read over its socket, of the pods' Porto containers.
@@ -22,6 +24,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+import yaml
 from aiohttp import web
 
 from porto_exporter.porto import PortoClient
@@ -33,6 +36,11 @@ from .test_e2e_prometheus import free_port, query, until_up
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "kubernetes.md"
 RULES = ROOT / "deploy" / "prometheus" / "porto-kubernetes-rules.yml"
+PODMONITOR = ROOT / "deploy" / "kubernetes" / "podmonitor.yaml"
+# The exporter's own pod, as Kubernetes SD describes the DaemonSet's pod on one node.
+EXPORTER_POD = {"__meta_kubernetes_namespace": "porto-exporter", "__meta_kubernetes_pod_name": "porto-exporter-7x2kq",
+                "__meta_kubernetes_pod_container_name": "porto-exporter", "__meta_kubernetes_pod_node_name": "node-a",
+                "__meta_kubernetes_pod_container_port_name": "metrics"}  # fmt: skip
 WINDOW = "10s"  # the documented [5m] windows, shortened to what the test has scraped
 NS, NAME, CT = (
     "LABEL." + base64.b64encode(k.encode()).decode().rstrip("=")
@@ -70,6 +78,28 @@ def dashboard_queries() -> dict[str, str]:
         out[panel["title"]] = expr
     assert len(out) >= 6, out
     return out
+
+
+def operator_job(target: str) -> dict[str, object]:
+    """The scrape job the Prometheus Operator makes of the PodMonitor (``generatePodMonitorConfig`` in its
+    pkg/prometheus/promcfg.go: the pod's namespace, container and pod, the job and the endpoint as target labels,
+    then the PodMonitor's own relabelings), on a static target with the exporter pod's Kubernetes SD labels."""
+    monitor = yaml.safe_load(PODMONITOR.read_text())
+    (endpoint,) = monitor["spec"]["podMetricsEndpoints"]
+    keys = {"sourceLabels": "source_labels", "targetLabel": "target_label"}
+    return {
+        "job_name": f"podMonitor/{monitor['metadata']['namespace']}/{monitor['metadata']['name']}/0",
+        "honor_labels": endpoint.get("honorLabels", False),
+        "static_configs": [{"targets": [target], "labels": EXPORTER_POD}],
+        "relabel_configs": [
+            {"source_labels": ["__meta_kubernetes_namespace"], "target_label": "namespace"},
+            {"source_labels": ["__meta_kubernetes_pod_container_name"], "target_label": "container"},
+            {"source_labels": ["__meta_kubernetes_pod_name"], "target_label": "pod"},
+            {"target_label": "job", "replacement": f"{monitor['metadata']['namespace']}/{monitor['metadata']['name']}"},
+            {"target_label": "endpoint", "replacement": endpoint["port"]},
+            *({keys.get(k, k): v for k, v in r.items()} for r in endpoint.get("relabelings", [])),
+        ],
+    }
 
 
 def ksm_limits(sim: Simulator) -> str:
@@ -115,16 +145,13 @@ async def test_the_documented_joins_on_prometheus() -> None:
         rules = Path(tmp) / "rules.yml"
         rules.write_text(RULES.read_text().replace("interval: 30s", "interval: 1s"))
         config = Path(tmp) / "prometheus.yml"
-        config.write_text(
-            "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
-            f"rule_files: [{rules}]\n"
-            "scrape_configs:\n"
-            "  - job_name: porto\n    honor_labels: true\n"  # as the PodMonitor: the exporter pod's own labels
-            f"    static_configs: [{{targets: ['127.0.0.1:{exporter_port}'], labels: {{namespace: monitoring, "
-            "pod: porto-exporter-7x2kq, container: porto-exporter}}]\n"
-            "  - job_name: kube-state-metrics\n    honor_labels: true\n"
-            f"    static_configs: [{{targets: ['127.0.0.1:{ksm_port}']}}]\n"
-        )
+        config.write_text(yaml.safe_dump({
+            "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+            "rule_files": [str(rules)],
+            "scrape_configs": [operator_job(f"127.0.0.1:{exporter_port}"),
+                               {"job_name": "kube-state-metrics", "honor_labels": True,
+                                "static_configs": [{"targets": [f"127.0.0.1:{ksm_port}"]}]}],
+        }))  # fmt: skip
         try:
             async with sim:
                 await web.TCPSite(runner, "127.0.0.1", ksm_port).start()
@@ -149,6 +176,7 @@ async def test_the_documented_joins_on_prometheus() -> None:
 
                     await poll(window_full, f"a {WINDOW} window of samples in Prometheus", seconds=60, every=0.25)
                     await check(s, base, porto, sim, first)
+                    await only_the_exporters_labels(s, base)
         finally:
             await stop_processes(running)
             await runner.cleanup()
@@ -203,3 +231,21 @@ async def check(s: aiohttp.ClientSession, base: str, porto: PortoClient, sim: Si
         own = "container" not in keys or "memory" not in record
         has = {k for k, c in containers.items() if own or c.owns("memory")}
         assert got.keys() == {k[: len(keys)] for k in has}, record
+
+
+async def only_the_exporters_labels(s: aiohttp.ClientSession, base: str) -> None:
+    """No series carries the exporter pod's name or its endpoint (they would start anew with each rollout); every
+    one of the exporter's is the node's (instance); the exporter's own container, namespace and pod labels are its
+    own (the Porto name; the pods' identity on porto_container_kubernetes_info)."""
+    job = 'job="porto-exporter/porto-exporter"'
+    assert not await query(s, base, f'{{pod="{EXPORTER_POD["__meta_kubernetes_pod_name"]}"}}')
+    assert not await query(s, base, f'{{{job},endpoint!=""}}') and not await query(s, base, f'{{{job},service!=""}}')
+    instances = await query(s, base, f'count by (instance) ({{{job},__name__!~".*:.*"}})')  # (not the records)
+    assert [r["metric"] for r in instances] == [{"instance": "node-a"}], instances
+    # the exporter's own series: the target labels were not put on them
+    for expr in ("porto_up", "porto_daemon_info", "porto_exporter_build_info"):
+        (got,) = await query(s, base, expr)
+        assert not {"namespace", "pod", "container"} & got["metric"].keys(), got
+    namespaces = {r["metric"]["namespace"] for r in await query(s, base, "porto_container_kubernetes_info")}
+    assert namespaces == {"kube-system", "shop", "monitoring"}  # the pods', not the exporter pod's
+    assert not await query(s, base, '{__name__=~"porto_.+",container="porto-exporter"}')

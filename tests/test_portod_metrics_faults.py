@@ -9,9 +9,11 @@ exposition clean; when the endpoint recovers everything comes back.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import subprocess
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -20,6 +22,7 @@ import pytest
 from aiohttp import web
 from prometheus_client.parser import text_string_to_metric_families
 
+from porto_exporter.collect import SystemCollector
 from porto_exporter.collect.portod_metrics import MAX_BODY, PortodMetricsCollector
 from porto_exporter.porto import PortoClient
 from porto_exporter.scraper import Scraper
@@ -73,8 +76,10 @@ async def msim(socket_dir: Path) -> AsyncIterator[Simulator]:
 
 
 async def serve(socket_path: str, metrics_path: str) -> tuple[web.AppRunner, Served, aiohttp.ClientSession]:
-    scraper = Scraper(PortoClient(socket_path, timeout=5), [PortodMetricsCollector(metrics_path, timeout=0.5)],
-                      interval=0, timeout=5)  # fmt: skip
+    """Each scrape waits for the end of its own read (a grace longer than the read's deadline): what one read does
+    is what that scrape shows. (The default grace is short: test_a_hung_endpoint_does_not_hold_the_cycle_back.)"""
+    collector = PortodMetricsCollector(metrics_path, timeout=0.5, grace=5.0)
+    scraper = Scraper(PortoClient(socket_path, timeout=5), [collector], interval=0, timeout=5)
     runner = web.AppRunner(build_app(scraper), shutdown_timeout=1.0)
     await runner.setup()
     with socket.socket() as s:
@@ -224,3 +229,54 @@ async def test_a_big_reply_within_the_cap_is_read_and_its_series_capped(msim: Si
     _, series = await served.scrape()
     kept = [k for n, k in series if n == "porto_daemon_requests_total"]
     assert success(series) == 1 and len(kept) == 2_000 and errors(series) == {"too_many_series": 500}
+
+
+async def test_a_hung_endpoint_does_not_hold_the_cycle_back(msim: Simulator, caplog: pytest.LogCaptureFixture) -> None:
+    """The metrics socket accepts and never answers (portod's metrics thread stuck, as when portod struggles):
+    cycles take as long as without it, not the read's deadline (they took all of it, so the container data went
+    that much staler). The read goes on in the background, one at a time; until it ends the last good read is
+    served, its data age growing; its timeout, when it comes, is counted once and fails the collector, whose
+    success gauge stays 0 while reads keep timing out; a working endpoint is back within one deadline."""
+    assert msim.metrics is not None
+    deadline = 2.0
+    scraper = Scraper(PortoClient(msim.socket_path, timeout=5),
+                      [SystemCollector(), PortodMetricsCollector(msim.metrics.path, timeout=deadline)], interval=0,
+                      timeout=10)  # fmt: skip
+    took: list[float] = []
+
+    async def cycle() -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+        await scraper.cycle()
+        took.append(scraper.cycle_seconds)
+        return {(s.name, tuple(s.labels)): s.value for batch in scraper.last_batches for s in batch}
+
+    def ok(got: dict[tuple[str, tuple[tuple[str, str], ...]], float]) -> float:
+        return got[("porto_exporter_collector_success", (("collector", COLLECTOR),))]
+
+    def timeouts(got: dict[tuple[str, tuple[tuple[str, str], ...]], float]) -> float:
+        return got.get(("porto_exporter_portod_metrics_errors_total", (("reason", "timeout"),)), 0)
+
+    try:
+        with caplog.at_level(logging.INFO, logger="porto_exporter"):
+            got = await cycle()
+            assert ok(got) == 1 and PORTOD_FAMILY in {name for name, _ in got}
+            msim.metrics.faults = EndpointFaults(hang=True)
+            second = time.time()
+            got = await cycle()  # its read hangs: the last good one is served meanwhile, aged as it is
+            assert ok(got) == 1 and PORTOD_FAMILY in {name for name, _ in got} and scraper.served[COLLECTOR] < second
+            while timeouts(got) < 2:  # the hung reads end one deadline apart
+                got = await cycle()
+                if timeouts(got):
+                    assert ok(got) == 0 and PORTOD_FAMILY not in {name for name, _ in got}
+                await asyncio.sleep(0.1)
+            # one read at a time: the good one, the two that timed out, and at most one going on
+            assert msim.metrics.requests in (1 + 2, 1 + 2 + 1), msim.metrics.requests
+            msim.metrics.faults = EndpointFaults()
+            while ok(got) == 0:  # the read in flight still hangs until its deadline: back after it
+                got = await cycle()
+                await asyncio.sleep(0.1)
+            assert PORTOD_FAMILY in {name for name, _ in got} and timeouts(got) == 2
+    finally:
+        await scraper.close()
+    assert max(took) < deadline / 2, f"cycles waited for the hung read: {took}"
+    warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warned == [f"collector {COLLECTOR}: {msim.metrics.path}: no whole reply within {deadline:g}s"], warned

@@ -21,7 +21,8 @@ from porto_exporter.scraper import Scraper
 from porto_exporter.simulator import Simulator, build_host
 
 HEALTH = {"porto_up", "porto_exporter_collector_success", "porto_exporter_collector_duration_seconds",
-          "porto_exporter_property_errors_total", "porto_exporter_parse_errors_total"}  # fmt: skip
+          "porto_exporter_property_errors_total", "porto_exporter_parse_errors_total",
+          "porto_exporter_label_conflicts_total"}  # fmt: skip
 
 
 def declared(entry: Registration) -> set[str]:

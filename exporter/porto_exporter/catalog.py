@@ -419,6 +419,11 @@ PROPERTY_ERRORS = _m("porto_exporter_property_errors_total", "counter",
 PARSE_ERRORS = _m("porto_exporter_parse_errors_total", "counter",
                   "Values that could not be parsed (the sample was skipped), by property.", ("property",),
                   "exporter")  # fmt: skip
+LABEL_CONFLICTS = _m("porto_exporter_label_conflicts_total", "counter",
+                     "Sets of allowlisted label keys that sanitize to one Prometheus label name, each counted "
+                     "once when first met (kept with kube-state-metrics' _conflict<N> suffixes), by allowlist: "
+                     "labels (--labels.allowlist), kubernetes (--kubernetes.labels-allowlist).", ("allowlist",),
+                     "exporter")  # fmt: skip
 
 # --- lifecycle events: AsyncWait pushes (collect/events.py) ---------------------------
 
@@ -455,8 +460,9 @@ EVENTS_GROUPS = _m("porto_events_groups", "gauge",
                    "Groups the event counters are kept for: those with containers now, and those emptied in the "
                    "last 5 minutes (kept so their last values are scraped); at most 1,000.", (), "exporter")  # fmt: skip
 EVENTS_GROUPS_OVERFLOW = _m("porto_events_groups_overflow_total", "counter",
-                            "Groups whose events were counted under group=\"~other\" because 1,000 groups were in "
-                            "use (each counted once while it has containers).", (), "exporter")  # fmt: skip
+                            "Groups that found no room, first seen while 1,000 groups were in use: their events are "
+                            "counted under group=\"~other\" (each counted once while it has containers).", (),
+                            "exporter")  # fmt: skip
 # The exporter's own per-scrape metrics (selfmetrics.ExporterMetrics renders them with prometheus_client).
 _E = "exporter"
 SELF_METRICS = {
@@ -474,7 +480,8 @@ SELF_METRICS = {
     "data_age": _m("porto_exporter_collector_data_age_seconds", "gauge", "Seconds since the data the collector serves "
                    "was read: grows while it fails and its last good samples are served (absent once they are "
                    "dropped after --scrape.max-age). events: since its subscription went down (its counters, "
-                   "still right, are kept).", ("collector",), _E),
+                   "still right, are kept). portod_metrics: since its last good read, which may have ended in an "
+                   "earlier cycle (it is read in the background).", ("collector",), _E),
     "loop_lag": _m("porto_exporter_event_loop_lag_max_seconds", "gauge", "Longest time the event loop ran a timer "
                    "late between the last two cycle ends (nothing is served meanwhile, /-/healthy included).", (),
                    _E),
@@ -607,7 +614,7 @@ def all_metrics() -> list[Metric]:
                    CONTAINER_STATE, CONTAINER_LABELS, KUBERNETES_INFO,
                    *(cm.metric for cm in CONTAINER_METRICS), VOLUME_INFO, *volume, LAYERS, LAYER_IDLE, STORAGES,
                    STORAGE_IDLE, *meta, *EVENT_METRICS, COLLECTOR_SUCCESS, COLLECTOR_DURATION, PROPERTY_ERRORS,
-                   PARSE_ERRORS, PORTOD_METRICS_ERRORS, *SELF_METRICS.values()]:  # fmt: skip
+                   PARSE_ERRORS, LABEL_CONFLICTS, PORTOD_METRICS_ERRORS, *SELF_METRICS.values()]:  # fmt: skip
         if metric.name not in seen or (not seen[metric.name].help and metric.help):
             seen[metric.name] = metric
     return list(seen.values())

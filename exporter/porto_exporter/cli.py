@@ -10,13 +10,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .collect import Collector
 from .collect import build_collectors as build_registered
-from .config import Config, ConfigError, load
+from .collect.registry import REGISTRY
+from .config import Config, ConfigError, env_args, env_name, load, options
 from .demo import Portod, portod_or_simulator
 from .logs import setup_logging
 from .porto import PortoClient
@@ -35,6 +37,37 @@ SWITCH_INTERVAL = 0.0005  # seconds a thread holds the GIL before others may run
 def build_collectors(cfg: Config) -> list[Collector]:
     """The collectors the flags enable, in the registry's order."""
     return build_registered(cfg.collectors, cfg.collector_settings())
+
+
+# Flags only one collector reads: ignored when it is off.
+READ_BY = {"containers": ("--labels.allowlist", "--kubernetes.mode", "--kubernetes.labels-allowlist",
+                          "--scrape.slow-interval", "--containers.max-depth", "--porto.api"),
+           "events": ("--events.group-depth",), "portod_metrics": ("--porto.metrics-socket",)}  # fmt: skip
+
+
+def ignored_flags(cfg: Config, argv: Sequence[str], environ: Mapping[str, str]) -> list[str]:
+    """One line per flag given (on the command line or as its variable) that cannot do anything with the others:
+    what is ignored and why. Said once, at start; the exporter runs as the flags make it."""
+    given: dict[str, str] = {}  # flag -> how it was given: the flag, or the variable standing for it
+    for arg in [*env_args(options(), dict(environ), argv), *argv]:
+        flag = arg.split("=", 1)[0]
+        given[flag] = flag if any(a == flag or a.startswith(flag + "=") for a in argv) else env_name(flag)
+    out: list[str] = []
+    for entry in REGISTRY:
+        if entry.name in cfg.collectors:
+            continue
+        why = f"the {entry.name} collector is off (--no-collector.{entry.name})"
+        out += [f"{given[flag]} is ignored: {why}" for flag in (
+            *(f"--collector.{entry.name}.{g.name}" for g in entry.groups if g.name not in cfg.disabled_groups),
+            *READ_BY.get(entry.name, ())) if flag in given]  # fmt: skip
+    containers = "containers" in cfg.collectors
+    if containers and cfg.kubernetes_mode == "off" and "--kubernetes.labels-allowlist" in given:
+        out.append(f"{given['--kubernetes.labels-allowlist']} is ignored: --kubernetes.mode=off decodes no pod "
+                   "labels")  # fmt: skip
+    if containers and "--scrape.slow-interval" in given and 0 < cfg.slow_interval < cfg.interval:
+        out.append(f"{given['--scrape.slow-interval']}={cfg.slow_interval:g}s is ignored: it is shorter than "
+                   f"--scrape.interval={cfg.interval:g}s, and the costly properties are read once a cycle at most")
+    return out
 
 
 async def serve(cfg: Config, web_settings: WebSettings | None = None) -> int:
@@ -79,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"porto-exporter: {exc}", file=sys.stderr)
         return 2
     setup_logging(cfg.log_level, cfg.log_format)
+    for line in ignored_flags(cfg, sys.argv[1:] if argv is None else argv, os.environ):
+        log.warning("%s", line)
     web_settings = None
     if cfg.web_config_file:
         try:

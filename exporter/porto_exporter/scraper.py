@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .collect.base import Batch, CollectContext, Collector, Degraded
+from .collect.base import Batch, CollectContext, Collector, Degraded, Progress
 from .exposition import Renderer, Snapshot, build_snapshot
 from .heap import HeapKeeper
 from .looplag import LoopLag
@@ -101,6 +101,7 @@ class Scraper:
         stats = self.client.stats
         busy0, decode0, cpu0 = stats.busy_seconds(), stats.decode_seconds, time.thread_time()
         durations: dict[str, float] = {}  # each collector's run, until it returned, failed or was cancelled
+        self.context.progress = Progress(c.name for c in self.collectors)
         tasks = {c.name: asyncio.create_task(self._timed(c, durations), name=f"collector {c.name}")
                  for c in self.collectors}  # fmt: skip
         try:
@@ -136,7 +137,8 @@ class Scraper:
                     self._failed(collector.name, f"crashed: {type(exc).__name__}: {describe(exc)}", exc)
             else:
                 got = task.result()
-                self._last_good[collector.name] = _LastGood(got, now, now)
+                read_at = collector.read_at()  # a read made in the background, before this cycle
+                self._last_good[collector.name] = _LastGood(got, now, now if read_at is None else min(read_at, now))
                 ok = True
                 if self._failing.pop(collector.name, None) is not None:
                     log.info("collector %s: working again", collector.name)
@@ -187,6 +189,7 @@ class Scraper:
             return await collector.collect(self.context)
         finally:  # however it ends: a refusal after 1 ms is 1 ms, not the cycle's timeout
             durations[collector.name] = time.perf_counter() - started
+            self.context.progress.finished(collector.name)
 
     def _render(self, batches: list[Batch], now: float) -> tuple[Snapshot, float]:
         """Runs in a worker thread; returns the snapshot and the thread's CPU time for it."""

@@ -20,7 +20,16 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector as PromCollector
 
 from . import __version__
-from .catalog import COLLECTOR_DURATION, COLLECTOR_SUCCESS, PARSE_ERRORS, PROPERTY_ERRORS, SELF_METRICS, UP, Metric
+from .catalog import (
+    COLLECTOR_DURATION,
+    COLLECTOR_SUCCESS,
+    LABEL_CONFLICTS,
+    PARSE_ERRORS,
+    PROPERTY_ERRORS,
+    SELF_METRICS,
+    UP,
+    Metric,
+)
 from .collect.base import Batch, CollectContext, Collector, Sample
 from .exposition import Snapshot
 from .looplag import LoopLag
@@ -67,6 +76,7 @@ def health_batch(runs: Sequence[CollectorRun], up: bool, ctx: CollectContext) ->
     samples += [Sample(PROPERTY_ERRORS.name, (("property", p), ("error", e)), float(n))
                 for (p, e), n in sorted(ctx.property_errors.items())]  # fmt: skip
     samples += [Sample(PARSE_ERRORS.name, (("property", p),), n) for p, n in sorted(ctx.parse_errors.items())]
+    samples += [Sample(LABEL_CONFLICTS.name, (("allowlist", a),), n) for a, n in sorted(ctx.label_conflicts.items())]
     return Batch.of(samples)
 
 

@@ -2,23 +2,55 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
 from ..porto import PortoClient
 from ..samples import Batch, Labels, LabelSet, Sample
 
-__all__ = ["Batch", "CollectContext", "Collector", "Degraded", "LabelSet", "Labels", "Sample"]
+__all__ = ["Batch", "CollectContext", "Collector", "Degraded", "LabelSet", "Labels", "Progress", "Sample"]
+
+
+class Progress:
+    """Which of the cycle's collectors are still running (the scraper says when each ends): a collector reading in
+    the background (portod_metrics) waits for its read no longer than the rest of the cycle runs anyway."""
+
+    def __init__(self, running: Iterable[str] = ()) -> None:
+        self.running = set(running)
+        self._waiters: list[tuple[str, asyncio.Future[None]]] = []
+
+    def finished(self, name: str) -> None:
+        self.running.discard(name)
+        waiting = []
+        for who, done in self._waiters:
+            if self.running <= {who}:
+                if not done.done():
+                    done.set_result(None)
+            else:
+                waiting.append((who, done))
+        self._waiters = waiting
+
+    async def others_done(self, name: str) -> None:
+        """Return once every collector of the cycle but ``name`` has ended (at once outside a cycle)."""
+        if self.running <= {name}:
+            return
+        done = asyncio.get_running_loop().create_future()
+        self._waiters.append((name, done))
+        await done
 
 
 @dataclass
 class CollectContext:
-    """Per-cycle inputs: the client and the process-lifetime skip counters collectors add to."""
+    """Per-cycle inputs: the client, the process-lifetime skip counters collectors add to, the cycle's progress."""
 
     client: PortoClient
+    progress: Progress = field(default_factory=Progress)
     property_errors: Counter[tuple[str, str]] = field(default_factory=Counter)
     parse_errors: Counter[str] = field(default_factory=Counter)
+    label_conflicts: Counter[str] = field(default_factory=Counter)  # by allowlist: labels, kubernetes
 
 
 class Degraded(Exception):
@@ -42,7 +74,7 @@ class Collector(Protocol):
     ``name`` is the collector's in ``--collector.<name>`` and in the ``collector`` label. ``asks_portod``: its
     success means portod answered (``porto_up``); a collector serving what it holds (events) says False.
     ``close`` releases what it keeps open between cycles. A collector subclassing this protocol takes the
-    defaults (asks portod, keeps nothing open).
+    defaults (asks portod, keeps nothing open, reads within the cycle).
     """
 
     name: ClassVar[str]
@@ -54,4 +86,9 @@ class Collector(Protocol):
 
     async def close(self) -> None:
         """Release what the collector keeps open between cycles (called once, on shutdown)."""
+        return None
+
+    def read_at(self) -> float | None:
+        """When what ``collect`` last returned was read (``time.time()``), if before its cycle: a collector serving
+        a read made in the background (portod_metrics) says so, for its data age. None: read by that cycle."""
         return None

@@ -77,10 +77,12 @@ class ContainersCollector(Collector):
         # properties portod does not list (asked once, then judged) and those dropped since: nobody had a value
         self.suspects: set[str] = set()
         self.dropped: set[str] = set()
-        self._known_at: int | None = None  # the client's connects when portod was last asked what it lists
+        self._known_at: int | None = None  # the client's generation when portod was last asked what it lists
         self.layout: CgroupLayout = UNKNOWN  # its cgroup version (cgroup_layout): what its values mean
         self.reader = ContainerReader(self.selection, self.spec)
-        self.emitter = ContainerEmitter(self.selection, allowlist or LabelAllowlist(), self.metrics, kubernetes)
+        self.allowlist = allowlist or LabelAllowlist()
+        self.kubernetes = kubernetes or Kubernetes()
+        self.emitter = ContainerEmitter(self.selection, self.allowlist, self.metrics, self.kubernetes)
         self.worker = Worker()
         self._one_cycle = asyncio.Lock()
         self._include_matched: bool | None = None  # whether the include masks matched a container (None: not read)
@@ -122,8 +124,11 @@ class ContainersCollector(Collector):
         # point leaves the cursor and the slow tier's due time where they were, so it is read again.
         self.reader.commit(readings)
         self._forgive_unknown(readings)
-        self.emitter.kubernetes.end_cycle(readings.tally.parse_errors)
+        self.kubernetes.end_cycle(readings.tally.parse_errors)
         readings.tally.add_to(ctx)
+        for allowlist, which in ((self.allowlist, "labels"), (self.kubernetes.allowlist, "kubernetes")):
+            if found := allowlist.take_conflicts():  # label keys that sanitize to one name: each set once
+                ctx.label_conflicts[which] += found
         self._check_include(readings)
         if self._slow_due is not None:
             for part in due:
@@ -220,8 +225,7 @@ class ContainersCollector(Collector):
         """
         client = ctx.client
         stats = getattr(client, "stats", None)
-        connects = stats.connects if stats is not None else 0
-        if self._known_at is not None and connects == self._known_at:
+        if self._known_at is not None and self._known_at == (stats.generation if stats is not None else 0):
             return
         try:
             names = {*await client.list_properties(), *await client.list_data_properties()}
@@ -233,7 +237,7 @@ class ContainersCollector(Collector):
         self.suspects = {cm.prop for cm in self.metrics} - names
         self.dropped = set()
         await self._learn_layout(ctx)
-        self._known_at = stats.connects if stats is not None else 0
+        self._known_at = stats.generation if stats is not None else 0
         self.reader.spec = self._usable(self.spec)
 
     async def _learn_layout(self, ctx: CollectContext) -> None:

@@ -22,6 +22,15 @@ portod (stopped, wedged: the socket open, nothing sent) is found by the
 subscription's probe after ``idle`` seconds without a push, and counts as
 down.
 
+Each counter starts at 0, so that Prometheus' ``rate()`` and ``increase()`` count its first event (a series
+born at 1 counts only from its second). A group's failure counters (exits by failure, signal and oom, start
+failures: the ones alerts count, 4 series) are made when the group is first seen, from the subscription's
+burst or the push of its first container; its successes and starts when they first happen. And every series
+is served at 0 the first time it is served, whatever that cycle's pushes already counted (its count shows from
+the next cycle: a group made together with its first job's end still counts that end, and so does a first
+success, as long as Prometheus scrapes every cycle). Groups take their ``max_groups`` places when first seen;
+``~other`` is made when a group first finds no room.
+
 A start is counted when it has worked: a container entering ``running`` or
 ``meta`` from ``starting`` (or, for a respawn, from ``respawning``: portod
 5.3 respawns without a ``starting`` push). A start that fails goes
@@ -75,6 +84,7 @@ MAX_GROUPS = 1000
 GROUP_TTL = 300.0  # seconds an emptied group keeps its counters: longer than any sane scrape interval
 IDLE = 15.0  # seconds without a push before the subscription probes portod (a hung one shows within 2 x IDLE)
 REASONS = ("success", "failure", "signal", "oom")
+FAILURES = ("failure", "oom", "signal")  # exit reasons made at 0 with their group (failure alerts count them)
 LAUNCHING = ("starting", "respawning")  # a push of running/meta after one of these is a start that worked
 UP = ("running", "meta")
 NOT_RUN = (None, "stopped", "starting", "stopping")  # states (None: unknown) from which a later RAN means a start
@@ -128,6 +138,8 @@ class EventsCollector(Collector):
         self._groups: dict[str, float | None] = {}  # kept groups -> when their last container went (None: has some)
         self._members: Counter[str] = Counter()  # containers known now, per group (kept or not)
         self._refused: set[str] = set()  # groups with containers now that did not fit: counted once
+        self._shown: set[tuple[str, str, str]] = set()  # (family, group, reason) served once: at 0 that time
+        self._other = False  # ~other has series: a group found no room once
         self._next_expiry = float("inf")  # the earliest time an emptied group may be dropped
         self._states: dict[str, str] = {}  # last state seen per container
         self._seen: set[str] = set()  # containers in the current burst
@@ -155,6 +167,7 @@ class EventsCollector(Collector):
             self.group_overflows += 1
             if self._members[group]:  # remembered while it exists, so that it is counted once
                 self._refused.add(group)
+        self._other = True
         return OTHER
 
     def _emptied(self) -> float:
@@ -169,6 +182,8 @@ class EventsCollector(Collector):
             self._members[group] += 1
             if group in self._groups:
                 self._groups[group] = None
+            elif self._members[group] == 1 and group not in self._refused:
+                self.group(name)  # first seen: a place and its series (at 0) from now on, if there is room
         self._states[name] = state
 
     def _forget(self, name: str) -> None:
@@ -187,6 +202,7 @@ class EventsCollector(Collector):
         """Drop groups empty for ``group_ttl`` seconds, with their counters, making room for new ones."""
         now = self.clock()
         self._next_expiry = float("inf")
+        gone = set()
         for group, since in list(self._groups.items()):
             if since is None:
                 continue
@@ -194,10 +210,13 @@ class EventsCollector(Collector):
                 self._next_expiry = min(self._next_expiry, since + self.group_ttl)
                 continue
             del self._groups[group]
+            gone.add(group)
             self.starts.pop(group, None)
             self.start_failures.pop(group, None)
             for reason in REASONS:
                 self.exits.pop((group, reason), None)
+        if gone:  # a group made again later starts at 0 again
+            self._shown = {key for key in self._shown if key[1] not in gone}
 
     # --- pushes -----------------------------------------------------------
 
@@ -294,12 +313,20 @@ class EventsCollector(Collector):
         out = Batch()
         ns = self.where.current
         name = ns.host_name if ns is not None and ns.isolated else None
-        for (group, reason), n in sorted(self.exits.items()):
-            out.add(CONTAINER_EXITS.name, (("group", _label(group, name)), ("reason", reason)), n)
-        for group, n in sorted(self.starts.items()):
-            out.add(CONTAINER_STARTS.name, (("group", _label(group, name)),), n)
-        for group, n in sorted(self.start_failures.items()):
-            out.add(CONTAINER_START_FAILURES.name, (("group", _label(group, name)),), n)
+        groups = [*sorted(self._groups), *((OTHER,) if self._other else ())]
+        for group in groups:
+            label = _label(group, name)
+            for reason in sorted(REASONS):
+                if reason in FAILURES or (group, reason) in self.exits:
+                    n = self._first("exits", group, reason, self.exits[(group, reason)])
+                    out.add(CONTAINER_EXITS.name, (("group", label), ("reason", reason)), n)
+        for group in groups:
+            if group in self.starts:
+                out.add(CONTAINER_STARTS.name, (("group", _label(group, name)),),
+                        self._first("starts", group, "", self.starts[group]))  # fmt: skip
+        for group in groups:
+            out.add(CONTAINER_START_FAILURES.name, (("group", _label(group, name)),),
+                    self._first("start_failures", group, "", self.start_failures[group]))  # fmt: skip
         stats = self.subscription.stats if self.subscription is not None else None
         out.add(EVENTS_CONNECTED.name, (), 1 if stats is not None and stats.connected else 0)
         out.add(EVENTS_RECEIVED.name, (), stats.received if stats is not None else 0)
@@ -307,6 +334,14 @@ class EventsCollector(Collector):
         out.add(EVENTS_GROUPS.name, (), len(self._groups))
         out.add(EVENTS_GROUPS_OVERFLOW.name, (), self.group_overflows)
         return out
+
+    def _first(self, family: str, group: str, reason: str, n: int) -> int:
+        """``n``, but 0 the first time a series is served: Prometheus then counts its first event."""
+        key = (family, group, reason)
+        if key in self._shown:
+            return n
+        self._shown.add(key)
+        return 0
 
     async def close(self) -> None:
         if self.subscription is not None:

@@ -119,7 +119,7 @@ class Kubernetes:
         if mode not in MODES:
             raise ValueError(f"kubernetes mode {mode!r}: expected one of {', '.join(MODES)}")
         self.mode = mode
-        self.allowlist = LabelAllowlist(labels_allowlist)
+        self.allowlist = LabelAllowlist(labels_allowlist, "pod labels")
         self.pending = 0  # faults found since the last end_cycle
         self.warned: dict[str, str] = {}  # containers skipped -> why (counted and logged again when it changes)
         self.pods_seen = False

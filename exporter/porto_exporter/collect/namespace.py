@@ -108,11 +108,11 @@ class NamespaceLearner:
 
     def __init__(self) -> None:
         self.current: Namespace | None = None
-        self._at: int | None = None  # the client's connects when it was learned
+        self._at: int | None = None  # the client's generation (``ClientStats.generation``) when it was learned
 
     def _fresh(self, client: PortoClient) -> bool:
         stats = getattr(client, "stats", None)
-        return self.current is not None and self._at == (stats.connects if stats is not None else 0)
+        return self.current is not None and self._at == (stats.generation if stats is not None else 0)
 
     async def learn(self, client: PortoClient) -> Namespace:
         """The namespace, asked again when the client has connected anew since (a new portod, maybe)."""
@@ -127,6 +127,6 @@ class NamespaceLearner:
             log.warning("portod did not say where this client is (Get self: %s): container names are taken as "
                         "the host's", exc)  # fmt: skip
         stats = getattr(client, "stats", None)
-        self._at = stats.connects if stats is not None else 0
+        self._at = stats.generation if stats is not None else 0
         self.current = found
         return found

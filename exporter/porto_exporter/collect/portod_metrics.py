@@ -7,10 +7,19 @@ server has a single thread, which a kept-alive connection would hold), with a de
 parses the text with prometheus_client's parser. Only the families in the catalog's
 ``PORTOD_ENDPOINT_METRICS`` are re-exported (milliseconds as seconds); the rest say what GetSystem says.
 
+The read must not hold the cycle back (the scraper waits for every collector): a hung endpoint, there exactly
+when portod struggles, would make every cycle ``TIMEOUT`` late and the container data that much staler. So
+each read runs in a task of its own: a cycle starts one (unless one is still going), waits for it while the
+other collectors run (and ``grace`` at least), and serves the latest read that has ended, whenever it ended; a
+read still going goes on in the background, up to its own ``TIMEOUT``, and the next cycle takes its outcome.
+One read at a time: a hung endpoint costs one connection, and one failure per ``TIMEOUT``, not one per cycle.
+
 An older portod has no such socket: the collector then serves nothing and says so once, at info. A read that
-fails (refused, hung, HTTP error, too big, not Prometheus text) serves none of portod's families that cycle,
-counts the failure by reason and reports it to the scraper (which logs it once per reason); a read that works
-skips and counts the samples it cannot use, so the exposition stays well-formed whatever portod writes.
+fails (refused, hung, HTTP error, too big, not Prometheus text) is counted by reason when it ends; while it is
+the latest read, none of portod's families is served and the collector reports the failure to the scraper
+(which logs it once per reason): its success gauge is the latest read's outcome, its data age the age of the
+last good read (``read_at``, for a good read served from an earlier cycle). A read that works skips and counts
+the samples it cannot use, so the exposition stays well-formed whatever portod writes.
 """
 
 from __future__ import annotations
@@ -36,6 +45,7 @@ MAX_BODY = 256 << 10  # portod 5.3.59 writes ~3 KB; a client_patterns list adds 
 INLINE = 32 << 10  # a bigger body is parsed in a worker thread (1 ms per 3 KB: the event loop keeps serving)
 MAX_SERIES = 2_000  # of portod's families kept per read
 TIMEOUT = 5.0  # seconds for connect, request and the whole reply (the cycle's own deadline may be shorter)
+GRACE = 0.05  # seconds a cycle waits for its read at least (portod answers in ms), then while others run
 URL = "http://localhost/metrics"  # the host is not used on a unix socket; portod serves /metrics only
 _BY_SAMPLE = {em.portod: em for em in PORTOD_ENDPOINT_METRICS}
 _KNOWN = frozenset({*_BY_SAMPLE, *(name for name, _ in PORTOD_ENDPOINT_LEFT_OUT)})
@@ -155,43 +165,114 @@ def _labels(em: EndpointMetric, given: dict[str, str]) -> tuple[tuple[str, str],
     return tuple((name, given[name]) for name in em.metric.labels if given.get(name))
 
 
+@dataclass
+class Read:
+    """One read of the endpoint that has ended: what it gave, or why not, and when it ended (``time.time()``)."""
+
+    at: float
+    parsed: Parsed | None = None  # None with no error: no socket there (an older portod)
+    error: EndpointError | None = None
+
+
 class PortodMetricsCollector(Collector):
-    """Reads portod's metrics endpoint each cycle, when there is one."""
+    """Reads portod's metrics endpoint each cycle, when there is one, in the background past ``grace``."""
 
     name = "portod_metrics"
     asks_portod = False  # another socket: porto_up stays about portod's API (and an old portod has no endpoint)
 
     def __init__(self, socket_path: str = DEFAULT_METRICS_SOCKET, *, timeout: float = TIMEOUT,
-                 limit: int = MAX_BODY) -> None:  # fmt: skip
+                 limit: int = MAX_BODY, grace: float = GRACE) -> None:  # fmt: skip
         self.socket_path = socket_path
         self.timeout = timeout
         self.limit = limit
+        self.grace = grace  # past ``timeout``: each cycle waits for the end of the read it started
         self.errors: Counter[str] = Counter()  # process lifetime, by reason: porto_exporter_portod_metrics_errors
         self.present: bool | None = None  # None until the first read: each change is logged once, at info
         self._unknown: set[str] = set()
         self._skipping = ""  # the skipped samples last warned about
         self._last_good = time.time()
+        self._reading: asyncio.Task[Read] | None = None  # the read going on, if any
+        self._latest: Read | None = None  # the last read that ended
+        self._read_at: float | None = None  # when the good read collect() last returned was made
 
     async def collect(self, ctx: CollectContext) -> Batch:
+        started = time.time()
+        self._take_ended()  # a read that went on past an earlier cycle's grace
+        if self._reading is None:
+            self._reading = asyncio.create_task(self._read(), name="portod metrics read")
+        # the read, or the rest of the cycle (and the grace), whichever ends first; the read is not cancelled
+        rest = asyncio.create_task(self._rest_of_cycle(ctx), name="portod metrics read: the rest of the cycle")
+        try:
+            await asyncio.wait({self._reading, rest}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            rest.cancel()
+        self._take_ended()
+        return self._serve(started)
+
+    async def _rest_of_cycle(self, ctx: CollectContext) -> None:
+        """Until the cycle's other collectors have ended, and ``grace`` has passed."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.grace
+        await ctx.progress.others_done(self.name)
+        await asyncio.sleep(max(0.0, until - loop.time()))
+
+    def read_at(self) -> float | None:
+        return self._read_at
+
+    async def close(self) -> None:
+        if self._reading is not None:
+            self._reading.cancel()
+            await asyncio.gather(self._reading, return_exceptions=True)
+            self._reading = None
+
+    async def _read(self) -> Read:
+        """One read, start to end; whatever happens is in the result (a task nobody awaits must not raise)."""
         try:
             body = await fetch(self.socket_path, self.timeout, self.limit)
             if body is None:
-                self._presence(False)
-                return self._errors()
-            self._presence(True)
+                return Read(time.time())
             try:
                 text = body.decode("utf-8")
                 parsed = parse(text) if len(body) <= INLINE else await asyncio.to_thread(parse, text)
             except (UnicodeDecodeError, ValueError) as exc:
                 raise EndpointError("unparsable", f"not Prometheus text: {exc}") from None
         except EndpointError as exc:
-            self.errors[exc.reason] += 1
-            raise Degraded(f"{self.socket_path}: {exc}", self._errors(), self._last_good) from None
-        self.errors.update(parsed.skipped)
-        self._note_skipped(parsed)
-        self._note_unknown(parsed.unknown)
-        self._last_good = time.time()
-        batch = parsed.batch
+            return Read(time.time(), error=exc)
+        return Read(time.time(), parsed)
+
+    def _take_ended(self) -> None:
+        """The outcome of the read that ended, once: counted, logged, and served from now on."""
+        task = self._reading
+        if task is None or not task.done():
+            return
+        self._reading = None
+        read = task.result()  # _read returns whatever happens (a bug in it: raised here, the scraper says so)
+        self._latest = read
+        if read.error is not None:
+            self.errors[read.error.reason] += 1
+            return
+        self._presence(read.parsed is not None)
+        if read.parsed is not None:
+            self.errors.update(read.parsed.skipped)
+            self._note_skipped(read.parsed)
+            self._note_unknown(read.parsed.unknown)
+            self._last_good = read.at
+
+    def _serve(self, started: float) -> Batch:
+        """What the latest read that ended gave; a failure (or no read ended yet) fails the collector. A good read
+        that ended before this cycle's ``started`` is served with its own time (``read_at``)."""
+        self._read_at = None
+        read = self._latest
+        if read is None:
+            raise Degraded(f"{self.socket_path}: no reply yet (the read goes on, up to {self.timeout:g}s)",
+                           self._errors(), self._last_good)  # fmt: skip
+        if read.error is not None:
+            raise Degraded(f"{self.socket_path}: {read.error}", self._errors(), self._last_good)
+        if read.parsed is None:
+            return self._errors()
+        self._read_at = read.at if read.at < started else None
+        batch = Batch()  # a copy: the same read may be served by several cycles, each batch its own
+        batch.extend(read.parsed.batch)
         batch.extend(self._errors())
         return batch
 

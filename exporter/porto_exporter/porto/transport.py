@@ -42,6 +42,12 @@ class ClientStats:
 
     methods: dict[str, MethodStats] = field(default_factory=dict)
     connects: int = 0
+    # Times the client connected anew: portod may be another one since. A connection opened while none is open,
+    # or after one was lost from portod's side (closed under a request, unreadable) or a connect failed, starts a
+    # new generation; the pool opening more connections for concurrent callers, or one to replace a connection the
+    # client itself gave up on (a deadline) while others stay open, does not. What is asked of portod "once per
+    # connection" (what it lists, where the client is) is asked once per generation.
+    generation: int = 0
     connect_failures: int = 0
     backoff_seconds: float = 0.0  # the wait chosen after the last failed connect (0 once connected)
     retries: int = 0
@@ -120,11 +126,14 @@ class Backoff:
 class _Connection:
     """One socket to portod; used by one caller at a time."""
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, max_frame: int) -> None:
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, max_frame: int,
+                 generation: int = 0) -> None:  # fmt: skip
         self._reader = reader
         self._writer = writer
         self._decoder = FrameDecoder(max_frame)
         self.broken = False
+        self.closed = False
+        self.generation = generation  # the client's generation when it was opened
 
     async def roundtrip(self, body: bytes) -> bytes:
         self.broken = True  # until a whole reply has been read
@@ -143,6 +152,7 @@ class _Connection:
 
     def close(self) -> None:
         self.broken = True
+        self.closed = True
         with contextlib.suppress(Exception):
             self._writer.close()
 
@@ -176,6 +186,8 @@ class Transport:
         self._next_attempt = 0.0
         self.stats.backoff_seconds = 0.0
         self._closed = False
+        self._anew = True  # the next connection starts a new generation (one was lost, or a connect failed)
+        self._open = 0  # connections open now (idle or in use)
 
     async def __aenter__(self) -> Self:
         return self
@@ -187,7 +199,7 @@ class Transport:
         """Close idle connections; calls in flight finish on their own."""
         self._closed = True
         while self._idle:
-            self._idle.pop().close()
+            self._close(self._idle.pop())
 
     # --- transport ------------------------------------------------------
 
@@ -201,6 +213,7 @@ class Transport:
             reader, writer = await asyncio.open_unix_connection(self.socket_path, limit=READ_CHUNK)
         except OSError as exc:
             self._last_connect_error = connect_error(self.socket_path, exc)
+            self._anew = True
             self.stats.connect_failures += 1
             self.stats.backoff_seconds = self._backoff.failed()
             self._next_attempt = loop.time() + self.stats.backoff_seconds
@@ -209,7 +222,26 @@ class Transport:
         self._next_attempt = 0.0
         self.stats.backoff_seconds = 0.0
         self.stats.connects += 1
-        return _Connection(reader, writer, self.max_frame)
+        if self._anew or self._open == 0:  # nothing vouches that portod is the one the last generation spoke to
+            self._anew = False
+            self.stats.generation += 1
+        self._open += 1
+        return _Connection(reader, writer, self.max_frame, self.stats.generation)
+
+    def _close(self, conn: _Connection) -> None:
+        if not conn.closed:
+            conn.close()
+            self._open -= 1
+
+    def _lost(self, conn: _Connection) -> None:
+        """portod closed ``conn`` (gone, restarted, reloaded): the next connection starts a new generation (unless
+        one has begun since ``conn`` was opened)."""
+        self._close(conn)
+        if conn.generation == self.stats.generation:
+            self._anew = True
+            for idle in self._idle:  # most likely to the same portod, gone: the retry connects instead
+                self._close(idle)
+            self._idle.clear()
 
     async def _roundtrip_once(self, body: bytes) -> bytes:
         async with self._slots:
@@ -217,19 +249,22 @@ class Transport:
             try:
                 reply = await conn.roundtrip(body)
             except FrameTooLarge as exc:
-                conn.close()
+                self._close(conn)
                 raise errors.FrameTooLargeError(str(exc)) from exc
             except FrameError as exc:
-                conn.close()
+                self._close(conn)
                 raise errors.ProtocolError(str(exc)) from exc
             except (OSError, EOFError) as exc:
-                conn.close()
+                self._lost(conn)
                 raise errors.SocketError(f"connection to portod lost: {exc!r}") from exc
+            except errors.SocketError:  # portod closed the connection
+                self._lost(conn)
+                raise
             except BaseException:
-                conn.close()  # timeout/cancel mid-reply: the stream is out of sync
+                self._close(conn)  # timeout/cancel mid-reply: the stream is out of sync
                 raise
             if conn.broken or self._closed:
-                conn.close()
+                self._close(conn)
             else:
                 self._idle.append(conn)
             return reply

@@ -91,7 +91,7 @@ def _subtree_oom_kills(v: View) -> int:
     total, stack = 0, [v.c]
     while stack:
         node = stack.pop()
-        total += node.oom_kills
+        total += node.oom_kills + node.lost_oom_kills
         stack.extend(node.children.values())
     return total
 

@@ -59,6 +59,7 @@ class Container:
     exit_status: int = 0
     oom_killed: bool = False
     oom_kills: int = 0
+    lost_oom_kills: int = 0  # of destroyed descendants: portod keeps them in oom_kills_total ("since creation")
     respawn_count: int = 0
     start_error: str = ""  # the last failed start's message (its code: InvalidCommand); cleared by a start
     retired: dict[str, float] = field(default_factory=dict)  # counters of stopped children
@@ -150,6 +151,15 @@ class Container:
         demand = self.behaviour.cpu_cores if self.command else 0.0
         return min(demand, self.cpu_limit) if self.cpu_limit else demand
 
+    def memory_stall(self) -> float:
+        """The share of time its tasks wait on memory reclaim: none while its workload fits its memory limit with
+        room to spare; from 90% of the limit on, growing with how tight it is, up to 30% (its usage is held at 95%
+        of the limit: the rest is reclaimed over and over)."""
+        if not self.memory_limit:
+            return 0.0
+        tight = self.behaviour.memory_bytes / self.memory_limit - 0.9
+        return min(0.3, max(0.0, tight * 3))
+
     def own_values(self, now: float, run: float) -> dict[str, float]:
         """This container's own processes' counters (not its children's)."""
         b = self.behaviour
@@ -164,12 +174,19 @@ class Container:
             # cpu.stat throttled_time: wall time each of the CPUs the workload runs on spent throttled,
             # i.e. the share of demand the limit cuts off, once per CPU busy (a lone burner: <= 1 s/s)
             busy_cpus = min(math.ceil(b.cpu_cores), HOST_CORES)
-            values["cpu_throttled"] = (b.cpu_cores - self.cpu_limit) / b.cpu_cores * busy_cpus * run * 1e9
-            values["cpu_pressure_some"] = run * 1e6 * 0.9
-            values["cpu_pressure_full"] = run * 1e6 * 0.85
+            cut = (b.cpu_cores - self.cpu_limit) / b.cpu_cores
+            values["cpu_throttled"] = cut * busy_cpus * run * 1e9
+            # PSI cpu: its runnable tasks wait while throttled, that share of the time (all of them: "full" too)
+            values["cpu_pressure_some"] = run * 1e6 * cut
+            values["cpu_pressure_full"] = run * 1e6 * cut * 0.95
         else:
             values["cpu_pressure_some"] = run * 1e6 * 0.001
             values["cpu_pressure_full"] = run * 1e6 * 0.0008
+        # PSI memory: near its limit, reclaim keeps the workload under it and its tasks stall meanwhile ("some";
+        # all at once less often: "full"); what reclaim evicts of the page cache is read back: io stalls too
+        stall = self.memory_stall()
+        values["memory_pressure_some"] = run * 1e6 * stall
+        values["memory_pressure_full"] = run * 1e6 * stall * 0.4
         values["minor_faults"] = 700 + run * (b.memory_bytes / 4096) * 0.01
         values["major_faults"] = run * 0.01
         values["memory_reclaimed"] = run * b.memory_bytes * 0.001
@@ -177,7 +194,7 @@ class Container:
         values["io_write"] = b.io_write_bps * run
         values["io_read_ops"] = b.io_read_bps * run / 65536 + (run if b.io_read_bps else 0.0)
         values["io_write_ops"] = b.io_write_bps * run / 65536 + (run if b.io_write_bps else 0.0)
-        values["io_pressure_some"] = run * 1e6 * (0.3 if b.io_write_bps > 1e6 else 0.0)
+        values["io_pressure_some"] = run * 1e6 * ((0.3 if b.io_write_bps > 1e6 else 0.0) + stall * 0.3)
         values["io_pressure_full"] = values["io_pressure_some"] * 0.99
         values["net_tx_bytes"] = b.net_bps * run * 0.6
         values["net_rx_bytes"] = b.net_bps * run * 0.4

@@ -143,6 +143,8 @@ class Host:
             self._set_state(sub, "destroyed", now)
         assert c.parent is not None
         c.parent.children.pop(name, None)
+        # a destroyed subtree's OOM kills stay counted in its ancestors' oom_kills_total (Porto's test-oom)
+        c.parent.lost_oom_kills += sum(sub.oom_kills + sub.lost_oom_kills for sub in (c, *self._descendants(c)))
 
     def _descendants(self, c: Container) -> list[Container]:
         out: list[Container] = []

@@ -170,7 +170,7 @@ def _oom_total(v: View) -> int:
     stack = [v.c]
     while stack:
         node = stack.pop()
-        total += node.oom_kills
+        total += node.oom_kills + node.lost_oom_kills
         stack.extend(node.children.values())
     return total
 
