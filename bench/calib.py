@@ -30,8 +30,9 @@ from porto_exporter.catalog import CONTAINER_METRICS, INFO_PROPS
 from porto_exporter.porto import PortoClient
 
 OUT = Path(__file__).resolve().parent / (sys.argv[2] if len(sys.argv) > 2 else "calib-results.json")
-SPEC = list(dict.fromkeys(["state", "change_time", *INFO_PROPS, *(c.prop for c in CONTAINER_METRICS
-                                                                  if c.tier == "spec")]))  # fmt: skip
+SPEC = list(
+    dict.fromkeys(["state", "change_time", *INFO_PROPS, *(c.prop for c in CONTAINER_METRICS if c.tier == "spec")])
+)
 
 
 async def timed(client: PortoClient, filters: list[str], props: list[str], repeat: int, rate: float) -> dict[str, Any]:
@@ -43,9 +44,16 @@ async def timed(client: PortoClient, filters: list[str], props: list[str], repea
         wall = time.perf_counter() - w0
         walls.append(wall)
         cpus.append(portod_cpu()[0] - d0 - rate * wall)
-    return {"filters": len(filters), "props": len(props), "walls": walls, "cpus": cpus,
-            "wall": statistics.median(walls), "cpu": statistics.median(cpus),
-            "cpu_mean": statistics.fmean(cpus), "cpu_stdev": statistics.pstdev(cpus)}  # fmt: skip
+    return {
+        "filters": len(filters),
+        "props": len(props),
+        "walls": walls,
+        "cpus": cpus,
+        "wall": statistics.median(walls),
+        "cpu": statistics.median(cpus),
+        "cpu_mean": statistics.fmean(cpus),
+        "cpu_stdev": statistics.pstdev(cpus),
+    }
 
 
 async def measure(client: PortoClient, host: RealHost, size: int, top: bool, log: Any) -> dict[str, Any]:
@@ -55,8 +63,14 @@ async def measure(client: PortoClient, host: RealHost, size: int, top: bool, log
     states: dict[str, int] = {}
     for _, s in shape:
         states[s] = states.get(s, 0) + 1
-    out: dict[str, Any] = {"host": len(shape), "states": states, "idle_rate": rate, "groups": {}, "named": {},
-                           "named_state": {}}
+    out: dict[str, Any] = {
+        "host": len(shape),
+        "states": states,
+        "idle_rate": rate,
+        "groups": {},
+        "named": {},
+        "named_state": {},
+    }
     groups = {**property_groups(), "spec": SPEC, "state": ["state"]}
     for name, props in groups.items():
         out["groups"][name] = g = await timed(client, ["***"], props, 7, rate)

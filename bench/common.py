@@ -17,8 +17,13 @@ ROOT = HERE.parent
 class WorkerProc:
     def __init__(self, socket: str) -> None:
         env = dict(os.environ, PYTHONPATH=str(ROOT / "exporter"))
-        self.proc = subprocess.Popen([sys.executable, str(HERE / "worker.py"), "--socket", socket], env=env,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+        self.proc = subprocess.Popen(
+            [sys.executable, str(HERE / "worker.py"), "--socket", socket],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
 
     def __call__(self, cmd: str, **kw: Any) -> dict[str, Any]:
         assert self.proc.stdin is not None and self.proc.stdout is not None
@@ -47,5 +52,4 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs, "
-            f"Python {platform.python_version()}")  # fmt: skip
+    return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}"

@@ -83,13 +83,25 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             sim.close()
     return {
         "containers": args.containers,
-        "burst": {"pushes": burst["received"], "cpu": burst["cpu"] - before["cpu"], "wall": burst_wall,
-                  "rss_before": before["rss"], "rss_after": burst["rss"]},
-        "storm": {"seconds": args.seconds, "jobs": jobs, "pushes_sent": pushed,
-                  "pushes_received": after["received"] - calm["received"], "cpu": after["cpu"] - calm["cpu"],
-                  "rss_before": calm["rss"], "rss_after": after["rss"], "exits": after["exits"] - calm["exits"],
-                  "starts": after["starts"] - calm["starts"]},
-    }  # fmt: skip
+        "burst": {
+            "pushes": burst["received"],
+            "cpu": burst["cpu"] - before["cpu"],
+            "wall": burst_wall,
+            "rss_before": before["rss"],
+            "rss_after": burst["rss"],
+        },
+        "storm": {
+            "seconds": args.seconds,
+            "jobs": jobs,
+            "pushes_sent": pushed,
+            "pushes_received": after["received"] - calm["received"],
+            "cpu": after["cpu"] - calm["cpu"],
+            "rss_before": calm["rss"],
+            "rss_after": after["rss"],
+            "exits": after["exits"] - calm["exits"],
+            "starts": after["starts"] - calm["starts"],
+        },
+    }
 
 
 def main() -> None:
@@ -97,11 +109,18 @@ def main() -> None:
     p.add_argument("--containers", type=int, default=10_000)
     p.add_argument("--rate", type=int, default=1000, help="state changes per second during the storm")
     p.add_argument("--seconds", type=float, default=60.0)
-    p.add_argument("--out", default=str(report.RESULTS),
-                   help="results file (its 'events' part is replaced, then the docs regenerated); '' to only print")
+    p.add_argument(
+        "--out",
+        default=str(report.RESULTS),
+        help="results file (its 'events' part is replaced, then the docs regenerated); '' to only print",
+    )
     args = p.parse_args()
-    result = {"command": " ".join(["python bench/events.py", *sys.argv[1:]]), "date": time.strftime("%Y-%m-%d"),
-              "machine": machine(), **measure(args)}  # fmt: skip
+    result = {
+        "command": " ".join(["python bench/events.py", *sys.argv[1:]]),
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": machine(),
+        **measure(args),
+    }
     print(report.events(result))
     if args.out:
         report.store("events", result, Path(args.out))

@@ -121,8 +121,13 @@ def summary(times: list[float]) -> dict[str, float]:
         return {"n": 0}
     ordered = sorted(times)
     p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
-    return {"n": len(ordered), "p50": statistics.median(ordered), "p99": p99, "max": ordered[-1],
-            "over_100ms": sum(t > 0.1 for t in ordered)}  # fmt: skip
+    return {
+        "n": len(ordered),
+        "p50": statistics.median(ordered),
+        "p99": p99,
+        "max": ordered[-1],
+        "over_100ms": sum(t > 0.1 for t in ordered),
+    }
 
 
 def wait_ready(port: int, proc: subprocess.Popen[bytes], limit: float) -> None:
@@ -163,8 +168,11 @@ def measure(n: int, args: argparse.Namespace, log: Any) -> dict[str, Any]:
         sim_env = dict(os.environ, PYTHONPATH=str(ROOT / "exporter"))
         procs: list[subprocess.Popen[bytes]] = []
         try:
-            sim = subprocess.Popen([sys.executable, "-m", "porto_exporter.simulator", "--socket", sock,
-                                    "--containers", str(n)], stdout=subprocess.PIPE, env=sim_env)  # fmt: skip
+            sim = subprocess.Popen(
+                [sys.executable, "-m", "porto_exporter.simulator", "--socket", sock, "--containers", str(n)],
+                stdout=subprocess.PIPE,
+                env=sim_env,
+            )
             procs.append(sim)
             assert sim.stdout is not None
             if not sim.stdout.readline():
@@ -172,10 +180,20 @@ def measure(n: int, args: argparse.Namespace, log: Any) -> dict[str, Any]:
             port = free_port()
             env = dict(os.environ, PYTHONPATH=str(Path(args.exporter_path).resolve()))
             interval = args.interval or max(5.0, n / 1000)  # the cycle's deadline too: no longer than the interval
-            exporter = subprocess.Popen([sys.executable, "-m", "porto_exporter", f"--porto.socket={sock}",
-                                         f"--web.listen-address=127.0.0.1:{port}", f"--scrape.interval={interval:g}s",
-                                         f"--scrape.timeout={interval:g}s", f"--porto.timeout={interval:g}s",
-                                         "--log.level=warn"], env=env)  # fmt: skip
+            exporter = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "porto_exporter",
+                    f"--porto.socket={sock}",
+                    f"--web.listen-address=127.0.0.1:{port}",
+                    f"--scrape.interval={interval:g}s",
+                    f"--scrape.timeout={interval:g}s",
+                    f"--porto.timeout={interval:g}s",
+                    "--log.level=warn",
+                ],
+                env=env,
+            )
             procs.append(exporter)
             started = time.monotonic()
             wait_ready(port, exporter, limit=900)
@@ -206,8 +224,10 @@ def measure(n: int, args: argparse.Namespace, log: Any) -> dict[str, Any]:
         finally:
             stop(procs)
     h, m = out["healthy"], out["metrics"]
-    log(f"  {n}: {out['cycles']} cycles; /-/healthy p50 {ms(h['p50'])} p99 {ms(h['p99'])} max {ms(h['max'])} ms; "
-        f"/metrics p50 {ms(m['p50'])} p99 {ms(m['p99'])} max {ms(m['max'])} ms")  # fmt: skip
+    log(
+        f"  {n}: {out['cycles']} cycles; /-/healthy p50 {ms(h['p50'])} p99 {ms(h['p99'])} max {ms(h['max'])} ms; "
+        f"/metrics p50 {ms(m['p50'])} p99 {ms(m['p99'])} max {ms(m['max'])} ms"
+    )
     return out
 
 
@@ -216,16 +236,20 @@ def ms(seconds: float) -> str:
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    lines = ["| containers | cycles polled (last cycle s) | /-/healthy p50 / p99 / max (ms) | "
-             "/metrics gzip p50 / p99 / max (ms) | /metrics headers max (ms) | requests > 100 ms | load avg |",
-             "|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    lines = [
+        "| containers | cycles polled (last cycle s) | /-/healthy p50 / p99 / max (ms) | "
+        "/metrics gzip p50 / p99 / max (ms) | /metrics headers max (ms) | requests > 100 ms | load avg |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in results:
         h, m, head = r["healthy"], r["metrics"], r["metrics_head"]
-        lines.append(f"| {r['containers']:,} | {r['cycles']} ({r['cycle_s']:.1f}) "
-                     f"| {ms(h['p50'])} / {ms(h['p99'])} / {ms(h['max'])} "
-                     f"| {ms(m['p50'])} / {ms(m['p99'])} / {ms(m['max'])} | {ms(head['max'])} "
-                     f"| {h['over_100ms']} of {h['n']} / {m['over_100ms']} of {m['n']} "
-                     f"| {r['load_before']:.1f} -> {r['load_after']:.1f} |")  # fmt: skip
+        lines.append(
+            f"| {r['containers']:,} | {r['cycles']} ({r['cycle_s']:.1f}) "
+            f"| {ms(h['p50'])} / {ms(h['p99'])} / {ms(h['max'])} "
+            f"| {ms(m['p50'])} / {ms(m['p99'])} / {ms(m['max'])} | {ms(head['max'])} "
+            f"| {h['over_100ms']} of {h['n']} / {m['over_100ms']} of {m['n']} "
+            f"| {r['load_before']:.1f} -> {r['load_after']:.1f} |"
+        )
     return "\n".join(lines)
 
 
@@ -233,10 +257,16 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sizes", default="10000,50000", help="bulk containers per run, comma separated")
     p.add_argument("--cycles", type=int, default=5, help="about how many cycles to poll through per size")
-    p.add_argument("--interval", type=float, help="seconds between cycles and each one's deadline "
-                   "(default: 1 per 1,000 containers, at least 5)")  # fmt: skip
-    p.add_argument("--exporter-path", default=str(ROOT / "exporter"),
-                   help="the directory holding the porto_exporter package the exporter process runs")  # fmt: skip
+    p.add_argument(
+        "--interval",
+        type=float,
+        help="seconds between cycles and each one's deadline (default: 1 per 1,000 containers, at least 5)",
+    )
+    p.add_argument(
+        "--exporter-path",
+        default=str(ROOT / "exporter"),
+        help="the directory holding the porto_exporter package the exporter process runs",
+    )
     p.add_argument("--json", metavar="PATH", help="write the raw results there")
     args = p.parse_args()
 
@@ -250,8 +280,9 @@ def main() -> None:
         results.append(measure(n, args, log))
     print(table(results))
     if args.json:
-        Path(args.json).write_text(json.dumps({"exporter_path": str(Path(args.exporter_path).resolve()),
-                                               "results": results}, indent=1))  # fmt: skip
+        Path(args.json).write_text(
+            json.dumps({"exporter_path": str(Path(args.exporter_path).resolve()), "results": results}, indent=1)
+        )
 
 
 if __name__ == "__main__":

@@ -55,6 +55,8 @@ def max_total(conf: Path = Path("/etc/portod.conf")) -> int:
     except OSError:
         found = None
     return min(int(found[1]), 4095) if found else MAX_TOTAL
+
+
 MARGIN = 60  # left for the other sessions' containers that come and go meanwhile
 RESULTS = ROOT / "bench" / "real-results.json"
 BEFORE = ROOT / "bench" / "real-results-before.json"  # the same benchmark before the slow tier was spread
@@ -187,8 +189,11 @@ class RealHost:
 async def listing(client: PortoClient) -> list[tuple[str, str]]:
     """Every container on the host with its state (the root left out)."""
     rsp = await client.list_containers_by(["***"], ["state"])
-    return [(c.spec.name, c.status.state) for c in rsp.ListContainersBy.containers
-            if not c.HasField("error") and c.spec.name != "/"]
+    return [
+        (c.spec.name, c.status.state)
+        for c in rsp.ListContainersBy.containers
+        if not c.HasField("error") and c.spec.name != "/"
+    ]
 
 
 def measure(worker: WorkerProc, cycles: int, cost: Any = None) -> list[dict[str, Any]]:
@@ -203,13 +208,21 @@ def measure(worker: WorkerProc, cycles: int, cost: Any = None) -> list[dict[str,
         t1 = threads_cpu()
         reqs = worker("requests")["requests"]
         lcb = [r for r in reqs if r["method"] == "ListContainersBy"]
-        out.append({
-            "cycle": i, "wall": res["wall"], "cpu": res["cpu"], "rss": res["rss"],
-            "portod_cpu": d1 - d0, "master_cpu": m1 - m0, "model": (cost() - c0) if cost else None,
-            "props": lcb[0]["props"] if lcb else 0,  # the fast read's; wider when slow-tier properties ride on it
-            "requests": reqs, "threads": threads_delta(t0, t1) if not cost else {},
-            "request_cpu": request_cpu(threads_delta(t0, t1)) if not cost else None,
-        })  # fmt: skip
+        out.append(
+            {
+                "cycle": i,
+                "wall": res["wall"],
+                "cpu": res["cpu"],
+                "rss": res["rss"],
+                "portod_cpu": d1 - d0,
+                "master_cpu": m1 - m0,
+                "model": (cost() - c0) if cost else None,
+                "props": lcb[0]["props"] if lcb else 0,  # the fast read's; wider when slow-tier properties ride on it
+                "requests": reqs,
+                "threads": threads_delta(t0, t1) if not cost else {},
+                "request_cpu": request_cpu(threads_delta(t0, t1)) if not cost else None,
+            }
+        )
     return out
 
 
@@ -309,8 +322,12 @@ async def group_costs(client: PortoClient, repeat: int = 3) -> dict[str, dict[st
             walls.append(time.perf_counter() - w0)
             cpus.append(portod_cpu()[0] - d0)
             reqs.append(request_cpu(threads_delta(t0, threads_cpu())))
-        out[group] = {"props": len(props), "wall": statistics.median(walls), "portod_cpu": statistics.median(cpus),
-                      "request_cpu": statistics.median(reqs)}  # fmt: skip
+        out[group] = {
+            "props": len(props),
+            "wall": statistics.median(walls),
+            "portod_cpu": statistics.median(cpus),
+            "request_cpu": statistics.median(reqs),
+        }
     return out
 
 
@@ -343,18 +360,30 @@ def bench_size(host: RealHost, client: PortoClient, size: int, cycles: int, log:
     states: dict[str, int] = {}
     for _, s in shape:
         states[s] = states.get(s, 0) + 1
-    r = {"asked": size, "ours": sum(host.mix.values()), "others": others, "host": len(shape), "mix": dict(host.mix),
-         "states": states, "idle_rate": rate,
-         "idle_threads": idle_by_thread, "idle_net": net_samples,
-         "real": real, "model": model, "groups": groups}  # fmt: skip
+    r = {
+        "asked": size,
+        "ours": sum(host.mix.values()),
+        "others": others,
+        "host": len(shape),
+        "mix": dict(host.mix),
+        "states": states,
+        "idle_rate": rate,
+        "idle_threads": idle_by_thread,
+        "idle_net": net_samples,
+        "real": real,
+        "model": model,
+        "groups": groups,
+    }
     log(f"  {len(shape)} on the host: " + summary_line(r))
     return r
 
 
 def summary_line(r: dict[str, Any]) -> str:
     s = summarise(r)
-    return (f"cold wall {s['cold_wall']:.2f}s portod {s['cold_portod']:.2f}s; warm fast wall {s['fast_wall']:.2f}s "
-            f"portod {s['fast_portod']:.2f}s; slow wall {s['slow_wall']:.2f}s portod {s['slow_portod']:.2f}s")
+    return (
+        f"cold wall {s['cold_wall']:.2f}s portod {s['cold_portod']:.2f}s; warm fast wall {s['fast_wall']:.2f}s "
+        f"portod {s['fast_portod']:.2f}s; slow wall {s['slow_wall']:.2f}s portod {s['slow_portod']:.2f}s"
+    )
 
 
 def summarise(r: dict[str, Any]) -> dict[str, Any]:
@@ -381,9 +410,11 @@ def summarise(r: dict[str, Any]) -> dict[str, Any]:
             x["request_cpu"] = request_cpu(x["threads"])
     out: dict[str, Any] = {}
     warm, mwarm = real[1:], model[1:]
-    kinds = (("cold", real[:1], model[:1]),
-             ("fast", [x for x in warm if not x["slow"]], [x for x in mwarm if not x["slow"]]),
-             ("slow", [x for x in warm if x["slow"]], [x for x in mwarm if x["slow"]]))  # fmt: skip
+    kinds = (
+        ("cold", real[:1], model[:1]),
+        ("fast", [x for x in warm if not x["slow"]], [x for x in mwarm if not x["slow"]]),
+        ("slow", [x for x in warm if x["slow"]], [x for x in mwarm if x["slow"]]),
+    )
     for label, rows, mrows in kinds:
         out[f"{label}_wall"] = med(rows, "wall")
         out[f"{label}_portod"] = med(rows, "portod_cpu")
@@ -391,8 +422,11 @@ def summarise(r: dict[str, Any]) -> dict[str, Any]:
         out[f"{label}_model"] = med(mrows, "model")
         out[f"{label}_req"] = med([x for x in rows if x.get("request_cpu") is not None], "request_cpu")
         out[f"{label}_bg"] = med([x for x in rows if x.get("threads")], "portod_cpu") - out[f"{label}_req"]
-        pairs = [(x["request_cpu"], m["model"]) for x, m in zip(real, model, strict=True)  # the same cycle
-                 if x in rows and x.get("request_cpu") is not None and m["model"]]  # fmt: skip
+        pairs = [
+            (x["request_cpu"], m["model"])
+            for x, m in zip(real, model, strict=True)  # the same cycle
+            if x in rows and x.get("request_cpu") is not None and m["model"]
+        ]
         out[f"{label}_req_ratio"] = statistics.median([a / b for a, b in pairs]) if pairs else float("nan")
         out[f"{label}_cpu"] = med(rows, "cpu")
         out[f"{label}_read"] = lcb(rows, 0)
@@ -411,15 +445,26 @@ def render(results: dict[str, Any]) -> str:
     def row(label: str, fn: Any) -> None:
         lines.append(f"| {label} | " + " | ".join(fn(r, s) for r, s in rows) + " |")
 
-    row("mix: meta / running / stopped / dead (ours)",
-        lambda r, s: " / ".join(str(r["mix"][k]) for k in ("meta", "running", "stopped", "dead")))
+    row(
+        "mix: meta / running / stopped / dead (ours)",
+        lambda r, s: " / ".join(str(r["mix"][k]) for k in ("meta", "running", "stopped", "dead")),
+    )
     row("portod CPU while idle (s per s, other sessions included)", lambda r, s: f"{r['idle_rate']:.3f}")
-    row("  of which each thread, over 10 s (s per s)", lambda r, s: ", ".join(
-        f"{k} {v:.3f}" for k, v in sorted(r["idle_threads"].items())) if r.get("idle_threads") else "-")
-    row("  `portod-NET` bursts in those 10 s (whole ones) x median CPU of one (s)",
-        lambda r, s: "{} x {:.2f}".format(*bursts(r["idle_net"])) if r.get("idle_net") else "-")
-    for label, key in (("cold (first) cycle", "cold"), ("warm cycle, fast tier only", "fast"),
-                       ("warm cycle with the slow tier", "slow")):  # fmt: skip
+    row(
+        "  of which each thread, over 10 s (s per s)",
+        lambda r, s: (
+            ", ".join(f"{k} {v:.3f}" for k, v in sorted(r["idle_threads"].items())) if r.get("idle_threads") else "-"
+        ),
+    )
+    row(
+        "  `portod-NET` bursts in those 10 s (whole ones) x median CPU of one (s)",
+        lambda r, s: "{} x {:.2f}".format(*bursts(r["idle_net"])) if r.get("idle_net") else "-",
+    )
+    for label, key in (
+        ("cold (first) cycle", "cold"),
+        ("warm cycle, fast tier only", "fast"),
+        ("warm cycle with the slow tier", "slow"),
+    ):
         if not any(s[f"{key}_cycles"] for _, s in rows):
             continue  # e.g. no warm cycle without a part of the slow tier once it is spread
         row(f"{label}: cycles measured", lambda r, s, k=key: str(s[f"{k}_cycles"]))
@@ -427,12 +472,18 @@ def render(results: dict[str, Any]) -> str:
         row(f"{label}: portod CPU, measured (s)", lambda r, s, k=key: f"{s[f'{k}_portod']:.2f}")
         row(f"{label}: portod CPU, measured less the idle rate x wall (s)", lambda r, s, k=key: f"{s[f'{k}_net']:.2f}")
         row(f"{label}: portod CPU, modelled by the simulator (s)", lambda r, s, k=key: f"{s[f'{k}_model']:.2f}")
-        row("  measured / modelled", lambda r, s, k=key: f"{s[f'{k}_portod'] / s[f'{k}_model']:.1f}x"
-            if s[f"{k}_model"] else "-")  # fmt: skip
-        row(f"{label}: portod CPU in the threads that serve requests (main, RO/RW workers) (s)",
-            lambda r, s, k=key: f"{s[f'{k}_req']:.2f}")
-        row("  request threads / modelled (median of each cycle's)", lambda r, s, k=key:
-            f"{s[f'{k}_req_ratio']:.2f}x" if s[f"{k}_req_ratio"] == s[f"{k}_req_ratio"] else "-")  # fmt: skip
+        row(
+            "  measured / modelled",
+            lambda r, s, k=key: f"{s[f'{k}_portod'] / s[f'{k}_model']:.1f}x" if s[f"{k}_model"] else "-",
+        )
+        row(
+            f"{label}: portod CPU in the threads that serve requests (main, RO/RW workers) (s)",
+            lambda r, s, k=key: f"{s[f'{k}_req']:.2f}",
+        )
+        row(
+            "  request threads / modelled (median of each cycle's)",
+            lambda r, s, k=key: f"{s[f'{k}_req_ratio']:.2f}x" if s[f"{k}_req_ratio"] == s[f"{k}_req_ratio"] else "-",
+        )
         row(f"{label}: portod CPU in its other threads (portod-NET ...) (s)", lambda r, s, k=key: f"{s[f'{k}_bg']:.2f}")
         row(f"{label}: the fast `***` read's wall (s)", lambda r, s, k=key: f"{s[f'{k}_read']:.2f}")
         row(f"{label}: exporter CPU (s)", lambda r, s, k=key: f"{s[f'{k}_cpu']:.2f}")
@@ -442,25 +493,32 @@ def render(results: dict[str, Any]) -> str:
     measured = rows[-1][0].get("groups", {})
     for g in measured:  # the properties counted when measured (the catalog may have more since)
         count = measured[g].get("props", len(property_groups().get(g, [])))
-        row(f"one `***` read of {g} ({count} properties): wall / portod CPU / "
-            "request threads' CPU (s)",
-            lambda r, s, g=g: f"{r['groups'][g]['wall']:.2f} / {r['groups'][g]['portod_cpu']:.2f} / "
-            f"{r['groups'][g].get('request_cpu', float('nan')):.2f}" if g in r.get("groups", {}) else "-")  # fmt: skip
+        row(
+            f"one `***` read of {g} ({count} properties): wall / portod CPU / request threads' CPU (s)",
+            lambda r, s, g=g: (
+                f"{r['groups'][g]['wall']:.2f} / {r['groups'][g]['portod_cpu']:.2f} / "
+                f"{r['groups'][g].get('request_cpu', float('nan')):.2f}"
+                if g in r.get("groups", {})
+                else "-"
+            ),
+        )
     return "\n".join(lines)
 
 
 def doc_block(results: dict[str, Any]) -> str:
-    sizes = ", ".join(f"{r['asked']:,} asked, {r['ours']:,} made ({r['others']:,} of other sessions on the host)"
-                      for r in results["sizes"])  # fmt: skip
+    sizes = ", ".join(
+        f"{r['asked']:,} asked, {r['ours']:,} made ({r['others']:,} of other sessions on the host)"
+        for r in results["sizes"]
+    )
     return f"""{BEGIN}
 ## Real portod
 
-Generated by `bench/real.py` from `bench/real-results.json` ({results['date']}, {results['portod']}, on
-{results['machine']}); regenerate with `python bench/real.py` (measures) or `--render-only`. Sizes: {sizes}.
+Generated by `bench/real.py` from `bench/real-results.json` ({results["date"]}, {results["portod"]}, on
+{results["machine"]}); regenerate with `python bench/real.py` (measures) or `--render-only`. Sizes: {sizes}.
 `max_total` is 3,000 in /etc/portod.conf and counts every container on the host, so the top size is what fit.
 
 Per cycle: portod's CPU is utime + stime of the daemon process (`/run/portod.pid`, all its threads;
-the master `portoloop` did {results['master_cpu']:.2f} s in all), so it includes whatever other sessions made
+the master `portoloop` did {results["master_cpu"]:.2f} s in all), so it includes whatever other sessions made
 portod do meanwhile (the idle row). Modelled: the simulator (`porto_exporter.simulator.cost`) given
 the same names and states and the same cycles. Medians over the cycles of each kind; the exporter runs
 `bench/worker.py` (default collectors, 15 s virtual interval, `--scrape.slow-interval` 60 s); a cycle
@@ -494,23 +552,35 @@ def remodelled(results: dict[str, Any]) -> str:
         return ""
     return f"""
 
-The modelled rows were recomputed on {results['remodelled']} (`--remodel`) with the cost model of that day
+The modelled rows were recomputed on {results["remodelled"]} (`--remodel`) with the cost model of that day
 (`porto_exporter/simulator/props_stats.py`: the cgroup statistics priced from `bench/calib_threads.py`,
 portod's request threads only, on a quiet daemon; `bench/calib-results-quiet.json`); the measured rows
 are unchanged."""
 
 
 def compare_note() -> str:
-    return (", before the slow tier was spread (`bench/real-results-before.json`, whole slow tier every 4th cycle)"
-            " and after (slow tier split by property group, one part a cycle)") if BEFORE.exists() else ""
+    return (
+        (
+            ", before the slow tier was spread (`bench/real-results-before.json`, whole slow tier every 4th cycle)"
+            " and after (slow tier split by property group, one part a cycle)"
+        )
+        if BEFORE.exists()
+        else ""
+    )
 
 
 def per_cycle(results: dict[str, Any]) -> str:
     runs = [json.loads(BEFORE.read_text()), results] if BEFORE.exists() else [results]
     tops = [run["sizes"][-1] for run in runs]
-    head = "| cycle | " + " | ".join(f"{t['host']:,} containers{' before' if len(runs) > 1 and i == 0 else ''}"
-                                     f"{' after' if len(runs) > 1 and i == 1 else ''}: props / wall / portod CPU"
-                                     for i, t in enumerate(tops)) + " |"  # fmt: skip
+    head = (
+        "| cycle | "
+        + " | ".join(
+            f"{t['host']:,} containers{' before' if len(runs) > 1 and i == 0 else ''}"
+            f"{' after' if len(runs) > 1 and i == 1 else ''}: props / wall / portod CPU"
+            for i, t in enumerate(tops)
+        )
+        + " |"
+    )
     lines = [head, "|---|" + "---:|" * len(tops)]
 
     def cell(x: dict[str, Any]) -> str:
@@ -592,8 +662,11 @@ def main() -> None:
     p.add_argument("--sizes", default="1000,2900", help="containers of ours (prefix and parents included)")
     p.add_argument("--cycles", type=int, default=10, help="exporter cycles per size (the first is cold)")
     p.add_argument("--render-only", action="store_true", help="rewrite the doc block from the results file")
-    p.add_argument("--remodel", action="store_true",
-                   help="re-run only the simulator's modelled cycles (after a cost model change), keep the measured")
+    p.add_argument(
+        "--remodel",
+        action="store_true",
+        help="re-run only the simulator's modelled cycles (after a cost model change), keep the measured",
+    )
     p.add_argument("--results", default=str(RESULTS))
     args = p.parse_args()
 
@@ -614,8 +687,12 @@ def main() -> None:
     signal.signal(signal.SIGTERM, interrupted)
     host = RealHost()
     version = subprocess.run(["portoctl", "--version"], capture_output=True, text=True).stdout.split()
-    results: dict[str, Any] = {"date": time.strftime("%Y-%m-%d"), "machine": machine(),
-                               "portod": "portod " + (version[-1] if version else "?"), "sizes": []}  # fmt: skip
+    results: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": machine(),
+        "portod": "portod " + (version[-1] if version else "?"),
+        "sizes": [],
+    }
     m0 = portod_cpu()[1]
     try:
         for size in (int(s) for s in args.sizes.split(",")):

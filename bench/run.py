@@ -159,13 +159,21 @@ def bench_size(n: int, args: argparse.Namespace, log: Any) -> dict[str, Any]:
             c0 = sim.cost
             res = worker("cycles", n=steady)
             out["tiers_portod_s"] = (sim.cost - c0) / steady
-            out.update(cpu=res["cpu"], wall=res["wall"], phases=res["phases"], samples=res["samples"],
-                       text_bytes=res["text_bytes"], gzip_bytes=res["gzip_bytes"])  # fmt: skip
+            out.update(
+                cpu=res["cpu"],
+                wall=res["wall"],
+                phases=res["phases"],
+                samples=res["samples"],
+                text_bytes=res["text_bytes"],
+                gzip_bytes=res["gzip_bytes"],
+            )
             c0 = sim.cost
             worker("naive", n=steady)
             out["all_portod_s"] = (sim.cost - c0) / steady
-            log(f"  {n}: cold cpu {out['cold_cpu']:.3f}s portod {out['cold_portod_s']:.3f}s; warm cpu "
-                f"{res['cpu']:.3f}s, portod tiers {out['tiers_portod_s']:.3f}s all {out['all_portod_s']:.3f}s")
+            log(
+                f"  {n}: cold cpu {out['cold_cpu']:.3f}s portod {out['cold_portod_s']:.3f}s; warm cpu "
+                f"{res['cpu']:.3f}s, portod tiers {out['tiers_portod_s']:.3f}s all {out['all_portod_s']:.3f}s"
+            )
             worker("cycles", n=cycles - 1 - steady)
             out["cycles"] = cycles
             out["rss_100"] = worker("rss")["rss"]
@@ -173,8 +181,10 @@ def bench_size(n: int, args: argparse.Namespace, log: Any) -> dict[str, Any]:
                 key = "gzip" if gz else "plain"
                 out[f"seq_{key}"] = latencies(port, gz, args.requests, 1)
                 out[f"conc_{key}"] = latencies(port, gz, args.requests, 20)
-            log(f"  {n}: latency seq plain p50 {out['seq_plain'][0] * 1e3:.1f} ms gzip "
-                f"{out['seq_gzip'][0] * 1e3:.1f} ms; rss {out['rss_100'] / 2**20:.0f} MB")
+            log(
+                f"  {n}: latency seq plain p50 {out['seq_plain'][0] * 1e3:.1f} ms gzip "
+                f"{out['seq_gzip'][0] * 1e3:.1f} ms; rss {out['rss_100'] / 2**20:.0f} MB"
+            )
             rss_start = None
             rss_max = 0
             started = time.monotonic()
@@ -185,8 +195,10 @@ def bench_size(n: int, args: argparse.Namespace, log: Any) -> dict[str, Any]:
                     if i == 9:
                         rss_start = worker("rss")["rss"]
                     if (i + 1) % 100 == 0:
-                        log(f"  {n}: churn cycle {i + 1}, rss {worker('rss')['rss'] / 2**20:.0f} MB, "
-                            f"{time.monotonic() - started:.0f}s")  # fmt: skip
+                        log(
+                            f"  {n}: churn cycle {i + 1}, rss {worker('rss')['rss'] / 2**20:.0f} MB, "
+                            f"{time.monotonic() - started:.0f}s"
+                        )
             out["churn_cycles"] = churn_cycles
             out["rss_churn_start"] = rss_start
             out["rss_churn_end"] = worker("rss")["rss"]
@@ -206,8 +218,11 @@ def main() -> None:
     p.add_argument("--cycles", type=int, default=100, help="cycles before the RSS reading")
     p.add_argument("--churn-cycles", type=int, default=1000, help="cycles replacing 10%% of containers each")
     p.add_argument("--requests", type=int, default=200, help="requests per latency measurement")
-    p.add_argument("--out", default=str(report.RESULTS),
-                   help="results file (its 'simulator' part is replaced, then the docs regenerated); '' to only print")
+    p.add_argument(
+        "--out",
+        default=str(report.RESULTS),
+        help="results file (its 'simulator' part is replaced, then the docs regenerated); '' to only print",
+    )
     args = p.parse_args()
 
     def log(msg: str) -> None:
@@ -220,10 +235,18 @@ def main() -> None:
         results.append(bench_size(n, args, log))
     print(report.table(results))
     if args.out:
-        report.store("simulator", {
-            "command": " ".join(["python bench/run.py", *sys.argv[1:]]), "date": time.strftime("%Y-%m-%d"),
-            "minutes": round((time.monotonic() - started) / 60), "machine": machine(), "notes": [],
-            "sizes": results}, Path(args.out))  # fmt: skip
+        report.store(
+            "simulator",
+            {
+                "command": " ".join(["python bench/run.py", *sys.argv[1:]]),
+                "date": time.strftime("%Y-%m-%d"),
+                "minutes": round((time.monotonic() - started) / 60),
+                "machine": machine(),
+                "notes": [],
+                "sizes": results,
+            },
+            Path(args.out),
+        )
 
 
 if __name__ == "__main__":

@@ -51,9 +51,15 @@ class Caps:
 
 def measured(results: dict[str, Any]) -> list[Row]:
     """The simulator benchmark's sizes as rows (worst RSS: the highest of its three readings)."""
-    return [Row(r["containers"], r["cpu"], r["tiers_portod_s"],
-                max(r["rss_100"], r["rss_churn_end"], r.get("rss_scraped_max") or 0))
-            for r in sorted(results["simulator"]["sizes"], key=lambda r: r["containers"])]  # fmt: skip
+    return [
+        Row(
+            r["containers"],
+            r["cpu"],
+            r["tiers_portod_s"],
+            max(r["rss_100"], r["rss_churn_end"], r.get("rss_scraped_max") or 0),
+        )
+        for r in sorted(results["simulator"]["sizes"], key=lambda r: r["containers"])
+    ]
 
 
 def at(results: dict[str, Any], n: int) -> Row:
@@ -68,8 +74,13 @@ def at(results: dict[str, Any], n: int) -> Row:
     above = [r for r in rows if r.containers > n]
     a, b = (below[-1], above[0]) if below and above else (rows[-2], rows[-1]) if below else (rows[0], rows[1])
     f = (n - a.containers) / (b.containers - a.containers)
-    return Row(n, a.cpu + f * (b.cpu - a.cpu), a.portod + f * (b.portod - a.portod), a.rss + f * (b.rss - a.rss),
-               basis="interpolated" if below and above else "extrapolated")  # fmt: skip
+    return Row(
+        n,
+        a.cpu + f * (b.cpu - a.cpu),
+        a.portod + f * (b.portod - a.portod),
+        a.rss + f * (b.rss - a.rss),
+        basis="interpolated" if below and above else "extrapolated",
+    )
 
 
 def nice(seconds: float) -> float:
@@ -126,13 +137,18 @@ def table(results: dict[str, Any]) -> str:
     """Measured sizes plus Porto's default limit and maximum, interpolated."""
     sizes = sorted({r.containers for r in measured(results)} | {PORTO_DEFAULT_MAX, PORTO_MAX})
     defaults = Config()
-    lines = ["| containers | exporter CPU per cycle | exporter RSS (worst) | portod time per cycle (modelled) "
-             "| `--scrape.timeout` | `--scrape.interval` |", "|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    lines = [
+        "| containers | exporter CPU per cycle | exporter RSS (worst) | portod time per cycle (modelled) "
+        "| `--scrape.timeout` | `--scrape.interval` |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
     for n in sizes:
         row = at(results, n)
         timeout, interval = recommended(row)
-        lines.append(f"| {label(row)} | {row.cpu:.2f} s | {mib(row.rss)} MiB | {row.portod:.2f} s "
-                     f"| {flag(timeout, defaults.timeout)} | {flag(interval, defaults.interval)} |")  # fmt: skip
+        lines.append(
+            f"| {label(row)} | {row.cpu:.2f} s | {mib(row.rss)} MiB | {row.portod:.2f} s "
+            f"| {flag(timeout, defaults.timeout)} | {flag(interval, defaults.interval)} |"
+        )
     return "\n".join(lines)
 
 
@@ -151,8 +167,10 @@ def slopes(results: dict[str, Any]) -> str:
     cpu = span(lambda a, b: b.cpu - a.cpu, ".2f")
     rss = span(lambda a, b: (b.rss - a.rss) / MIB, ".0f")
     portod = span(lambda a, b: b.portod - a.portod, ".2f")
-    return (f"Per 1,000 more containers a warm cycle costs the exporter about {cpu} s of CPU and {rss} MiB of "
-            f"RSS, and portod about {portod} s of one request worker (between the measured sizes from 1,000 up).")
+    return (
+        f"Per 1,000 more containers a warm cycle costs the exporter about {cpu} s of CPU and {rss} MiB of "
+        f"RSS, and portod about {portod} s of one request worker (between the measured sizes from 1,000 up)."
+    )
 
 
 def section(results: dict[str, Any]) -> str:
@@ -161,30 +179,32 @@ def section(results: dict[str, Any]) -> str:
     c = caps(results)
     big = [r for r in measured(results) if r.containers > PORTO_MAX]
     beyond = "; ".join(f"{r.containers:,} containers: {mib(cap(r.rss))} / {mib(2 * cap(r.rss))} MiB" for r in big)
-    return "\n".join([
-        MARKER,
-        f"Measured by `{sim['command']}` on {sim['date']} ({sim['machine']}) against the simulator, whose "
-        "cost model says what a real portod 5.3 would spend; a row marked interpolated lies on the straight "
-        "line between the measured rows around it (extrapolated: on the line through the nearest two).",
-        "",
-        table(results),
-        "",
-        "\"Worst\" is the highest RSS reading while 10% of the containers are replaced before every cycle and "
-        "a client fetches uncompressed text every 0.2 s. `--scrape.timeout` is 1.5 x (portod time + exporter "
-        "CPU) and `--scrape.interval` at least twice the portod time (portod's request worker busy with the "
-        "exporter at most half the time), neither below its default; on the largest hosts raise "
-        "`--scrape.slow-interval` too, to take the costliest properties off most cycles. " + slopes(results),
-        "",
-        f"Memory caps: portod runs at most {PORTO_MAX:,} containers a host ({PORTO_DEFAULT_MAX:,} unless "
-        f"`container.max_total` raises it), where the exporter's worst RSS is about {mib(c.worst)} MiB. Every "
-        f"deploy file gives it {HEADROOM}x that, rounded up to whole {STEP // MIB} MiB, as the soft cap: "
-        f"{mib(c.soft)} MiB (systemd `MemoryHigh`, Kubernetes `requests.memory`); and twice the soft cap as the "
-        f"hard one: {mib(c.hard)} MiB (systemd `MemoryMax`, Kubernetes `limits.memory`, Porto `memory_limit`). "
-        f"Their `--scrape.timeout` is at least {c.timeout:g}s and `--scrape.interval` at least {c.interval:g}s, "
-        "the row above. Bigger hosts exist only in the simulator: to run the exporter there, give it the caps "
-        f"the same rule makes of its row (soft / hard: {beyond or 'no such row measured'}) and that row's flags.",
-        END,
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            MARKER,
+            f"Measured by `{sim['command']}` on {sim['date']} ({sim['machine']}) against the simulator, whose "
+            "cost model says what a real portod 5.3 would spend; a row marked interpolated lies on the straight "
+            "line between the measured rows around it (extrapolated: on the line through the nearest two).",
+            "",
+            table(results),
+            "",
+            '"Worst" is the highest RSS reading while 10% of the containers are replaced before every cycle and '
+            "a client fetches uncompressed text every 0.2 s. `--scrape.timeout` is 1.5 x (portod time + exporter "
+            "CPU) and `--scrape.interval` at least twice the portod time (portod's request worker busy with the "
+            "exporter at most half the time), neither below its default; on the largest hosts raise "
+            "`--scrape.slow-interval` too, to take the costliest properties off most cycles. " + slopes(results),
+            "",
+            f"Memory caps: portod runs at most {PORTO_MAX:,} containers a host ({PORTO_DEFAULT_MAX:,} unless "
+            f"`container.max_total` raises it), where the exporter's worst RSS is about {mib(c.worst)} MiB. Every "
+            f"deploy file gives it {HEADROOM}x that, rounded up to whole {STEP // MIB} MiB, as the soft cap: "
+            f"{mib(c.soft)} MiB (systemd `MemoryHigh`, Kubernetes `requests.memory`); and twice the soft cap as the "
+            f"hard one: {mib(c.hard)} MiB (systemd `MemoryMax`, Kubernetes `limits.memory`, Porto `memory_limit`). "
+            f"Their `--scrape.timeout` is at least {c.timeout:g}s and `--scrape.interval` at least {c.interval:g}s, "
+            "the row above. Bigger hosts exist only in the simulator: to run the exporter there, give it the caps "
+            f"the same rule makes of its row (soft / hard: {beyond or 'no such row measured'}) and that row's flags.",
+            END,
+        ]
+    )
 
 
 def replace(text: str, block: str) -> str:

@@ -41,14 +41,25 @@ def free_port() -> int:
 
 def start(tmp: Path, containers: int, *extra: str) -> tuple[list[subprocess.Popen[bytes]], int]:
     sock = str(tmp / f"portod-{containers}.sock")
-    sim = subprocess.Popen([sys.executable, "-m", "porto_exporter.simulator", "--socket", sock, "--containers",
-                            str(containers)], stdout=subprocess.PIPE)  # fmt: skip
+    sim = subprocess.Popen(
+        [sys.executable, "-m", "porto_exporter.simulator", "--socket", sock, "--containers", str(containers)],
+        stdout=subprocess.PIPE,
+    )
     assert sim.stdout is not None
     sim.stdout.readline()
     port = free_port()
-    exporter = subprocess.Popen([sys.executable, "-m", "porto_exporter", f"--porto.socket={sock}",
-                                 f"--web.listen-address=127.0.0.1:{port}", "--scrape.interval=5s", *extra],
-                                stderr=subprocess.DEVNULL)  # fmt: skip
+    exporter = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "porto_exporter",
+            f"--porto.socket={sock}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--scrape.interval=5s",
+            *extra,
+        ],
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(600):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
@@ -67,8 +78,11 @@ def stop(procs: list[subprocess.Popen[bytes]]) -> None:
 def latencies(port: int, requests: int, ctx: ssl.SSLContext | None, auth: bool) -> list[float]:
     import http.client
 
-    conn: http.client.HTTPConnection = (http.client.HTTPSConnection("127.0.0.1", port, context=ctx) if ctx
-                                        else http.client.HTTPConnection("127.0.0.1", port))  # fmt: skip
+    conn: http.client.HTTPConnection = (
+        http.client.HTTPSConnection("127.0.0.1", port, context=ctx)
+        if ctx
+        else http.client.HTTPConnection("127.0.0.1", port)
+    )
     headers = {"Accept-Encoding": "gzip"}
     if auth:
         headers["Authorization"] = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
@@ -91,8 +105,13 @@ def page_load(port: int, screenshot: str | None, runs: int = 5) -> list[float]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1400,1000"):  # fmt: skip
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+    ):
         options.add_argument(arg)
     driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver") or "chromedriver"))
     times = []
@@ -127,8 +146,11 @@ def main() -> None:
     p.add_argument("--page-containers", type=int, default=10_000)
     p.add_argument("--requests", type=int, default=200)
     p.add_argument("--screenshot", default=str(ROOT / "docs" / "landing.png"))
-    p.add_argument("--out", default=str(report.RESULTS),
-                   help="results file (its 'web' part is replaced, then the docs regenerated); '' to only print")
+    p.add_argument(
+        "--out",
+        default=str(report.RESULTS),
+        help="results file (its 'web' part is replaced, then the docs regenerated); '' to only print",
+    )
     args = p.parse_args()
     result: dict[str, Any] = {"containers": args.containers, "page_containers": args.page_containers}
     with tempfile.TemporaryDirectory(prefix="pe-web-") as d:
@@ -138,9 +160,14 @@ def main() -> None:
         cert.cert_chain_pems[0].write_to_path(str(tmp / "server.pem"))
         cert.private_key_pem.write_to_path(str(tmp / "server.key"))
         hashed = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=10)).decode()
-        (tmp / "web.yml").write_text(json.dumps({
-            "tls_server_config": {"cert_file": str(tmp / "server.pem"), "key_file": str(tmp / "server.key")},
-            "basic_auth_users": {USER: hashed}}))  # fmt: skip
+        (tmp / "web.yml").write_text(
+            json.dumps(
+                {
+                    "tls_server_config": {"cert_file": str(tmp / "server.pem"), "key_file": str(tmp / "server.key")},
+                    "basic_auth_users": {USER: hashed},
+                }
+            )
+        )
         client = ssl.create_default_context()
         ca.configure_trust(client)
         procs, port = start(tmp, args.containers)
@@ -164,11 +191,16 @@ def main() -> None:
         time.sleep(6)
         result["page"] = page_load(port, args.screenshot)
         stop(procs)
-    summary = {"command": " ".join(["python bench/web.py", *sys.argv[1:]]), "date": time.strftime("%Y-%m-%d"),
-               "machine": machine(), "containers": args.containers, "page_containers": args.page_containers,
-               "plain_ms": {"p50": ms(result["plain"]), "p99": p99(result["plain"])},
-               "tls_auth_ms": {"p50": ms(result["tls_auth"]), "p99": p99(result["tls_auth"])},
-               "page_ms": {"p50": ms(result["page"]), "max": max(result["page"]) * 1000, "loads": len(result["page"])}}
+    summary = {
+        "command": " ".join(["python bench/web.py", *sys.argv[1:]]),
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": machine(),
+        "containers": args.containers,
+        "page_containers": args.page_containers,
+        "plain_ms": {"p50": ms(result["plain"]), "p99": p99(result["plain"])},
+        "tls_auth_ms": {"p50": ms(result["tls_auth"]), "p99": p99(result["tls_auth"])},
+        "page_ms": {"p50": ms(result["page"]), "max": max(result["page"]) * 1000, "loads": len(result["page"])},
+    }
     print(report.web(summary))
     if args.out:
         report.store("web", summary, Path(args.out))

@@ -124,8 +124,9 @@ class Worker:
         # its default groups are a default porto-exporter's (the opt-in ones left out)
         self.containers = ContainersCollector(slow_interval=SLOW_INTERVAL, clock=self.clock)
         self.others = [SystemCollector(), VolumesCollector(), StorageCollector()]
-        self.scraper = Scraper(self.client, [self.others[0], self.containers, *self.others[1:]],
-                               interval=INTERVAL, timeout=120.0)  # fmt: skip
+        self.scraper = Scraper(
+            self.client, [self.others[0], self.containers, *self.others[1:]], interval=INTERVAL, timeout=120.0
+        )
         self.runner: web.AppRunner | None = None
         self.events = EventsCollector()
 
@@ -146,8 +147,13 @@ class Worker:
     async def events_stats(self) -> dict[str, Any]:
         """The exporter process's CPU and RSS, and what the events collector has counted."""
         sub = self.events.subscription
-        return {"cpu": time.process_time(), "rss": rss_bytes(), "received": sub.stats.received if sub else 0,
-                "exits": sum(self.events.exits.values()), "starts": sum(self.events.starts.values())}  # fmt: skip
+        return {
+            "cpu": time.process_time(),
+            "rss": rss_bytes(),
+            "received": sub.stats.received if sub else 0,
+            "exits": sum(self.events.exits.values()),
+            "starts": sum(self.events.starts.values()),
+        }
 
     async def cycles(self, n: int) -> dict[str, Any]:
         phases: dict[str, float] = {}
@@ -162,9 +168,15 @@ class Worker:
             self.clock.now += INTERVAL
         snap = self.scraper.snapshot
         assert snap is not None and self.scraper.up
-        return {"cpu": cpu / n, "wall": wall / n, "phases": {k: v / n for k, v in phases.items()},
-                "samples": snap.samples, "text_bytes": sum(map(len, snap.text)),
-                "gzip_bytes": sum(map(len, snap.text_deflate)), "rss": rss_bytes()}  # fmt: skip
+        return {
+            "cpu": cpu / n,
+            "wall": wall / n,
+            "phases": {k: v / n for k, v in phases.items()},
+            "samples": snap.samples,
+            "text_bytes": sum(map(len, snap.text)),
+            "gzip_bytes": sum(map(len, snap.text_deflate)),
+            "rss": rss_bytes(),
+        }
 
     async def naive(self, n: int) -> dict[str, Any]:
         """What an exporter without tiers reads: every property of every container, every cycle."""

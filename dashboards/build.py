@@ -35,9 +35,11 @@ except ModuleNotFoundError as exc:  # not a dependency of the exporter: of its t
 
     extras = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
     pin = next(r for r in extras["project"]["optional-dependencies"]["test"] if r.startswith("grafana-foundation-sdk"))
-    sys.exit(f"dashboards/build.py: grafana_foundation_sdk is not installed: it comes with the test extra, "
-             f"pip install -e '.[test]' (into ./run's .venv: .venv/bin/pip), or alone: "
-             f"pip install '{pin}'")  # fmt: skip
+    sys.exit(
+        f"dashboards/build.py: grafana_foundation_sdk is not installed: it comes with the test extra, "
+        f"pip install -e '.[test]' (into ./run's .venv: .venv/bin/pip), or alone: "
+        f"pip install '{pin}'"
+    )
 
 HERE = Path(__file__).resolve().parent
 DATASOURCE = dashboard.DataSourceRef(type_val="prometheus", uid="${datasource}")  # the variable, never the input
@@ -52,8 +54,10 @@ KUBE = 'instance=~"$instance", namespace=~"$namespace"'
 JOIN = " * on (job, instance, container) group_left ({labels}) porto_container_kubernetes_info{{{selector}}}"
 POD_ROWS = f'{KUBE}, kubernetes_container=""'  # the pods' own containers: their usage includes their containers'
 CT_ROWS = f'{KUBE}, kubernetes_container!=""'
-NET = ("Traffic through the host's uplinks: portod's `Uplink` total for the container, one series per container "
-       "(the per-interface and per-class-group copies of the same bytes are not exported).")
+NET = (
+    "Traffic through the host's uplinks: portod's `Uplink` total for the container, one series per container "
+    "(the per-interface and per-class-group copies of the same bytes are not exported)."
+)
 
 
 @dataclass(frozen=True)
@@ -125,43 +129,96 @@ def portod_queues_row() -> tuple[str, list[db.Panel]]:
     return (
         "portod request queues",
         [
-            panel("ts", "portod requests / s by queue",
-                  [Q(f"{by_queue} (rate(porto_daemon_requests_total{{{HOST}}}{rate}", "{{queue}} {{instance}}")],
-                  "reqps", 8, "portod-RO: reads (the exporter's among them), portod-RW: container changes, "
-                  "portod-IO: layers and storage, portod-Vl: volumes. From portod's own metrics endpoint: empty "
-                  "where portod has none."),
-            panel("ts", "Mean wait for a worker thread",
-                  [Q(f"{by_queue} (rate(porto_daemon_requests_wait_seconds_total{{{HOST}}}{rate}"
-                     f" / {by_queue} (rate(porto_daemon_requests_total{{{HOST}}}{rate}", "{{queue}} {{instance}}")],
-                  "s", 8, "How long a request waited in its queue before a worker thread took it, on average. "
-                  "Near 0 while the queue has threads to spare; PortodRequestQueueSlow fires above 1 s."),
-            panel("ts", "Busy worker threads",
-                  [Q(f"{by_queue} (rate(porto_daemon_requests_exec_seconds_total{{{HOST}}}{rate}",
-                     "{{queue}} {{instance}}"),
-                   Q(f"sum by (instance) (rate(porto_exporter_portod_request_seconds_total{{{HOST}}}{rate}",
-                     "the exporter's requests {{instance}}")],
-                  "short", 8, "Seconds of request execution per second: threads kept busy, on average (portod's "
-                  "defaults: 10 RO, 20 RW, 5 IO, 5 Vl). The exporter's line is the time its own requests took, "
-                  "waits included: its share of the RO queue."),
-            panel("ts", "Requests waiting for a worker",
-                  [Q(f"porto_daemon_requests_waiting{{{HOST}}}", "{{queue}} {{instance}}")], "short", 6),
-            panel("ts", "Longest running request",
-                  [Q(f"porto_daemon_requests_top_running_seconds{{{HOST}}}", "{{queue}} {{instance}}")], "s", 6,
-                  "How long the longest request running now has been executing, per queue (0: none runs)."),
-            panel("ts", "Slow and failed requests / s",
-                  [Q(f'sum by (instance, long) (rate(porto_daemon_requests_total{{{HOST}, long!=""}}{rate}',
-                     "longer than {{long}} {{instance}}"),
-                   Q(f'sum by (instance, error) (rate(porto_daemon_requests_total{{{HOST}, error!=""}}{rate}',
-                     "failed ({{error}}) {{instance}}")],
-                  "reqps", 6, "Requests that took longer than 1s, 3s, 30s or 5m (queueing included), and those "
-                  "that failed."),
-            panel("ts", "Event queue",
-                  [Q(f"porto_daemon_events_queued{{{HOST}}}", "events queued {{instance}}"),
-                   Q(f"porto_daemon_events_top_waiting_seconds{{{HOST}}}", "first event's wait (s) {{instance}}")],
-                  "short", 6, "portod's event thread: exits, OOM kills, respawns, aging; the first event's wait "
-                  "past its due time grows when the thread falls behind."),
+            panel(
+                "ts",
+                "portod requests / s by queue",
+                [Q(f"{by_queue} (rate(porto_daemon_requests_total{{{HOST}}}{rate}", "{{queue}} {{instance}}")],
+                "reqps",
+                8,
+                "portod-RO: reads (the exporter's among them), portod-RW: container changes, "
+                "portod-IO: layers and storage, portod-Vl: volumes. From portod's own metrics endpoint: empty "
+                "where portod has none.",
+            ),
+            panel(
+                "ts",
+                "Mean wait for a worker thread",
+                [
+                    Q(
+                        f"{by_queue} (rate(porto_daemon_requests_wait_seconds_total{{{HOST}}}{rate}"
+                        f" / {by_queue} (rate(porto_daemon_requests_total{{{HOST}}}{rate}",
+                        "{{queue}} {{instance}}",
+                    )
+                ],
+                "s",
+                8,
+                "How long a request waited in its queue before a worker thread took it, on average. "
+                "Near 0 while the queue has threads to spare; PortodRequestQueueSlow fires above 1 s.",
+            ),
+            panel(
+                "ts",
+                "Busy worker threads",
+                [
+                    Q(
+                        f"{by_queue} (rate(porto_daemon_requests_exec_seconds_total{{{HOST}}}{rate}",
+                        "{{queue}} {{instance}}",
+                    ),
+                    Q(
+                        f"sum by (instance) (rate(porto_exporter_portod_request_seconds_total{{{HOST}}}{rate}",
+                        "the exporter's requests {{instance}}",
+                    ),
+                ],
+                "short",
+                8,
+                "Seconds of request execution per second: threads kept busy, on average (portod's "
+                "defaults: 10 RO, 20 RW, 5 IO, 5 Vl). The exporter's line is the time its own requests took, "
+                "waits included: its share of the RO queue.",
+            ),
+            panel(
+                "ts",
+                "Requests waiting for a worker",
+                [Q(f"porto_daemon_requests_waiting{{{HOST}}}", "{{queue}} {{instance}}")],
+                "short",
+                6,
+            ),
+            panel(
+                "ts",
+                "Longest running request",
+                [Q(f"porto_daemon_requests_top_running_seconds{{{HOST}}}", "{{queue}} {{instance}}")],
+                "s",
+                6,
+                "How long the longest request running now has been executing, per queue (0: none runs).",
+            ),
+            panel(
+                "ts",
+                "Slow and failed requests / s",
+                [
+                    Q(
+                        f'sum by (instance, long) (rate(porto_daemon_requests_total{{{HOST}, long!=""}}{rate}',
+                        "longer than {{long}} {{instance}}",
+                    ),
+                    Q(
+                        f'sum by (instance, error) (rate(porto_daemon_requests_total{{{HOST}, error!=""}}{rate}',
+                        "failed ({{error}}) {{instance}}",
+                    ),
+                ],
+                "reqps",
+                6,
+                "Requests that took longer than 1s, 3s, 30s or 5m (queueing included), and those that failed.",
+            ),
+            panel(
+                "ts",
+                "Event queue",
+                [
+                    Q(f"porto_daemon_events_queued{{{HOST}}}", "events queued {{instance}}"),
+                    Q(f"porto_daemon_events_top_waiting_seconds{{{HOST}}}", "first event's wait (s) {{instance}}"),
+                ],
+                "short",
+                6,
+                "portod's event thread: exits, OOM kills, respawns, aging; the first event's wait "
+                "past its due time grows when the thread falls behind.",
+            ),
         ],
-    )  # fmt: skip
+    )
 
 
 def host_dashboard() -> db.Dashboard:
@@ -182,15 +239,21 @@ def host_dashboard() -> db.Dashboard:
             .current(dashboard.VariableOption(selected=True, text=["0", "1"], value=["0", "1"]))
             .multi(True)
             .include_all(True)
-            .description("Which levels of the container tree the Container list offers: 0 is /, 1 the top-level "
-                         "containers (a parent's usage includes its children's), 2 and deeper the nested ones.")
+            .description(
+                "Which levels of the container tree the Container list offers: 0 is /, 1 the top-level "
+                "containers (a parent's usage includes its children's), 2 and deeper the nested ones."
+            )
         )
         .with_variable(
             db.QueryVariable("container")
             .label("Container")
             .datasource(DATASOURCE)
-            .query({"query": f'label_values(porto_container_info{{{HOST}, level=~"$level"}}, container)',
-                    "refId": "container"})
+            .query(
+                {
+                    "query": f'label_values(porto_container_info{{{HOST}, level=~"$level"}}, container)',
+                    "refId": "container",
+                }
+            )
             .refresh(dashboard.VariableRefresh.ON_TIME_RANGE_CHANGED)
             .multi(True)
             .include_all(True)
@@ -200,13 +263,16 @@ def host_dashboard() -> db.Dashboard:
             db.QueryVariable("namespace")
             .label("Namespace")
             .datasource(DATASOURCE)
-            .query({"query": f"label_values(porto_container_kubernetes_info{{{HOST}}}, namespace)",
-                    "refId": "namespace"})
+            .query(
+                {"query": f"label_values(porto_container_kubernetes_info{{{HOST}}}, namespace)", "refId": "namespace"}
+            )
             .refresh(dashboard.VariableRefresh.ON_TIME_RANGE_CHANGED)
             .multi(True)
             .include_all(True)
-            .description("Kubernetes namespaces of the pods portoshim made on the chosen hosts (the Kubernetes "
-                         "row); empty on hosts without them.")
+            .description(
+                "Kubernetes namespaces of the pods portoshim made on the chosen hosts (the Kubernetes "
+                "row); empty on hosts without them."
+            )
         )
     )
     rows: list[tuple[str, list[db.Panel]]] = [
@@ -456,20 +522,49 @@ def kubernetes_row() -> tuple[str, list[db.Panel]]:
     return (
         "Kubernetes pods (portoshim)",
         [
-            panel("ts", "CPU by namespace (cores)", [Q(by("namespace", cpu, POD_ROWS), "{{instance}} {{namespace}}")],
-                  "short", 12, pods),
-            panel("ts", "Memory by namespace", [Q(by("namespace", memory, POD_ROWS), "{{instance}} {{namespace}}")],
-                  "bytes", 12, pods),
-            panel("ts", "CPU by pod (cores)", [Q(by("namespace, pod", cpu, POD_ROWS), "{{namespace}}/{{pod}}")],
-                  "short", 12, pods),
-            panel("ts", "Memory by pod", [Q(by("namespace, pod", memory, POD_ROWS), "{{namespace}}/{{pod}}")],
-                  "bytes", 12, pods),
+            panel(
+                "ts",
+                "CPU by namespace (cores)",
+                [Q(by("namespace", cpu, POD_ROWS), "{{instance}} {{namespace}}")],
+                "short",
+                12,
+                pods,
+            ),
+            panel(
+                "ts",
+                "Memory by namespace",
+                [Q(by("namespace", memory, POD_ROWS), "{{instance}} {{namespace}}")],
+                "bytes",
+                12,
+                pods,
+            ),
+            panel(
+                "ts",
+                "CPU by pod (cores)",
+                [Q(by("namespace, pod", cpu, POD_ROWS), "{{namespace}}/{{pod}}")],
+                "short",
+                12,
+                pods,
+            ),
+            panel(
+                "ts",
+                "Memory by pod",
+                [Q(by("namespace, pod", memory, POD_ROWS), "{{namespace}}/{{pod}}")],
+                "bytes",
+                12,
+                pods,
+            ),
             panel(
                 "ts",
                 "Memory usage / limit by container",
-                [Q(by(ct, memory, CT_ROWS) + " / " +
-                   by(ct, f"porto_container_memory_limit_bytes{{{HOST}}}", CT_ROWS),
-                   "{{namespace}}/{{pod}}/{{kubernetes_container}}")],
+                [
+                    Q(
+                        by(ct, memory, CT_ROWS)
+                        + " / "
+                        + by(ct, f"porto_container_memory_limit_bytes{{{HOST}}}", CT_ROWS),
+                        "{{namespace}}/{{pod}}/{{kubernetes_container}}",
+                    )
+                ],
                 "percentunit",
                 12,
                 "The Kubernetes container's memory limit is its Porto container's memory_limit (portoshim sets it "
@@ -478,14 +573,22 @@ def kubernetes_row() -> tuple[str, list[db.Panel]]:
             panel(
                 "ts",
                 "CPU throttled by container (share of time)",
-                [Q(by(ct, f"rate(porto_container_cpu_throttled_seconds_total{{{HOST}}}[$__rate_interval])",
-                      CT_ROWS), "{{namespace}}/{{pod}}/{{kubernetes_container}}")],
+                [
+                    Q(
+                        by(
+                            ct,
+                            f"rate(porto_container_cpu_throttled_seconds_total{{{HOST}}}[$__rate_interval])",
+                            CT_ROWS,
+                        ),
+                        "{{namespace}}/{{pod}}/{{kubernetes_container}}",
+                    )
+                ],
                 "percentunit",
                 12,
                 "Seconds throttled per second under the CPU limit portoshim set from the container's resources.",
             ),
         ],
-    )  # fmt: skip
+    )
 
 
 def fleet_dashboard() -> db.Dashboard:
@@ -622,8 +725,16 @@ def with_rows(d: db.Dashboard, rows: list[tuple[str, list[db.Panel]]]) -> db.Das
 
 
 # What Grafana's import dialog asks for: the Prometheus data source the $datasource variable starts on.
-INPUTS = [{"name": INPUT, "label": "Prometheus", "description": "where the porto job's series are",
-           "type": "datasource", "pluginId": "prometheus", "pluginName": "Prometheus"}]  # fmt: skip
+INPUTS = [
+    {
+        "name": INPUT,
+        "label": "Prometheus",
+        "description": "where the porto job's series are",
+        "type": "datasource",
+        "pluginId": "prometheus",
+        "pluginName": "Prometheus",
+    }
+]
 
 
 def render(builder: db.Dashboard) -> str:

@@ -1,7 +1,7 @@
 """Regenerate the protobuf bindings committed under the package.
 
-    python proto/generate.py            # rewrite exporter/porto_exporter/porto/rpc_pb2.py{,i}
-    python proto/generate.py OUT_DIR    # write them elsewhere (the staleness test does)
+python proto/generate.py            # rewrite exporter/porto_exporter/porto/rpc_pb2.py{,i}
+python proto/generate.py OUT_DIR    # write them elsewhere (the staleness test does)
 """
 
 from __future__ import annotations

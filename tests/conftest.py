@@ -58,8 +58,9 @@ class PortodGuard:
             return
         self.attempts.append(f"connect({address!r}) from\n" + "".join(traceback.format_stack(limit=12)[:-1]))
         # refused before it happens (audit hooks run first): the code under test sees a socket it cannot reach
-        raise PermissionError(errno.EACCES, "tests must not reach the machine's portod (mark the test real_portod)",
-                              address)  # fmt: skip
+        raise PermissionError(
+            errno.EACCES, "tests must not reach the machine's portod (mark the test real_portod)", address
+        )
 
 
 GUARD = pytest.StashKey[PortodGuard]()
@@ -99,8 +100,10 @@ def machine_independent(
         attempts = list(portod_guard.attempts)
         portod_guard.allowed, portod_guard.attempts[:] = False, []
     if attempts:
-        pytest.fail(f"{len(attempts)} connect(s) to the machine's portod (mark the test real_portod if meant):\n"
-                    + attempts[0], pytrace=False)  # fmt: skip
+        pytest.fail(
+            f"{len(attempts)} connect(s) to the machine's portod (mark the test real_portod if meant):\n" + attempts[0],
+            pytrace=False,
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -189,9 +192,13 @@ async def procs() -> AsyncIterator[list[asyncio.subprocess.Process]]:
 
 
 async def wait_ready(
-    url: str, proc: asyncio.subprocess.Process | None = None, *, ssl_context: ssl.SSLContext | None = None,
-    auth: tuple[str, str] | None = None, seconds: float = 30.0,
-) -> None:  # fmt: skip
+    url: str,
+    proc: asyncio.subprocess.Process | None = None,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    auth: tuple[str, str] | None = None,
+    seconds: float = 30.0,
+) -> None:
     """Poll ``url`` (an exporter's /-/ready: 200 after its first good cycle) until it answers 200; fail at once
     if ``proc`` exits, and after ``seconds``."""
     loop = asyncio.get_running_loop()

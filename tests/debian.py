@@ -29,8 +29,13 @@ class Built:
 def build(dist: Path) -> Built:
     """deploy/debian/build into ``dist`` (not the checkout's dist/); fails with the script's own words."""
     started = time.monotonic()
-    done = subprocess.run([str(REPO / "deploy" / "debian" / "build")], env={**os.environ, "DIST": str(dist)},
-                          capture_output=True, text=True, timeout=600)  # fmt: skip
+    done = subprocess.run(
+        [str(REPO / "deploy" / "debian" / "build")],
+        env={**os.environ, "DIST": str(dist)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if done.returncode != 0:
         raise AssertionError(f"deploy/debian/build: exit {done.returncode}:\n{done.stderr[-3000:]}")
     debs = sorted(dist.glob(f"{NAME}_*.deb"))

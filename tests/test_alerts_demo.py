@@ -63,18 +63,40 @@ async def test_only_the_scenarios_problems_alert_on_a_2000_container_host(
         f"  - job_name: porto\n    static_configs: [{{targets: ['127.0.0.1:{exporter_port}']}}]\n"
     )
     sim = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "porto_exporter.simulator", "--socket", sock, "--containers", str(CONTAINERS),
-        "--batch-jobs", stdout=asyncio.subprocess.PIPE)  # fmt: skip
+        sys.executable,
+        "-m",
+        "porto_exporter.simulator",
+        "--socket",
+        sock,
+        "--containers",
+        str(CONTAINERS),
+        "--batch-jobs",
+        stdout=asyncio.subprocess.PIPE,
+    )
     procs.append(sim)
     assert sim.stdout is not None
     await asyncio.wait_for(sim.stdout.readline(), 60)
-    procs.append(await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "porto_exporter", f"--porto.socket={sock}", "--scrape.interval=2s",
-        f"--web.listen-address=127.0.0.1:{exporter_port}", stderr=asyncio.subprocess.DEVNULL))  # fmt: skip
-    procs.append(await asyncio.create_subprocess_exec(
-        "prometheus", f"--config.file={config}", f"--storage.tsdb.path={tmp}/data",
-        f"--web.listen-address=127.0.0.1:{prom_port}", stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL))  # fmt: skip
+    procs.append(
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "porto_exporter",
+            f"--porto.socket={sock}",
+            "--scrape.interval=2s",
+            f"--web.listen-address=127.0.0.1:{exporter_port}",
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+    )
+    procs.append(
+        await asyncio.create_subprocess_exec(
+            "prometheus",
+            f"--config.file={config}",
+            f"--storage.tsdb.path={tmp}/data",
+            f"--web.listen-address=127.0.0.1:{prom_port}",
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+    )
     prom = f"http://127.0.0.1:{prom_port}"
     base = f"{prom}/api/v1"
     seen: dict[tuple[str, str], set[str]] = {}  # (alertname, container or instance) -> states seen

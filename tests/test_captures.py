@@ -176,7 +176,9 @@ def compare_get(real: pb.TPortoResponse, sim: pb.TPortoResponse) -> list[str]:
             else:
                 want, have = value_class(kv.variable, kv.value), value_class(kv.variable, got.value)
                 if want != have:
-                    problems.append(f"{c.name}.{kv.variable}: {want} ({kv.value[:40]!r}) vs {have} ({got.value[:40]!r})")  # noqa: E501
+                    problems.append(
+                        f"{c.name}.{kv.variable}: {want} ({kv.value[:40]!r}) vs {have} ({got.value[:40]!r})"
+                    )
     return problems
 
 
@@ -222,8 +224,11 @@ def compare(name: str, real: pb.TPortoResponse, sim: pb.TPortoResponse) -> list[
                 problems += compare_shapes(f"volume {v.path}", r, v)
                 rvals = {k: value_class(k, x) for k, x in r.properties.items()}
                 svals = {k: value_class(k, x) for k, x in v.properties.items()}
-                problems += [f"volume {v.path}.{k}: {rvals.get(k)} vs {svals.get(k)}"
-                             for k in sorted(rvals.keys() | svals.keys()) if rvals.get(k) != svals.get(k)]  # fmt: skip
+                problems += [
+                    f"volume {v.path}.{k}: {rvals.get(k)} vs {svals.get(k)}"
+                    for k in sorted(rvals.keys() | svals.keys())
+                    if rvals.get(k) != svals.get(k)
+                ]
         if set(real_v) != {v.path for v in sim.ListVolumes.volumes}:
             problems.append("volume paths differ")
     elif real.HasField("GetVolume"):
@@ -299,8 +304,18 @@ def test_reads_cover_the_listed_methods() -> None:
         req = pb.TPortoRequest()
         req.ParseFromString(load(name, "req") or b"")
         methods |= {f.name for f, _ in req.ListFields()}
-    assert {"Version", "GetSystem", "List", "Get", "ListContainersBy", "ListVolumes", "GetVolume",
-            "ListLayers", "ListStorages", "GetProperty"} <= methods  # fmt: skip
+    assert {
+        "Version",
+        "GetSystem",
+        "List",
+        "Get",
+        "ListContainersBy",
+        "ListVolumes",
+        "GetVolume",
+        "ListLayers",
+        "ListStorages",
+        "GetProperty",
+    } <= methods
 
 
 def test_capture_dir_is_complete() -> None:

@@ -30,8 +30,9 @@ def test_every_porto_field_is_exported_or_listed_as_left_out() -> None:
     exported = {cm.field for cm in CONTAINER_METRICS} | {f for f, *_ in SYSTEM_FIELDS}
     left_out = [f for fields, _ in NOT_EXPORTED for f in fields]
     assert len(left_out) == len(set(left_out)), "a field listed twice"
-    fields = {f.name for m in (pb.TContainerStatus, pb.TContainerSpec, pb.TGetSystemResponse)
-              for f in m.DESCRIPTOR.fields}  # fmt: skip
+    fields = {
+        f.name for m in (pb.TContainerStatus, pb.TContainerSpec, pb.TGetSystemResponse) for f in m.DESCRIPTOR.fields
+    }
     assert fields - exported - set(left_out) == set(), "fields neither exported nor explained"
     assert set(left_out) - fields == set(), "explained fields that do not exist"
     # a field both the spec and the status carry may be exported from one and explained for the other

@@ -34,8 +34,14 @@ from porto_exporter.simulator.quantities import QUANTITIES
 from .conftest import CAPTURES, FakeClock
 
 # The simulator's forms a catalog parse can read (the exporter's "int" takes plain decimals too: cpu_weight)
-READS = {"int": {"int", "float"}, "cores": {"cores"}, "bool": {"bool"}, "map": {"map"}, "raw_time": {"time"},
-         "optional_int": {"optional_int", "int"}}  # fmt: skip
+READS = {
+    "int": {"int", "float"},
+    "cores": {"cores"},
+    "bool": {"bool"},
+    "map": {"map"},
+    "raw_time": {"time"},
+    "optional_int": {"optional_int", "int"},
+}
 DECIMALS = {"nanoseconds": 9, "microseconds": 6}  # the exporter writes seconds: Porto's ns and µs, shifted
 PLAIN = {"count", "flag", "weight", "code", "pid"}  # numbers exported as they are
 
@@ -47,8 +53,11 @@ def units_for_name(metric: str) -> set[str]:
         return {"bytes_per_second"}
     if base.endswith("_per_second"):
         return {"ops_per_second"}
-    for suffix, units in (("_bytes", {"bytes"}), ("_cores", {"cores"}),
-                          ("_seconds", {"nanoseconds", "microseconds", "seconds", "unix_seconds"})):  # fmt: skip
+    for suffix, units in (
+        ("_bytes", {"bytes"}),
+        ("_cores", {"cores"}),
+        ("_seconds", {"nanoseconds", "microseconds", "seconds", "unix_seconds"}),
+    ):
         if base.endswith(suffix):
             return units
     return PLAIN
@@ -61,11 +70,16 @@ def captured(name: str) -> pb.TPortoResponse:
 
 
 LISTED = {p.name for p in captured("07_list_properties").ListProperties.list}
-REFUSED = {kv.variable for e in captured("12_get_all_vars_full").Get.list for kv in e.keyval
-           if kv.error == pb.NotSupported}  # fmt: skip
+REFUSED = {
+    kv.variable for e in captured("12_get_all_vars_full").Get.list for kv in e.keyval if kv.error == pb.NotSupported
+}
 # v5 fields in the captured full dump, by part: some properties portod answers but does not list (dirty_limit)
-DUMPED = {(where, f.name) for ct in captured("27_lcb_all").ListContainersBy.containers
-          for where in ("spec", "status") for f, _ in getattr(ct, where).ListFields()}  # fmt: skip
+DUMPED = {
+    (where, f.name)
+    for ct in captured("27_lcb_all").ListContainersBy.containers
+    for where in ("spec", "status")
+    for f, _ in getattr(ct, where).ListFields()
+}
 
 
 def variable(cm: catalog.ContainerMetric) -> str:
@@ -106,8 +120,12 @@ def field_set(part: Message, field: str) -> bool:
 
 def placed(lcb: pb.TPortoResponse, field: str) -> set[str]:
     """Where (spec, status) any container of the reply carries ``field``."""
-    return {where for ct in lcb.ListContainersBy.containers for where in ("spec", "status")
-            if field_set(getattr(ct, where), field)}  # fmt: skip
+    return {
+        where
+        for ct in lcb.ListContainersBy.containers
+        for where in ("spec", "status")
+        if field_set(getattr(ct, where), field)
+    }
 
 
 def catalog_problems(served: Served) -> list[str]:
@@ -202,8 +220,10 @@ def value_problems(served: Served) -> list[str]:
                 continue
             want = typed(containers[entry.name], cm)
             if not same(cm, got, want):
-                problems.append(f"{cm.metric.name}: {entry.name}: Get {variable(cm)}={text!r} reads {got!r}, "
-                                f"ListContainersBy {cm.where}.{cm.field} is {want!r}")  # fmt: skip
+                problems.append(
+                    f"{cm.metric.name}: {entry.name}: Get {variable(cm)}={text!r} reads {got!r}, "
+                    f"ListContainersBy {cm.where}.{cm.field} is {want!r}"
+                )
             compared += 1
         if not compared:
             problems.append(f"{cm.metric.name}: no container served {variable(cm)}")

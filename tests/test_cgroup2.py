@@ -42,10 +42,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Families portod's cgroup v2 values make meaningless (catalog ``cgroup2``), and some that mean the same on both.
 V1_FAMILIES = {cm.metric.name for cm in CONTAINER_METRICS if cm.cgroup2}
-BOTH = ("porto_container_cpu_usage_seconds_total", "porto_container_memory_usage_bytes",
-        "porto_container_cpu_pressure_seconds_total", "porto_container_memory_pressure_seconds_total",
-        "porto_container_io_pressure_seconds_total", "porto_container_subtree_oom_kills_total",
-        "porto_container_io_read_bytes_total", "porto_container_memory_limit_bytes")  # fmt: skip
+BOTH = (
+    "porto_container_cpu_usage_seconds_total",
+    "porto_container_memory_usage_bytes",
+    "porto_container_cpu_pressure_seconds_total",
+    "porto_container_memory_pressure_seconds_total",
+    "porto_container_io_pressure_seconds_total",
+    "porto_container_subtree_oom_kills_total",
+    "porto_container_io_read_bytes_total",
+    "porto_container_memory_limit_bytes",
+)
 NEWER_SYSTEM = {"fatals", "postfork_issues", "request_top_running_time"}
 
 
@@ -74,8 +80,20 @@ def test_layout_from_the_cgroups_portod_prints() -> None:
 async def test_the_simulated_cgroup2_host_answers_as_portod(socket_dir: Path) -> None:
     """portod's values on a cgroup v2 host, side by side with the same scenario on cgroup v1."""
     names = ["/", "a/b", "infra/web/cpu-hog", "oom-victim"]
-    props = ["cgroups", "controllers", "cpu_throttled", "anon_usage", "cache_usage", "minor_faults", "oom_kills",
-             "oom_kills_total", "io_time", "cpu_pressure", "memory_usage", "cpu_usage"]  # fmt: skip
+    props = [
+        "cgroups",
+        "controllers",
+        "cpu_throttled",
+        "anon_usage",
+        "cache_usage",
+        "minor_faults",
+        "oom_kills",
+        "oom_kills_total",
+        "io_time",
+        "cpu_pressure",
+        "memory_usage",
+        "cpu_usage",
+    ]
     got: dict[str, dict[str, dict[str, str | PortoError]]] = {}
     cgroups_v5: dict[str, pb.TContainerCgroups] = {}
     for cgroup in ("v1", "v2"):
@@ -119,9 +137,16 @@ async def test_the_simulator_cli_serves_a_cgroup2_host(
 ) -> None:
     path = str(socket_dir / "cli.sock")
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "porto_exporter.simulator", "--socket", path, "--cgroup", "v2",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "porto_exporter.simulator",
+        "--socket",
+        path,
+        "--cgroup",
+        "v2",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     procs.append(proc)
     assert proc.stdout is not None
     assert f"listening on {path}" in (await asyncio.wait_for(proc.stdout.readline(), 20)).decode()
@@ -199,8 +224,14 @@ async def test_an_older_portod_without_the_newer_fields_is_read_quietly(
 ) -> None:
     """Properties it does not list are asked once and dropped without a counted error or a warning; GetSystem
     fields it does not send make no series."""
-    newer = {"cpu_burst_usage", "cpu_unconstrained_wait", "net_rx_overlimits", "cpu_pressure", "memory_pressure",
-             "io_pressure"}  # fmt: skip
+    newer = {
+        "cpu_burst_usage",
+        "cpu_unconstrained_wait",
+        "net_rx_overlimits",
+        "cpu_pressure",
+        "memory_pressure",
+        "io_pressure",
+    }
     sim.host.unknown_properties = newer
     without_newer_system_fields(sim)
     ctx = CollectContext(client)
@@ -260,20 +291,41 @@ async def test_memory_near_the_limit_stalls_and_the_v2_alert_sees_it_on_promethe
         f"scrape_configs:\n  - job_name: porto\n    static_configs: [{{targets: ['127.0.0.1:{exporter_port}']}}]\n"
     )
     rules = yaml.safe_load((ROOT / "deploy" / "prometheus" / "porto-alerts.yml").read_text())
-    (alert,) = [r["expr"] for group in rules["groups"] for r in group["rules"]
-                if r.get("alert") == "PortoContainerMemoryNearLimit"]  # fmt: skip
+    (alert,) = [
+        r["expr"]
+        for group in rules["groups"]
+        for r in group["rules"]
+        if r.get("alert") == "PortoContainerMemoryNearLimit"
+    ]
     base = f"http://127.0.0.1:{prom_port}"
     pressure = 'porto_container_memory_pressure_seconds_total{kind="some",container="%s"}'
     async with sim, aiohttp.ClientSession() as s:
-        procs.append(await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "porto_exporter", f"--porto.socket={sim.socket_path}", "--scrape.interval=0s",
-            "--scrape.slow-interval=0s", f"--web.listen-address=127.0.0.1:{exporter_port}", "--no-collector.volumes",
-            "--no-collector.storage", "--no-collector.events", "--no-collector.portod_metrics",
-            stderr=asyncio.subprocess.DEVNULL))  # fmt: skip
-        procs.append(await asyncio.create_subprocess_exec(
-            "prometheus", f"--config.file={config}", f"--storage.tsdb.path={socket_dir}/data",
-            f"--web.listen-address=127.0.0.1:{prom_port}", stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL))  # fmt: skip
+        procs.append(
+            await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "porto_exporter",
+                f"--porto.socket={sim.socket_path}",
+                "--scrape.interval=0s",
+                "--scrape.slow-interval=0s",
+                f"--web.listen-address=127.0.0.1:{exporter_port}",
+                "--no-collector.volumes",
+                "--no-collector.storage",
+                "--no-collector.events",
+                "--no-collector.portod_metrics",
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+        )
+        procs.append(
+            await asyncio.create_subprocess_exec(
+                "prometheus",
+                f"--config.file={config}",
+                f"--storage.tsdb.path={socket_dir}/data",
+                f"--web.listen-address=127.0.0.1:{prom_port}",
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+        )
         await until_up(s, base, 'up{job="porto"}')
 
         async def window_full() -> bool:

@@ -36,8 +36,14 @@ async def run_to_exit(*flags: str) -> tuple[int, list[str]]:
     """Run porto-exporter with ``flags`` (portod pinned to a path where nothing answers) until it exits."""
     with tempfile.TemporaryDirectory(prefix="pe-") as d:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "porto_exporter", f"--porto.socket={d}/absent.sock", *flags,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)  # fmt: skip
+            sys.executable,
+            "-m",
+            "porto_exporter",
+            f"--porto.socket={d}/absent.sock",
+            *flags,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         try:
             out, err = await asyncio.wait_for(proc.communicate(), 30)
         finally:
@@ -60,8 +66,9 @@ async def test_every_listen_address_is_bound_before_anything_starts() -> None:
     """The second of two addresses is taken: nothing is served on the first, nothing else is said."""
     free = free_port()
     with taken_port() as port:
-        code, lines = await run_to_exit("--demo", f"--web.listen-address=127.0.0.1:{free}",
-                                        f"--web.listen-address=127.0.0.1:{port}")  # fmt: skip
+        code, lines = await run_to_exit(
+            "--demo", f"--web.listen-address=127.0.0.1:{free}", f"--web.listen-address=127.0.0.1:{port}"
+        )
     assert code == 1 and len(lines) == 1 and f"127.0.0.1:{port}: Address already in use" in lines[0], lines
     with socket.socket() as again:  # the first address was let go
         again.bind(("127.0.0.1", free))
@@ -148,8 +155,14 @@ async def test_demo_exporting_a_real_portod_says_the_data_is_not_simulated(sim: 
 async def run_with_env(env: dict[str, str], *flags: str) -> tuple[int, list[str]]:
     """``python3 -m porto_exporter`` with ``env`` added to this process's (conftest pins the portod socket)."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "porto_exporter", *flags, env={**os.environ, **env},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)  # fmt: skip
+        sys.executable,
+        "-m",
+        "porto_exporter",
+        *flags,
+        env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         _, err = await asyncio.wait_for(proc.communicate(), 30)
     finally:
@@ -165,8 +178,15 @@ async def test_a_listen_address_flag_replaces_the_variable_rather_than_clashing_
     address = f"127.0.0.1:{port}"
     env = {"PORTO_EXPORTER_WEB_LISTEN_ADDRESS": address}
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "porto_exporter", "--demo", f"--web.listen-address={address}", "--scrape.interval=1s",
-        env={**os.environ, **env}, stderr=asyncio.subprocess.PIPE)  # fmt: skip
+        sys.executable,
+        "-m",
+        "porto_exporter",
+        "--demo",
+        f"--web.listen-address={address}",
+        "--scrape.interval=1s",
+        env={**os.environ, **env},
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         async with aiohttp.ClientSession() as s:
             await wait_process_ready(s, f"http://{address}")
@@ -185,8 +205,13 @@ async def test_the_same_listen_address_twice_is_one_line_and_exit_2() -> None:
 
 async def test_an_unknown_variable_is_one_line_naming_the_closest_and_exit_2() -> None:
     code, lines = await run_with_env({"PORTO_EXPORTER_SCRAPE_INTERVL": "30s"})
-    assert (code, lines) == (2, ["porto-exporter: unknown variable PORTO_EXPORTER_SCRAPE_INTERVL; "
-                                 "did you mean PORTO_EXPORTER_SCRAPE_INTERVAL?"])  # fmt: skip
+    assert (code, lines) == (
+        2,
+        [
+            "porto-exporter: unknown variable PORTO_EXPORTER_SCRAPE_INTERVL; "
+            "did you mean PORTO_EXPORTER_SCRAPE_INTERVAL?"
+        ],
+    )
 
 
 @pytest.mark.parametrize("path", ["/static/app.js", "/-/healthy", "/api/v1/overview", "/metrics?x"])
@@ -195,17 +220,30 @@ async def test_a_telemetry_path_that_shadows_a_page_or_cannot_be_reached_is_exit
     assert code == 2 and len(lines) == 1 and lines[0].startswith("porto-exporter: --web.telemetry-path: "), lines
 
 
-@pytest.mark.parametrize(("flags", "said"), [
-    (("--no-collector.containers", "--collector.containers.vmem", "--labels.allowlist=TEAM.*"),
-     ["--collector.containers.vmem is ignored: the containers collector is off (--no-collector.containers)",
-      "--labels.allowlist is ignored: the containers collector is off (--no-collector.containers)"]),
-    (("--kubernetes.mode=off", "--kubernetes.labels-allowlist=app", "--scrape.slow-interval=500ms"),
-     ["--kubernetes.labels-allowlist is ignored: --kubernetes.mode=off decodes no pod labels",
-      "--scrape.slow-interval=0.5s is ignored: it is shorter than --scrape.interval=1s, and the costly properties "
-      "are read once a cycle at most"]),
-], ids=["collector off", "kubernetes off, slow tier"])  # fmt: skip
-async def test_flags_that_cannot_work_together_are_one_warning_each_at_start(flags: tuple[str, ...],
-                                                                           said: list[str]) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        (
+            ("--no-collector.containers", "--collector.containers.vmem", "--labels.allowlist=TEAM.*"),
+            [
+                "--collector.containers.vmem is ignored: the containers collector is off (--no-collector.containers)",
+                "--labels.allowlist is ignored: the containers collector is off (--no-collector.containers)",
+            ],
+        ),
+        (
+            ("--kubernetes.mode=off", "--kubernetes.labels-allowlist=app", "--scrape.slow-interval=500ms"),
+            [
+                "--kubernetes.labels-allowlist is ignored: --kubernetes.mode=off decodes no pod labels",
+                "--scrape.slow-interval=0.5s is ignored: it is shorter than --scrape.interval=1s, and the costly "
+                "properties are read once a cycle at most",
+            ],
+        ),
+    ],
+    ids=["collector off", "kubernetes off, slow tier"],
+)
+async def test_flags_that_cannot_work_together_are_one_warning_each_at_start(
+    flags: tuple[str, ...], said: list[str]
+) -> None:
     """Accepted (the exporter runs as the others make it), but not without a word: one line per flag, once."""
     async with exporter(*flags) as e:
         await e.logged("listening on")
@@ -219,12 +257,16 @@ async def test_flags_that_cannot_work_together_are_one_warning_each_at_start(fla
 def test_a_flag_given_as_its_variable_is_named_so() -> None:
     from porto_exporter.cli import ignored_flags
 
-    env = {"PORTO_EXPORTER_KUBERNETES_MODE": "off", "PORTO_EXPORTER_KUBERNETES_LABELS_ALLOWLIST": "app",
-           "PORTO_EXPORTER_SCRAPE_SLOW_INTERVAL": "1m"}  # fmt: skip
+    env = {
+        "PORTO_EXPORTER_KUBERNETES_MODE": "off",
+        "PORTO_EXPORTER_KUBERNETES_LABELS_ALLOWLIST": "app",
+        "PORTO_EXPORTER_SCRAPE_SLOW_INTERVAL": "1m",
+    }
     argv = ["--scrape.interval=2m"]
     assert ignored_flags(load(argv, env), argv, env) == [
         "PORTO_EXPORTER_KUBERNETES_LABELS_ALLOWLIST is ignored: --kubernetes.mode=off decodes no pod labels",
         "PORTO_EXPORTER_SCRAPE_SLOW_INTERVAL=60s is ignored: it is shorter than --scrape.interval=120s, and the costly "
-        "properties are read once a cycle at most"]  # fmt: skip
+        "properties are read once a cycle at most",
+    ]
     assert ignored_flags(load([], {}), [], {}) == []  # the defaults: nothing (60s slow under a longer interval too)
     assert ignored_flags(load(["--scrape.interval=2m"], {}), ["--scrape.interval=2m"], {}) == []

@@ -148,8 +148,9 @@ async def test_backoff_grows_and_is_capped(sim: Simulator) -> None:
             assert c.stats.connect_failures == attempt
             await next_real_attempt(c)
         assert waits == pytest.approx([0.01, 0.02, 0.04, 0.04, 0.04])  # doubles, then capped
-        async with PortoClient(sim.socket_path, backoff_initial=0.01, backoff_max=0.04,
-                               rng=random.Random(3)) as jittered:  # fmt: skip
+        async with PortoClient(
+            sim.socket_path, backoff_initial=0.01, backoff_max=0.04, rng=random.Random(3)
+        ) as jittered:
             with pytest.raises(errors.SocketUnavailable):
                 await jittered.version()
             for _ in range(30):

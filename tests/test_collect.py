@@ -56,7 +56,6 @@ async def test_v4_and_v5_give_the_same_metrics(client: PortoClient) -> None:
             assert b[key] == pytest.approx(value), key  # static values must agree exactly
 
 
-
 async def test_both_apis_read_the_info_labels_the_catalog_names(client: PortoClient) -> None:
     """v5 reads porto_container_info's labels from typed fields by hand, v4 by the catalog's names: the same keys."""
     ctx = CollectContext(client)
@@ -66,6 +65,7 @@ async def test_both_apis_read_the_info_labels_the_catalog_names(client: PortoCli
     for name, r in v5.changed.items():
         assert tuple(r.info) == INFO_LABEL_PROPS, name
         assert tuple(v4.changed[name].info) == INFO_LABEL_PROPS, name
+
 
 async def test_auto_falls_back_to_v4_on_invalid_method(client: PortoClient, sim: Simulator) -> None:
     original = sim.handle
@@ -133,9 +133,16 @@ async def test_required_names_and_labels(client: PortoClient) -> None:
     for required in REQUIRED:
         assert required in names, required
     info = series(samples, "porto_container_info", "infra/db")[0]
-    assert dict(info.labels) == {"container": "infra/db", "id": dict(info.labels)["id"], "level": "2",
-                                 "parent": "/porto/infra", "absolute_name": "/porto/infra/db",
-                                 "owner_user": "root", "owner_group": "root", "virt_mode": "app"}  # fmt: skip
+    assert dict(info.labels) == {
+        "container": "infra/db",
+        "id": dict(info.labels)["id"],
+        "level": "2",
+        "parent": "/porto/infra",
+        "absolute_name": "/porto/infra/db",
+        "owner_user": "root",
+        "owner_group": "root",
+        "virt_mode": "app",
+    }
     assert dict(series(samples, "porto_daemon_info")[0].labels)["version"] == "5.3.59"
     assert ("device", "vda") in series(samples, "porto_container_io_read_bytes_total", "infra/db")[0].labels
 
@@ -208,8 +215,15 @@ async def test_selection(client: PortoClient) -> None:
     ctx = CollectContext(client)
     only = await ContainersCollector(selection=Selection(include=("infra/***", "infra"))).collect(ctx)
     names = {dict(s.labels).get("container") for s in only} - {None}
-    assert names == {"infra", "infra/db", "infra/web", "infra/web/cpu-hog", "infra/web/leaky", "infra/web/mem-hog",
-                     "infra/web/threads"}
+    assert names == {
+        "infra",
+        "infra/db",
+        "infra/web",
+        "infra/web/cpu-hog",
+        "infra/web/leaky",
+        "infra/web/mem-hog",
+        "infra/web/threads",
+    }
     shallow = await ContainersCollector(selection=Selection(max_depth=1, exclude=("a",))).collect(ctx)
     names = {dict(s.labels).get("container") for s in shallow} - {None}
     assert "/" in names and "infra" in names and "a" not in names and "infra/db" not in names
@@ -226,7 +240,9 @@ async def test_disabled_groups(client: PortoClient) -> None:
 def test_label_allowlist_and_sanitizing() -> None:
     allow = LabelAllowlist(["TEAM.*", "APP.tier"])
     assert allow.select({"TEAM.name": "x", "APP.tier": "web", "APP.role": "db"}) == (
-        ("label_APP_tier", "web"), ("label_TEAM_name", "x"))  # fmt: skip
+        ("label_APP_tier", "web"),
+        ("label_TEAM_name", "x"),
+    )
     assert sanitize("A.b-c") == "label_A_b_c"
     # collision: both sanitize to label_A_b_c; both kept, suffixed in sorted key order (kube-state-metrics'
     # mapToPrometheusLabels), whatever the map's order; a name a suffix takes again is left out, not doubled
@@ -255,9 +271,11 @@ async def test_porto_labels_that_sanitize_alike_are_all_kept_logged_and_counted_
     assert (labels["label_TEAM_a_b_conflict1"], labels["label_TEAM_a_b_conflict2"]) == ("dash", "underscore")
     assert "label_TEAM_a_b" not in labels and labels["label_TEAM_name"] == "alpha"
     warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert warned == ["labels: Porto labels TEAM.a-b, TEAM.a_b all sanitize to label_TEAM_a_b: kept as "
-                      "label_TEAM_a_b_conflict1 (TEAM.a-b), label_TEAM_a_b_conflict2 (TEAM.a_b), as "
-                      "kube-state-metrics names them"], warned  # fmt: skip
+    assert warned == [
+        "labels: Porto labels TEAM.a-b, TEAM.a_b all sanitize to label_TEAM_a_b: kept as "
+        "label_TEAM_a_b_conflict1 (TEAM.a-b), label_TEAM_a_b_conflict2 (TEAM.a_b), as "
+        "kube-state-metrics names them"
+    ], warned
     assert ctx.label_conflicts == {"labels": 1}
 
 
@@ -369,9 +387,7 @@ def record_lcb_properties(sim: Simulator) -> list[list[str]]:
     return seen
 
 
-async def test_slow_tier_is_spread_over_its_interval_and_served_in_between(
-    client: PortoClient, sim: Simulator
-) -> None:
+async def test_slow_tier_is_spread_over_its_interval_and_served_in_between(client: PortoClient, sim: Simulator) -> None:
     """No cycle asks for the whole slow tier: its parts take turns, each read once per interval (issue 20)."""
     seen = record_lcb_properties(sim)
     clock = FakeClock()
@@ -513,7 +529,9 @@ def test_kept_map_pieces_are_escaped_by_the_writer_which_bounds_its_fragment_cac
     device = io_read.key_label
     assert device is not None
     assert {(s.labels["container"], s.labels[device], s.value) for s in parsed} == {
-        ('a"b', odd, 7.0), ('a"b', "fs", 1.0)}
+        ('a"b', odd, 7.0),
+        ('a"b', "fs", 1.0),
+    }
     for i in range(10):
         writer.piece(piece("c", {f"d{i}": i}), 0)
     assert len(writer.fragments) <= 3

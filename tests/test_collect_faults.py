@@ -74,8 +74,9 @@ class Fault:
                 self.armed = False
                 self.hits += 1
                 if action == "error":
-                    return pb.TPortoResponse(error=pb.Unknown, errorMsg="injected failure",
-                                             timestamp=int(sim.host.clock()))  # fmt: skip
+                    return pb.TPortoResponse(
+                        error=pb.Unknown, errorMsg="injected failure", timestamp=int(sim.host.clock())
+                    )
                 self.held.set()
                 await self.release.wait()  # no reply until the test lets go (the client gave up by then)
             return await original(body, conn)
@@ -174,8 +175,14 @@ async def test_the_slow_tier_is_read_again_when_its_cycle_fails(
 ) -> None:
     """A cycle that read a part of the slow tier but made no samples of it leaves it due: the next cycle reads it."""
     asked: list[set[str]] = []
-    before_each_request(fsim, lambda req: asked.append(set(req.ListContainersBy.field_options.properties))
-                        if req.HasField("ListContainersBy") else None)  # fmt: skip
+    before_each_request(
+        fsim,
+        lambda req: (
+            asked.append(set(req.ListContainersBy.field_options.properties))
+            if req.HasField("ListContainersBy")
+            else None
+        ),
+    )
     cycle_clock = FakeClock()
     collector = ContainersCollector(slow_interval=60.0, clock=cycle_clock)
     slow = {cm.prop for cm in collector.slow_parts[0]}  # the first part: its turn is the first warm cycle

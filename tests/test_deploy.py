@@ -52,8 +52,13 @@ def test_rules_pass_promtool_check_and_unit_tests() -> None:
     check = subprocess.run(["promtool", "check", "rules", str(RULES)], capture_output=True, text=True, check=False)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "SUCCESS: 17 rules found" in check.stdout
-    unit = subprocess.run(["promtool", "test", "rules", "porto-alerts.test.yml"], cwd=ROOT / "tests" / "rules",
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    unit = subprocess.run(
+        ["promtool", "test", "rules", "porto-alerts.test.yml"],
+        cwd=ROOT / "tests" / "rules",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert unit.returncode == 0, unit.stdout + unit.stderr
 
 
@@ -86,8 +91,11 @@ def test_dashboard_variables_and_layout() -> None:
 
 def unit_settings(path: Path) -> dict[str, str]:
     """Key=value lines of a systemd unit (the last of a key wins)."""
-    return dict(line.split("=", 1) for line in path.read_text().splitlines()
-                if "=" in line and not line.startswith(("#", ";", "[")))  # fmt: skip
+    return dict(
+        line.split("=", 1)
+        for line in path.read_text().splitlines()
+        if "=" in line and not line.startswith(("#", ";", "["))
+    )
 
 
 def test_systemd_unit_and_its_environment_file() -> None:
@@ -119,8 +127,11 @@ def test_systemd_unit_and_its_environment_file() -> None:
     scripts = (ROOT / "pyproject.toml").read_text()
     assert 'porto-exporter = "porto_exporter.cli:main"' in scripts
     # every variable the example file names is a real flag, and its example value is accepted
-    environ = dict(line.lstrip("# ").split("=", 1) for line in DEFAULTS.read_text().splitlines()
-                   if line.startswith("# PORTO_EXPORTER_"))  # fmt: skip
+    environ = dict(
+        line.lstrip("# ").split("=", 1)
+        for line in DEFAULTS.read_text().splitlines()
+        if line.startswith("# PORTO_EXPORTER_")
+    )
     assert len(environ) >= 5
     cfg = load([], environ=environ)
     assert cfg.slow_interval == 60.0 and cfg.log_format == "json"
@@ -132,8 +143,9 @@ def test_building_the_dashboards_without_the_sdk_says_what_to_install() -> None:
     Python without site-packages (-S: the SDK is installed there, the script needs nothing else) stands in for an
     environment without the extra."""
     written = {p.name: p.read_bytes() for p in (ROOT / "dashboards").glob("*.json")}
-    done = subprocess.run([sys.executable, "-S", str(ROOT / "dashboards" / "build.py")], capture_output=True,
-                          text=True, timeout=60)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-S", str(ROOT / "dashboards" / "build.py")], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
     assert "pip install -e '.[test]'" in done.stderr and "pip install 'grafana-foundation-sdk==" in done.stderr
     assert {p.name: p.read_bytes() for p in (ROOT / "dashboards").glob("*.json")} == written
@@ -152,8 +164,11 @@ def test_dashboards_are_what_their_code_builds() -> None:
         assert written == build.render(make()), f"stale: run python dashboards/build.py ({name})"
     fleet = json.loads((ROOT / "dashboards" / "porto-fleet.json").read_text())
     exprs = [t["expr"] for p in fleet["panels"] for t in p.get("targets", [])]
-    records = {r["record"] for g in yaml.safe_load((ROOT / "deploy" / "prometheus" / "porto-rules.yml").read_text())
-               ["groups"] for r in g["rules"]}  # fmt: skip
+    records = {
+        r["record"]
+        for g in yaml.safe_load((ROOT / "deploy" / "prometheus" / "porto-rules.yml").read_text())["groups"]
+        for r in g["rules"]
+    }
     for expr in exprs:  # the fleet view reads recording rules only, never raw container series
         used = set(re.findall(r"[a-z_]+:porto_[a-z_]+:[a-z0-9_]+", expr))
         assert used and used <= records, expr

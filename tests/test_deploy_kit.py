@@ -68,8 +68,11 @@ def test_containerfile_copies_what_exists_runs_the_script_as_non_root_on_the_def
 
 def podman_run_mounts() -> list[tuple[str, str, str]]:
     """(host path, container path, options) of each -v in the Containerfile's `podman run` example."""
-    comments = "\n".join(line.lstrip("#") for line in (DEPLOY / "container" / "Containerfile").read_text().splitlines()
-                         if line.startswith("#"))  # fmt: skip
+    comments = "\n".join(
+        line.lstrip("#")
+        for line in (DEPLOY / "container" / "Containerfile").read_text().splitlines()
+        if line.startswith("#")
+    )
     run = re.search(r"podman run (.*)", re.sub(r"\\\n\s*", " ", comments))
     assert run, "the Containerfile shows no podman run"
     argv = shlex.split(run.group(1))
@@ -126,8 +129,9 @@ class PortoScript:
         self.dash, self.calls, self.stubs = dash, tmp / "portoctl.calls", tmp / "bin"
         self.stubs.mkdir()
         self.accounts = tmp / "accounts"
-        self.accounts.write_text("passwd porto-exporter:x:999:998::/nonexistent:/usr/sbin/nologin\n"
-                                 "group porto:x:998:\n")
+        self.accounts.write_text(
+            "passwd porto-exporter:x:999:998::/nonexistent:/usr/sbin/nologin\ngroup porto:x:998:\n"
+        )
         self.stub("portoctl", f'echo "$*" >>{self.calls}\n')
         self.stub("getent", f'grep "^$1 $2:" {self.accounts} | cut -d" " -f2- | grep . || exit 2\n')
         self.exporter = self.stub("porto-exporter", "")
@@ -140,8 +144,9 @@ class PortoScript:
 
     def run(self, **env: str) -> subprocess.CompletedProcess[str]:
         script = str(DEPLOY / "porto" / "porto-exporter.sh")
-        return subprocess.run([self.dash, script], env={"PATH": str(self.stubs), **env}, capture_output=True,
-                              text=True, timeout=60)  # fmt: skip
+        return subprocess.run(
+            [self.dash, script], env={"PATH": str(self.stubs), **env}, capture_output=True, text=True, timeout=60
+        )
 
     def portoctl_calls(self) -> list[str]:
         return self.calls.read_text().splitlines() if self.calls.exists() else []
@@ -163,8 +168,10 @@ def test_porto_script_without_a_binary_says_what_to_install_under_dash(tmp_path:
     done = sh.run()
     assert done.returncode == 0, done.stderr
     calls = sh.portoctl_calls()
-    assert f"set porto-exporter command {sh.exporter} --porto.socket=/run/portod.socket " \
-           "--web.listen-address=:10091" in calls  # fmt: skip
+    assert (
+        f"set porto-exporter command {sh.exporter} --porto.socket=/run/portod.socket "
+        "--web.listen-address=:10091" in calls
+    )
     assert "set porto-exporter user porto-exporter" in calls and "set porto-exporter group porto" in calls
 
 
@@ -179,16 +186,21 @@ def test_porto_script_without_portoctl_says_so_in_one_line_first(tmp_path: Path)
         assert done.stderr.startswith("porto-exporter.sh: portoctl is not on PATH"), done.stderr
 
 
-@pytest.mark.parametrize(("env", "said"), [
-    ({"BIN": "/etc"}, "BIN=/etc is not an executable file"),  # before: a directory passed -x, respawning forever
-    ({"BIN": "{dir}/my tools/porto-exporter"}, "has whitespace, where portod would split the container's command"),
-    ({"BIN": "{dir}/$HOME/porto-exporter"}, "has characters portod would expand"),
-    ({"PORT": "http"}, "PORT=http is not a port number (1-65535)"),
-    ({"PORT": "0"}, "PORT=0 is not a port number"), ({"PORT": "65536"}, "PORT=65536 is not a port number"),
-    ({"PORT": "08080"}, "PORT=08080 is not a port number"), ({"PORT": "123456789012345678901"}, "not a port number"),
-    ({"EXPORTER_USER": "prometheus"}, "no user prometheus or no group porto to run the exporter as"),
-    ({"EXPORTER_USER": "root"}, "EXPORTER_USER=root is root"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({"BIN": "/etc"}, "BIN=/etc is not an executable file"),  # before: a directory passed -x, respawning forever
+        ({"BIN": "{dir}/my tools/porto-exporter"}, "has whitespace, where portod would split the container's command"),
+        ({"BIN": "{dir}/$HOME/porto-exporter"}, "has characters portod would expand"),
+        ({"PORT": "http"}, "PORT=http is not a port number (1-65535)"),
+        ({"PORT": "0"}, "PORT=0 is not a port number"),
+        ({"PORT": "65536"}, "PORT=65536 is not a port number"),
+        ({"PORT": "08080"}, "PORT=08080 is not a port number"),
+        ({"PORT": "123456789012345678901"}, "not a port number"),
+        ({"EXPORTER_USER": "prometheus"}, "no user prometheus or no group porto to run the exporter as"),
+        ({"EXPORTER_USER": "root"}, "EXPORTER_USER=root is root"),
+    ],
+)
 def test_porto_script_refuses_what_would_not_run_before_any_portoctl(
     tmp_path: Path, env: dict[str, str], said: str
 ) -> None:
@@ -237,8 +249,11 @@ def daemonset_host_mounts() -> tuple[list[str], list[tuple[str, str]]]:
     """The DaemonSet's args, and (host path, mount path) of each hostPath it mounts, checked as they must be for
     nodes with and without portod's metrics socket: directories (type Socket fails the pod where the file is
     missing, no type may make a directory of it), read-only."""
-    doc = next(d for d in yaml.safe_load_all((DEPLOY / "kubernetes" / "daemonset.yaml").read_text())
-               if d["kind"] == "DaemonSet")  # fmt: skip
+    doc = next(
+        d
+        for d in yaml.safe_load_all((DEPLOY / "kubernetes" / "daemonset.yaml").read_text())
+        if d["kind"] == "DaemonSet"
+    )
     pod = doc["spec"]["template"]["spec"]
     (container,) = pod["containers"]
     volumes = {v["name"]: v for v in pod["volumes"]}
@@ -277,18 +292,35 @@ async def test_the_daemonsets_mount_serves_both_sockets_and_a_restarted_portod(
     port = free_port()
 
     def start(containers: int) -> Simulator:
-        return Simulator(build_host(seed=3, containers=containers), str(socket_dir / "portod.socket"),
-                         metrics_socket=str(socket_dir / "portod_metrics.socket"))  # fmt: skip
+        return Simulator(
+            build_host(seed=3, containers=containers),
+            str(socket_dir / "portod.socket"),
+            metrics_socket=str(socket_dir / "portod_metrics.socket"),
+        )
 
     sim = start(3)
     await sim.start()
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PORTO_EXPORTER_")}
         proc = await asyncio.create_subprocess_exec(
-            "unshare", "-m", "sh", "-c", 'mount --make-rprivate / && mount --bind -o ro "$1" "$2" && shift 2 && '
-            'exec "$@"', "sh", str(socket_dir), str(mountpoint), sys.executable, "-m", "porto_exporter", *args,
-            f"--web.listen-address=127.0.0.1:{port}", "--scrape.interval=1s", "--scrape.timeout=1s",
-            env=env, stderr=asyncio.subprocess.DEVNULL)  # fmt: skip
+            "unshare",
+            "-m",
+            "sh",
+            "-c",
+            'mount --make-rprivate / && mount --bind -o ro "$1" "$2" && shift 2 && exec "$@"',
+            "sh",
+            str(socket_dir),
+            str(mountpoint),
+            sys.executable,
+            "-m",
+            "porto_exporter",
+            *args,
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--scrape.interval=1s",
+            "--scrape.timeout=1s",
+            env=env,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
         procs.append(proc)
         url = f"http://127.0.0.1:{port}/metrics"
         first = await poll_metrics(url, proc, lambda s: s.get("porto_up") == 1 and "porto_daemon_requests_total" in s)
@@ -296,15 +328,21 @@ async def test_the_daemonsets_mount_serves_both_sockets_and_a_restarted_portod(
         await sim.stop()
         sim = start(7)  # portod restarted: new socket files in the same directory, more containers
         await sim.start()
-        again = await poll_metrics(url, proc, lambda s: s.get("containers", 0) > first["containers"]
-                                   and s.get("porto_up") == 1 and s.get("portod_metrics") == 1)  # fmt: skip
+        again = await poll_metrics(
+            url,
+            proc,
+            lambda s: (
+                s.get("containers", 0) > first["containers"] and s.get("porto_up") == 1 and s.get("portod_metrics") == 1
+            ),
+        )
         assert "porto_daemon_requests_total" in again
     finally:
         await sim.stop()
 
 
-async def poll_metrics(url: str, proc: asyncio.subprocess.Process,
-                       done: Callable[[dict[str, float]], bool]) -> dict[str, float]:  # fmt: skip
+async def poll_metrics(
+    url: str, proc: asyncio.subprocess.Process, done: Callable[[dict[str, float]], bool]
+) -> dict[str, float]:
     """Scrape ``url`` until ``done`` holds for the summary: porto_up, the portod_metrics collector's success, the
     number of containers exported, and which series names are there (name -> 1)."""
     summary: dict[str, float] = {}
@@ -325,7 +363,8 @@ async def poll_metrics(url: str, proc: asyncio.subprocess.Process,
                     if sample.name == "porto_up":
                         summary["porto_up"] = sample.value
                     elif sample.name == "porto_exporter_collector_success" and (
-                            sample.labels.get("collector") == "portod_metrics"):
+                        sample.labels.get("collector") == "portod_metrics"
+                    ):
                         summary["portod_metrics"] = sample.value
                     elif sample.name == "porto_container_info":
                         summary["containers"] = summary.get("containers", 0) + 1
@@ -352,15 +391,20 @@ def test_scrape_jobs_are_valid_and_keep_the_same_intervals() -> None:
 
 
 def test_recording_rules_pass_promtool_and_their_unit_tests() -> None:
-    check = subprocess.run(["promtool", "check", "rules", str(PROM / "porto-rules.yml")], capture_output=True,
-                           text=True)  # fmt: skip
+    check = subprocess.run(
+        ["promtool", "check", "rules", str(PROM / "porto-rules.yml")], capture_output=True, text=True
+    )
     assert check.returncode == 0 and "SUCCESS: 17 rules found" in check.stdout, check.stdout + check.stderr
     names = [r["record"] for g in yaml.safe_load((PROM / "porto-rules.yml").read_text())["groups"] for r in g["rules"]]
     assert all(re.fullmatch(r"[a-z_]+:porto_[a-z_]+:[a-z0-9_]+", n) for n in names), names  # level:metric:ops
     tests = (ROOT / "tests" / "rules" / "porto-rules.test.yml").read_text()
     assert all(n in tests for n in names)  # every rule has an expected value in the unit test
-    unit = subprocess.run(["promtool", "test", "rules", "porto-rules.test.yml"], cwd=ROOT / "tests" / "rules",
-                          capture_output=True, text=True)  # fmt: skip
+    unit = subprocess.run(
+        ["promtool", "test", "rules", "porto-rules.test.yml"],
+        cwd=ROOT / "tests" / "rules",
+        capture_output=True,
+        text=True,
+    )
     assert unit.returncode == 0, unit.stdout + unit.stderr
 
 

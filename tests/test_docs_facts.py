@@ -24,7 +24,7 @@ def apt_packages(script: str) -> list[str]:
     for line in joined.splitlines():
         words = shlex.split(line.split(">", 1)[0], comments=True)
         if "apt-get" in words and "install" in words:
-            out += [w for w in words[words.index("install") + 1:] if not w.startswith("-")]
+            out += [w for w in words[words.index("install") + 1 :] if not w.startswith("-")]
     return out
 
 

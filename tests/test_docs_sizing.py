@@ -119,11 +119,16 @@ def containers(doc: Any) -> list[dict[str, Any]]:
 def test_deploy_memory_caps_are_the_sizing_tables(bench: tuple[ModuleType, ModuleType]) -> None:
     report, sizing = bench
     caps = sizing.caps(report.load())
-    soft_keys, hard_keys = {"MemoryHigh", "requests.memory"}, {"MemoryMax", "MemoryLimit", "limits.memory",
-                                                               "memory_limit"}  # fmt: skip
+    soft_keys, hard_keys = (
+        {"MemoryHigh", "requests.memory"},
+        {"MemoryMax", "MemoryLimit", "limits.memory", "memory_limit"},
+    )
     found = memory_settings()
-    assert {"deploy/systemd/porto-exporter.service", "deploy/kubernetes/daemonset.yaml",
-            "deploy/porto/porto-exporter.sh"} <= found.keys(), found  # fmt: skip
+    assert {
+        "deploy/systemd/porto-exporter.service",
+        "deploy/kubernetes/daemonset.yaml",
+        "deploy/porto/porto-exporter.sh",
+    } <= found.keys(), found
     for path, settings in found.items():
         for key, value in settings.items():
             want = caps.soft if key in soft_keys else caps.hard if key in hard_keys else None

@@ -112,19 +112,36 @@ async def test_prometheus_scrapes_the_exporter() -> None:
             f"  - job_name: porto\n    static_configs: [{{targets: ['127.0.0.1:{exporter_port}']}}]\n"
         )
         sim = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "porto_exporter.simulator", "--socket", sock, "--containers", "20",
-            stdout=asyncio.subprocess.PIPE)  # fmt: skip
+            sys.executable,
+            "-m",
+            "porto_exporter.simulator",
+            "--socket",
+            sock,
+            "--containers",
+            "20",
+            stdout=asyncio.subprocess.PIPE,
+        )
         assert sim.stdout is not None
         await asyncio.wait_for(sim.stdout.readline(), 20)
         # On demand (interval 0): each scrape's counters are read at scrape time, so the rate
         # Prometheus computes is not skewed by a background loop aliasing with its scrapes.
         exporter = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "porto_exporter", f"--porto.socket={sock}", "--scrape.interval=0s",
-            f"--web.listen-address=127.0.0.1:{exporter_port}", stderr=asyncio.subprocess.DEVNULL)  # fmt: skip
+            sys.executable,
+            "-m",
+            "porto_exporter",
+            f"--porto.socket={sock}",
+            "--scrape.interval=0s",
+            f"--web.listen-address=127.0.0.1:{exporter_port}",
+            stderr=asyncio.subprocess.DEVNULL,
+        )
         prom = await asyncio.create_subprocess_exec(
-            "prometheus", f"--config.file={config}", f"--storage.tsdb.path={tmp}/data",
-            f"--web.listen-address=127.0.0.1:{prom_port}", stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL)  # fmt: skip
+            "prometheus",
+            f"--config.file={config}",
+            f"--storage.tsdb.path={tmp}/data",
+            f"--web.listen-address=127.0.0.1:{prom_port}",
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{prom_port}"
         try:
             async with aiohttp.ClientSession() as s:
@@ -140,8 +157,13 @@ async def test_prometheus_scrapes_the_exporter() -> None:
                         return counted if counted and float(counted[0]["value"][1]) >= 10 else []
 
                     await poll(window_full, f"10 samples of {busy} in Prometheus", seconds=60, every=0.25)
-                    for expr in ("porto_up", "porto_daemon_info", 'porto_container_state{state="running"}',
-                                 "porto_volume_space_used_bytes", "porto_exporter_collector_success"):  # fmt: skip
+                    for expr in (
+                        "porto_up",
+                        "porto_daemon_info",
+                        'porto_container_state{state="running"}',
+                        "porto_volume_space_used_bytes",
+                        "porto_exporter_collector_success",
+                    ):
                         assert await query(s, base, expr), expr
                     rate = await query(s, base, f"rate({busy}[10s])")
                     assert rate, "no rate for the busy container"
@@ -157,14 +179,14 @@ async def test_prometheus_scrapes_the_exporter() -> None:
                 for key in ("CPU usage (cores)", "Memory usage", "Containers by state", "Exporter cycle"):
                     assert not set(dashboard_exprs(key)) & set(empty), key
                 # the Container list offers the chosen depths: nested containers can be picked
-                variable = next(v for v in json.loads(DASHBOARD.read_text())["templating"]["list"]
-                                if v["name"] == "container")  # fmt: skip
+                variable = next(
+                    v for v in json.loads(DASHBOARD.read_text())["templating"]["list"] if v["name"] == "container"
+                )
                 match = re.fullmatch(r"label_values\((.*), container\)", variable["query"]["query"])
                 assert match, variable["query"]
                 for level, inside, outside in (("2", "infra/db", "infra"), ("0|1", "infra", "infra/db")):
                     selector = match.group(1).replace("$instance", ".*").replace("$level", level)
-                    async with s.get(f"{base}/api/v1/label/container/values",
-                                     params={"match[]": selector}) as r:  # fmt: skip
+                    async with s.get(f"{base}/api/v1/label/container/values", params={"match[]": selector}) as r:
                         offered = json.loads(await r.text())["data"]
                     assert inside in offered and outside not in offered, (level, offered)
                 # the simulator goes away: porto_up drops to 0 while the target stays up

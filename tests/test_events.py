@@ -29,8 +29,21 @@ from .conftest import CAPTURES, FakeClock, poll
 from .test_e2e_prometheus import free_port, query, until_up
 from .test_service import serve
 
-READS = {"Version", "GetSystem", "ListContainersBy", "Get", "ListVolumes", "GetVolume", "ListLayers", "ListStorages",
-         "List", "ListProperties", "ListDataProperties", "AsyncWait", "StopAsyncWait"}  # fmt: skip
+READS = {
+    "Version",
+    "GetSystem",
+    "ListContainersBy",
+    "Get",
+    "ListVolumes",
+    "GetVolume",
+    "ListLayers",
+    "ListStorages",
+    "List",
+    "ListProperties",
+    "ListDataProperties",
+    "AsyncWait",
+    "StopAsyncWait",
+}
 
 
 def recorded() -> dict[str, list[tuple[str, str, str]]]:
@@ -65,8 +78,10 @@ async def test_pushes_are_those_a_real_portod_sent(clocked: tuple[Simulator, Fak
         await c.start("ev-kill")
         await c.kill("ev-kill", 9)
         await c.destroy("ev-kill")
-        for name, behaviour in (("ev-exit3", Behaviour(exit_after=1.0, exit_code=3)),
-                                ("ev-oom", Behaviour(oom_after=1.0))):  # fmt: skip
+        for name, behaviour in (
+            ("ev-exit3", Behaviour(exit_after=1.0, exit_code=3)),
+            ("ev-oom", Behaviour(oom_after=1.0)),
+        ):
             await c.create(name)
             await c.set_property(name, "command", "sh -c work")
             sim.host.by_name[name].behaviour = behaviour
@@ -155,9 +170,16 @@ async def test_masks_labels_target_state_timeouts_and_many_subscribers(clocked: 
     host.by_name["job1"].labels["TEAM.x"] = "1"
     host.events.publish_label("job1", "running", host.clock(), "TEAM.x", "1")
     host.events.publish_label("job1", "running", host.clock(), "owner", "me")
-    seen = {key: [(p.AsyncWait.name, p.AsyncWait.state, p.AsyncWait.label) for p in await read_pushes(r, wait)]
-            for key, (r, _), wait in (("all", everything, 0.3), ("labelled", labelled, 0.3), ("once", once, 0.3),
-                                      ("nonblock", nonblock, 0.3), ("expiring", expiring, 2.5))}  # fmt: skip
+    seen = {
+        key: [(p.AsyncWait.name, p.AsyncWait.state, p.AsyncWait.label) for p in await read_pushes(r, wait)]
+        for key, (r, _), wait in (
+            ("all", everything, 0.3),
+            ("labelled", labelled, 0.3),
+            ("once", once, 0.3),
+            ("nonblock", nonblock, 0.3),
+            ("expiring", expiring, 2.5),
+        )
+    }
     states = ["stopped", "starting", "running", "stopping", "stopped", "starting", "running"]
     assert [s for _, s, label in seen["all"] if not label] == states
     assert [label for _, _, label in seen["all"] if label] == ["owner"]  # TEAM.x needs a label mask
@@ -212,24 +234,59 @@ def test_a_resubscription_burst_counts_what_happened_unseen_once() -> None:
             collector.on_change(StateChange(name, state, 0, "", "", initial=True))
         collector.on_subscribed()
 
-    burst({"g/up": "running", "g/idle": "stopped", "g/launching": "starting", "g/failing": "starting",
-           "g/gone": "dead", "g/meta": "meta", "g/again": "dead"})  # fmt: skip
+    burst(
+        {
+            "g/up": "running",
+            "g/idle": "stopped",
+            "g/launching": "starting",
+            "g/failing": "starting",
+            "g/gone": "dead",
+            "g/meta": "meta",
+            "g/again": "dead",
+        }
+    )
     collector.on_lost()
-    burst({"g/up": "running", "g/idle": "running", "g/launching": "meta", "g/failing": "stopped", "g/gone": "dead",
-           "g/meta": "meta", "g/again": "running", "g/new": "dead"})  # fmt: skip
+    burst(
+        {
+            "g/up": "running",
+            "g/idle": "running",
+            "g/launching": "meta",
+            "g/failing": "stopped",
+            "g/gone": "dead",
+            "g/meta": "meta",
+            "g/again": "running",
+            "g/new": "dead",
+        }
+    )
     # idle and launching started; again was restarted; new was made, ran and died: all unseen
     assert collector.starts == {"g": 4}
     assert collector.start_failures == {"g": 1}  # failing: starting, then stopped
     assert collector._unseen_deaths == {"g/new"}  # its exit code is read on the next cycle; gone's was seen
     collector.on_lost()
-    burst({"g/up": "running", "g/idle": "running", "g/launching": "meta", "g/failing": "stopped", "g/gone": "dead",
-           "g/meta": "meta", "g/again": "running", "g/new": "dead"})  # fmt: skip
+    burst(
+        {
+            "g/up": "running",
+            "g/idle": "running",
+            "g/launching": "meta",
+            "g/failing": "stopped",
+            "g/gone": "dead",
+            "g/meta": "meta",
+            "g/again": "running",
+            "g/new": "dead",
+        }
+    )
     assert collector.starts == {"g": 4} and collector.start_failures == {"g": 1}  # the same burst again: nothing
 
 
 def test_exit_reasons_and_groups() -> None:
     assert [exit_reason(c) for c in (0, 3, 255, -9, -15, -99)] == [
-        "success", "failure", "failure", "signal", "signal", "oom"]  # fmt: skip
+        "success",
+        "failure",
+        "failure",
+        "signal",
+        "signal",
+        "oom",
+    ]
     collector = EventsCollector(group_depth=2, max_groups=2)
     assert collector.group("batch/job-1/task") == "batch/job-1"
     assert collector.group("web") == "web"
@@ -258,10 +315,12 @@ async def test_exporter_counts_what_happens_between_two_cycles(clocked: tuple[Si
             await (await s.get(url + "/metrics")).text()  # cycle 1: subscribes
             await settle()
             host.create("jobs")  # all of it between two cycles, none of it visible in a cycle's listing
-            for name, behaviour, command in (("jobs/killed", None, "sleep 1000"),
-                                             ("jobs/oom", Behaviour(oom_after=1.0), "hog"),
-                                             ("jobs/ok", Behaviour(exit_after=1.0), "true"),
-                                             ("jobs/bad", None, "/nonexistent/x")):  # fmt: skip
+            for name, behaviour, command in (
+                ("jobs/killed", None, "sleep 1000"),
+                ("jobs/oom", Behaviour(oom_after=1.0), "hog"),
+                ("jobs/ok", Behaviour(exit_after=1.0), "true"),
+                ("jobs/bad", None, "/nonexistent/x"),
+            ):
                 c = host.create(name, behaviour=behaviour)
                 c.command = command
                 with pytest.raises(HostError, match="cannot exec") if name == "jobs/bad" else nullcontext():
@@ -283,7 +342,11 @@ async def test_exporter_counts_what_happens_between_two_cycles(clocked: tuple[Si
     for text in texts:  # counted once, however many cycles follow
         exits = series(text, "porto_container_exits_total")
         assert {dict(k)["reason"]: v for k, v in exits.items() if dict(k)["group"] == "jobs"} == {
-            "signal": 1, "oom": 1, "success": 1, "failure": 0}  # fmt: skip
+            "signal": 1,
+            "oom": 1,
+            "success": 1,
+            "failure": 0,
+        }
         assert series(text, "porto_container_start_failures_total")[(("group", "jobs"),)] == 1
         # jobs itself and 3 jobs; jobs/bad's start failed: a start failure only
         assert series(text, "porto_container_starts_total")[(("group", "jobs"),)] == 4
@@ -350,8 +413,7 @@ async def test_counting_survives_a_portod_restart(clocked: tuple[Simulator, Fake
 async def test_an_initial_burst_of_10000_leaves_no_gap_in_metrics(socket_dir: Path) -> None:
     sim = Simulator(build_host(seed=5, containers=10_000), str(socket_dir / "portod.socket"))
     async with sim:
-        scraper = Scraper(PortoClient(sim.socket_path, timeout=30), build_collectors(load([])), interval=1,
-                          timeout=30)  # fmt: skip
+        scraper = Scraper(PortoClient(sim.socket_path, timeout=30), build_collectors(load([])), interval=1, timeout=30)
         runner, url = await serve(scraper)
         statuses, ups, received = [], [], []
         try:
@@ -395,11 +457,17 @@ async def test_demo_batch_group_keeps_spawning_jobs_that_end_every_way(socket_di
         finally:
             await scraper.close()
         jobs = [c for c in sim.host.containers() if c.name.startswith("batch/")]
-    exits = {dict(s.labels)["reason"]: s.value for s in batch
-             if s.name == "porto_container_exits_total" and dict(s.labels)["group"] == "batch"}  # fmt: skip
+    exits = {
+        dict(s.labels)["reason"]: s.value
+        for s in batch
+        if s.name == "porto_container_exits_total" and dict(s.labels)["group"] == "batch"
+    }
     assert {r for r, n in exits.items() if n} == {"success", "failure", "oom"} and exits["success"] > exits["failure"]
-    failures = {s.value for s in batch
-                if s.name == "porto_container_start_failures_total" and dict(s.labels)["group"] == "batch"}  # fmt: skip
+    failures = {
+        s.value
+        for s in batch
+        if s.name == "porto_container_start_failures_total" and dict(s.labels)["group"] == "batch"
+    }
     assert failures and min(failures) >= 1
     assert len(jobs) <= 10 + 5  # finished jobs are reaped: the group does not grow without end
 
@@ -422,14 +490,31 @@ async def test_a_new_groups_first_failure_counts_on_prometheus(
     base = f"http://127.0.0.1:{prom_port}"
     async with sim, aiohttp.ClientSession() as s:
         host = sim.host
-        procs.append(await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "porto_exporter", f"--porto.socket={sim.socket_path}", "--scrape.interval=0s",
-            f"--web.listen-address=127.0.0.1:{exporter_port}", "--no-collector.containers", "--no-collector.volumes",
-            "--no-collector.storage", "--no-collector.portod_metrics", stderr=asyncio.subprocess.DEVNULL))  # fmt: skip
-        procs.append(await asyncio.create_subprocess_exec(
-            "prometheus", f"--config.file={config}", f"--storage.tsdb.path={socket_dir}/data",
-            f"--web.listen-address=127.0.0.1:{prom_port}", stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL))  # fmt: skip
+        procs.append(
+            await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "porto_exporter",
+                f"--porto.socket={sim.socket_path}",
+                "--scrape.interval=0s",
+                f"--web.listen-address=127.0.0.1:{exporter_port}",
+                "--no-collector.containers",
+                "--no-collector.volumes",
+                "--no-collector.storage",
+                "--no-collector.portod_metrics",
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+        )
+        procs.append(
+            await asyncio.create_subprocess_exec(
+                "prometheus",
+                f"--config.file={config}",
+                f"--storage.tsdb.path={socket_dir}/data",
+                f"--web.listen-address=127.0.0.1:{prom_port}",
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+        )
         await until_up(s, base, "porto_events_connected")
 
         async def value(expr: str) -> float | None:

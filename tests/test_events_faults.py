@@ -60,8 +60,12 @@ async def metrics(session: aiohttp.ClientSession, url: str) -> str:
 
 def attempts(caplog: pytest.LogCaptureFixture) -> int:
     """Failed subscription attempts so far, as the subscription's log tells them (at warning or debug)."""
-    return sum(r.name == SUB_LOG and r.levelno in (logging.DEBUG, logging.WARNING)
-               and r.getMessage().startswith("events: subscri") for r in caplog.records)  # fmt: skip
+    return sum(
+        r.name == SUB_LOG
+        and r.levelno in (logging.DEBUG, logging.WARNING)
+        and r.getMessage().startswith("events: subscri")
+        for r in caplog.records
+    )
 
 
 def success(text: str) -> float:
@@ -98,6 +102,7 @@ async def test_changes_in_the_replys_read_are_counted(clocked: tuple[Simulator, 
             text = await metrics(s, url)
     finally:
         await runner.cleanup()
+
     def counted(name: str) -> dict[tuple[tuple[str, str], ...], float]:
         return {k: v for k, v in series(text, name).items() if v}  # every group has its series, at 0 until counted
 
@@ -192,8 +197,12 @@ async def test_initial_holds_only_until_the_reply_frame(socket_dir: Path) -> Non
         await until(lambda: len(changes) == 5, what="five pushes")
         await sub.close()
     assert [(c.name, c.state, c.initial) for c in changes] == [
-        ("web", "running", True), ("job", "running", True),
-        ("job", "dead", False), ("new", "stopped", False), ("new", "starting", False)]  # fmt: skip
+        ("web", "running", True),
+        ("job", "running", True),
+        ("job", "dead", False),
+        ("new", "stopped", False),
+        ("new", "starting", False),
+    ]
     assert sub.stats.connected is False and sub.stats.subscriptions == 1
 
 
@@ -213,8 +222,9 @@ class Buggy(EventsCollector):
         super().on_change(change)
 
 
-@pytest.mark.parametrize("exc", [RuntimeError("boom"), KeyError("state"), ValueError()],
-                         ids=["RuntimeError", "KeyError", "ValueError-empty"])  # fmt: skip
+@pytest.mark.parametrize(
+    "exc", [RuntimeError("boom"), KeyError("state"), ValueError()], ids=["RuntimeError", "KeyError", "ValueError-empty"]
+)
 async def test_any_exception_is_logged_with_its_reason_and_retried(
     clocked: tuple[Simulator, FakeClock], caplog: pytest.LogCaptureFixture, exc: Exception
 ) -> None:
@@ -294,8 +304,11 @@ async def test_a_lost_subscription_fails_the_collector_until_it_is_back(
     assert len(sub_warnings) == 1 and " lost (" in sub_warnings[0], sub_warnings  # not one per retry
     sub_infos = [r.getMessage() for r in records if r.name == SUB_LOG and r.levelno == logging.INFO]
     assert len(sub_infos) == 1 and "subscribed to portod's pushes" in sub_infos[0] and "again" in sub_infos[0]
-    events = [r.getMessage() for r in records if r.name == "porto_exporter.scraper" and "collector events" in
-              r.getMessage() and r.levelno >= logging.INFO]  # fmt: skip
+    events = [
+        r.getMessage()
+        for r in records
+        if r.name == "porto_exporter.scraper" and "collector events" in r.getMessage() and r.levelno >= logging.INFO
+    ]
     assert len(events) == 2 and "not subscribed to portod's pushes" in events[0] and "working again" in events[1]
     for r in records:
         if r.levelno >= logging.WARNING:
@@ -349,8 +362,9 @@ async def test_events_data_age_grows_while_the_subscription_is_down_and_the_coun
 async def test_events_data_age_grows_when_portod_was_never_there(socket_dir: Path) -> None:
     """Before: 0.6 s after start with a socket that never existed, and it stayed there."""
     collector = EventsCollector()
-    scraper = Scraper(PortoClient(str(socket_dir / "nobody.socket"), timeout=1), [collector], interval=0,
-                      timeout=5, max_age=0.2)  # fmt: skip
+    scraper = Scraper(
+        PortoClient(str(socket_dir / "nobody.socket"), timeout=1), [collector], interval=0, timeout=5, max_age=0.2
+    )
     try:
         await scraper.cycle()
         fast(collector)
@@ -369,9 +383,18 @@ async def test_a_hung_portod_shows_as_a_lost_subscription(
     """Before: after kill -STOP on portod porto_events_connected and the events success stayed 1 (socket open)."""
     path = str(socket_dir / "stopped.sock")
     sim = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "porto_exporter.simulator", "--socket", path, "--containers", "3", "--seed", "2",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "porto_exporter.simulator",
+        "--socket",
+        path,
+        "--containers",
+        "3",
+        "--seed",
+        "2",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     procs.append(sim)
     assert sim.stdout is not None
     assert f"listening on {path}" in (await asyncio.wait_for(sim.stdout.readline(), 20)).decode()
@@ -566,10 +589,19 @@ async def test_shutdown_unsubscribes_without_a_traceback(clocked: tuple[Simulato
     sim, _ = clocked
     port = free_port()
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-W", "error::ResourceWarning", "-X", "dev", "-m", "porto_exporter",
-        f"--porto.socket={sim.socket_path}", f"--web.listen-address=127.0.0.1:{port}", "--scrape.interval=1s",
-        "--log.level=debug", stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+        sys.executable,
+        "-W",
+        "error::ResourceWarning",
+        "-X",
+        "dev",
+        "-m",
+        "porto_exporter",
+        f"--porto.socket={sim.socket_path}",
+        f"--web.listen-address=127.0.0.1:{port}",
+        "--scrape.interval=1s",
+        "--log.level=debug",
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         async with aiohttp.ClientSession() as s:
             await wait_process_ready(s, f"http://127.0.0.1:{port}")

@@ -88,8 +88,7 @@ def reference(samples: list[Sample]) -> bytes:
                 grouped.setdefault(s.name, []).append(s)
             for name, family in grouped.items():
                 m = metrics[name]
-                fam = (CounterMetricFamily if m.type == "counter" else GaugeMetricFamily)(name, m.help,
-                                                                                          labels=None)  # fmt: skip
+                fam = (CounterMetricFamily if m.type == "counter" else GaugeMetricFamily)(name, m.help, labels=None)
                 for s in family:
                     fam.add_sample(fam.name + ("_total" if m.type == "counter" else ""), dict(s.labels), s.value)
                 yield fam
@@ -129,11 +128,15 @@ async def test_golden_and_promtool(socket_dir: Path) -> None:
 
 
 def test_escaping_and_values() -> None:
-    text, _ = render([Sample("porto_container_labels", (("container", 'we"ird\\na\nme'),), 1.0),
-                        Sample("porto_container_memory_usage_bytes", (("container", "x"),), 1.5)])  # fmt: skip
+    text, _ = render(
+        [
+            Sample("porto_container_labels", (("container", 'we"ird\\na\nme'),), 1.0),
+            Sample("porto_container_memory_usage_bytes", (("container", "x"),), 1.5),
+        ]
+    )
     fams = parsed(text.decode())
     assert fams["porto_container_labels"][1] == {((("container", 'we"ird\\na\nme'),), 1.0)}
-    assert b"porto_container_memory_usage_bytes{container=\"x\"} 1.5\n" in text
+    assert b'porto_container_memory_usage_bytes{container="x"} 1.5\n' in text
 
 
 async def test_full_output_passes_promtool_at_scale(socket_dir: Path) -> None:
@@ -244,8 +247,7 @@ async def test_a_refresh_keeps_the_pieces_whose_values_did_not_move(socket_dir: 
     path = str(socket_dir / "refresh.sock")
 
     def slow_pieces(batch: Batch) -> dict[tuple[str, str], Piece]:
-        return {(name, dict(p.key.labels)["container"]): p for name in slow_families
-                for p in batch.kept.get(name, ())}  # fmt: skip
+        return {(name, dict(p.key.labels)["container"]): p for name in slow_families for p in batch.kept.get(name, ())}
 
     async with Simulator(host, path), PortoClient(path) as client:
         ctx = CollectContext(client)

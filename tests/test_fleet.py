@@ -57,8 +57,9 @@ class Webhook:
 
 
 async def spawn(*cmd: str) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.DEVNULL,
-                                                stderr=asyncio.subprocess.DEVNULL)  # fmt: skip
+    return await asyncio.create_subprocess_exec(
+        *cmd, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+    )
 
 
 async def get_json(s: aiohttp.ClientSession, url: str, tries: int = 25) -> dict:
@@ -127,36 +128,87 @@ async def test_three_hosts_into_victoriametrics_and_alerts_to_a_webhook(
         exporter_ports, prom_port, vm_port, am_port = ports[:3], ports[3], ports[4], ports[5]
         try:
             for sim, port in zip(sims, exporter_ports, strict=True):
-                procs.append(await spawn(sys.executable, "-m", "porto_exporter", f"--porto.socket={sim.socket_path}",
-                                         f"--web.listen-address=127.0.0.1:{port}", "--scrape.interval=1s",
-                                         "--scrape.max-age=3s"))  # fmt: skip
-            procs.append(await spawn("victoria-metrics", f"-storageDataPath={tmp}/vm",
-                                     f"-httpListenAddr=127.0.0.1:{vm_port}", "-search.latencyOffset=0s",
-                                     "-retentionPeriod=1d"))  # fmt: skip
-            (tmp / "am.yml").write_text(yaml.safe_dump({
-                "route": {"receiver": "hook", "group_by": ["alertname", "instance"], "group_wait": "0s",
-                          "group_interval": "1s", "repeat_interval": "1h"},
-                "inhibit_rules": yaml.safe_load((PROM / "alertmanager.yml").read_text())["inhibit_rules"],
-                "receivers": [{"name": "hook", "webhook_configs": [{"url": f"http://127.0.0.1:{hook_port}/hook"}]}],
-            }))  # fmt: skip
-            procs.append(await spawn("prometheus-alertmanager", f"--config.file={tmp}/am.yml",
-                                     f"--storage.path={tmp}/am", f"--web.listen-address=127.0.0.1:{am_port}",
-                                     "--cluster.listen-address="))  # fmt: skip
-            (tmp / "prometheus.yml").write_text(yaml.safe_dump({
-                "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
-                "rule_files": fast_rules(tmp),
-                "scrape_configs": [{"job_name": "porto", "static_configs": [
-                    {"targets": [f"127.0.0.1:{p}"], "labels": {"host": f"host-{i + 1}"}}
-                    for i, p in enumerate(exporter_ports)],
-                    "relabel_configs": [{"source_labels": ["host"], "target_label": "instance"}]}],
-                "alerting": {"alertmanagers": [{"static_configs": [{"targets": [f"127.0.0.1:{am_port}"]}]}]},
-                "remote_write": [{"url": f"http://127.0.0.1:{vm_port}/api/v1/write",
-                                  "queue_config": {"batch_send_deadline": "1s"}}],
-            }))  # fmt: skip
+                procs.append(
+                    await spawn(
+                        sys.executable,
+                        "-m",
+                        "porto_exporter",
+                        f"--porto.socket={sim.socket_path}",
+                        f"--web.listen-address=127.0.0.1:{port}",
+                        "--scrape.interval=1s",
+                        "--scrape.max-age=3s",
+                    )
+                )
+            procs.append(
+                await spawn(
+                    "victoria-metrics",
+                    f"-storageDataPath={tmp}/vm",
+                    f"-httpListenAddr=127.0.0.1:{vm_port}",
+                    "-search.latencyOffset=0s",
+                    "-retentionPeriod=1d",
+                )
+            )
+            (tmp / "am.yml").write_text(
+                yaml.safe_dump(
+                    {
+                        "route": {
+                            "receiver": "hook",
+                            "group_by": ["alertname", "instance"],
+                            "group_wait": "0s",
+                            "group_interval": "1s",
+                            "repeat_interval": "1h",
+                        },
+                        "inhibit_rules": yaml.safe_load((PROM / "alertmanager.yml").read_text())["inhibit_rules"],
+                        "receivers": [
+                            {"name": "hook", "webhook_configs": [{"url": f"http://127.0.0.1:{hook_port}/hook"}]}
+                        ],
+                    }
+                )
+            )
+            procs.append(
+                await spawn(
+                    "prometheus-alertmanager",
+                    f"--config.file={tmp}/am.yml",
+                    f"--storage.path={tmp}/am",
+                    f"--web.listen-address=127.0.0.1:{am_port}",
+                    "--cluster.listen-address=",
+                )
+            )
+            (tmp / "prometheus.yml").write_text(
+                yaml.safe_dump(
+                    {
+                        "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+                        "rule_files": fast_rules(tmp),
+                        "scrape_configs": [
+                            {
+                                "job_name": "porto",
+                                "static_configs": [
+                                    {"targets": [f"127.0.0.1:{p}"], "labels": {"host": f"host-{i + 1}"}}
+                                    for i, p in enumerate(exporter_ports)
+                                ],
+                                "relabel_configs": [{"source_labels": ["host"], "target_label": "instance"}],
+                            }
+                        ],
+                        "alerting": {"alertmanagers": [{"static_configs": [{"targets": [f"127.0.0.1:{am_port}"]}]}]},
+                        "remote_write": [
+                            {
+                                "url": f"http://127.0.0.1:{vm_port}/api/v1/write",
+                                "queue_config": {"batch_send_deadline": "1s"},
+                            }
+                        ],
+                    }
+                )
+            )
             # flush-deadline: on SIGTERM, Prometheus waits this long to flush remote_write (1m by default)
-            procs.append(await spawn("prometheus", f"--config.file={tmp}/prometheus.yml",
-                                     f"--storage.tsdb.path={tmp}/prom", f"--web.listen-address=127.0.0.1:{prom_port}",
-                                     "--storage.remote.flush-deadline=2s"))  # fmt: skip
+            procs.append(
+                await spawn(
+                    "prometheus",
+                    f"--config.file={tmp}/prometheus.yml",
+                    f"--storage.tsdb.path={tmp}/prom",
+                    f"--web.listen-address=127.0.0.1:{prom_port}",
+                    "--storage.remote.flush-deadline=2s",
+                )
+            )
             prom, vm = f"http://127.0.0.1:{prom_port}", f"http://127.0.0.1:{vm_port}"
             async with aiohttp.ClientSession() as s:
                 await until_up(s, prom, "porto_up", series=3)  # all three hosts scraped with porto_up 1
@@ -169,8 +221,9 @@ async def test_three_hosts_into_victoriametrics_and_alerts_to_a_webhook(
                 host1.start("leaky")
                 started["PortoContainerOOMKilled"] = time.monotonic()
                 host2 = sims[1].host
-                c = host2.create("nearly-full", behaviour=Behaviour(memory_bytes=95 << 20, anon_fraction=0.98,
-                                                                      cpu_cores=0.01))  # fmt: skip
+                c = host2.create(
+                    "nearly-full", behaviour=Behaviour(memory_bytes=95 << 20, anon_fraction=0.98, cpu_cores=0.01)
+                )
                 c.command, c.memory_limit = "cache", 100 << 20
                 host2.start("nearly-full")
                 started["PortoContainerMemoryNearLimit"] = time.monotonic()
@@ -181,8 +234,11 @@ async def test_three_hosts_into_victoriametrics_and_alerts_to_a_webhook(
                         break
                     await asyncio.sleep(0.5)
                 # recording rules: every one of them reached VictoriaMetrics, for every host it covers
-                rules = [r["record"] for g in yaml.safe_load((PROM / "porto-rules.yml").read_text())["groups"]
-                         for r in g["rules"]]  # fmt: skip
+                rules = [
+                    r["record"]
+                    for g in yaml.safe_load((PROM / "porto-rules.yml").read_text())["groups"]
+                    for r in g["rules"]
+                ]
                 missing: dict[str, object] = {}
                 for _ in range(60):
                     missing = {}
@@ -231,7 +287,11 @@ async def test_three_hosts_into_victoriametrics_and_alerts_to_a_webhook(
     down = hook.find("PortodDown", instance="host-3")
     assert down is not None
     silenced_after = datetime.fromisoformat(down[1]["startsAt"].replace("Z", "+00:00")) + timedelta(seconds=10)
-    assert not [a for _, a in hook.firing if a["labels"]["alertname"].startswith("PortoContainer")
-                and a["labels"]["instance"] == "host-3"
-                and datetime.fromisoformat(a["startsAt"].replace("Z", "+00:00")) > silenced_after]
+    assert not [
+        a
+        for _, a in hook.firing
+        if a["labels"]["alertname"].startswith("PortoContainer")
+        and a["labels"]["instance"] == "host-3"
+        and datetime.fromisoformat(a["startsAt"].replace("Z", "+00:00")) > silenced_after
+    ]
     print(f"alert -> webhook latency (s): {latency}")

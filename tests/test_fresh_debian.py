@@ -30,8 +30,11 @@ def debian_mirror() -> str:
     if os.environ.get("PE_DEBIAN_MIRROR"):
         return os.environ["PE_DEBIAN_MIRROR"]
     apt = Path("/etc/apt")
-    for path in [apt / "sources.list", *sorted((apt / "sources.list.d").glob("*.sources")),
-                 *sorted((apt / "sources.list.d").glob("*.list"))]:  # fmt: skip
+    for path in [
+        apt / "sources.list",
+        *sorted((apt / "sources.list.d").glob("*.sources")),
+        *sorted((apt / "sources.list.d").glob("*.list")),
+    ]:
         text = path.read_text() if path.is_file() else ""
         for stanza in re.split(r"\n\s*\n", text):
             fields = dict(re.findall(r"^(\w[\w-]*):\s*(.+)$", stanza, re.M))
@@ -108,8 +111,12 @@ def readme_first_command() -> str:
 
 def copy_checkout(dest: Path) -> None:
     """The repository's tracked files, as a fresh clone has them (no dist/, no .venv, no build output)."""
-    subprocess.run(["sh", "-c", 'git ls-files -z | tar -cf - --null -T - | tar -xf - -C "$1"', "sh", str(dest)],
-                   cwd=REPO, check=True, timeout=120)  # fmt: skip
+    subprocess.run(
+        ["sh", "-c", 'git ls-files -z | tar -cf - --null -T - | tar -xf - -C "$1"', "sh", str(dest)],
+        cwd=REPO,
+        check=True,
+        timeout=120,
+    )
 
 
 def test_the_package_installs_runs_and_purges_on_a_fresh_debian_12(bookworm: Path, debian_package: Built) -> None:
@@ -126,12 +133,21 @@ def test_the_package_installs_runs_and_purges_on_a_fresh_debian_12(bookworm: Pat
         log = Path(d) / "exporter.log"
         with log.open("wb") as out:
             proc = subprocess.Popen(
-                ["chroot", f"--userspec={user[2]}:{user[3]}", str(bookworm), "/usr/bin/porto-exporter", "--demo",
-                 f"--web.listen-address=127.0.0.1:{port}"],
-                env=CLEAN_ENV, stdout=subprocess.DEVNULL, stderr=out, stdin=subprocess.DEVNULL)  # fmt: skip
+                [
+                    "chroot",
+                    f"--userspec={user[2]}:{user[3]}",
+                    str(bookworm),
+                    "/usr/bin/porto-exporter",
+                    "--demo",
+                    f"--web.listen-address=127.0.0.1:{port}",
+                ],
+                env=CLEAN_ENV,
+                stdout=subprocess.DEVNULL,
+                stderr=out,
+                stdin=subprocess.DEVNULL,
+            )
         try:
-            text = until(f"http://127.0.0.1:{port}/metrics", proc,
-                         demo_up, log, within=60)  # fmt: skip
+            text = until(f"http://127.0.0.1:{port}/metrics", proc, demo_up, log, within=60)
             assert sample(text, "porto_exporter_simulated") == sample(text, "porto_up") == 1
         finally:
             code = stop(proc)
@@ -147,8 +163,16 @@ def test_a_purge_keeps_the_user_an_admin_made_before_installing(bookworm: Path, 
     user in group porto (the socket's) and a purge takes it out again, deleting only what the package made: here
     group porto (Porto is not installed), never the user."""
     assert account("passwd", NAME, root=bookworm) is None and status(root=bookworm) == "not-installed"
-    run("useradd", "--system", "--user-group", "--no-create-home", "--comment", "ours, made by the admin", NAME,
-        root=bookworm)  # fmt: skip
+    run(
+        "useradd",
+        "--system",
+        "--user-group",
+        "--no-create-home",
+        "--comment",
+        "ours, made by the admin",
+        NAME,
+        root=bookworm,
+    )
     made = account("passwd", NAME, root=bookworm)
     assert made is not None
     try:
@@ -188,10 +212,13 @@ def test_the_readme_first_command_works_on_a_fresh_debian_12(bookworm: Path) -> 
             proc = subprocess.Popen(
                 ["chroot", str(bookworm), "/bin/sh", "-c", f"cd /root/porto-exporter && {command}"],
                 env={**CLEAN_ENV, **trust, "PORTO_EXPORTER_WEB_LISTEN_ADDRESS": f"127.0.0.1:{port}"},
-                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         try:
-            text = until(f"http://127.0.0.1:{port}/metrics", proc,
-                         demo_up, log, within=420)  # fmt: skip
+            text = until(f"http://127.0.0.1:{port}/metrics", proc, demo_up, log, within=420)
             print(
                 f"\nREADME's first command ({command!r}) on fresh {SUITE}: /metrics after "
                 f"{time.monotonic() - started:.1f} s"
@@ -215,8 +242,13 @@ def test_the_container_images_install_step_needs_only_the_builds_wheels(bookworm
     python.symlink_to("/usr/bin/python3")
     shutil.copytree(debian_package.wheels, bookworm / "wheels")
     try:
-        subprocess.run(["unshare", "--net", "chroot", str(bookworm), "/bin/sh", "-c", install], env=CLEAN_ENV,
-                       check=True, capture_output=True, timeout=300)  # fmt: skip
+        subprocess.run(
+            ["unshare", "--net", "chroot", str(bookworm), "/bin/sh", "-c", install],
+            env=CLEAN_ENV,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         version = run("/opt/porto-exporter/bin/porto-exporter", "--version", root=bookworm).split()[-1]
         assert debian_package.deb.name.startswith(f"{NAME}_{version}_")
     finally:

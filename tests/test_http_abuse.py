@@ -26,7 +26,8 @@ LIMIT_FLAGS: tuple[str, ...] = (f"--web.header-timeout={HEADER_TIMEOUT:g}s", "--
 
 MALFORMED = {
     "request line over 8 KiB": b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
-    "too many headers": b"GET /metrics HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: y\r\n" % i for i in range(200))
+    "too many headers": b"GET /metrics HTTP/1.1\r\nHost: x\r\n"
+    + b"".join(b"X-%d: y\r\n" % i for i in range(200))
     + b"\r\n",
     "header over 8 KiB": b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n",
     "bad chunk size": b"GET /metrics HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
@@ -41,7 +42,7 @@ MALFORMED = {
     "NUL in a header": b"GET /metrics HTTP/1.1\r\nHost: x\x00y\r\n\r\n",
     "HTTP/1.1 without Host": b"GET /metrics HTTP/1.1\r\n\r\n",
     "HTTP/0.9": b"GET /metrics\r\n\r\n",
-}  # fmt: skip
+}
 
 
 @contextmanager
@@ -52,9 +53,20 @@ def exporter(tmp: Path, *flags: str) -> Iterator[tuple[int, Path]]:
     """
     port, log = free_port(), tmp / "exporter.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "porto_exporter", "--demo", f"--porto.socket={tmp}/none.sock",
-                                 f"--web.listen-address=127.0.0.1:{port}", "--scrape.interval=1s", "--log.level=debug",
-                                 *flags], stderr=out)  # fmt: skip
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "porto_exporter",
+                "--demo",
+                f"--porto.socket={tmp}/none.sock",
+                f"--web.listen-address=127.0.0.1:{port}",
+                "--scrape.interval=1s",
+                "--log.level=debug",
+                *flags,
+            ],
+            stderr=out,
+        )
         try:
             deadline = time.monotonic() + 30
             while not ask(port, b"GET /-/ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")[0].startswith(

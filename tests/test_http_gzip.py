@@ -45,8 +45,9 @@ def series(text: bytes) -> list[bytes]:
 
 async def curl(url: str, *args: str) -> tuple[int, bytes]:
     assert shutil.which("curl"), "install curl"
-    proc = await asyncio.create_subprocess_exec("curl", "-sS", *args, url, stdout=asyncio.subprocess.PIPE,
-                                                stderr=asyncio.subprocess.PIPE)  # fmt: skip
+    proc = await asyncio.create_subprocess_exec(
+        "curl", "-sS", *args, url, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
     out, _ = await proc.communicate()
     assert proc.returncode is not None
     return proc.returncode, out

@@ -23,8 +23,11 @@ LOG = "porto_exporter.collect.containers"
 
 def containers_logged(caplog: pytest.LogCaptureFixture) -> list[tuple[int, str]]:
     """What the containers collector logged about its include masks."""
-    return [(r.levelno, r.getMessage()) for r in caplog.records
-            if r.name == LOG and r.levelno >= logging.INFO and "--containers.include" in r.getMessage()]  # fmt: skip
+    return [
+        (r.levelno, r.getMessage())
+        for r in caplog.records
+        if r.name == LOG and r.levelno >= logging.INFO and "--containers.include" in r.getMessage()
+    ]
 
 
 @pytest.mark.parametrize("api", ["v5", "v4"])

@@ -29,8 +29,11 @@ async def test_exporter_processes_default_to_a_socket_that_is_not_there(machine_
     pinned = os.environ["PORTO_EXPORTER_PORTO_SOCKET"]
     assert pinned == str(machine_independent) and not Path(pinned).exists()
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", "from porto_exporter.config import load; print(load([]).socket)",
-        stdout=asyncio.subprocess.PIPE)  # fmt: skip
+        sys.executable,
+        "-c",
+        "from porto_exporter.config import load; print(load([]).socket)",
+        stdout=asyncio.subprocess.PIPE,
+    )
     out, _ = await proc.communicate()
     assert out.decode().strip() == pinned  # what `porto-exporter --demo` would look at, in a child process
 
@@ -41,15 +44,19 @@ async def test_exporter_processes_default_to_a_metrics_socket_that_is_not_there(
     pinned = os.environ["PORTO_EXPORTER_PORTO_METRICS_SOCKET"]
     assert pinned not in MACHINE_PORTOD and not Path(pinned).exists()
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", "from porto_exporter.config import load; print(load([]).metrics_socket)",
-        stdout=asyncio.subprocess.PIPE)  # fmt: skip
+        sys.executable,
+        "-c",
+        "from porto_exporter.config import load; print(load([]).metrics_socket)",
+        stdout=asyncio.subprocess.PIPE,
+    )
     out, _ = await proc.communicate()
     assert out.decode().strip() == pinned
 
 
 def test_a_test_that_reaches_the_machines_portod_fails(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(CONFTEST.read_text())
-    pytester.makepyfile(test_inner='''
+    pytester.makepyfile(
+        test_inner="""
         import contextlib, os, socket
         import pytest
 
@@ -60,7 +67,8 @@ def test_a_test_that_reaches_the_machines_portod_fails(pytester: pytest.Pytester
         @pytest.mark.real_portod
         def test_marked_is_left_the_machines_settings(portod_guard):
             assert portod_guard.allowed and "PORTO_EXPORTER_PORTO_SOCKET" not in os.environ
-    ''')  # fmt: skip
+    """
+    )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*1 connect(s) to the machine's portod*", "*connect('/run/portod.socket')*"])

@@ -50,9 +50,14 @@ def unb64(text: str) -> str:
     return base64.b64decode(text + "=" * (-len(text) % 4)).decode()
 
 
-POD = {NS: b64("shop"), NAME: b64("cart-7d9f8-x2x4q"), UID: b64("0b5c1d2e-aaaa-4bbb-8ccc-0123456789ab"),
-       "LABEL." + b64("app.kubernetes.io/name"): b64("cart"), "ANNOTATION." + b64("kubernetes.io/config.source"):
-       b64("api"), "INFRA.engine": "k8s"}  # fmt: skip
+POD = {
+    NS: b64("shop"),
+    NAME: b64("cart-7d9f8-x2x4q"),
+    UID: b64("0b5c1d2e-aaaa-4bbb-8ccc-0123456789ab"),
+    "LABEL." + b64("app.kubernetes.io/name"): b64("cart"),
+    "ANNOTATION." + b64("kubernetes.io/config.source"): b64("api"),
+    "INFRA.engine": "k8s",
+}
 CONTAINER = {**{k: v for k, v in POD.items() if not k.startswith("LABEL.YXBw")}, CT: b64("redis")}
 
 
@@ -64,20 +69,27 @@ def test_the_names_looked_up_are_portoshims() -> None:
     assert decode(base64.urlsafe_b64encode("ключ?>".encode()).decode().rstrip("=")) == "ключ?>"
 
 
-@pytest.mark.parametrize(("value", "why"), [
-    ("abcde", "length 5"),  # no base64 string has 4n+1 characters
-    ("ab!c", "not base64"),
-    ("ab@c", "not base64"),  # a character portod takes in a value, not base64's
-    ("gA", "not UTF-8"),  # b"\x80"
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("abcde", "length 5"),  # no base64 string has 4n+1 characters
+        ("ab!c", "not base64"),
+        ("ab@c", "not base64"),  # a character portod takes in a value, not base64's
+        ("gA", "not UTF-8"),  # b"\x80"
+    ],
+)
 def test_what_is_not_base64_of_text_is_refused_saying_why(value: str, why: str) -> None:
     with pytest.raises(ValueError, match=why):
         decode(value)
 
 
 def test_identify_a_pod_a_container_and_what_is_neither() -> None:
-    assert identify(POD) == (("namespace", "shop"), ("pod", "cart-7d9f8-x2x4q"),
-                             ("uid", "0b5c1d2e-aaaa-4bbb-8ccc-0123456789ab"), ("kubernetes_container", ""))  # fmt: skip
+    assert identify(POD) == (
+        ("namespace", "shop"),
+        ("pod", "cart-7d9f8-x2x4q"),
+        ("uid", "0b5c1d2e-aaaa-4bbb-8ccc-0123456789ab"),
+        ("kubernetes_container", ""),
+    )
     assert dict(identify(CONTAINER) or ())["kubernetes_container"] == "redis"
     assert identify({"TEAM.name": "infra", "LABEL.x": "garbage!"}) is None  # a Porto-native container
     assert identify({}) is None
@@ -90,13 +102,16 @@ def test_identify_a_pod_a_container_and_what_is_neither() -> None:
     assert identify({**POD, "LABEL.%%%": "???", "LABEL." + b64("team"): "abcde"}, allow) == identify(POD, allow)
 
 
-@pytest.mark.parametrize(("labels", "why"), [
-    ({**POD, NS: "abcde"}, "io.kubernetes.pod.namespace: 'abcde' is not base64"),
-    ({k: v for k, v in POD.items() if k != UID}, "no io.kubernetes.pod.uid label"),
-    ({**CONTAINER, NAME: ""}, "no io.kubernetes.pod.name label"),
-    ({"INFRA.engine": "k8s"}, "no io.kubernetes.pod.namespace, io.kubernetes.pod.name, io.kubernetes.pod.uid"),
-    ({CT: b64("redis")}, "no io.kubernetes.pod.namespace"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("labels", "why"),
+    [
+        ({**POD, NS: "abcde"}, "io.kubernetes.pod.namespace: 'abcde' is not base64"),
+        ({k: v for k, v in POD.items() if k != UID}, "no io.kubernetes.pod.uid label"),
+        ({**CONTAINER, NAME: ""}, "no io.kubernetes.pod.name label"),
+        ({"INFRA.engine": "k8s"}, "no io.kubernetes.pod.namespace, io.kubernetes.pod.name, io.kubernetes.pod.uid"),
+        ({CT: b64("redis")}, "no io.kubernetes.pod.namespace"),
+    ],
+)
 def test_portoshims_labels_without_a_readable_identity_say_why(labels: dict[str, str], why: str) -> None:
     with pytest.raises(ValueError, match=re.escape(why)):
         identify(labels)
@@ -157,8 +172,9 @@ async def test_every_pod_and_container_portoshim_made_is_named_and_nothing_else(
         second = await collector.collect(ctx)  # replayed from the cache: the same
     assert info_rows(first) == info_rows(second) == want
     # the pod's own labels, decoded, on the pod's row only
-    apps = {dict(s.labels)["container"]: dict(s.labels).get("label_app_kubernetes_io_name") for s in first
-            if s.name == INFO}  # fmt: skip
+    apps = {
+        dict(s.labels)["container"]: dict(s.labels).get("label_app_kubernetes_io_name") for s in first if s.name == INFO
+    }
     for name, app in apps.items():
         assert (app is not None) == ("/" not in name), name
     assert ctx.parse_errors == {}
@@ -202,9 +218,10 @@ async def test_an_unreadable_identity_is_skipped_and_counted_and_logged_once_per
             assert ctx.parse_errors == {"labels": 2}
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     head = f"kubernetes: container {pod.name} has portoshim's labels but no readable pod identity (io.kubernetes."
-    assert warnings == [head + "pod.namespace: 'abcde' is not base64 (length 5)): no porto_container_kubernetes_info "
-                        "for it", head + "pod.namespace: 'gA' is base64 of bytes that are not UTF-8): no "
-                        "porto_container_kubernetes_info for it"], warnings  # fmt: skip
+    assert warnings == [
+        head + "pod.namespace: 'abcde' is not base64 (length 5)): no porto_container_kubernetes_info for it",
+        head + "pod.namespace: 'gA' is base64 of bytes that are not UTF-8): no porto_container_kubernetes_info for it",
+    ], warnings
     assert child in {row[0] for row in want}
     assert any("portoshim's pods found" in r.getMessage() for r in caplog.records)
 
@@ -237,7 +254,8 @@ async def test_pod_labels_that_sanitize_alike_are_all_kept_logged_and_counted_on
         f"{app}_conflict1 (app.kubernetes.io/name), {app}_conflict2 (app_kubernetes_io_name), as kube-state-metrics "
         "names them",
         "labels: pod labels дядя, ключ all sanitize to label_____: kept as label______conflict1 (дядя), "
-        "label______conflict2 (ключ), as kube-state-metrics names them"]  # fmt: skip
+        "label______conflict2 (ключ), as kube-state-metrics names them",
+    ]
     assert ctx.label_conflicts == {"kubernetes": 2} and ctx.parse_errors == {}
 
 
@@ -312,6 +330,7 @@ def test_the_kubernetes_recording_rules_pass_promtool_and_their_unit_tests() -> 
     tests = (ROOT / "tests" / "rules" / "porto-kubernetes-rules.test.yml").read_text()
     assert all(n in tests for n in names)  # every rule has an expected value in the unit test
     where = ROOT / "tests" / "rules"
-    unit = subprocess.run(["promtool", "test", "rules", "porto-kubernetes-rules.test.yml"], cwd=where,
-                          capture_output=True, text=True)  # fmt: skip
+    unit = subprocess.run(
+        ["promtool", "test", "rules", "porto-kubernetes-rules.test.yml"], cwd=where, capture_output=True, text=True
+    )
     assert unit.returncode == 0, unit.stdout + unit.stderr

@@ -38,9 +38,13 @@ DOCS = ROOT / "docs" / "kubernetes.md"
 RULES = ROOT / "deploy" / "prometheus" / "porto-kubernetes-rules.yml"
 PODMONITOR = ROOT / "deploy" / "kubernetes" / "podmonitor.yaml"
 # The exporter's own pod, as Kubernetes SD describes the DaemonSet's pod on one node.
-EXPORTER_POD = {"__meta_kubernetes_namespace": "porto-exporter", "__meta_kubernetes_pod_name": "porto-exporter-7x2kq",
-                "__meta_kubernetes_pod_container_name": "porto-exporter", "__meta_kubernetes_pod_node_name": "node-a",
-                "__meta_kubernetes_pod_container_port_name": "metrics"}  # fmt: skip
+EXPORTER_POD = {
+    "__meta_kubernetes_namespace": "porto-exporter",
+    "__meta_kubernetes_pod_name": "porto-exporter-7x2kq",
+    "__meta_kubernetes_pod_container_name": "porto-exporter",
+    "__meta_kubernetes_pod_node_name": "node-a",
+    "__meta_kubernetes_pod_container_port_name": "metrics",
+}
 WINDOW = "10s"  # the documented [5m] windows, shortened to what the test has scraped
 NS, NAME, CT = (
     "LABEL." + base64.b64encode(k.encode()).decode().rstrip("=")
@@ -109,19 +113,26 @@ def ksm_limits(sim: Simulator) -> str:
         if CT in c.labels and c.memory_limit:
             ns, pod, name = unb64(c.labels[NS]), unb64(c.labels[NAME]), unb64(c.labels[CT])
             for resource, unit, value in (("memory", "byte", c.memory_limit), ("cpu", "core", c.cpu_limit or 1)):
-                lines.append(f'kube_pod_container_resource_limits{{namespace="{ns}",pod="{pod}",container="{name}",'
-                             f'node="sim",resource="{resource}",unit="{unit}"}} {value}')  # fmt: skip
+                lines.append(
+                    f'kube_pod_container_resource_limits{{namespace="{ns}",pod="{pod}",container="{name}",'
+                    f'node="sim",resource="{resource}",unit="{unit}"}} {value}'
+                )
     return "\n".join(lines) + "\n"
 
 
 async def portod_pods(porto: PortoClient, sim: Simulator) -> tuple[float, dict[str, tuple[str, str, int, int]]]:
     """When, and each pod's Porto container: (namespace, pod, cpu_usage ns, memory_usage), as portod says."""
-    pods = {c.name: (unb64(c.labels[NS]), unb64(c.labels[NAME])) for c in sim.host.containers()
-            if NS in c.labels and CT not in c.labels}  # fmt: skip
+    pods = {
+        c.name: (unb64(c.labels[NS]), unb64(c.labels[NAME]))
+        for c in sim.host.containers()
+        if NS in c.labels and CT not in c.labels
+    }
     reply = await porto.get(sorted(pods), ["cpu_usage", "memory_usage"])
     now = time.monotonic()
-    return now, {e.name: (*pods[e.name], int(str(e.values["cpu_usage"])), int(str(e.values["memory_usage"])))
-                 for e in reply.containers}  # fmt: skip
+    return now, {
+        e.name: (*pods[e.name], int(str(e.values["cpu_usage"])), int(str(e.values["memory_usage"])))
+        for e in reply.containers
+    }
 
 
 def labelled(result: list[dict], *keys: str) -> dict[tuple[str, ...], float]:
@@ -145,24 +156,47 @@ async def test_the_documented_joins_on_prometheus() -> None:
         rules = Path(tmp) / "rules.yml"
         rules.write_text(RULES.read_text().replace("interval: 30s", "interval: 1s"))
         config = Path(tmp) / "prometheus.yml"
-        config.write_text(yaml.safe_dump({
-            "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
-            "rule_files": [str(rules)],
-            "scrape_configs": [operator_job(f"127.0.0.1:{exporter_port}"),
-                               {"job_name": "kube-state-metrics", "honor_labels": True,
-                                "static_configs": [{"targets": [f"127.0.0.1:{ksm_port}"]}]}],
-        }))  # fmt: skip
+        config.write_text(
+            yaml.safe_dump(
+                {
+                    "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+                    "rule_files": [str(rules)],
+                    "scrape_configs": [
+                        operator_job(f"127.0.0.1:{exporter_port}"),
+                        {
+                            "job_name": "kube-state-metrics",
+                            "honor_labels": True,
+                            "static_configs": [{"targets": [f"127.0.0.1:{ksm_port}"]}],
+                        },
+                    ],
+                }
+            )
+        )
         try:
             async with sim:
                 await web.TCPSite(runner, "127.0.0.1", ksm_port).start()
-                running.append(await asyncio.create_subprocess_exec(
-                    sys.executable, "-m", "porto_exporter", f"--porto.socket={sim.socket_path}",
-                    "--scrape.interval=0s", f"--web.listen-address=127.0.0.1:{exporter_port}", "--kubernetes.mode=on",
-                    stderr=asyncio.subprocess.DEVNULL))  # fmt: skip
-                running.append(await asyncio.create_subprocess_exec(
-                    "prometheus", f"--config.file={config}", f"--storage.tsdb.path={tmp}/data",
-                    f"--web.listen-address=127.0.0.1:{prom_port}", stdout=asyncio.subprocess.DEVNULL,
-                    stderr=asyncio.subprocess.DEVNULL))  # fmt: skip
+                running.append(
+                    await asyncio.create_subprocess_exec(
+                        sys.executable,
+                        "-m",
+                        "porto_exporter",
+                        f"--porto.socket={sim.socket_path}",
+                        "--scrape.interval=0s",
+                        f"--web.listen-address=127.0.0.1:{exporter_port}",
+                        "--kubernetes.mode=on",
+                        stderr=asyncio.subprocess.DEVNULL,
+                    )
+                )
+                running.append(
+                    await asyncio.create_subprocess_exec(
+                        "prometheus",
+                        f"--config.file={config}",
+                        f"--storage.tsdb.path={tmp}/data",
+                        f"--web.listen-address=127.0.0.1:{prom_port}",
+                        stdout=asyncio.subprocess.DEVNULL,
+                        stderr=asyncio.subprocess.DEVNULL,
+                    )
+                )
                 base = f"http://127.0.0.1:{prom_port}"
                 async with aiohttp.ClientSession() as s, PortoClient(sim.socket_path, timeout=10.0) as porto:
                     await until_up(s, base, "up", series=2)
@@ -182,8 +216,13 @@ async def test_the_documented_joins_on_prometheus() -> None:
             await runner.cleanup()
 
 
-async def check(s: aiohttp.ClientSession, base: str, porto: PortoClient, sim: Simulator,
-                first: tuple[float, dict[str, tuple[str, str, int, int]]]) -> None:  # fmt: skip
+async def check(
+    s: aiohttp.ClientSession,
+    base: str,
+    porto: PortoClient,
+    sim: Simulator,
+    first: tuple[float, dict[str, tuple[str, str, int, int]]],
+) -> None:
     docs = documented_queries()
     assert {"CPU by namespace", "Memory by pod", "README"} <= docs.keys(), docs.keys()
     empty = [title for title, expr in {**docs, **dashboard_queries()}.items() if not await query(s, base, expr)]
@@ -203,10 +242,17 @@ async def check(s: aiohttp.ClientSession, base: str, porto: PortoClient, sim: Si
     by_pod = labelled(await query(s, base, docs["Memory by pod"]), "namespace", "pod")
     assert by_pod.keys() == memory.keys() and all(by_pod[k] == pytest.approx(v, rel=0.03) for k, v in memory.items())
     # per Kubernetes container, named as kube-state-metrics names it, and joined with it
-    containers = {(unb64(c.labels[NS]), unb64(c.labels[NAME]), unb64(c.labels[CT])): c for c in sim.host.containers()
-                  if CT in c.labels}  # fmt: skip
-    by_ct = labelled(await query(s, base, docs["CPU by container, named as kube-state-metrics names it"]),
-                     "namespace", "pod", "container")  # fmt: skip
+    containers = {
+        (unb64(c.labels[NS]), unb64(c.labels[NAME]), unb64(c.labels[CT])): c
+        for c in sim.host.containers()
+        if CT in c.labels
+    }
+    by_ct = labelled(
+        await query(s, base, docs["CPU by container, named as kube-state-metrics names it"]),
+        "namespace",
+        "pod",
+        "container",
+    )
     assert by_ct.keys() == containers.keys() and all(v > 0 for v in by_ct.values())
     limited = {k: c for k, c in containers.items() if c.memory_limit}
     assert limited and len(limited) < len(containers)  # kube-proxy has none: no ratio for it
@@ -217,14 +263,14 @@ async def check(s: aiohttp.ClientSession, base: str, porto: PortoClient, sim: Si
             used = int(str((await porto.get([c.name], ["memory_usage"])).containers[0].values["memory_usage"]))
             assert ratio[key] == pytest.approx(used / c.memory_limit, rel=0.03), (title, key)
     # every recording rule has data, named as documented
-    for record, keys in (("namespace_pod:porto_container_cpu_usage_seconds:rate5m", ("namespace", "pod")),
-                         ("namespace_pod:porto_container_memory_usage_bytes:sum", ("namespace", "pod")),
-                         ("namespace_pod_container:porto_container_cpu_usage_seconds:rate5m",
-                          ("namespace", "pod", "container")),
-                         ("namespace_pod_container:porto_container_memory_usage_bytes:sum",
-                          ("namespace", "pod", "container")),
-                         ("namespace:porto_container_cpu_usage_seconds:rate5m", ("namespace",)),
-                         ("namespace:porto_container_memory_usage_bytes:sum", ("namespace",))):  # fmt: skip
+    for record, keys in (
+        ("namespace_pod:porto_container_cpu_usage_seconds:rate5m", ("namespace", "pod")),
+        ("namespace_pod:porto_container_memory_usage_bytes:sum", ("namespace", "pod")),
+        ("namespace_pod_container:porto_container_cpu_usage_seconds:rate5m", ("namespace", "pod", "container")),
+        ("namespace_pod_container:porto_container_memory_usage_bytes:sum", ("namespace", "pod", "container")),
+        ("namespace:porto_container_cpu_usage_seconds:rate5m", ("namespace",)),
+        ("namespace:porto_container_memory_usage_bytes:sum", ("namespace",)),
+    ):
         got = labelled(await query(s, base, record), *keys)
         # the simulator gives a nested container its own memory cgroup only with a memory limit (portod: once
         # memory_limit is set, to 0 too, as portoshim does): kube-proxy's has no memory series of its own

@@ -104,16 +104,18 @@ async def test_landing_page_lists_sorts_filters_and_shows_names_as_text(
 
     box = await asyncio.to_thread(browser.find_element, By.ID, "filter")
     await asyncio.to_thread(box.send_keys, "infra/web")
-    narrowed = await until(lambda: rows if (rows := column(browser, 0)) and len(rows) < len(expected) else None,
-                           "filter")
+    narrowed = await until(
+        lambda: rows if (rows := column(browser, 0)) and len(rows) < len(expected) else None, "filter"
+    )
     assert narrowed and all("infra/web" in n for n in narrowed)
     assert set(narrowed) == {n for n in expected if "infra/web" in n}
 
     # one refresh later (the page's timer, every 5 s; each sets a new "Updated <time>") the page is still whole
     drawn = await asyncio.to_thread(lambda: browser.find_element(By.ID, "status").text)
     assert drawn.startswith("Updated "), drawn
-    redrawn = await until(lambda: text if (text := browser.find_element(By.ID, "status").text) != drawn else None,
-                          "a refresh")
+    redrawn = await until(
+        lambda: text if (text := browser.find_element(By.ID, "status").text) != drawn else None, "a refresh"
+    )
     assert redrawn.startswith("Updated "), redrawn
     assert set(column(browser, 0)) == set(narrowed)
     logs: list[dict[str, Any]] = await asyncio.to_thread(browser.get_log, "browser")

@@ -44,8 +44,10 @@ return {
 
 def viewport(driver: WebDriver, width: int, height: int) -> None:
     """An exact CSS viewport (what a window of that size shows), whatever the headless window's chrome."""
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})  # fmt: skip
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
 
 
 def texts(driver: WebDriver, css: str) -> list[str]:
@@ -65,8 +67,9 @@ async def test_the_page_uses_a_wide_window_and_fits_a_narrow_one(page_url: str, 
     try:
         await asyncio.to_thread(viewport, driver, width, 900)
         await asyncio.to_thread(driver.get, page_url + "/")
-        await until(lambda: (column(driver, 7) and driver.find_element(By.ID, "cycle").text != "…") or None,
-                    "the page drawn")  # fmt: skip
+        await until(
+            lambda: (column(driver, 7) and driver.find_element(By.ID, "cycle").text != "…") or None, "the page drawn"
+        )
         layout: dict[str, Any] = await asyncio.to_thread(driver.execute_script, LAYOUT)
         shot = shots / f"landing-{width}.png"
         await asyncio.to_thread(driver.save_screenshot, str(shot))

@@ -43,8 +43,7 @@ async def overview(url: str) -> dict[str, dict[str, object]]:
 
 async def test_simulated_data_is_said_on_the_page(sim: Simulator, browser: WebDriver) -> None:  # noqa: F811
     for simulated in (False, True):
-        scraper = Scraper(PortoClient(sim.socket_path, timeout=5), build_collectors(load([])), interval=0.3,
-                          timeout=5)  # fmt: skip
+        scraper = Scraper(PortoClient(sim.socket_path, timeout=5), build_collectors(load([])), interval=0.3, timeout=5)
         scraper.simulated = simulated
         runner, url = await serve(scraper)
         try:
@@ -69,8 +68,10 @@ async def test_an_empty_table_says_why(tmp_path: Path, browser: WebDriver) -> No
         doc = await overview(url)
         assert doc["exporter"]["up"] is False and doc["exporter"]["containers_age_seconds"] is None
         await asyncio.to_thread(browser.get, url + "/")
-        text = await until(lambda: (t := browser.find_element(By.CSS_SELECTOR, "#containers td.empty").text) and t,
-                           "the empty table's message")  # fmt: skip
+        text = await until(
+            lambda: (t := browser.find_element(By.CSS_SELECTOR, "#containers td.empty").text) and t,
+            "the empty table's message",
+        )
         assert "portod has not answered" in text
         assert await asyncio.to_thread(lambda: browser.find_element(By.ID, "rows-age").text) == "none served"
         assert await asyncio.to_thread(lambda: browser.find_element(By.ID, "portod-status").text) == "down"

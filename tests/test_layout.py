@@ -24,14 +24,24 @@ MAX_LINES = 400
 # imports only from floors below its own, besides itself; the package's __init__ holds only __version__.
 FLOORS = {
     "__init__": 0,
-    "porto": 1, "samples": 1, "catalog": 1, "heap": 1, "looplag": 1, "checks": 1,
+    "porto": 1,
+    "samples": 1,
+    "catalog": 1,
+    "heap": 1,
+    "looplag": 1,
+    "checks": 1,
     "collect": 2,
     "exposition": 3,
-    "scraper": 4, "selfmetrics": 4,
+    "scraper": 4,
+    "selfmetrics": 4,
     "web": 5,
-    "config": 6, "logs": 6, "demo": 6, "metrics_doc": 6,
-    "cli": 7, "__main__": 7,
-}  # fmt: skip
+    "config": 6,
+    "logs": 6,
+    "demo": 6,
+    "metrics_doc": 6,
+    "cli": 7,
+    "__main__": 7,
+}
 SIDEWAYS = {
     ("scraper", "selfmetrics"),  # the scraper adds selfmetrics' health samples to every cycle
     ("__main__", "cli"),  # python -m porto_exporter runs cli.main
@@ -171,8 +181,11 @@ def test_every_module_is_small_and_has_a_docstring() -> None:
 
 def test_every_module_is_in_a_room_of_the_plan() -> None:
     """A new top-level module or package gets its floor in docs/architecture.md and in FLOORS above."""
-    lost = [p.relative_to(PACKAGE).as_posix() for p in module_files()
-            if room(dotted(p)) not in FLOORS and room(dotted(p)) != SIMULATOR]  # fmt: skip
+    lost = [
+        p.relative_to(PACKAGE).as_posix()
+        for p in module_files()
+        if room(dotted(p)) not in FLOORS and room(dotted(p)) != SIMULATOR
+    ]
     assert not lost, f"not on any floor of docs/architecture.md: {lost}"
 
 
@@ -202,8 +215,11 @@ def test_the_simulator_imports_only_the_proto() -> None:
     problems = []
     for module, found in graph().items():
         if room(module) == SIMULATOR:
-            problems += [f"{edge}: the simulator may import only porto/rpc_pb2.py of the exporter" for edge in found
-                         if room(edge.target) != SIMULATOR and edge.target not in SIMULATOR_MAY_IMPORT]  # fmt: skip
+            problems += [
+                f"{edge}: the simulator may import only porto/rpc_pb2.py of the exporter"
+                for edge in found
+                if room(edge.target) != SIMULATOR and edge.target not in SIMULATOR_MAY_IMPORT
+            ]
     assert not problems, "\n".join(problems)
 
 
@@ -213,8 +229,9 @@ def test_no_import_circle() -> None:
     report = []
     for component in circles(edges):
         members = set(component)
-        inside = list(dict.fromkeys(str(edge) for module in component for edge in graph()[module]
-                                    if edge.target in members))  # fmt: skip
+        inside = list(
+            dict.fromkeys(str(edge) for module in component for edge in graph()[module] if edge.target in members)
+        )
         report.append(f"circle of {', '.join(m.removeprefix(TOP + '.') for m in component)}:\n  " + "\n  ".join(inside))
     assert not report, "\n".join(report)
 
@@ -231,7 +248,11 @@ def test_the_reader_sees_late_imports_and_from_dot_forms() -> None:
     found, problems = imports_of("porto/client.py", source, all_modules())
     assert not problems, problems
     assert {(e.line, e.target) for e in found} == {
-        (1, f"{TOP}.porto.errors"), (1, f"{TOP}.porto.rpc_pb2"), (2, TOP), (4, f"{TOP}.samples"), (5, f"{TOP}.catalog"),
-    }  # fmt: skip
+        (1, f"{TOP}.porto.errors"),
+        (1, f"{TOP}.porto.rpc_pb2"),
+        (2, TOP),
+        (4, f"{TOP}.samples"),
+        (5, f"{TOP}.catalog"),
+    }
     assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert circles({"a": {"a"}}) == [["a"]]

@@ -54,12 +54,16 @@ MODES = {
 
 
 def parse(text: str) -> Series:
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}  # fmt: skip
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def about(series: Series, label: str, keep: tuple[str, ...]) -> Series:
     """The series whose ``label`` names one of ``keep`` or a container under one."""
+
     def wanted(c: str | None) -> bool:
         return c is not None and any(c == n or c.startswith(n + "/") for n in keep)
 
@@ -73,8 +77,13 @@ def values_of(series: Series, name: str, label: str) -> set[str]:
 @contextlib.asynccontextmanager
 async def exporter(socket: str, group_depth: int, api: Api = "auto") -> AsyncIterator[str]:
     """An exporter on ``socket`` served on a real port (each /metrics a cycle); its URL."""
-    collectors = [SystemCollector(), ContainersCollector(api=api), VolumesCollector(), StorageCollector(),
-                  EventsCollector(group_depth=group_depth)]  # fmt: skip
+    collectors = [
+        SystemCollector(),
+        ContainersCollector(api=api),
+        VolumesCollector(),
+        StorageCollector(),
+        EventsCollector(group_depth=group_depth),
+    ]
     scraper = Scraper(PortoClient(socket, timeout=10), collectors, interval=0, timeout=10)
     runner = web.AppRunner(build_app(scraper), shutdown_timeout=1.0)
     await runner.setup()
@@ -117,8 +126,19 @@ async def tenancy(socket_dir: Path, request: pytest.FixtureRequest) -> AsyncIter
         await client.set_property("tenant/exp", "command", "porto-exporter")
         for name in (TENANT, "tenant/web", "tenant/web/a", "tenant/exp", "other", "other/x"):
             await client.start(name)
-        vol = Volume("/place/tenant-vol", 90, "plain", "/place", "tenant/web", 0, 1 << 20, 0, 10, int(clock()),
-                     links=["tenant/web"])  # fmt: skip
+        vol = Volume(
+            "/place/tenant-vol",
+            90,
+            "plain",
+            "/place",
+            "tenant/web",
+            0,
+            1 << 20,
+            0,
+            10,
+            int(clock()),
+            links=["tenant/web"],
+        )
         sim.host.volumes[vol.path] = vol
         path = str(socket_dir / "tenant.socket")
         server = await listen_as(sim, "tenant/exp", path)
@@ -133,8 +153,11 @@ async def tenancy(socket_dir: Path, request: pytest.FixtureRequest) -> AsyncIter
 async def test_series_inside_a_namespace_are_the_hosts(tenancy: Tenancy) -> None:
     _, namespace, access = MODES[tenancy.mode]
     isolated = namespace != "/porto/"
-    async with aiohttp.ClientSession() as http, exporter(tenancy.host_socket, 2) as host_url, \
-            exporter(tenancy.tenant_socket, 1 if isolated else 2) as tenant_url:  # fmt: skip
+    async with (
+        aiohttp.ClientSession() as http,
+        exporter(tenancy.host_socket, 2) as host_url,
+        exporter(tenancy.tenant_socket, 1 if isolated else 2) as tenant_url,
+    ):
         host, inside = await scrape(http, host_url), await scrape(http, tenant_url)
         tenancy.sim.host.kill("tenant/web/a", 9)  # an exit inside: counted under the host's name of its group
 
@@ -145,10 +168,19 @@ async def test_series_inside_a_namespace_are_the_hosts(tenancy: Tenancy) -> None
         events = await poll(counted, "the exit counted by the tenant's exporter")
         host_events = await scrape(http, host_url)
 
-    assert inside[("porto_exporter_namespace_info", (("enable_porto", access), ("namespace", namespace),
-                                                     ("self", "tenant/exp")))] == 1  # fmt: skip
-    assert host[("porto_exporter_namespace_info", (("enable_porto", "true"), ("namespace", "/porto/"),
-                                                   ("self", "/")))] == 1  # fmt: skip
+    assert (
+        inside[
+            (
+                "porto_exporter_namespace_info",
+                (("enable_porto", access), ("namespace", namespace), ("self", "tenant/exp")),
+            )
+        ]
+        == 1
+    )
+    assert (
+        host[("porto_exporter_namespace_info", (("enable_porto", "true"), ("namespace", "/porto/"), ("self", "/")))]
+        == 1
+    )
     containers = values_of(inside, "porto_container_state", "container")
     if isolated:
         # what it can see: the tenant's subtree, and the tenant itself in the root's place; not the host's root
@@ -171,14 +203,18 @@ async def test_series_inside_a_namespace_are_the_hosts(tenancy: Tenancy) -> None
 @pytest.mark.parametrize("tenancy", ["read-isolate"], indirect=True)
 async def test_the_v4_reads_inside_a_namespace_make_the_same_series(tenancy: Tenancy) -> None:
     """The Get path (older portods) names, leaves out / and reads the top container as ListContainersBy's does."""
-    async with aiohttp.ClientSession() as http, exporter(tenancy.host_socket, 2) as host_url, \
-            exporter(tenancy.tenant_socket, 1, api="v4") as tenant_url:  # fmt: skip
+    async with (
+        aiohttp.ClientSession() as http,
+        exporter(tenancy.host_socket, 2) as host_url,
+        exporter(tenancy.tenant_socket, 1, api="v4") as tenant_url,
+    ):
         host, inside = await scrape(http, host_url), await scrape(http, tenant_url)
     assert inside[("porto_exporter_collector_success", (("collector", "containers"),))] == 1
     mine = about(inside, "container", (TENANT,))
     assert mine == about(host, "container", (TENANT,)) and mine
-    assert values_of(inside, "porto_container_state", "container") == values_of(mine, "porto_container_state",
-                                                                                 "container")  # fmt: skip
+    assert values_of(inside, "porto_container_state", "container") == values_of(
+        mine, "porto_container_state", "container"
+    )
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,11 @@ async def test_overview_carries_a_name_needing_escapes_exactly(sim: Simulator) -
     assert rows[ODD]["state"] == "running" and rows[ODD]["memory_limit_bytes"] == 123 << 20
     assert rows[ODD]["age_seconds"] is not None
     # and the exposition writes it escaped, as another parser reads it back
-    states = {(s.labels["container"], s.labels["state"]) for f in text_string_to_metric_families(metrics)
-              if f.name == "porto_container_state" for s in f.samples if s.value == 1}  # fmt: skip
+    states = {
+        (s.labels["container"], s.labels["state"])
+        for f in text_string_to_metric_families(metrics)
+        if f.name == "porto_container_state"
+        for s in f.samples
+        if s.value == 1
+    }
     assert (ODD, "running") in states

@@ -35,8 +35,11 @@ Series = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 
 def series_of(text: str) -> Series:
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}  # fmt: skip
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def shape(text: str) -> list[tuple[str, str, frozenset[str]]]:
@@ -62,8 +65,11 @@ def promtool_clean(text: str) -> None:
 @pytest.fixture
 async def msim(socket_dir: Path) -> AsyncIterator[Simulator]:
     """The simulator with portod's metrics endpoint beside its API socket."""
-    sim = Simulator(build_host(seed=7, containers=40), str(socket_dir / "portod.socket"),
-                    metrics_socket=str(socket_dir / "portod_metrics.socket"))  # fmt: skip
+    sim = Simulator(
+        build_host(seed=7, containers=40),
+        str(socket_dir / "portod.socket"),
+        metrics_socket=str(socket_dir / "portod_metrics.socket"),
+    )
     async with sim:
         yield sim
 
@@ -74,9 +80,18 @@ def endpoint(sim: Simulator) -> str:
 
 
 async def curl(path: str) -> bytes:
-    proc = await asyncio.create_subprocess_exec("curl", "-sS", "-i", "--max-time", "10", "--unix-socket", path,
-                                                "http://localhost/metrics", stdout=asyncio.subprocess.PIPE,
-                                                stderr=asyncio.subprocess.PIPE)  # fmt: skip
+    proc = await asyncio.create_subprocess_exec(
+        "curl",
+        "-sS",
+        "-i",
+        "--max-time",
+        "10",
+        "--unix-socket",
+        path,
+        "http://localhost/metrics",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await proc.communicate()
     assert proc.returncode == 0, err.decode()
     return out
@@ -90,12 +105,17 @@ async def test_the_simulators_endpoint_has_the_shape_of_portods(msim: Simulator)
     by curl. (The captured text of the captures' host has the same shape: one portod build, two hosts.)"""
     status, headers, body = split_http(CAPTURE.read_bytes())
     sim_status, sim_headers, sim_body = split_http(await curl(endpoint(msim)))
-    assert (sim_status, list(sim_headers)) == (status, list(headers)) == (
-        "HTTP/1.1 200 OK", ["Keep-Alive", "Content-Length", "Content-Type"])  # fmt: skip
+    assert (
+        (sim_status, list(sim_headers))
+        == (status, list(headers))
+        == ("HTTP/1.1 200 OK", ["Keep-Alive", "Content-Length", "Content-Type"])
+    )
     assert sim_headers["Content-Type"] == headers["Content-Type"] == "text/plain"
     assert int(sim_headers["Content-Length"]) == len(sim_body.encode())
-    real = [(n, t, {"requests": frozenset({"client", "error", "long", "queue"})}.get(n, labels))
-            for n, t, labels in shape(body)]  # the label names of requests_total as portod can write them
+    real = [
+        (n, t, {"requests": frozenset({"client", "error", "long", "queue"})}.get(n, labels))
+        for n, t, labels in shape(body)
+    ]  # the label names of requests_total as portod can write them
     assert [(n, t) for n, t, _ in shape(OLDER_CAPTURE.read_text())] == [(n, t) for n, t, _ in real]
     simulated = shape(sim_body)
     assert [(n, t) for n, t, _ in simulated] == [(n, t) for n, t, _ in real]
@@ -104,8 +124,11 @@ async def test_the_simulators_endpoint_has_the_shape_of_portods(msim: Simulator)
     assert not re.search(r"^# HELP", sim_body, re.M) and not re.search(r"^# HELP", body, re.M)
     assert all(float(v).is_integer() for v in series_of(sim_body).values())
     queues = {dict(k)["queue"] for (n, k) in series_of(body) if n == "requests_queued"}
-    assert {dict(k)["queue"] for (n, k) in series_of(sim_body) if n == "requests_queued"} == queues == {
-        "portod-RO", "portod-RW", "portod-IO", "portod-Vl"}  # fmt: skip
+    assert (
+        {dict(k)["queue"] for (n, k) in series_of(sim_body) if n == "requests_queued"}
+        == queues
+        == {"portod-RO", "portod-RW", "portod-IO", "portod-Vl"}
+    )
 
 
 async def test_the_simulators_endpoint_agrees_with_its_getsystem(msim: Simulator) -> None:
@@ -115,11 +138,18 @@ async def test_the_simulators_endpoint_agrees_with_its_getsystem(msim: Simulator
     assert rsp is not None
     s = rsp.GetSystem
     got = series_of(split_http(await curl(endpoint(msim)))[2])
-    pairs = {"daemon_reloads_total": s.porto_starts, "errors_total": s.errors, "warnings_total": s.warnings,
-             "taints_total": s.taints, "containers_created_total": s.container_created,
-             "containers_started_total": s.container_started, "volumes_created_total": s.volume_created,
-             "containers_start_failed_total": s.container_start_failed, "containers_lost_total": s.container_lost,
-             "volumes_lost_total": s.volume_lost}  # fmt: skip
+    pairs = {
+        "daemon_reloads_total": s.porto_starts,
+        "errors_total": s.errors,
+        "warnings_total": s.warnings,
+        "taints_total": s.taints,
+        "containers_created_total": s.container_created,
+        "containers_started_total": s.container_started,
+        "volumes_created_total": s.volume_created,
+        "containers_start_failed_total": s.container_start_failed,
+        "containers_lost_total": s.container_lost,
+        "volumes_lost_total": s.volume_lost,
+    }
     assert {n: got[(n, ())] for n in pairs} == pairs
     assert got[("version", (("version", s.porto_version),))] == 1
     states = {dict(k)["state"]: v for (n, k), v in got.items() if n == "containers"}
@@ -127,7 +157,8 @@ async def test_the_simulators_endpoint_agrees_with_its_getsystem(msim: Simulator
     # every family portod serves is re-exported or left out (with the family that says it already)
     assert {n for n, *_ in shape(split_http(CAPTURE.read_bytes())[2])} == {
         *(em.portod.removesuffix("_total") for em in PORTOD_ENDPOINT_METRICS),
-        *(n.removesuffix("_total") for n, _ in PORTOD_ENDPOINT_LEFT_OUT)}  # fmt: skip
+        *(n.removesuffix("_total") for n, _ in PORTOD_ENDPOINT_LEFT_OUT),
+    }
 
 
 async def test_the_queues_move_with_the_load(socket_dir: Path) -> None:
@@ -135,17 +166,24 @@ async def test_the_queues_move_with_the_load(socket_dir: Path) -> None:
     requests than the queue has threads at one moment wait for one (requests_queued, wait time), and the
     longest running one shows until the clock passes it."""
     clock = FakeClock()
-    sim = Simulator(build_host(seed=3, containers=300, clock=clock), str(socket_dir / "p.sock"),
-                    metrics_socket=str(socket_dir / "m.sock"))  # fmt: skip
+    sim = Simulator(
+        build_host(seed=3, containers=300, clock=clock),
+        str(socket_dir / "p.sock"),
+        metrics_socket=str(socket_dir / "m.sock"),
+    )
     async with sim:
         before = series_of(split_http(await curl(endpoint(sim)))[2])
         cost0 = sim.cost.seconds
-        reads = [pb.TPortoRequest(ListContainersBy=pb.TListContainersRequest(
-            filters=[pb.TListContainersFilter(name="***")])) for _ in range(25)]  # fmt: skip
+        reads = [
+            pb.TPortoRequest(ListContainersBy=pb.TListContainersRequest(filters=[pb.TListContainersFilter(name="***")]))
+            for _ in range(25)
+        ]
         for req in reads:
             assert await exchange(sim.socket_path, req) is not None
-        for req in (pb.TPortoRequest(CreateWeak=pb.TCreateRequest(name="w")),
-                    pb.TPortoRequest(Destroy=pb.TDestroyRequest(name="nonexistent"))):  # fmt: skip
+        for req in (
+            pb.TPortoRequest(CreateWeak=pb.TCreateRequest(name="w")),
+            pb.TPortoRequest(Destroy=pb.TDestroyRequest(name="nonexistent")),
+        ):
             assert await exchange(sim.socket_path, req) is not None
         during = series_of(split_http(await curl(endpoint(sim)))[2])
         clock.now += 3600  # every modelled request has finished
@@ -188,25 +226,28 @@ async def test_the_collector_reexports_what_the_endpoint_serves(msim: Simulator)
 
 
 def test_parse_keeps_milliseconds_exact_and_skips_what_it_cannot_use() -> None:
-    text = "\n".join([
-        "# TYPE requests_wait_ms_total counter",
-        'requests_wait_ms_total{queue="portod-RO"} 1234567',
-        'requests_wait_ms_total{queue="portod-RW"} -5',  # negative
-        'requests_wait_ms_total{queue="portod-RW",evil="x"} 5',  # a label portod does not write
-        'requests_wait_ms_total{queue="portod-RO"} 7',  # the same series again
-        "# TYPE requests_queued counter",  # a gauge that says it is a counter
-        'requests_queued{queue="portod-RO"} 3',
-        "# TYPE events_queued gauge",
-        "events_queued NaN",
-        "# TYPE brand_new_ms_total counter",
-        "brand_new_ms_total 3",
-        "# TYPE errors_total counter",
-        "errors_total 9",  # GetSystem's: known, not re-exported, not "new"
-        "",
-    ])  # fmt: skip
+    text = "\n".join(
+        [
+            "# TYPE requests_wait_ms_total counter",
+            'requests_wait_ms_total{queue="portod-RO"} 1234567',
+            'requests_wait_ms_total{queue="portod-RW"} -5',  # negative
+            'requests_wait_ms_total{queue="portod-RW",evil="x"} 5',  # a label portod does not write
+            'requests_wait_ms_total{queue="portod-RO"} 7',  # the same series again
+            "# TYPE requests_queued counter",  # a gauge that says it is a counter
+            'requests_queued{queue="portod-RO"} 3',
+            "# TYPE events_queued gauge",
+            "events_queued NaN",
+            "# TYPE brand_new_ms_total counter",
+            "brand_new_ms_total 3",
+            "# TYPE errors_total counter",
+            "errors_total 9",  # GetSystem's: known, not re-exported, not "new"
+            "",
+        ]
+    )
     parsed = parse(text)
     assert [(s.name, s.labels, s.value) for s in parsed.batch] == [
-        ("porto_daemon_requests_wait_seconds_total", (("queue", "portod-RO"),), 1234.567)]
+        ("porto_daemon_requests_wait_seconds_total", (("queue", "portod-RO"),), 1234.567)
+    ]
     assert parsed.skipped == {"bad_sample": 5} and parsed.unknown == {"brand_new_ms_total"}
     for garbage in ("\x00\x01 binary", "requests_total{queue=portod-RO} 1", "# TYPE x counter\nx{", "a b c", "{}{"):
         with pytest.raises(ValueError):
@@ -214,8 +255,9 @@ def test_parse_keeps_milliseconds_exact_and_skips_what_it_cannot_use() -> None:
 
 
 def test_parse_caps_the_series_it_keeps() -> None:
-    lines = ["# TYPE requests_total counter"] + [f'requests_total{{client="c{i}",queue="portod-RO"}} 1'
-                                                  for i in range(50)]  # fmt: skip
+    lines = ["# TYPE requests_total counter"] + [
+        f'requests_total{{client="c{i}",queue="portod-RO"}} 1' for i in range(50)
+    ]
     parsed = parse("\n".join(lines) + "\n", max_series=20)
     assert len(parsed.batch) == 20 and parsed.skipped == {"too_many_series": 30}
 
@@ -226,8 +268,9 @@ def test_every_reexported_name_is_new_to_the_catalog() -> None:
     assert len(names) == len(set(names))
     for em in PORTOD_ENDPOINT_METRICS:
         assert names.count(em.metric.name) == 1 and all_metrics()[names.index(em.metric.name)] is em.metric
-        assert em.ms == ("_ms" in em.portod) and em.metric.type == ("counter" if em.portod.endswith("_total")
-                                                                   else "gauge"), em.portod  # fmt: skip
+        assert em.ms == ("_ms" in em.portod) and em.metric.type == (
+            "counter" if em.portod.endswith("_total") else "gauge"
+        ), em.portod
 
 
 # --- the exporter, over HTTP ----------------------------------------------------------------------------------
@@ -249,10 +292,16 @@ async def test_the_exporter_serves_portods_metrics_over_http(
     log = tmp_path / "exporter.log"
     with log.open("wb") as err:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "porto_exporter", f"--porto.socket={msim.socket_path}",
-            f"--porto.metrics-socket={endpoint(msim)}", f"--web.listen-address=127.0.0.1:{port}",
-            "--scrape.interval=200ms", "--no-collector.events", stderr=err,
-        )  # fmt: skip
+            sys.executable,
+            "-m",
+            "porto_exporter",
+            f"--porto.socket={msim.socket_path}",
+            f"--porto.metrics-socket={endpoint(msim)}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--scrape.interval=200ms",
+            "--no-collector.events",
+            stderr=err,
+        )
     procs.append(proc)
     await wait_ready(url + "/-/ready", proc)
     async with aiohttp.ClientSession() as session:
@@ -270,8 +319,10 @@ async def test_the_exporter_serves_portods_metrics_over_http(
         first = await poll(ro_requests, "portod's RO request count in the exporter's output")
         await poll(lambda: _more(ro_requests, first), "the RO request count to grow with the exporter's reads")
         text, got = await scrape()
-        async with session.get(url + "/metrics", headers={"Accept": "application/openmetrics-text; version=1.0.0",
-                                                          "Accept-Encoding": "identity"}) as r:  # fmt: skip
+        async with session.get(
+            url + "/metrics",
+            headers={"Accept": "application/openmetrics-text; version=1.0.0", "Accept-Encoding": "identity"},
+        ) as r:
             om = {f.name: f.type for f in om_parse(await r.text())}  # strict: a clash of names would raise
     await stop_processes([proc])
     promtool_clean(text)
@@ -305,10 +356,16 @@ async def test_the_metrics_socket_follows_porto_socket_to_another_directory(
     env = {k: v for k, v in os.environ.items() if k != "PORTO_EXPORTER_PORTO_METRICS_SOCKET"}
     with log.open("wb") as err:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "porto_exporter", f"--porto.socket={msim.socket_path}",
-            f"--web.listen-address=127.0.0.1:{port}", "--scrape.interval=1s", "--no-collector.events", stderr=err,
+            sys.executable,
+            "-m",
+            "porto_exporter",
+            f"--porto.socket={msim.socket_path}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--scrape.interval=1s",
+            "--no-collector.events",
+            stderr=err,
             env=env,
-        )  # fmt: skip
+        )
     procs.append(proc)
     await wait_ready(url + "/-/ready", proc)
     async with aiohttp.ClientSession() as session, session.get(url + "/metrics") as r:

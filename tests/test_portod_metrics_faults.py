@@ -51,8 +51,11 @@ class Served:
             assert r.status == 200
             text = await r.text()
         promtool_clean(text)
-        return text, {(s.name, tuple(sorted(s.labels.items()))): s.value
-                      for f in text_string_to_metric_families(text) for s in f.samples}  # fmt: skip
+        return text, {
+            (s.name, tuple(sorted(s.labels.items()))): s.value
+            for f in text_string_to_metric_families(text)
+            for s in f.samples
+        }
 
 
 def success(series: Series) -> float:
@@ -69,8 +72,9 @@ def portod_families(series: Series) -> set[str]:
 
 @pytest.fixture
 async def msim(socket_dir: Path) -> AsyncIterator[Simulator]:
-    sim = Simulator(build_host(seed=7), str(socket_dir / "portod.socket"),
-                    metrics_socket=str(socket_dir / "portod_metrics.socket"))  # fmt: skip
+    sim = Simulator(
+        build_host(seed=7), str(socket_dir / "portod.socket"), metrics_socket=str(socket_dir / "portod_metrics.socket")
+    )
     async with sim:
         yield sim
 
@@ -105,15 +109,24 @@ BIG = b"# TYPE events_queued gauge\n" + b"events_queued 1\n" * (MAX_BODY // 16 +
 CASES = {
     "garbage": (EndpointFaults(body=b"\x00\xff<html>not prometheus{{{"), "unparsable", "not Prometheus text"),
     "too big": (EndpointFaults(body=BIG), "too_large", f"over {MAX_BODY}"),
-    "too big, streamed": (EndpointFaults(raw=b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + BIG), "too_large",
-                          f"a reply over {MAX_BODY} bytes"),
+    "too big, streamed": (
+        EndpointFaults(raw=b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + BIG),
+        "too_large",
+        f"a reply over {MAX_BODY} bytes",
+    ),
     "hung": (EndpointFaults(hang=True), "timeout", "no whole reply within 0.5s"),
     "HTTP 500": (EndpointFaults(status=500, body=b"oops"), "http_status", "HTTP 500 Internal Server Error"),
-    "not HTTP": (EndpointFaults(raw=b"SSH-2.0-OpenSSH\r\n\r\n"), "bad_response",
-                 "a broken HTTP reply: Bad status line"),
-    "cut short": (EndpointFaults(raw=b"HTTP/1.1 200 OK\r\nContent-Length: 900\r\n\r\n# TYPE events_queued"),
-                  "bad_response", "a broken HTTP reply: "),
-}  # fmt: skip
+    "not HTTP": (
+        EndpointFaults(raw=b"SSH-2.0-OpenSSH\r\n\r\n"),
+        "bad_response",
+        "a broken HTTP reply: Bad status line",
+    ),
+    "cut short": (
+        EndpointFaults(raw=b"HTTP/1.1 200 OK\r\nContent-Length: 900\r\n\r\n# TYPE events_queued"),
+        "bad_response",
+        "a broken HTTP reply: ",
+    ),
+}
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -144,20 +157,25 @@ async def test_bad_samples_in_a_good_reply_are_skipped_counted_and_logged_once(
     msim: Simulator, served: Served, caplog: pytest.LogCaptureFixture
 ) -> None:
     assert msim.metrics is not None
-    msim.metrics.faults = EndpointFaults(body=b"".join([
-        b"# TYPE requests_exec_ms_total counter\n",
-        b'requests_exec_ms_total{queue="portod-RO"} 1500\n',
-        b'requests_exec_ms_total{queue="portod-RO"} 1600\n',  # again
-        b'requests_exec_ms_total{queue="portod-RW",injected="1"} 3\n',  # a label portod does not write
-        b"# TYPE events_queued gauge\nevents_queued -1\n",
-        b"# TYPE clients gauge\nclients 2\n",  # GetSystem's: not served twice
-    ]))  # fmt: skip
+    msim.metrics.faults = EndpointFaults(
+        body=b"".join(
+            [
+                b"# TYPE requests_exec_ms_total counter\n",
+                b'requests_exec_ms_total{queue="portod-RO"} 1500\n',
+                b'requests_exec_ms_total{queue="portod-RO"} 1600\n',  # again
+                b'requests_exec_ms_total{queue="portod-RW",injected="1"} 3\n',  # a label portod does not write
+                b"# TYPE events_queued gauge\nevents_queued -1\n",
+                b"# TYPE clients gauge\nclients 2\n",  # GetSystem's: not served twice
+            ]
+        )
+    )
     with caplog.at_level(logging.INFO, logger="porto_exporter"):
         await served.scrape()
         text, series = await served.scrape()
     assert success(series) == 1 and errors(series) == {"bad_sample": 6}  # 3 a cycle
     assert {k: v for k, v in series.items() if k[0].startswith("porto_daemon_")} == {
-        (PORTOD_FAMILY, (("queue", "portod-RO"),)): 1.5}  # fmt: skip
+        (PORTOD_FAMILY, (("queue", "portod-RO"),)): 1.5
+    }
     assert f'{PORTOD_FAMILY}{{queue="portod-RO"}} 1.5\n' in text
     warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(warned) == 1 and "skipped 3 bad_sample (not served, counted)" in warned[0], warned
@@ -193,8 +211,11 @@ async def test_no_socket_serves_nothing_says_so_once_and_notices_when_it_appears
             await session.close()
             await runner.cleanup()
     lines = [r.getMessage() for r in caplog.records if r.name.startswith("porto_exporter.collect")]
-    assert [line.split(" ", 3)[:3] for line in lines] == [["no", "portod", "metrics"], ["portod", "serves", "its"],
-                                                          ["no", "portod", "metrics"]], lines  # fmt: skip
+    assert [line.split(" ", 3)[:3] for line in lines] == [
+        ["no", "portod", "metrics"],
+        ["portod", "serves", "its"],
+        ["no", "portod", "metrics"],
+    ], lines
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
@@ -223,7 +244,8 @@ async def test_a_big_reply_within_the_cap_is_read_and_its_series_capped(msim: Si
     clients would write this; the first 2,000 series are kept, the rest counted."""
     assert msim.metrics is not None
     lines = [b"# TYPE requests_total counter\n"] + [
-        f'requests_total{{client="c{i}",queue="portod-RO"}} {i}\n'.encode() for i in range(2_500)]  # fmt: skip
+        f'requests_total{{client="c{i}",queue="portod-RO"}} {i}\n'.encode() for i in range(2_500)
+    ]
     msim.metrics.faults = EndpointFaults(body=b"".join(lines))
     assert 32 << 10 < len(msim.metrics.faults.body or b"") < MAX_BODY
     _, series = await served.scrape()
@@ -239,9 +261,12 @@ async def test_a_hung_endpoint_does_not_hold_the_cycle_back(msim: Simulator, cap
     success gauge stays 0 while reads keep timing out; a working endpoint is back within one deadline."""
     assert msim.metrics is not None
     deadline = 2.0
-    scraper = Scraper(PortoClient(msim.socket_path, timeout=5),
-                      [SystemCollector(), PortodMetricsCollector(msim.metrics.path, timeout=deadline)], interval=0,
-                      timeout=10)  # fmt: skip
+    scraper = Scraper(
+        PortoClient(msim.socket_path, timeout=5),
+        [SystemCollector(), PortodMetricsCollector(msim.metrics.path, timeout=deadline)],
+        interval=0,
+        timeout=10,
+    )
     took: list[float] = []
 
     async def cycle() -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

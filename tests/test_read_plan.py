@@ -74,11 +74,11 @@ def test_the_planner_prices_both_ways_and_caps_names() -> None:
     assert one.by_name and one.filters == ("a",)
     half = plan_spec_read([f"c{i}" for i in range(1_000)], containers=2_000, wanted=2_000, properties=25)
     assert not half.by_name and half.filters == ("***",)
-    many = plan_spec_read([f"c{i}" for i in range(MAX_NAME_FILTERS + 1)], containers=10**6, wanted=10**6,
-                          properties=25)  # fmt: skip
+    many = plan_spec_read([f"c{i}" for i in range(MAX_NAME_FILTERS + 1)], containers=10**6, wanted=10**6, properties=25)
     assert not many.by_name  # even where naming would be cheaper: never more than 1,000 filters
-    masked = plan_spec_read([f"c{i}" for i in range(900)], containers=5_000, wanted=100, properties=25,
-                            masks=("team/***",))  # fmt: skip
+    masked = plan_spec_read(
+        [f"c{i}" for i in range(900)], containers=5_000, wanted=100, properties=25, masks=("team/***",)
+    )
     assert masked.filters == ("team/***",)
 
 
@@ -171,9 +171,7 @@ async def test_v4_fallback_names_at_most_a_thousand_per_request(
 
 
 @pytest.mark.parametrize("api", ["v5", "v4"])
-async def test_two_changes_in_one_second_are_not_lost(
-    big: tuple[Simulator, PortoClient, FakeClock], api: Api
-) -> None:
+async def test_two_changes_in_one_second_are_not_lost(big: tuple[Simulator, PortoClient, FakeClock], api: Api) -> None:
     sim, client, clock = big
     clock.now = float(int(clock.now))  # at the start of a second
     await client.set_property("a/b/c", "memory_limit", "100M")
@@ -181,8 +179,11 @@ async def test_two_changes_in_one_second_are_not_lost(
 
     async def limit() -> float:
         batch = await collector.collect(CollectContext(client))
-        return next(s.value for s in batch if s.name == "porto_container_memory_limit_bytes"
-                    and ("container", "a/b/c") in s.labels)  # fmt: skip
+        return next(
+            s.value
+            for s in batch
+            if s.name == "porto_container_memory_limit_bytes" and ("container", "a/b/c") in s.labels
+        )
 
     assert await limit() == 100 << 20
     clock.now += 0.4  # the same second as that read
@@ -198,8 +199,12 @@ async def test_requests_never_carry_more_than_a_thousand_name_filters(
 ) -> None:
     sim, client, clock = big
     seen: list[int] = []
-    before_each_request(sim, lambda req: seen.append(
-        len(req.ListContainersBy.filters) if req.HasField("ListContainersBy") else len(req.Get.name)))
+    before_each_request(
+        sim,
+        lambda req: seen.append(
+            len(req.ListContainersBy.filters) if req.HasField("ListContainersBy") else len(req.Get.name)
+        ),
+    )
     collector = ContainersCollector()
     bulk = leaves(sim)
     for share in (1, 10, 500, 999, 1_500, BULK):

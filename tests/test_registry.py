@@ -20,9 +20,14 @@ from porto_exporter.porto import PortoClient
 from porto_exporter.scraper import Scraper
 from porto_exporter.simulator import Simulator, build_host
 
-HEALTH = {"porto_up", "porto_exporter_collector_success", "porto_exporter_collector_duration_seconds",
-          "porto_exporter_property_errors_total", "porto_exporter_parse_errors_total",
-          "porto_exporter_label_conflicts_total"}  # fmt: skip
+HEALTH = {
+    "porto_up",
+    "porto_exporter_collector_success",
+    "porto_exporter_collector_duration_seconds",
+    "porto_exporter_property_errors_total",
+    "porto_exporter_parse_errors_total",
+    "porto_exporter_label_conflicts_total",
+}
 
 
 def declared(entry: Registration) -> set[str]:
@@ -102,8 +107,13 @@ async def test_the_protocol_gives_a_subclass_every_capability() -> None:
 
 def test_a_new_registration_gets_its_flags_default_and_groups(monkeypatch: pytest.MonkeyPatch) -> None:
     """Adding a collector is one entry: its --[no-]collector flags and group flags follow, with its defaults."""
-    extra = Registration(Quiet, lambda _: Quiet(), ("porto_up",), default=False,
-                         groups=(Group("loud", "the quiet loud metrics", False, ()),))  # fmt: skip
+    extra = Registration(
+        Quiet,
+        lambda _: Quiet(),
+        ("porto_up",),
+        default=False,
+        groups=(Group("loud", "the quiet loud metrics", False, ()),),
+    )
     monkeypatch.setattr(config, "REGISTRY", (*REGISTRY, extra))
     flags = {o.flag: o for o in options()}
     assert "(default off)" in flags["--collector.quiet"].help

@@ -54,14 +54,17 @@ def test_rules_on_the_operators_base_pass_promtool_check_and_unit_tests(tmp_path
     assert PLACEHOLDER not in made.stdout
     check = subprocess.run(["promtool", "check", "rules", str(rules)], capture_output=True, text=True, timeout=60)
     assert check.returncode == 0 and f"SUCCESS: {len(yaml.safe_load(made.stdout)['groups'][0]['rules'])}" in (
-        check.stdout), check.stdout + check.stderr
+        check.stdout
+    ), check.stdout + check.stderr
     # the suite's own unit tests of the alerts, on these rules, expecting these links
     unit = (ROOT / "tests" / "rules" / "porto-alerts.test.yml").read_text()
     assert "../../deploy/prometheus/porto-alerts.yml" in unit and PLACEHOLDER in unit
     (tmp_path / "alerts.test.yml").write_text(
-        unit.replace("../../deploy/prometheus/porto-alerts.yml", str(rules)).replace(PLACEHOLDER, BASE))
-    tested = subprocess.run(["promtool", "test", "rules", "alerts.test.yml"], cwd=tmp_path, capture_output=True,
-                            text=True, timeout=120)  # fmt: skip
+        unit.replace("../../deploy/prometheus/porto-alerts.yml", str(rules)).replace(PLACEHOLDER, BASE)
+    )
+    tested = subprocess.run(
+        ["promtool", "test", "rules", "alerts.test.yml"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
     assert tested.returncode == 0, tested.stdout + tested.stderr
 
 
@@ -90,8 +93,11 @@ def test_nothing_links_to_the_repository_that_does_not_exist() -> None:
 def documented_commands() -> dict[str, str]:
     """Every runbook_url.py command line the operator is shown (README, docs/runbook.md, the script's --help),
     continuation lines joined, from ``python3`` to the end of the command."""
-    sources = {"README.md": (ROOT / "README.md").read_text(),
-               "docs/runbook.md": (ROOT / "docs" / "runbook.md").read_text(), "--help": run_script("--help").stdout}
+    sources = {
+        "README.md": (ROOT / "README.md").read_text(),
+        "docs/runbook.md": (ROOT / "docs" / "runbook.md").read_text(),
+        "--help": run_script("--help").stdout,
+    }
     found = {}
     for where, text in sources.items():
         text = re.sub(r"\\\s*\n\s*", " ", text)
@@ -119,8 +125,9 @@ def test_the_documented_command_leaves_the_old_rules_when_the_url_is_refused(tmp
         done = subprocess.run(["sh", "-c", line], cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert done.returncode == 2 and "--runbook-base-url" in done.stderr, (where, done.stderr)
         assert installed.read_text() == good, f"{where}: {command} emptied the installed rules"
-        check = subprocess.run(["promtool", "check", "rules", str(installed)], capture_output=True, text=True,
-                               timeout=60)  # fmt: skip
+        check = subprocess.run(
+            ["promtool", "check", "rules", str(installed)], capture_output=True, text=True, timeout=60
+        )
         assert "SUCCESS: 17 rules found" in check.stdout, check.stdout + check.stderr
         assert "--out" in argv and ">" not in argv, f"{where}: {command}"
 
@@ -145,9 +152,22 @@ def test_out_replaces_the_file_in_one_rename_keeping_its_mode(tmp_path: Path) ->
     assert runbook_urls(installed.read_text())
     assert [p.name for p in tmp_path.iterdir()] == ["porto-alerts.yml"]
     fresh = tmp_path / "new.yml"  # none before: the mode a shell's > would give it, not mkstemp's 0600
-    done = subprocess.run(["sh", "-c", 'umask 022 && exec "$@"', "sh", sys.executable, str(SCRIPT),
-                           "--runbook-base-url", BASE, "--out", str(fresh)],
-                          capture_output=True, timeout=60)  # fmt: skip
+    done = subprocess.run(
+        [
+            "sh",
+            "-c",
+            'umask 022 && exec "$@"',
+            "sh",
+            sys.executable,
+            str(SCRIPT),
+            "--runbook-base-url",
+            BASE,
+            "--out",
+            str(fresh),
+        ],
+        capture_output=True,
+        timeout=60,
+    )
     assert done.returncode == 0 and fresh.stat().st_mode & 0o777 == 0o644, done.stderr
 
 

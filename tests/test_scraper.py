@@ -119,8 +119,12 @@ async def test_a_failure_is_logged_when_it_starts_and_when_it_ends_not_every_cyc
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="porto_exporter.scraper")
     await sim.stop()
-    scraper = Scraper(PortoClient(sim.socket_path, timeout=1, backoff_initial=0.001, backoff_max=0.002),
-                      build_collectors(load(["--no-collector.events"])), interval=0, timeout=2)  # fmt: skip
+    scraper = Scraper(
+        PortoClient(sim.socket_path, timeout=1, backoff_initial=0.001, backoff_max=0.002),
+        build_collectors(load(["--no-collector.events"])),
+        interval=0,
+        timeout=2,
+    )
     try:
         for _ in range(5):  # portod away for five cycles
             await scraper.cycle()
@@ -135,8 +139,9 @@ async def test_a_failure_is_logged_when_it_starts_and_when_it_ends_not_every_cyc
     finally:
         await scraper.close()
     back = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
-    assert sorted(back) == sorted(f"collector {c}: working again" for c in ("system", "containers", "volumes",
-                                                                            "storage"))  # fmt: skip
+    assert sorted(back) == sorted(
+        f"collector {c}: working again" for c in ("system", "containers", "volumes", "storage")
+    )
 
 
 class Crashing(Collector):
@@ -169,8 +174,10 @@ async def test_a_crash_is_logged_with_its_traceback_once_then_at_debug(
         crashing.fixed = True
         await scraper.cycle()
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
-    assert [r.getMessage() for r in errors] == ["collector crashing: crashed: KeyError: 'unexpected reply shape'",
-                                                "collector crashing: crashed: KeyError: 'another shape'"]  # fmt: skip
+    assert [r.getMessage() for r in errors] == [
+        "collector crashing: crashed: KeyError: 'unexpected reply shape'",
+        "collector crashing: crashed: KeyError: 'another shape'",
+    ]
     assert all(r.exc_info is not None and r.exc_info[0] is KeyError for r in errors)  # with the traceback
     debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
     assert debug.count("collector crashing: still failing: crashed: KeyError: 'unexpected reply shape'") == 3

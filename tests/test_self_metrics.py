@@ -55,8 +55,11 @@ async def scrape(session: aiohttp.ClientSession, url: str) -> tuple[str, Series]
     async with session.get(url + "/metrics", headers={"Accept-Encoding": "identity"}) as r:
         assert r.status == 200
         text = await r.text()
-    series = {(s.name, tuple(sorted(s.labels.items()))): s.value
-              for family in text_string_to_metric_families(text) for s in family.samples}  # fmt: skip
+    series = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
     return text, series
 
 
@@ -101,8 +104,9 @@ async def test_a_refused_collector_reports_how_long_it_took_not_the_timeout(
 ) -> None:
     """Before: with portod gone, every collector read 10 (the --scrape.timeout) for a refusal taking ~1 ms."""
     await sim.stop()
-    scraper = Scraper(PortoClient(sim.socket_path, timeout=10), build_collectors(load(API_ONLY)),
-                      interval=0, timeout=10)  # fmt: skip
+    scraper = Scraper(
+        PortoClient(sim.socket_path, timeout=10), build_collectors(load(API_ONLY)), interval=0, timeout=10
+    )
     _, series = await scrape_once(http, scraper)
     assert series[("porto_up", ())] == 0
     cycle = series[("porto_exporter_cycle_duration_seconds", ())]
@@ -116,8 +120,9 @@ async def test_a_collector_cut_at_the_deadline_reports_the_deadline(
     sim: Simulator, http: aiohttp.ClientSession
 ) -> None:
     asked, release = hold_replies(sim)
-    scraper = Scraper(PortoClient(sim.socket_path, timeout=30), build_collectors(load(API_ONLY)),
-                      interval=0, timeout=0.3)  # fmt: skip
+    scraper = Scraper(
+        PortoClient(sim.socket_path, timeout=30), build_collectors(load(API_ONLY)), interval=0, timeout=0.3
+    )
     runner, url = await serve(scraper)
     try:
         _, series = await scrape(http, url)
@@ -133,8 +138,9 @@ async def test_a_collector_cut_at_the_deadline_reports_the_deadline(
 async def test_portod_wait_is_wall_time_never_more_than_the_cycle(sim: Simulator, http: aiohttp.ClientSession) -> None:
     """Before: the seconds of concurrent requests were summed (8.47 s of "wall" time in a 3.61 s cycle)."""
     sim.faults.delay = 0.2  # every reply: four collectors wait side by side, two of them for two replies in a row
-    scraper = Scraper(PortoClient(sim.socket_path, timeout=10), build_collectors(load(API_ONLY)),
-                      interval=0, timeout=10)  # fmt: skip
+    scraper = Scraper(
+        PortoClient(sim.socket_path, timeout=10), build_collectors(load(API_ONLY)), interval=0, timeout=10
+    )
     _, series = await scrape_once(http, scraper)
     cycle = series[("porto_exporter_cycle_duration_seconds", ())]
     wait = series[("porto_exporter_cycle_phase_seconds", (("phase", "portod_wait"),))]
@@ -145,9 +151,13 @@ async def test_portod_wait_is_wall_time_never_more_than_the_cycle(sim: Simulator
 
 async def test_data_age_grows_while_last_good_data_is_served(sim: Simulator, http: aiohttp.ClientSession) -> None:
     """Before: only porto_exporter_snapshot_age_seconds, which stays near 0 while old container data is served."""
-    scraper = Scraper(PortoClient(sim.socket_path, timeout=2, backoff_initial=0.01, backoff_max=0.02),
-                      build_collectors(load(API_ONLY)), interval=0, timeout=2,
-                      max_age=600)  # fmt: skip
+    scraper = Scraper(
+        PortoClient(sim.socket_path, timeout=2, backoff_initial=0.01, backoff_max=0.02),
+        build_collectors(load(API_ONLY)),
+        interval=0,
+        timeout=2,
+        max_age=600,
+    )
     runner, url = await serve(scraper)
     try:
         _, healthy = await scrape(http, url)
@@ -176,8 +186,7 @@ async def test_data_age_is_absent_for_a_collector_whose_data_was_dropped(
     sim: Simulator, http: aiohttp.ClientSession
 ) -> None:
     await sim.stop()
-    scraper = Scraper(PortoClient(sim.socket_path, timeout=2), build_collectors(load(API_ONLY)),
-                      interval=0, timeout=2)  # fmt: skip
+    scraper = Scraper(PortoClient(sim.socket_path, timeout=2), build_collectors(load(API_ONLY)), interval=0, timeout=2)
     _, series = await scrape_once(http, scraper)
     assert by_collector(series, "porto_exporter_collector_data_age_seconds") == {}  # nothing served, no age
 
@@ -190,10 +199,15 @@ async def test_porto_up_and_collector_success_are_served_before_the_first_cycle_
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "porto_exporter", f"--porto.socket={sim.socket_path}",
-        f"--web.listen-address=127.0.0.1:{port}", "--scrape.interval=1m", "--scrape.timeout=1m",
+        sys.executable,
+        "-m",
+        "porto_exporter",
+        f"--porto.socket={sim.socket_path}",
+        f"--web.listen-address=127.0.0.1:{port}",
+        "--scrape.interval=1m",
+        "--scrape.timeout=1m",
         stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     procs.append(proc)
     try:
         for _ in range(400):
@@ -243,8 +257,7 @@ class NoGetVolume:
 async def test_the_listvolumes_fallback_exports_no_build_time(sim: Simulator, http: aiohttp.ClientSession) -> None:
     """Before: the fallback served each volume's change_time as porto_volume_build_time_seconds."""
     NoGetVolume(sim)
-    scraper = Scraper(PortoClient(sim.socket_path, timeout=5), build_collectors(load(API_ONLY)),
-                      interval=0, timeout=5)  # fmt: skip
+    scraper = Scraper(PortoClient(sim.socket_path, timeout=5), build_collectors(load(API_ONLY)), interval=0, timeout=5)
     _, series = await scrape_once(http, scraper)
     assert by_collector(series, "porto_exporter_collector_success")["volumes"] == 1
     names = {n for n, _ in series}
@@ -288,8 +301,9 @@ async def test_stopping_mid_cycle_leaves_no_task_behind(
 ) -> None:
     """Before: the collector tasks of a cycle cut by shutdown ran on, and failed unretrieved at exit."""
     asked, release = hold_replies(sim)
-    scraper = Scraper(PortoClient(sim.socket_path, timeout=30), build_collectors(load([])), interval=interval,
-                      timeout=30)  # fmt: skip
+    scraper = Scraper(
+        PortoClient(sim.socket_path, timeout=30), build_collectors(load([])), interval=interval, timeout=30
+    )
     runner, url = await serve(scraper)
     scrape_task = asyncio.create_task(scrape(http, url)) if interval == 0 else None  # on demand: a scrape's cycle
     try:

@@ -80,11 +80,18 @@ async def test_http_endpoints(exporter: tuple[str, Scraper]) -> None:
             assert r.headers["Content-Type"].startswith("text/plain; version=0.0.4")
             text = await r.text()
         names = {f.name for f in text_string_to_metric_families(text)}
-        assert {"porto_up", "porto_container_cpu_usage_seconds", "process_resident_memory_bytes",
-                "porto_exporter_snapshot_age_seconds", "porto_exporter_portod_requests",
-                "porto_exporter_cycle_phase_seconds"} <= names  # fmt: skip
-        async with s.get(url + "/metrics", headers={"Accept": "application/openmetrics-text; version=1.0.0",
-                                                    "Accept-Encoding": "gzip"}) as r:  # fmt: skip
+        assert {
+            "porto_up",
+            "porto_container_cpu_usage_seconds",
+            "process_resident_memory_bytes",
+            "porto_exporter_snapshot_age_seconds",
+            "porto_exporter_portod_requests",
+            "porto_exporter_cycle_phase_seconds",
+        } <= names
+        async with s.get(
+            url + "/metrics",
+            headers={"Accept": "application/openmetrics-text; version=1.0.0", "Accept-Encoding": "gzip"},
+        ) as r:
             assert r.headers["Content-Encoding"] == "gzip"
             assert r.headers["Content-Type"].startswith("application/openmetrics-text")
             body = gzip.decompress(await r.read())  # one member: tests/test_http_gzip.py reads it with curl, Chromium
@@ -98,8 +105,9 @@ async def test_http_endpoints(exporter: tuple[str, Scraper]) -> None:
 
 
 async def test_ready_is_503_before_a_good_cycle(socket_dir: Path) -> None:
-    scraper = Scraper(PortoClient(str(socket_dir / "none.sock"), timeout=1), build_collectors(load([])),
-                      interval=0.2, timeout=1)  # fmt: skip
+    scraper = Scraper(
+        PortoClient(str(socket_dir / "none.sock"), timeout=1), build_collectors(load([])), interval=0.2, timeout=1
+    )
     runner, url = await serve(scraper)
     try:
 
@@ -128,8 +136,12 @@ def value(text: str, name: str) -> float:
 
 
 async def test_retries_and_connect_failures_are_exported(sim: Simulator) -> None:
-    scraper = Scraper(PortoClient(sim.socket_path, timeout=5, backoff_initial=0.01, backoff_max=0.02),
-                      build_collectors(load([])), interval=0, timeout=5)  # fmt: skip
+    scraper = Scraper(
+        PortoClient(sim.socket_path, timeout=5, backoff_initial=0.01, backoff_max=0.02),
+        build_collectors(load([])),
+        interval=0,
+        timeout=5,
+    )
     runner, url = await serve(scraper)
     try:
         async with aiohttp.ClientSession() as s:
@@ -196,9 +208,14 @@ def test_flags_env_and_durations() -> None:
         parse_duration("15")
     assert parse_listen_address("[::1]:10091") == ("::1", 10091)
     assert parse_listen_address(":10091") == ("", 10091)
-    cfg = load(["--scrape.interval=30s", "--no-collector.volumes", "--labels.allowlist=TEAM.*,APP.tier"],
-               environ={"PORTO_EXPORTER_SCRAPE_INTERVAL": "5s", "PORTO_EXPORTER_PORTO_SOCKET": "/x.sock",
-                        "PORTO_EXPORTER_WEB_LISTEN_ADDRESS": ":1,[::]:2"})  # fmt: skip
+    cfg = load(
+        ["--scrape.interval=30s", "--no-collector.volumes", "--labels.allowlist=TEAM.*,APP.tier"],
+        environ={
+            "PORTO_EXPORTER_SCRAPE_INTERVAL": "5s",
+            "PORTO_EXPORTER_PORTO_SOCKET": "/x.sock",
+            "PORTO_EXPORTER_WEB_LISTEN_ADDRESS": ":1,[::]:2",
+        },
+    )
     assert cfg.interval == 30 and cfg.socket == "/x.sock"  # the flag wins over the environment
     assert "volumes" not in cfg.collectors and cfg.labels_allowlist == ["TEAM.*", "APP.tier"]
     assert cfg.listen == [("", 1), ("::", 2)]
@@ -214,16 +231,31 @@ def test_flags_env_and_durations() -> None:
 
 
 def test_cli_errors_are_one_line() -> None:
-    out = subprocess.run([sys.executable, "-m", "porto_exporter", "--scrape.timeout=abc"], capture_output=True,
-                         text=True, timeout=30, check=False)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", "porto_exporter", "--scrape.timeout=abc"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert out.returncode != 0 and out.stderr.count("\n") == 1 and "--scrape.timeout" in out.stderr
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        out = subprocess.run([sys.executable, "-m", "porto_exporter", f"--web.listen-address=127.0.0.1:{port}",
-                              "--porto.socket=/nonexistent"], capture_output=True, text=True, timeout=30,
-                             check=False)  # fmt: skip
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "porto_exporter",
+                f"--web.listen-address=127.0.0.1:{port}",
+                "--porto.socket=/nonexistent",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
     assert out.returncode == 1 and "--web.listen-address" in out.stderr.splitlines()[-1]
 
 
@@ -234,9 +266,15 @@ async def scrape_demo_process(*flags: str) -> tuple[str, str]:
     """
     port = free_port()
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "porto_exporter", "--demo", f"--web.listen-address=127.0.0.1:{port}",
-        "--scrape.interval=1s", *flags, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "porto_exporter",
+        "--demo",
+        f"--web.listen-address=127.0.0.1:{port}",
+        "--scrape.interval=1s",
+        *flags,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         async with aiohttp.ClientSession() as s:
             await wait_process_ready(s, f"http://127.0.0.1:{port}")
@@ -270,8 +308,12 @@ async def test_a_scraper_hanging_up_mid_body_is_not_an_error(
 
     async with Simulator(build_host(containers=1500), str(socket_dir / "big.sock")) as sim:
         # the whole slow tier every cycle (by default it is spread over the slow interval, a part per cycle)
-        scraper = Scraper(PortoClient(sim.socket_path, timeout=30),
-                          build_collectors(load(["--scrape.slow-interval=0s"])), interval=60, timeout=30)  # fmt: skip
+        scraper = Scraper(
+            PortoClient(sim.socket_path, timeout=30),
+            build_collectors(load(["--scrape.slow-interval=0s"])),
+            interval=60,
+            timeout=30,
+        )
         await scraper.cycle()
         await scraper.cycle()  # with the slow tier
         assert scraper.snapshot is not None and sum(map(len, scraper.snapshot.text)) > 5_000_000
@@ -321,8 +363,10 @@ async def test_build_info_and_every_served_family_is_documented(exporter: tuple[
 def test_accept_and_accept_encoding_honour_q_values() -> None:
     from porto_exporter.web.app import wants_gzip, wants_openmetrics
 
-    prometheus = ("application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
-                  "text/plain;version=0.0.4;q=0.5,*/*;q=0.1")  # fmt: skip
+    prometheus = (
+        "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
+        "text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
+    )
     assert wants_openmetrics(prometheus)
     assert not wants_openmetrics("application/openmetrics-text;q=0, text/plain")  # refused outright
     assert not wants_openmetrics("application/openmetrics-text;q=0.3, text/plain;q=0.5")  # text preferred

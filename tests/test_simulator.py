@@ -95,11 +95,20 @@ def test_exit_and_oom_behaviours() -> None:
 @pytest.mark.parametrize(
     ("name", "ok"),
     [
-        ("solo", True), ("n1/b-c_d.e@f:g", True), ("x" * 200, True), ("x" * 201, False),
-        ("/".join(["l"] * 16), True), ("/".join(["l"] * 17), False), ("bad name", False),
-        ("n2//b", False), ("n3/./b", False), ("", False), ("self", False), ("n4/b$", False),
+        ("solo", True),
+        ("n1/b-c_d.e@f:g", True),
+        ("x" * 200, True),
+        ("x" * 201, False),
+        ("/".join(["l"] * 16), True),
+        ("/".join(["l"] * 17), False),
+        ("bad name", False),
+        ("n2//b", False),
+        ("n3/./b", False),
+        ("", False),
+        ("self", False),
+        ("n4/b$", False),
     ],
-)  # fmt: skip
+)
 async def test_name_rules(client: PortoClient, name: str, ok: bool) -> None:
     parts = name.split("/")
     for i in range(1, len(parts)):  # create parents first when the name is valid
@@ -116,9 +125,16 @@ async def test_name_rules(client: PortoClient, name: str, ok: bool) -> None:
 
 @pytest.mark.parametrize(
     ("label", "ok"),
-    [("TEAM.name", True), ("AB.x-y.z_1", True), ("team.name", False), ("T.name", False),
-     ("NOPREFIX", False), ("PORTO.x", False), ("TOOLONGPREFIXABCDEFG.x", False)],
-)  # fmt: skip
+    [
+        ("TEAM.name", True),
+        ("AB.x-y.z_1", True),
+        ("team.name", False),
+        ("T.name", False),
+        ("NOPREFIX", False),
+        ("PORTO.x", False),
+        ("TOOLONGPREFIXABCDEFG.x", False),
+    ],
+)
 async def test_label_rules(client: PortoClient, label: str, ok: bool) -> None:
     if ok:
         await client.set_label("infra", label, "v")
@@ -146,8 +162,13 @@ async def test_changed_since_answers_no_changes(socket_dir: Path) -> None:
 async def test_masks(client: PortoClient) -> None:
     assert await client.list("infra/*") == ["infra/db", "infra/web"]
     assert set(await client.list("infra/***")) == {
-        "infra/db", "infra/web", "infra/web/cpu-hog", "infra/web/leaky", "infra/web/mem-hog", "infra/web/threads"
-    }  # fmt: skip
+        "infra/db",
+        "infra/web",
+        "infra/web/cpu-hog",
+        "infra/web/leaky",
+        "infra/web/mem-hog",
+        "infra/web/threads",
+    }
     lcb = await client.list_containers_by(["***"], ["state"])
     assert lcb.ListContainersBy.containers[0].spec.name == "/"
     get = await client.get(["***"], ["state"])
@@ -178,9 +199,18 @@ async def test_ten_thousand_containers_answered_and_priced(socket_dir: Path) -> 
 async def test_cli_prints_one_line_and_exits_on_sigterm(socket_dir: Path) -> None:
     path = str(socket_dir / "cli.sock")
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "porto_exporter.simulator", "--socket", path, "--containers", "5", "--seed", "2",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "porto_exporter.simulator",
+        "--socket",
+        path,
+        "--containers",
+        "5",
+        "--seed",
+        "2",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     assert proc.stdout is not None
     line = await asyncio.wait_for(proc.stdout.readline(), 20)
     assert f"listening on {path}" in line.decode()
@@ -289,15 +319,20 @@ async def test_the_demo_host_keeps_to_its_cores_and_ram_with_batch_jobs(
             clock.now += 1  # each request applies the lifecycle events due (exits, OOM kills, the batch ticker)
             got = await c.get(["/", "batch"], ["cpu_usage", "memory_usage"])
             values = {e.name: texts(e) for e in got.containers}
-            readings.append((clock.now, int(values["/"]["cpu_usage"]), int(values["/"]["memory_usage"]),
-                             int(values["batch"]["cpu_usage"])))  # fmt: skip
+            readings.append(
+                (
+                    clock.now,
+                    int(values["/"]["cpu_usage"]),
+                    int(values["/"]["memory_usage"]),
+                    int(values["batch"]["cpu_usage"]),
+                )
+            )
     assert len([n for n in jobs if n.startswith("batch/")]) > 100  # jobs came and went all along
     rates = [(b[1] - a[1]) / 1e9 / (b[0] - a[0]) for a, b in zip(readings[::5], readings[5::5], strict=False)]
     assert max(rates) <= HOST_CORES * 1.01, max(rates)  # was up to 3.4 cores on a 2-core host
     assert max(r[2] for r in readings) <= HOST_MEMORY
     assert all(b[3] >= a[3] for a, b in itertools.pairwise(readings))  # a counter: never down
-    could = sum(b.cpu_cores * min(b.exit_after or b.oom_after or 0.0, clock.now - at)
-                for at, b in jobs.values())  # fmt: skip
+    could = sum(b.cpu_cores * min(b.exit_after or b.oom_after or 0.0, clock.now - at) for at, b in jobs.values())
     batch_cpu = readings[-1][3] / 1e9
     assert batch_cpu <= could * 1.001, (batch_cpu, could)  # was 599 s after 300 s
     assert batch_cpu >= could * 0.99  # and what the reaped jobs used stays in the group

@@ -54,10 +54,13 @@ def test_the_simulator_imports_nothing_of_the_exporter_but_the_proto() -> None:
     outside = {}
     for name, path in modules().items():
         foreign = {
-            m for m in imported(path)
-            if m.startswith("porto_exporter.") and not m.startswith("porto_exporter.simulator")
-            and m not in ALLOWED and m not in {a.rpartition(".")[0] for a in ALLOWED}
-        }  # fmt: skip
+            m
+            for m in imported(path)
+            if m.startswith("porto_exporter.")
+            and not m.startswith("porto_exporter.simulator")
+            and m not in ALLOWED
+            and m not in {a.rpartition(".")[0] for a in ALLOWED}
+        }
         foreign -= own
         if foreign:
             outside[name] = sorted(foreign)

@@ -26,9 +26,17 @@ from porto_exporter.simulator.values import (
 from .conftest import CAPTURES, FakeClock, texts
 
 # The words portod's descriptions put a unit in ("[nanoseconds]", "<bytes>", "<bytes/s>") and what they mean.
-UNIT_WORDS = {"nanoseconds": "nanoseconds", "bytes": "bytes", "cores": "cores", "seconds": "seconds",
-              "ops": "count", "packets": "count", "bytes/s": "bytes_per_second", "Bps": "bytes_per_second",
-              "iops": "ops_per_second"}  # fmt: skip
+UNIT_WORDS = {
+    "nanoseconds": "nanoseconds",
+    "bytes": "bytes",
+    "cores": "cores",
+    "seconds": "seconds",
+    "ops": "count",
+    "packets": "count",
+    "bytes/s": "bytes_per_second",
+    "Bps": "bytes_per_second",
+    "iops": "ops_per_second",
+}
 TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\Z")
 
 
@@ -85,8 +93,9 @@ def test_the_table_is_well_formed() -> None:
 def test_units_are_the_ones_portod_names() -> None:
     described = described_units()
     assert len(described) > 40
-    wrong = {p: (QUANTITIES[p].unit, unit) for p, unit in described.items() if p in QUANTITIES
-             and QUANTITIES[p].unit != unit}  # fmt: skip
+    wrong = {
+        p: (QUANTITIES[p].unit, unit) for p, unit in described.items() if p in QUANTITIES and QUANTITIES[p].unit != unit
+    }
     assert wrong == {}
     # every property portod gives a unit is in the table (a count or a flag has no unit in its description)
     assert set(described) - set(QUANTITIES) == set()
@@ -97,8 +106,9 @@ def test_what_portod_does_not_describe_comes_from_the_captures() -> None:
     notes = (CAPTURES / "PROTOCOL-NOTES.md").read_text()
     assert "(PSI totals, µs)" in notes
     assert {QUANTITIES[p].unit for p in ("cpu_pressure", "memory_pressure", "io_pressure")} == {"microseconds"}
-    refused = {kv.variable for e in captured("12_get_all_vars_full").Get.list for kv in e.keyval
-               if kv.error == pb.NotSupported}  # fmt: skip
+    refused = {
+        kv.variable for e in captured("12_get_all_vars_full").Get.list for kv in e.keyval if kv.error == pb.NotSupported
+    }
     unsupported = {p for p, prop in PROPERTIES.items() if prop.when == UNSUPPORTED}
     assert refused <= unsupported and refused <= set(QUANTITIES)
 

@@ -36,7 +36,8 @@ def test_the_exporter_reads_what_the_simulator_writes() -> None:
         assert ev.parse_uint_map(sv.uint_map_to_string(m)) == m
         labels = {f"A{k.upper()[:3] or 'X'}.{i}": v for i, (k, v) in enumerate(m.items()) if k.isalnum()}
         assert ev.parse_str_map(sv.string_map_to_string({k: str(v) for k, v in labels.items()})) == {
-            k: str(v) for k, v in labels.items()}  # fmt: skip
+            k: str(v) for k, v in labels.items()
+        }
         cores = rng.choice((0.0, rng.uniform(0, 64), round(rng.uniform(0, 4), 2)))
         assert ev.parse_cores(sv.cpu_power_to_string(cores)) == float(f"{cores:g}")  # portod prints 6 digits
         ns = rng.randrange(1 << 63)
@@ -58,7 +59,9 @@ def test_the_simulator_reads_what_the_exporter_writes() -> None:
     assert [sv.string_to_bool(ev.format_bool(b)) for b in (True, False)] == [True, False]
     labels = {"TEAM.name": "infra", "APP.tier": "web", "ENV.stage": ""}
     assert sv.string_to_string_map(ev.format_str_map({k: v for k, v in labels.items() if v})) == {
-        "TEAM.name": "infra", "APP.tier": "web"}  # fmt: skip
+        "TEAM.name": "infra",
+        "APP.tier": "web",
+    }
 
 
 def test_dates_print_alike() -> None:
@@ -76,8 +79,9 @@ def exporter_match(mask: str, name: str) -> bool | str:
 def test_masks_match_alike() -> None:
     rng = random.Random(7)
     names = [*NAMES, "/", "x-m", "xm", "a]b"]
-    masks = [m for m, _ in CASES] + ["".join(rng.choice("xym/ab*?[]!^-") for _ in range(rng.randint(1, 7)))
-                                    for _ in range(3_000)]  # fmt: skip
+    masks = [m for m, _ in CASES] + [
+        "".join(rng.choice("xym/ab*?[]!^-") for _ in range(rng.randint(1, 7))) for _ in range(3_000)
+    ]
     differ = {}
     for mask in masks:
         for name in names:
@@ -116,8 +120,11 @@ SHARED = ("FILTER_TRY_SECONDS", "NAME_LOOKUP_SECONDS", "STOPPED_BASE_SECONDS", "
 
 
 def test_the_planners_costs_are_the_measured_ones() -> None:
-    far = {n: (getattr(planner, n), getattr(model, n)) for n in SHARED
-           if getattr(planner, n) != pytest.approx(getattr(model, n), rel=0.25)}  # fmt: skip
+    far = {
+        n: (getattr(planner, n), getattr(model, n))
+        for n in SHARED
+        if getattr(planner, n) != pytest.approx(getattr(model, n), rel=0.25)
+    }
     assert far == {}
 
 

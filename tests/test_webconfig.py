@@ -62,8 +62,13 @@ class Pki:
 def pki() -> Iterator[Pki]:
     ca = trustme.CA()
     with tempfile.TemporaryDirectory(prefix="pe-tls-") as d:
-        pki = Pki(Path(d), ca, ca.issue_cert("127.0.0.1", "localhost"), ca.issue_cert("client@example"),
-                  trustme.CA().issue_cert("client@example"))  # fmt: skip
+        pki = Pki(
+            Path(d),
+            ca,
+            ca.issue_cert("127.0.0.1", "localhost"),
+            ca.issue_cert("client@example"),
+            trustme.CA().issue_cert("client@example"),
+        )
         pki.write("server.pem", pki.server.cert_chain_pems[0])
         pki.write("server.key", pki.server.private_key_pem)
         pki.write("ca.pem", ca.cert_pem)
@@ -116,10 +121,17 @@ async def exporter(
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="pe-") as d:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "porto_exporter", "--demo", f"--porto.socket={d}/absent.sock",
-            "--scrape.interval=1s", f"--web.listen-address=127.0.0.1:{port}", *flags, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "porto_exporter",
+            "--demo",
+            f"--porto.socket={d}/absent.sock",
+            "--scrape.interval=1s",
+            f"--web.listen-address=127.0.0.1:{port}",
+            *flags,
+            stderr=asyncio.subprocess.PIPE,
             stdin=stdin,
-        )  # fmt: skip
+        )
         lines: list[str] = []
 
         async def read() -> None:
@@ -165,12 +177,15 @@ def client_context(pki: Pki, cert: trustme.LeafCert | None = None) -> ssl.SSLCon
     return ctx
 
 
-async def get(port: int, ctx: ssl.SSLContext | None, auth: tuple[str, str] | None = None,
-              path: str = "/metrics") -> tuple[int, dict[str, str], str]:  # fmt: skip
+async def get(
+    port: int, ctx: ssl.SSLContext | None, auth: tuple[str, str] | None = None, path: str = "/metrics"
+) -> tuple[int, dict[str, str], str]:
     scheme = "https" if ctx is not None else "http"
     headers = {"Authorization": "Basic " + base64.b64encode(":".join(auth).encode()).decode()} if auth else {}
-    async with aiohttp.ClientSession() as s, s.get(f"{scheme}://127.0.0.1:{port}{path}", ssl=ctx or False,
-                                                    headers=headers) as r:  # fmt: skip
+    async with (
+        aiohttp.ClientSession() as s,
+        s.get(f"{scheme}://127.0.0.1:{port}{path}", ssl=ctx or False, headers=headers) as r,
+    ):
         return r.status, dict(r.headers), await r.text()
 
 
@@ -242,14 +257,17 @@ WEAKENING_EDITS = {
     "comments only": ("# web config, to be written\n", "configures nothing"),
     "empty mapping": ("{}\n", "configures nothing"),
     "TLS removed": ("basic_auth_users: {USERS}\n", "would turn off TLS"),
-    "users removed": ("tls_server_config: {cert_file: server.pem, key_file: server.key, "
-                      "client_auth_type: RequireAndVerifyClientCert, client_ca_file: ca.pem}\n",
-                      "would turn off basic auth"),
-    "client certificates not verified": ("tls_server_config: {cert_file: server.pem, key_file: server.key}\n"
-                                         "basic_auth_users: {USERS}\n",
-                                         "would turn off client certificate verification"),
+    "users removed": (
+        "tls_server_config: {cert_file: server.pem, key_file: server.key, "
+        "client_auth_type: RequireAndVerifyClientCert, client_ca_file: ca.pem}\n",
+        "would turn off basic auth",
+    ),
+    "client certificates not verified": (
+        "tls_server_config: {cert_file: server.pem, key_file: server.key}\nbasic_auth_users: {USERS}\n",
+        "would turn off client certificate verification",
+    ),
     "deleted": (None, "cannot read"),
-}  # fmt: skip
+}
 
 
 async def test_an_edit_that_turns_security_off_is_refused_and_security_stays(pki: Pki) -> None:
@@ -372,31 +390,46 @@ async def test_a_client_ca_removed_by_a_reload_is_refused_on_connections_kept_al
 
 
 BAD_CONFIGS = {
-    "unknown key": ("tls_server_config: {cert_file: server.pem, key_file: server.key, cert_fle: x}\n",
-                    "unknown key tls_server_config.cert_fle"),
+    "unknown key": (
+        "tls_server_config: {cert_file: server.pem, key_file: server.key, cert_fle: x}\n",
+        "unknown key tls_server_config.cert_fle",
+    ),
     "unknown top key": ("basic_auth: {}\n", "unknown key basic_auth"),
     "missing file": ("tls_server_config: {cert_file: nope.pem, key_file: server.key}\n", "cannot read"),
-    "key does not match": ("tls_server_config: {cert_file: server.pem, key_file: other.key}\n",
-                           "key_file does not match cert_file"),
+    "key does not match": (
+        "tls_server_config: {cert_file: server.pem, key_file: other.key}\n",
+        "key_file does not match cert_file",
+    ),
     "not bcrypt": ("basic_auth_users: {alice: plaintext}\n", "basic_auth_users.alice: not a bcrypt hash"),
-    "CA needed": ("tls_server_config: {cert_file: server.pem, key_file: server.key, "
-                  "client_auth_type: RequireAndVerifyClientCert}\n", "needs client_ca_file"),
-    "any cert": ("tls_server_config: {cert_file: server.pem, key_file: server.key, "
-                 "client_auth_type: RequireAnyClientCert}\n", "RequireAnyClientCert"),
-    "bad auth type": ("tls_server_config: {cert_file: server.pem, key_file: server.key, client_auth_type: Maybe}\n",
-                      "is not one of"),
-    "bad version": ("tls_server_config: {cert_file: server.pem, key_file: server.key, min_version: TLS19}\n",
-                    "min_version 'TLS19'"),
+    "CA needed": (
+        "tls_server_config: {cert_file: server.pem, key_file: server.key, "
+        "client_auth_type: RequireAndVerifyClientCert}\n",
+        "needs client_ca_file",
+    ),
+    "any cert": (
+        "tls_server_config: {cert_file: server.pem, key_file: server.key, client_auth_type: RequireAnyClientCert}\n",
+        "RequireAnyClientCert",
+    ),
+    "bad auth type": (
+        "tls_server_config: {cert_file: server.pem, key_file: server.key, client_auth_type: Maybe}\n",
+        "is not one of",
+    ),
+    "bad version": (
+        "tls_server_config: {cert_file: server.pem, key_file: server.key, min_version: TLS19}\n",
+        "min_version 'TLS19'",
+    ),
     "reserved header": ("http_server_config: {headers: {Content-Type: text/html}}\n", "set by the exporter"),
     "not yaml": ("tls_server_config: [\n", "not YAML"),
     "half TLS": ("tls_server_config: {cert_file: server.pem}\n", "needs both cert_file and key_file"),
     "empty": ("", "configures nothing"),
     "blank lines and comments": ("\n# TLS to come\n\n", "configures nothing"),
     "empty mapping": ("{}\n", "configures nothing"),
-    "empty sections": ("tls_server_config: {}\nbasic_auth_users:\nhttp_server_config: {headers: {}}\n",
-                       "configures nothing"),
+    "empty sections": (
+        "tls_server_config: {}\nbasic_auth_users:\nhttp_server_config: {headers: {}}\n",
+        "configures nothing",
+    ),
     "ignored keys only": ("http_server_config: {http2: true}\n", "configures nothing"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", sorted(BAD_CONFIGS))
@@ -410,8 +443,11 @@ def test_a_config_that_cannot_work_is_refused_with_its_reason(pki: Pki, case: st
     assert "\n" not in str(info.value)
 
 
-@pytest.mark.parametrize(("text", "reason"), [("basic_auth_users: {alice: plaintext}\n", "not a bcrypt hash"),
-                                            ("", "configures nothing")], ids=["not bcrypt", "empty"])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("basic_auth_users: {alice: plaintext}\n", "not a bcrypt hash"), ("", "configures nothing")],
+    ids=["not bcrypt", "empty"],
+)
 async def test_the_cli_refuses_a_bad_config_in_one_line(pki: Pki, text: str, reason: str) -> None:
     path = pki.dir / "bad.yml"
     path.write_text(text)
@@ -424,8 +460,11 @@ async def test_the_cli_refuses_a_bad_config_in_one_line(pki: Pki, text: str, rea
 def encrypted_key(pki: Pki, name: str, cert: trustme.LeafCert) -> None:
     """``cert``'s private key written as a passphrase-protected PEM (what ``openssl pkey -aes256`` writes)."""
     key = serialization.load_pem_private_key(cert.private_key_pem.bytes(), password=None)
-    (pki.dir / name).write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                   serialization.BestAvailableEncryption(b"x")))  # fmt: skip
+    (pki.dir / name).write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.BestAvailableEncryption(b"x")
+        )
+    )
 
 
 async def test_an_encrypted_key_at_start_is_refused_in_one_line_without_a_prompt(pki: Pki) -> None:
@@ -481,9 +520,7 @@ def test_password_checks_are_remembered_not_the_passwords() -> None:
     assert not cache.cached(users, USER, PASSWORD)
 
 
-async def test_prometheus_scrapes_over_tls_with_basic_auth(
-    pki: Pki, procs: list[asyncio.subprocess.Process]
-) -> None:
+async def test_prometheus_scrapes_over_tls_with_basic_auth(pki: Pki, procs: list[asyncio.subprocess.Process]) -> None:
     assert shutil.which("prometheus"), "install Debian's prometheus package (bash .ci/test does)"
     async with exporter(f"--web.config.file={web_config(pki, users={USER: bcrypt_hash(PASSWORD)})}") as e:
         await prometheus_scrapes(pki, e.port, procs)
@@ -493,19 +530,30 @@ async def prometheus_scrapes(pki: Pki, port: int, procs: list[asyncio.subprocess
     prom_port = free_port()
     (pki.dir / "password").write_text(PASSWORD)
     prom_config = pki.dir / "prometheus.yml"
-    prom_config.write_text(json.dumps({
-        "global": {"scrape_interval": "1s"},
-        "scrape_configs": [{
-            "job_name": "porto", "scheme": "https",
-            "tls_config": {"ca_file": str(pki.dir / "ca.pem")},
-            "basic_auth": {"username": USER, "password_file": str(pki.dir / "password")},
-            "static_configs": [{"targets": [f"127.0.0.1:{port}"]}],
-        }],
-    }))  # fmt: skip
+    prom_config.write_text(
+        json.dumps(
+            {
+                "global": {"scrape_interval": "1s"},
+                "scrape_configs": [
+                    {
+                        "job_name": "porto",
+                        "scheme": "https",
+                        "tls_config": {"ca_file": str(pki.dir / "ca.pem")},
+                        "basic_auth": {"username": USER, "password_file": str(pki.dir / "password")},
+                        "static_configs": [{"targets": [f"127.0.0.1:{port}"]}],
+                    }
+                ],
+            }
+        )
+    )
     prom = await asyncio.create_subprocess_exec(
-        "prometheus", f"--config.file={prom_config}", f"--storage.tsdb.path={pki.dir}/data",
-        f"--web.listen-address=127.0.0.1:{prom_port}", stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL)  # fmt: skip
+        "prometheus",
+        f"--config.file={prom_config}",
+        f"--storage.tsdb.path={pki.dir}/data",
+        f"--web.listen-address=127.0.0.1:{prom_port}",
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     procs.append(prom)
     base = f"http://127.0.0.1:{prom_port}"
     async with aiohttp.ClientSession() as s:
@@ -519,8 +567,11 @@ def example_on(pki: Pki, text: str) -> Path:
     """The example web config with this test's certificates in place of the ones it names."""
     doc = yaml.safe_load(text)
     tls = doc["tls_server_config"]
-    tls.update(cert_file=str(pki.dir / "server.pem"), key_file=str(pki.dir / "server.key"),
-               client_ca_file=str(pki.dir / "ca.pem"))  # fmt: skip
+    tls.update(
+        cert_file=str(pki.dir / "server.pem"),
+        key_file=str(pki.dir / "server.key"),
+        client_ca_file=str(pki.dir / "ca.pem"),
+    )
     path = pki.dir / "example.yml"
     path.write_text(yaml.safe_dump(doc))
     return path
@@ -537,8 +588,9 @@ def test_the_example_web_config_is_valid_and_lets_in_no_user_until_one_is_added(
     command = re.search(r"^#\s+(python3\.11 -c .*)$", text, re.M)
     assert command, "the example no longer says how to make a hash with the package's bcrypt"
     argv = [sys.executable, *shlex.split(command[1])[1:]]
-    made = subprocess.run(argv, input=PASSWORD + "\n", capture_output=True, text=True, timeout=60,
-                          start_new_session=True)  # fmt: skip  # no terminal: getpass reads stdin
+    made = subprocess.run(
+        argv, input=PASSWORD + "\n", capture_output=True, text=True, timeout=60, start_new_session=True
+    )  # no terminal: getpass reads stdin
     assert made.returncode == 0, made.stderr
     lines = "# basic_auth_users:\n#   prometheus: <bcrypt hash>\n"
     assert text.endswith(lines)

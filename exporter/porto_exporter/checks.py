@@ -28,8 +28,9 @@ def check_telemetry_path(path: str) -> None:
     if "{" in path or "}" in path:
         raise ConfigError(f"--web.telemetry-path: {path!r} has {{ or }}, which the router reads as a pattern")
     if path in OWN_PATHS or path.startswith("/static/"):
-        raise ConfigError(f"--web.telemetry-path: {path} is one of the exporter's own pages "
-                          f"({', '.join(OWN_PATHS)}, /static/...)")  # fmt: skip
+        raise ConfigError(
+            f"--web.telemetry-path: {path} is one of the exporter's own pages ({', '.join(OWN_PATHS)}, /static/...)"
+        )
 
 
 def check_globs(flag: str, patterns: list[str], chars: frozenset[str], what: str) -> None:
@@ -58,8 +59,10 @@ def check_porto_label_globs(patterns: list[str]) -> None:
     check_globs("labels.allowlist", patterns, PORTO_LABEL_CHARS, "Porto label name")
     for pattern in patterns:
         if not any(c in pattern for c in ".*?["):
-            raise ConfigError(f"--labels.allowlist: {pattern!r} matches no Porto label (they are PREFIX.name, "
-                              f"e.g. TEAM.owner); did you mean {pattern}.*?")  # fmt: skip
+            raise ConfigError(
+                f"--labels.allowlist: {pattern!r} matches no Porto label (they are PREFIX.name, "
+                f"e.g. TEAM.owner); did you mean {pattern}.*?"
+            )
 
 
 def check_cycle(interval: float, timeout: float, timeout_given: bool) -> None:
@@ -67,5 +70,7 @@ def check_cycle(interval: float, timeout: float, timeout_given: bool) -> None:
     Prometheus refuses the same in its scrape config (scrape_timeout > scrape_interval). The default deadline
     is not held to a shorter interval (cycles never overlap: the next one starts when the last has ended)."""
     if timeout_given and interval > 0 and timeout > interval:
-        raise ConfigError(f"--scrape.timeout: {timeout:g}s is longer than --scrape.interval ({interval:g}s): a "
-                          "cycle must end before the next is due; lower it or raise --scrape.interval")  # fmt: skip
+        raise ConfigError(
+            f"--scrape.timeout: {timeout:g}s is longer than --scrape.interval ({interval:g}s): a "
+            "cycle must end before the next is due; lower it or raise --scrape.interval"
+        )

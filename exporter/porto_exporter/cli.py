@@ -40,9 +40,18 @@ def build_collectors(cfg: Config) -> list[Collector]:
 
 
 # Flags only one collector reads: ignored when it is off.
-READ_BY = {"containers": ("--labels.allowlist", "--kubernetes.mode", "--kubernetes.labels-allowlist",
-                          "--scrape.slow-interval", "--containers.max-depth", "--porto.api"),
-           "events": ("--events.group-depth",), "portod_metrics": ("--porto.metrics-socket",)}  # fmt: skip
+READ_BY = {
+    "containers": (
+        "--labels.allowlist",
+        "--kubernetes.mode",
+        "--kubernetes.labels-allowlist",
+        "--scrape.slow-interval",
+        "--containers.max-depth",
+        "--porto.api",
+    ),
+    "events": ("--events.group-depth",),
+    "portod_metrics": ("--porto.metrics-socket",),
+}
 
 
 def ignored_flags(cfg: Config, argv: Sequence[str], environ: Mapping[str, str]) -> list[str]:
@@ -57,16 +66,22 @@ def ignored_flags(cfg: Config, argv: Sequence[str], environ: Mapping[str, str]) 
         if entry.name in cfg.collectors:
             continue
         why = f"the {entry.name} collector is off (--no-collector.{entry.name})"
-        out += [f"{given[flag]} is ignored: {why}" for flag in (
-            *(f"--collector.{entry.name}.{g.name}" for g in entry.groups if g.name not in cfg.disabled_groups),
-            *READ_BY.get(entry.name, ())) if flag in given]  # fmt: skip
+        out += [
+            f"{given[flag]} is ignored: {why}"
+            for flag in (
+                *(f"--collector.{entry.name}.{g.name}" for g in entry.groups if g.name not in cfg.disabled_groups),
+                *READ_BY.get(entry.name, ()),
+            )
+            if flag in given
+        ]
     containers = "containers" in cfg.collectors
     if containers and cfg.kubernetes_mode == "off" and "--kubernetes.labels-allowlist" in given:
-        out.append(f"{given['--kubernetes.labels-allowlist']} is ignored: --kubernetes.mode=off decodes no pod "
-                   "labels")  # fmt: skip
+        out.append(f"{given['--kubernetes.labels-allowlist']} is ignored: --kubernetes.mode=off decodes no pod labels")
     if containers and "--scrape.slow-interval" in given and 0 < cfg.slow_interval < cfg.interval:
-        out.append(f"{given['--scrape.slow-interval']}={cfg.slow_interval:g}s is ignored: it is shorter than "
-                   f"--scrape.interval={cfg.interval:g}s, and the costly properties are read once a cycle at most")
+        out.append(
+            f"{given['--scrape.slow-interval']}={cfg.slow_interval:g}s is ignored: it is shorter than "
+            f"--scrape.interval={cfg.interval:g}s, and the costly properties are read once a cycle at most"
+        )
     return out
 
 
@@ -92,13 +107,21 @@ async def serve(cfg: Config, web_settings: WebSettings | None = None) -> int:
             portod = await stack.enter_async_context(portod_or_simulator(portod, cfg.porto_timeout))
         cfg.socket, cfg.metrics_socket = portod.socket, portod.metrics_socket
         client = PortoClient(cfg.socket, timeout=cfg.porto_timeout)  # per request; the cycle has --scrape.timeout
-        scraper = Scraper(client, build_collectors(cfg), interval=cfg.interval, timeout=cfg.timeout,
-                          max_age=cfg.max_age)  # fmt: skip
+        scraper = Scraper(
+            client, build_collectors(cfg), interval=cfg.interval, timeout=cfg.timeout, max_age=cfg.max_age
+        )
         scraper.simulated = portod.simulated
         guard = WebGuard(web_settings) if web_settings is not None else None
         app = build_app(scraper, WebConfig(cfg.telemetry_path, cfg.max_requests, cfg.disable_exporter_metrics), guard)
-        await stack.enter_async_context(serving(app, sockets, HttpLimits(cfg.header_timeout, cfg.max_connections),
-                                                guard, telemetry_path=cfg.telemetry_path))  # fmt: skip
+        await stack.enter_async_context(
+            serving(
+                app,
+                sockets,
+                HttpLimits(cfg.header_timeout, cfg.max_connections),
+                guard,
+                telemetry_path=cfg.telemetry_path,
+            )
+        )
         await stop.wait()
         log.info("shutting down")
     return 0

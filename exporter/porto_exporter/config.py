@@ -72,8 +72,9 @@ class Config:
     slow_interval: float = 60.0
     collectors: set[str] = field(default_factory=lambda: {entry.name for entry in REGISTRY if entry.default})
     # the groups off unless their flag is given (the opt-in ones), as load() and CollectorSettings have it
-    disabled_groups: set[str] = field(default_factory=lambda: {g.name for e in REGISTRY for g in e.groups
-                                                               if not g.default})  # fmt: skip
+    disabled_groups: set[str] = field(
+        default_factory=lambda: {g.name for e in REGISTRY for g in e.groups if not g.default}
+    )
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     max_depth: int | None = None
@@ -90,10 +91,17 @@ class Config:
     def collector_settings(self) -> CollectorSettings:
         """What the collectors take from these flags."""
         return CollectorSettings(
-            include=tuple(self.include), exclude=tuple(self.exclude), max_depth=self.max_depth,
-            labels_allowlist=tuple(self.labels_allowlist), disabled_groups=frozenset(self.disabled_groups),
-            api=self.api, slow_interval=self.slow_interval, events_group_depth=self.events_group_depth,
-            metrics_socket=self.metrics_socket, cycle_timeout=self.timeout, kubernetes_mode=self.kubernetes_mode,
+            include=tuple(self.include),
+            exclude=tuple(self.exclude),
+            max_depth=self.max_depth,
+            labels_allowlist=tuple(self.labels_allowlist),
+            disabled_groups=frozenset(self.disabled_groups),
+            api=self.api,
+            slow_interval=self.slow_interval,
+            events_group_depth=self.events_group_depth,
+            metrics_socket=self.metrics_socket,
+            cycle_timeout=self.timeout,
+            kubernetes_mode=self.kubernetes_mode,
             kubernetes_labels=tuple(self.kubernetes_labels),
         )
 
@@ -130,18 +138,46 @@ def collector_options() -> list[Option]:
     for entry in REGISTRY:
         on, off = f"--collector.{entry.name}", f"--no-collector.{entry.name}"
         default = "on" if entry.default else "off"
-        out.append(Option(on, f"c_{entry.name}", f"enable the {entry.name} collector (default {default})", "switch",
-                          None, True, opposite=off))  # fmt: skip
-        out.append(Option(off, f"c_{entry.name}", f"disable the {entry.name} collector", "switch", None, False,
-                          opposite=on))  # fmt: skip
+        out.append(
+            Option(
+                on,
+                f"c_{entry.name}",
+                f"enable the {entry.name} collector (default {default})",
+                "switch",
+                None,
+                True,
+                opposite=off,
+            )
+        )
+        out.append(
+            Option(off, f"c_{entry.name}", f"disable the {entry.name} collector", "switch", None, False, opposite=on)
+        )
     for entry in REGISTRY:
         for group in entry.groups:
             on, off = f"--collector.{entry.name}.{group.name}", f"--no-collector.{entry.name}.{group.name}"
             default = "on" if group.default else "off"
-            out.append(Option(on, _group_dest(entry.name, group.name), f"export {group.about} (default {default})",
-                              "switch", None, True, opposite=off))  # fmt: skip
-            out.append(Option(off, _group_dest(entry.name, group.name), f"leave out {group.about}", "switch", None,
-                              False, opposite=on))  # fmt: skip
+            out.append(
+                Option(
+                    on,
+                    _group_dest(entry.name, group.name),
+                    f"export {group.about} (default {default})",
+                    "switch",
+                    None,
+                    True,
+                    opposite=off,
+                )
+            )
+            out.append(
+                Option(
+                    off,
+                    _group_dest(entry.name, group.name),
+                    f"leave out {group.about}",
+                    "switch",
+                    None,
+                    False,
+                    opposite=on,
+                )
+            )
     return out
 
 
@@ -152,54 +188,121 @@ def _group_dest(collector: str, group: str) -> str:
 def options() -> list[Option]:
     """Every flag of porto-exporter but --help and --version, in --help order."""
     out = [
-        Option("--demo", "demo", "export portod at --porto.socket if it is there, else an embedded portod simulator",
-               "switch", False),
+        Option(
+            "--demo",
+            "demo",
+            "export portod at --porto.socket if it is there, else an embedded portod simulator",
+            "switch",
+            False,
+        ),
         Option("--porto.socket", "socket", "portod socket (%(default)s)", default=DEFAULT_SOCKET),
-        Option("--porto.metrics-socket", "metrics_socket", "portod's own Prometheus endpoint, HTTP on a unix socket "
-               f"(newer portods: 5.3.59 has it, 5.3.15 not; read by the portod_metrics collector) (default: "
-               f"{METRICS_SOCKET_NAME} in --porto.socket's directory: {DEFAULT_METRICS_SOCKET})"),
-        Option("--porto.timeout", "porto_timeout", "deadline per portod request (the cycle ends at --scrape.timeout "
-               "anyway)", default="10s"),
-        Option("--porto.api", "api", "v5 ListContainersBy, v4 Get, or auto (v5, v4 when portod lacks it)",
-               default="auto", choices=("auto", "v5", "v4")),
+        Option(
+            "--porto.metrics-socket",
+            "metrics_socket",
+            "portod's own Prometheus endpoint, HTTP on a unix socket "
+            f"(newer portods: 5.3.59 has it, 5.3.15 not; read by the portod_metrics collector) (default: "
+            f"{METRICS_SOCKET_NAME} in --porto.socket's directory: {DEFAULT_METRICS_SOCKET})",
+        ),
+        Option(
+            "--porto.timeout",
+            "porto_timeout",
+            "deadline per portod request (the cycle ends at --scrape.timeout anyway)",
+            default="10s",
+        ),
+        Option(
+            "--porto.api",
+            "api",
+            "v5 ListContainersBy, v4 Get, or auto (v5, v4 when portod lacks it)",
+            default="auto",
+            choices=("auto", "v5", "v4"),
+        ),
         Option("--web.listen-address", "listen", "address to listen on (:10091), repeatable", "append"),
         Option("--web.telemetry-path", "telemetry_path", "path of the metrics endpoint", default="/metrics"),
         Option("--web.max-requests", "max_requests", "concurrent scrapes before 503", default="40"),
-        Option("--web.header-timeout", "header_timeout", "a client must send a complete request head this soon "
-               "after connecting (or after its first byte on a kept-alive connection), else it is disconnected",
-               default="10s"),
-        Option("--web.max-connections", "max_connections", "open HTTP connections at once; more are answered 503 "
-               "and closed", default="256"),
-        Option("--web.config.file", "web_config_file", "exporter-toolkit web config: TLS, client certificates, "
-               "basic auth, headers (re-read when it changes)"),
-        Option("--web.disable-exporter-metrics", "disable_exporter_metrics",
-               "leave out the process and runtime metrics", "switch", False),
+        Option(
+            "--web.header-timeout",
+            "header_timeout",
+            "a client must send a complete request head this soon "
+            "after connecting (or after its first byte on a kept-alive connection), else it is disconnected",
+            default="10s",
+        ),
+        Option(
+            "--web.max-connections",
+            "max_connections",
+            "open HTTP connections at once; more are answered 503 and closed",
+            default="256",
+        ),
+        Option(
+            "--web.config.file",
+            "web_config_file",
+            "exporter-toolkit web config: TLS, client certificates, basic auth, headers (re-read when it changes)",
+        ),
+        Option(
+            "--web.disable-exporter-metrics",
+            "disable_exporter_metrics",
+            "leave out the process and runtime metrics",
+            "switch",
+            False,
+        ),
         Option("--scrape.interval", "interval", "collection interval; 0 = on demand", default="15s"),
-        Option("--scrape.timeout", "timeout", "deadline per collection cycle (default: 10s; given, no longer than "
-               "a non-zero --scrape.interval, as Prometheus' scrape_timeout)"),
-        Option("--scrape.max-age", "max_age", "serve the last good data this long after failures "
-               "(default 3 x the larger of --scrape.interval and --scrape.timeout)"),
-        Option("--scrape.slow-interval", "slow_interval",
-               "interval for the costly properties (process/thread counts, virtual memory)", default="60s"),
-    ]  # fmt: skip
+        Option(
+            "--scrape.timeout",
+            "timeout",
+            "deadline per collection cycle (default: 10s; given, no longer than "
+            "a non-zero --scrape.interval, as Prometheus' scrape_timeout)",
+        ),
+        Option(
+            "--scrape.max-age",
+            "max_age",
+            "serve the last good data this long after failures "
+            "(default 3 x the larger of --scrape.interval and --scrape.timeout)",
+        ),
+        Option(
+            "--scrape.slow-interval",
+            "slow_interval",
+            "interval for the costly properties (process/thread counts, virtual memory)",
+            default="60s",
+        ),
+    ]
     out += collector_options()
     out += [
-        Option("--containers.include", "include", "export only containers matching this Porto mask (repeatable)",
-               "append"),
+        Option(
+            "--containers.include", "include", "export only containers matching this Porto mask (repeatable)", "append"
+        ),
         Option("--containers.exclude", "exclude", "skip containers matching this Porto mask (repeatable)", "append"),
         Option("--containers.max-depth", "max_depth", "deepest level to export (/ is 0)"),
-        Option("--events.group-depth", "events_group_depth", "levels of the container name kept in the group label "
-               "of porto_container_exits_total and friends (1: batch for batch/job-7)", default="1"),
-        Option("--labels.allowlist", "labels_allowlist", "Porto labels (names or globs, repeatable or "
-               "comma-separated) to export on porto_container_labels", "append"),
-        Option("--kubernetes.mode", "kubernetes_mode", "porto_container_kubernetes_info for the pods and containers "
-               "portoshim (Porto's CRI shim) made, decoded from their labels: auto (whenever there are such), on "
-               "(and warn when there are none), off", default="auto", choices=MODES),
-        Option("--kubernetes.labels-allowlist", "kubernetes_labels", "Kubernetes labels of pods (keys or globs, "
-               "repeatable or comma-separated) to add to porto_container_kubernetes_info as label_<key>", "append"),
+        Option(
+            "--events.group-depth",
+            "events_group_depth",
+            "levels of the container name kept in the group label "
+            "of porto_container_exits_total and friends (1: batch for batch/job-7)",
+            default="1",
+        ),
+        Option(
+            "--labels.allowlist",
+            "labels_allowlist",
+            "Porto labels (names or globs, repeatable or comma-separated) to export on porto_container_labels",
+            "append",
+        ),
+        Option(
+            "--kubernetes.mode",
+            "kubernetes_mode",
+            "porto_container_kubernetes_info for the pods and containers "
+            "portoshim (Porto's CRI shim) made, decoded from their labels: auto (whenever there are such), on "
+            "(and warn when there are none), off",
+            default="auto",
+            choices=MODES,
+        ),
+        Option(
+            "--kubernetes.labels-allowlist",
+            "kubernetes_labels",
+            "Kubernetes labels of pods (keys or globs, "
+            "repeatable or comma-separated) to add to porto_container_kubernetes_info as label_<key>",
+            "append",
+        ),
         Option("--log.level", "log_level", "log level", default="info", choices=("debug", "info", "warn", "error")),
         Option("--log.format", "log_format", "log format", default="logfmt", choices=("logfmt", "json")),
-    ]  # fmt: skip
+    ]
     return out
 
 
@@ -326,9 +429,15 @@ def _load(declared: list[Option], env: dict[str, str], argv: list[str]) -> Confi
     parser = build_parser(declared)
     ns = parser.parse_args([*env_args(declared, env, argv), *argv])  # --help and --version exit here
     unknown_variables(declared, env)
-    cfg = Config(socket=ns.socket, telemetry_path=ns.telemetry_path, api=ns.api, demo=ns.demo,
-                 disable_exporter_metrics=ns.disable_exporter_metrics, log_level=ns.log_level,
-                 log_format=ns.log_format)  # fmt: skip
+    cfg = Config(
+        socket=ns.socket,
+        telemetry_path=ns.telemetry_path,
+        api=ns.api,
+        demo=ns.demo,
+        disable_exporter_metrics=ns.disable_exporter_metrics,
+        log_level=ns.log_level,
+        log_format=ns.log_format,
+    )
     # portod puts both sockets in one directory: a portod elsewhere (a mount, a chroot) has its metrics there too
     cfg.metrics_socket = ns.metrics_socket or os.path.join(os.path.dirname(ns.socket), METRICS_SOCKET_NAME)
 
@@ -369,13 +478,15 @@ def _load(declared: list[Option], env: dict[str, str], argv: list[str]) -> Confi
     cfg.web_config_file = ns.web_config_file or None
     cfg.events_group_depth = _int_flag("events.group-depth", ns.events_group_depth, minimum=1)
     cfg.collectors = {e.name for e in REGISTRY if _chosen(getattr(ns, f"c_{e.name}"), e.default)}
-    cfg.disabled_groups = {g.name for e in REGISTRY for g in e.groups
-                           if not _chosen(getattr(ns, _group_dest(e.name, g.name)), g.default)}  # fmt: skip
+    cfg.disabled_groups = {
+        g.name for e in REGISTRY for g in e.groups if not _chosen(getattr(ns, _group_dest(e.name, g.name)), g.default)
+    }
     cfg.include, cfg.exclude = list(ns.include), list(ns.exclude)
     cfg.labels_allowlist = [p.strip() for item in ns.labels_allowlist for p in item.split(",") if p.strip()]
     checks.check_porto_label_globs(cfg.labels_allowlist)
     cfg.kubernetes_mode = ns.kubernetes_mode
     cfg.kubernetes_labels = [p.strip() for item in ns.kubernetes_labels for p in item.split(",") if p.strip()]
-    checks.check_globs("kubernetes.labels-allowlist", cfg.kubernetes_labels, checks.KUBERNETES_KEY_CHARS,
-                       "Kubernetes label key")
+    checks.check_globs(
+        "kubernetes.labels-allowlist", cfg.kubernetes_labels, checks.KUBERNETES_KEY_CHARS, "Kubernetes label key"
+    )
     return cfg

@@ -64,9 +64,13 @@ async def portod_or_simulator(real: Portod, timeout: float) -> AsyncIterator[Por
         sim = Simulator(build_host(seed=1, containers=DEMO_CONTAINERS, batch_jobs=True), path, metrics_socket=metrics)
         await sim.start()
         try:
-            log.warning("demo: no portod answers at %s (%s); serving SIMULATED data from the embedded portod "
-                        "simulator on %s (porto_exporter_simulated 1), not a real host",
-                        socket, absent, path)  # fmt: skip
+            log.warning(
+                "demo: no portod answers at %s (%s); serving SIMULATED data from the embedded portod "
+                "simulator on %s (porto_exporter_simulated 1), not a real host",
+                socket,
+                absent,
+                path,
+            )
             yield Portod(path, metrics, simulated=True)
         finally:
             await sim.stop()

@@ -54,10 +54,12 @@ def collectors_section() -> list[str]:
         "",
         "| collector | default | groups | asks portod |",
         "|---|---|---|---|",
-        *(f"| `{e.name}` | {'on' if e.default else 'off'} | {_groups(e)} | {'yes' if e.asks_portod else 'no'} |"
-          for e in REGISTRY),
+        *(
+            f"| `{e.name}` | {'on' if e.default else 'off'} | {_groups(e)} | {'yes' if e.asks_portod else 'no'} |"
+            for e in REGISTRY
+        ),
         "",
-    ]  # fmt: skip
+    ]
 
 
 def cgroup_section() -> list[str]:
@@ -106,8 +108,10 @@ def render_markdown() -> str:
     collectors = collector_of()
     for m in all_metrics():
         labels = ", ".join(f"`{label}`" for label in m.labels)
-        lines.append(f"| `{m.name}` | {m.type} | {labels} | {m.help} | {m.source} | {tiers.get(m.name, 'cycle')} "
-                     f"| {collectors[m.name]} |")  # fmt: skip
+        lines.append(
+            f"| `{m.name}` | {m.type} | {labels} | {m.help} | {m.source} | {tiers.get(m.name, 'cycle')} "
+            f"| {collectors[m.name]} |"
+        )
     lines += [
         "",
         "Map keys not exported as label values: " + ", ".join(f"`{k}`" for k in IO_SKIP) + " (the sum over disks",
@@ -156,11 +160,13 @@ def portod_endpoint_section() -> list[str]:
         "",
         "| portod serves | exported as |",
         "|---|---|",
-        *(f"| `{em.portod}` | `{em.metric.name}`" + (" (ms -> s)" if em.ms else "") + " |"
-          for em in PORTOD_ENDPOINT_METRICS),
+        *(
+            f"| `{em.portod}` | `{em.metric.name}`" + (" (ms -> s)" if em.ms else "") + " |"
+            for em in PORTOD_ENDPOINT_METRICS
+        ),
         *(f"| `{name}` | not again: {where} |" for name, where in PORTOD_ENDPOINT_LEFT_OUT),
         "",
-    ]  # fmt: skip
+    ]
 
 
 if __name__ == "__main__":

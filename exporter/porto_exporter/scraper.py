@@ -102,8 +102,9 @@ class Scraper:
         busy0, decode0, cpu0 = stats.busy_seconds(), stats.decode_seconds, time.thread_time()
         durations: dict[str, float] = {}  # each collector's run, until it returned, failed or was cancelled
         self.context.progress = Progress(c.name for c in self.collectors)
-        tasks = {c.name: asyncio.create_task(self._timed(c, durations), name=f"collector {c.name}")
-                 for c in self.collectors}  # fmt: skip
+        tasks = {
+            c.name: asyncio.create_task(self._timed(c, durations), name=f"collector {c.name}") for c in self.collectors
+        }
         try:
             if tasks:
                 await asyncio.wait(tasks.values(), timeout=self.timeout)
@@ -124,8 +125,9 @@ class Scraper:
                 if method:
                     self._failed(collector.name, f"no reply from portod to {method} within {self.timeout:g}s")
                 else:
-                    self._failed(collector.name, f"not finished within {self.timeout:g}s "
-                                                 "(no request to portod outstanding)")  # fmt: skip
+                    self._failed(
+                        collector.name, f"not finished within {self.timeout:g}s (no request to portod outstanding)"
+                    )
             elif (exc := task.exception()) is not None:
                 if isinstance(exc, Degraded):  # failed, but its samples are current: served (not dropped at
                     # max_age: the events counters stay right), aged from when they were last known complete

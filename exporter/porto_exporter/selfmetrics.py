@@ -52,8 +52,12 @@ class CyclePhases:
     render: float = 0.0
 
     def items(self) -> tuple[tuple[str, float], ...]:
-        return (("portod_wait", self.portod_wait), ("decode", self.decode), ("convert", self.convert),
-                ("render", self.render))  # fmt: skip
+        return (
+            ("portod_wait", self.portod_wait),
+            ("decode", self.decode),
+            ("convert", self.convert),
+            ("render", self.render),
+        )
 
 
 @dataclass(frozen=True)
@@ -73,8 +77,10 @@ def health_batch(runs: Sequence[CollectorRun], up: bool, ctx: CollectContext) ->
         samples.append(Sample(COLLECTOR_SUCCESS.name, labels, 1 if run.ok else 0))
         samples.append(Sample(COLLECTOR_DURATION.name, labels, run.seconds))
     samples.append(Sample(UP.name, (), 1 if up else 0))
-    samples += [Sample(PROPERTY_ERRORS.name, (("property", p), ("error", e)), float(n))
-                for (p, e), n in sorted(ctx.property_errors.items())]  # fmt: skip
+    samples += [
+        Sample(PROPERTY_ERRORS.name, (("property", p), ("error", e)), float(n))
+        for (p, e), n in sorted(ctx.property_errors.items())
+    ]
     samples += [Sample(PARSE_ERRORS.name, (("property", p),), n) for p, n in sorted(ctx.parse_errors.items())]
     samples += [Sample(LABEL_CONFLICTS.name, (("allowlist", a),), n) for a, n in sorted(ctx.label_conflicts.items())]
     return Batch.of(samples)

@@ -28,7 +28,6 @@ from porto_exporter.porto.framing import FrameDecoder, encode_frame
 TABLE = Path(__file__).resolve().parents[2] / "docs" / "simulator-vs-portod.md"
 
 
-
 def _by(field: str) -> Callable[[Message], str]:
     """An element's key: one of its fields, as text."""
     return lambda m: str(getattr(m, field))
@@ -45,42 +44,116 @@ KEYS: dict[str, Callable[[Message], str]] = {
     **{
         name: _by(field)
         for name, field in (
-            ("TContainerGetListResponse", "name"), ("TContainerGetValueResponse", "variable"),
-            ("TStringMapEntry", "key"), ("TUintMapEntry", "key"), ("TContainerEnvVar", "name"),
-            ("TContainerUlimit", "type"), ("TContainerCgroup", "controller"), ("TVolumeDescription", "path"),
-            ("TVolumeSpec", "path"), ("TVolumeLink", "container"), ("TLayer", "name"), ("TStorage", "name"),
-            ("TMetaStorage", "name"), ("TContainerPropertyListEntry", "name"), ("TContainerVolumeLink", "volume"),
-            ("TContainerPlace", "place"), ("TContainerDevice", "device"), ("TContainerNetOption", "opt"),
+            ("TContainerGetListResponse", "name"),
+            ("TContainerGetValueResponse", "variable"),
+            ("TStringMapEntry", "key"),
+            ("TUintMapEntry", "key"),
+            ("TContainerEnvVar", "name"),
+            ("TContainerUlimit", "type"),
+            ("TContainerCgroup", "controller"),
+            ("TVolumeDescription", "path"),
+            ("TVolumeSpec", "path"),
+            ("TVolumeLink", "container"),
+            ("TLayer", "name"),
+            ("TStorage", "name"),
+            ("TMetaStorage", "name"),
+            ("TContainerPropertyListEntry", "name"),
+            ("TContainerVolumeLink", "volume"),
+            ("TContainerPlace", "place"),
+            ("TContainerDevice", "device"),
+            ("TContainerNetOption", "opt"),
             ("TVolumePropertyDescription", "name"),
         )
     },
-}  # fmt: skip
+}
 # What a host holds for everyone (containers, volumes, layers, storages): only this test's own are compared.
-HOST_WIDE = {"TContainer", "TContainerGetListResponse", "TVolumeDescription", "TVolumeSpec", "TLayer", "TStorage",
-             "TMetaStorage"}  # fmt: skip
+HOST_WIDE = {
+    "TContainer",
+    "TContainerGetListResponse",
+    "TVolumeDescription",
+    "TVolumeSpec",
+    "TLayer",
+    "TStorage",
+    "TMetaStorage",
+}
 # Repeated strings naming containers or volumes (the field path's end), and v4 variables listing them.
 HOST_WIDE_NAMES = ("List.name", "volumes_owned.volume")
 HOST_WIDE_VARIABLES = {"volumes_owned"}
 
 # Values that differ between any two hosts by nature: compared by form only. Field names, property names (a Get
 # variable's base), and whole requests (GetSystem: daemon-wide counters).
-VOLATILE = frozenset({
-    "timestamp", "when", "GetSystem",
-    # identity and times
-    "id", "creation_time", "start_time", "change_time", "death_time", "dead_time", "time", "build_time",
-    "last_usage", "root_pid", "net_class_id",
-    # counters and gauges read from cgroups and /proc
-    "cpu_usage", "cpu_usage_system", "cpu_throttled", "cpu_wait", "cpu_pressure", "memory_pressure", "io_pressure",
-    "memory_usage", "anon_usage", "cache_usage", "shmem_usage", "mlock_usage", "hugetlb_usage", "minor_faults",
-    "major_faults", "memory_reclaimed", "virtual_memory", "process_count", "thread_count", "oom_kills_total",
-    "io_read", "io_write", "io_ops", "io_read_ops", "io_write_ops", "io_time", "net_bytes", "net_packets",
-    "net_tx_bytes", "net_tx_packets", "net_rx_bytes", "net_rx_packets", "net_drops", "net_overlimits",
-    "net_rx_drops", "net_tx_drops", "stdout_offset", "stderr_offset",
-    # the machine's size: what a hierarchy's totals inherit from the host
-    "memory_limit_total", "cpu_limit_total", "cpu_limit_bound", "cpu_guarantee_total", "cpu_guarantee_bound",
-    # volume usage
-    "space", "inodes", "space_used", "space_available", "inode_used", "inode_available", "device_index",
-})  # fmt: skip
+VOLATILE = frozenset(
+    {
+        "timestamp",
+        "when",
+        "GetSystem",
+        # identity and times
+        "id",
+        "creation_time",
+        "start_time",
+        "change_time",
+        "death_time",
+        "dead_time",
+        "time",
+        "build_time",
+        "last_usage",
+        "root_pid",
+        "net_class_id",
+        # counters and gauges read from cgroups and /proc
+        "cpu_usage",
+        "cpu_usage_system",
+        "cpu_throttled",
+        "cpu_wait",
+        "cpu_pressure",
+        "memory_pressure",
+        "io_pressure",
+        "memory_usage",
+        "anon_usage",
+        "cache_usage",
+        "shmem_usage",
+        "mlock_usage",
+        "hugetlb_usage",
+        "minor_faults",
+        "major_faults",
+        "memory_reclaimed",
+        "virtual_memory",
+        "process_count",
+        "thread_count",
+        "oom_kills_total",
+        "io_read",
+        "io_write",
+        "io_ops",
+        "io_read_ops",
+        "io_write_ops",
+        "io_time",
+        "net_bytes",
+        "net_packets",
+        "net_tx_bytes",
+        "net_tx_packets",
+        "net_rx_bytes",
+        "net_rx_packets",
+        "net_drops",
+        "net_overlimits",
+        "net_rx_drops",
+        "net_tx_drops",
+        "stdout_offset",
+        "stderr_offset",
+        # the machine's size: what a hierarchy's totals inherit from the host
+        "memory_limit_total",
+        "cpu_limit_total",
+        "cpu_limit_bound",
+        "cpu_guarantee_total",
+        "cpu_guarantee_bound",
+        # volume usage
+        "space",
+        "inodes",
+        "space_used",
+        "space_available",
+        "inode_used",
+        "inode_available",
+        "device_index",
+    }
+)
 KEY = re.compile(r"\{([^{}]*)\}")
 
 

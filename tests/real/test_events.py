@@ -44,8 +44,11 @@ Series = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 def parse(text: str) -> Series:
     """An exposition, by (sample name, sorted labels), through prometheus_client's own parser."""
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}  # fmt: skip
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def counts(series: Series, group: str) -> dict[str, float]:
@@ -92,8 +95,10 @@ class Exporter:
                     await asyncio.sleep(0.05)
         except TimeoutError:
             events = {k: v for k, v in self.last.items() if "event" in k[0] or "container_" in k[0]}
-            raise AssertionError(f"not within {DEADLINE:g}s: {what}\nlast scrape: {events}\n"
-                                 f"exporter log:\n{self.log.read_text()[-3000:]}") from None  # fmt: skip
+            raise AssertionError(
+                f"not within {DEADLINE:g}s: {what}\nlast scrape: {events}\n"
+                f"exporter log:\n{self.log.read_text()[-3000:]}"
+            ) from None
 
     async def reconnects(self) -> float:
         """How many times the subscription has been made again so far (a fresh scrape)."""
@@ -124,10 +129,19 @@ async def exporter_on(real: RealPortod, *flags: str) -> AsyncIterator[Exporter]:
         log = Path(d) / "exporter.log"
         with log.open("wb") as out:
             proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "porto_exporter", f"--porto.socket={real.socket}",
-                f"--web.listen-address=127.0.0.1:{port}", "--scrape.interval=0",
-                f"--containers.include={real.prefix}/***", "--no-collector.volumes", "--no-collector.storage", *flags,
-                stdout=asyncio.subprocess.DEVNULL, stderr=out)  # fmt: skip
+                sys.executable,
+                "-m",
+                "porto_exporter",
+                f"--porto.socket={real.socket}",
+                f"--web.listen-address=127.0.0.1:{port}",
+                "--scrape.interval=0",
+                f"--containers.include={real.prefix}/***",
+                "--no-collector.volumes",
+                "--no-collector.storage",
+                *flags,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=out,
+            )
         try:
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20)) as session:
                 yield Exporter(f"http://127.0.0.1:{port}", log, session, proc)
@@ -188,8 +202,14 @@ async def test_each_way_a_job_ends_is_counted_once(real_portod: RealPortod, grou
         await real.actl("run", groups.job("killed"), "command=sleep 1000")
         await real.actl("kill", groups.job("killed"), "9")
         await real.actl("run", groups.job("oom"), "command=tail /dev/zero", "memory_limit=16M")
-        await real.actl("run", groups.job("respawned"), "command=sh -c 'exit 2'", "respawn=true", "max_respawns=2",
-                        "respawn_delay=100ms")  # fmt: skip
+        await real.actl(
+            "run",
+            groups.job("respawned"),
+            "command=sh -c 'exit 2'",
+            "respawn=true",
+            "max_respawns=2",
+            "respawn_delay=100ms",
+        )
         await real.actl("create", groups.job("bad"))
         await real.actl("set", groups.job("bad"), "command", "/nonexistent/porto-exporter-test")
         await real.actl("start", groups.job("bad"), check=False)  # fails: InvalidCommand
@@ -208,7 +228,11 @@ async def test_each_way_a_job_ends_is_counted_once(real_portod: RealPortod, grou
         # bad's start failed (starting, stopping, stopped with start_error): a start failure, not a start
         "starts": 7,
         "start_failures": 1,
-        "exit:success": 1, "exit:failure": 1 + 3, "exit:signal": 1, "exit:oom": 1}  # fmt: skip
+        "exit:success": 1,
+        "exit:failure": 1 + 3,
+        "exit:signal": 1,
+        "exit:oom": 1,
+    }
     for later in again:
         assert counts(later, groups.jobs) == counts(series, groups.jobs)
     assert series[("porto_events_connected", ())] == 1
@@ -262,8 +286,10 @@ async def test_a_reload_and_a_killed_worker_lose_nothing_and_count_nothing_twice
         assert daemon_pid() != old
         for job in ("across-reload", "after-reload", "killed-while-down", "across-kill"):
             await wait_dead(real, groups.job(job))
-        codes = {job: await real.actl("get", groups.job(job), "exit_code")
-                 for job in ("across-reload", "after-reload", "killed-while-down", "across-kill")}  # fmt: skip
+        codes = {
+            job: await real.actl("get", groups.job(job), "exit_code")
+            for job in ("across-reload", "after-reload", "killed-while-down", "across-kill")
+        }
         series = await groups.pass_barrier(exporter)
         log = exporter.log.read_text()
     assert codes == {"across-reload": "0", "after-reload": "3", "killed-while-down": "-9", "across-kill": "0"}
@@ -272,7 +298,8 @@ async def test_a_reload_and_a_killed_worker_lose_nothing_and_count_nothing_twice
         "starts": 5,  # before, across-reload, after-reload, killed-while-down, across-kill
         "exit:success": 3,  # before (counted once, not again after either restart), across-reload, across-kill
         "exit:failure": 1,  # after-reload
-        "exit:signal": 1}, log  # killed-while-down  # fmt: skip
+        "exit:signal": 1,
+    }, log  # killed-while-down
     assert series[("porto_events_connected", ())] == 1
     assert series[("porto_events_reconnects_total", ())] >= reconnects + 1
     assert series[("porto_exporter_collector_success", (("collector", "events"),))] == 1
@@ -293,8 +320,9 @@ async def test_a_killed_master_and_a_new_start_count_nothing_twice(real_portod: 
         reconnects = await exporter.reconnects()
         os.kill(int(Path("/run/portoloop.pid").read_text().split()[0]), signal.SIGKILL)
         down = await exporter.until(lambda s: s.get(("porto_up", ())) == 0, "porto_up 0 with portod gone")
-        done = await asyncio.to_thread(subprocess.run, [str(real.dir / "start")], capture_output=True, text=True,
-                                       timeout=120)  # fmt: skip
+        done = await asyncio.to_thread(
+            subprocess.run, [str(real.dir / "start")], capture_output=True, text=True, timeout=120
+        )
         assert done.returncode == 0, f"{real.dir}/start: {done.stderr.strip()}"
         await exporter.subscribed(reconnects + 1)
         await real.actl("run", "-W", groups.job("after"), "command=sh -c 'exit 3'")

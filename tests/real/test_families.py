@@ -52,11 +52,22 @@ NS, US, S = 1e-9, 1e-6, 1.0
 # seconds, ``*_time[raw]`` unix seconds), kept here rather than taken from the catalog, so a wrong scale there
 # shows as a wrong value. A family named ``*_seconds*`` whose property is missing here fails the test.
 PORTO_UNITS: dict[str, float] = {
-    "cpu_usage": NS, "cpu_usage_system": NS, "cpu_wait": NS, "cpu_throttled": NS, "io_time": NS,
-    "cpu_burst_usage": NS, "cpu_unconstrained_wait": NS,
-    "cpu_pressure": US, "memory_pressure": US, "io_pressure": US,
-    "time": S, "start_time": S, "death_time": S, "creation_time": S, "change_time": S,
-}  # fmt: skip
+    "cpu_usage": NS,
+    "cpu_usage_system": NS,
+    "cpu_wait": NS,
+    "cpu_throttled": NS,
+    "io_time": NS,
+    "cpu_burst_usage": NS,
+    "cpu_unconstrained_wait": NS,
+    "cpu_pressure": US,
+    "memory_pressure": US,
+    "io_pressure": US,
+    "time": S,
+    "start_time": S,
+    "death_time": S,
+    "creation_time": S,
+    "change_time": S,
+}
 
 # Families about containers the host cannot make comparable, and why. Each must really be absent for our
 # containers (for the reason given: the test checks portod's side says the same).
@@ -90,10 +101,25 @@ def v4_name(cm: ContainerMetric) -> str:
     return f"{cm.prop}[raw]" if cm.parse == "raw_time" else cm.prop
 
 
-CONTAINER_PROPS = tuple(dict.fromkeys([
-    "state", "controllers", "labels", "respawn_count", "start_time[raw]", "id", "level", "parent",
-    "absolute_name", "owner_user", "owner_group", "virt_mode", *(v4_name(cm) for cm in CONTAINER_METRICS),
-]))  # fmt: skip
+CONTAINER_PROPS = tuple(
+    dict.fromkeys(
+        [
+            "state",
+            "controllers",
+            "labels",
+            "respawn_count",
+            "start_time[raw]",
+            "id",
+            "level",
+            "parent",
+            "absolute_name",
+            "owner_user",
+            "owner_group",
+            "virt_mode",
+            *(v4_name(cm) for cm in CONTAINER_METRICS),
+        ]
+    )
+)
 _PROP_LINE = re.compile(r"^(\S+) =(?: (.*))?$")
 
 
@@ -132,8 +158,9 @@ def parse_vlist(text: str) -> dict[str, dict[str, str]]:
 
 def portod_pids() -> tuple[str, ...]:
     """portod's master and worker pids: a restart (another helper's reload, a killed master) changes them."""
-    return tuple(Path(p).read_text().strip() if Path(p).exists() else "" for p in
-                 ("/run/portoloop.pid", "/run/portod.pid"))  # fmt: skip
+    return tuple(
+        Path(p).read_text().strip() if Path(p).exists() else "" for p in ("/run/portoloop.pid", "/run/portod.pid")
+    )
 
 
 @dataclass
@@ -152,9 +179,16 @@ async def read_portod(real: RealPortod, names: list[str], volumes: list[str]) ->
     async def attempt() -> PortodView | None:
         pids = portod_pids()
         got = await asyncio.create_subprocess_exec(
-            real.portoctl, "-t", "10", "get", *names, "--", *CONTAINER_PROPS,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+            real.portoctl,
+            "-t",
+            "10",
+            "get",
+            *names,
+            "--",
+            *CONTAINER_PROPS,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         out, _err = await got.communicate()  # the errors (a property not in this state) are on stderr
         containers = parse_get(out.decode(), names)
         if any("state" not in containers.get(n, {}) for n in names):
@@ -242,16 +276,26 @@ def expected(view: PortodView) -> Series:
         info = tuple((k, props.get(k, "")) for k in CONTAINER_INFO.labels[1:])
         out[CONTAINER_INFO.name][frozenset((*ct, *info))] = 1.0
         labels = str_map(props.get("labels", ""))
-        allowed = {"label_" + re.sub(r"[^a-zA-Z0-9_]", "_", k): v for k, v in labels.items()
-                   if any(fnmatch.fnmatchcase(k, p) for p in ALLOWLIST)}  # fmt: skip
+        allowed = {
+            "label_" + re.sub(r"[^a-zA-Z0-9_]", "_", k): v
+            for k, v in labels.items()
+            if any(fnmatch.fnmatchcase(k, p) for p in ALLOWLIST)
+        }
         out[CONTAINER_LABELS.name][frozenset((*ct, *allowed.items()))] = 1.0
     for path, props in view.volumes.items():
         vol = (("volume", path),)
         vinfo = tuple((k, props.get(k, "")) for k in VOLUME_INFO.labels[1:])
         out[VOLUME_INFO.name][frozenset((*vol, *vinfo))] = 1.0
-        v4 = {"space.usage": "space_used", "space.limit": "space_limit", "space.guarantee": "space_guarantee",
-              "space.available": "space_available", "inodes.usage": "inode_used", "inodes.limit": "inode_limit",
-              "inodes.guarantee": "inode_guarantee", "inodes.available": "inode_available"}  # fmt: skip
+        v4 = {
+            "space.usage": "space_used",
+            "space.limit": "space_limit",
+            "space.guarantee": "space_guarantee",
+            "space.available": "space_available",
+            "inodes.usage": "inode_used",
+            "inodes.limit": "inode_limit",
+            "inodes.guarantee": "inode_guarantee",
+            "inodes.available": "inode_available",
+        }
         for family, path_, _help in VOLUME_GAUGES:
             if path_ == "links":
                 value = float(len(props.get("containers", "").split()))
@@ -331,24 +375,46 @@ class Host:
 HOG_MIB = 40  # the hog touches this much under its 64 MiB limit
 TREE: tuple[tuple[str, dict[str, str]], ...] = (
     # (name under the test's container, properties); started in this order, parents first
-    ("svc", {"memory_limit": "256M", "cpu_limit": "1c", "cpu_guarantee": "0.1c", "cpu_weight": "2",
-             "dirty_limit": "32M", "hugetlb_limit": "2M", "thread_limit": "500", "io_limit": "/place: 10M",
-             "io_ops_limit": "fs: 1000", "net_limit": "default: 1M", "net_guarantee": "default: 100K",
-             "labels": "TEAM.name:core;APP.version:7"}),
+    (
+        "svc",
+        {
+            "memory_limit": "256M",
+            "cpu_limit": "1c",
+            "cpu_guarantee": "0.1c",
+            "cpu_weight": "2",
+            "dirty_limit": "32M",
+            "hugetlb_limit": "2M",
+            "thread_limit": "500",
+            "io_limit": "/place: 10M",
+            "io_ops_limit": "fs: 1000",
+            "net_limit": "default: 1M",
+            "net_guarantee": "default: 100K",
+            "labels": "TEAM.name:core;APP.version:7",
+        },
+    ),
     ("svc/web", {"labels": "TEAM.name:web;TEAM.oncall:alice;APP.version:8"}),  # meta without its own cgroups
     ("svc/web/burner", {"command": "sh -c 'while :; do :; done'", "cpu_limit": "0.2c"}),
-    ("svc/web/hog", {"memory_limit": "64M",
-                     "command": f"python3 -c \"import time; b = bytearray(b'x') * ({HOG_MIB} << 20); "
-                                "time.sleep(3600)\""}),
-    ("svc/disk", {"io_limit": "/place: 20M",  # its own blkio cgroup: per-disk io counters, then dead
-                  "command": "sh -c 'dd if=/dev/zero of=data bs=64k count=16 oflag=direct status=none && "
-                             "dd if=data of=/dev/null bs=64k iflag=direct status=none'"}),
+    (
+        "svc/web/hog",
+        {
+            "memory_limit": "64M",
+            "command": f"python3 -c \"import time; b = bytearray(b'x') * ({HOG_MIB} << 20); time.sleep(3600)\"",
+        },
+    ),
+    (
+        "svc/disk",
+        {
+            "io_limit": "/place: 20M",  # its own blkio cgroup: per-disk io counters, then dead
+            "command": "sh -c 'dd if=/dev/zero of=data bs=64k count=16 oflag=direct status=none && "
+            "dd if=data of=/dev/null bs=64k iflag=direct status=none'",
+        },
+    ),
     ("svc/exit3", {"command": "sh -c 'exit 3'"}),
     ("svc/oom", {"memory_limit": "16M", "command": "python3 -c \"b = bytearray(b'x') * (64 << 20)\""}),
     ("svc/paused", {"command": "sleep 3600"}),
     ("jobs", {}),  # meta; the respawning job's memory is charged above our containers, not to a moving gauge here
     ("jobs/respawn", {"command": "true", "respawn": "true", "respawn_delay": "50ms", "max_respawns": "1000"}),
-)  # fmt: skip
+)
 
 
 async def build_host(real: RealPortod, top: str) -> Host:
@@ -433,16 +499,27 @@ class Exporter:
 async def exporter(real_portod: RealPortod, host: Host, request: pytest.FixtureRequest) -> AsyncIterator[Exporter]:
     """``python3 -m porto_exporter`` on a free port, scraping our subtree of the real portod every 250 ms, over
     the API it picks (v5 ListContainersBy on portod 5.3) and over the v4 Get it falls back to on older portods."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO / "exporter"),
-                                                                       os.environ.get("PYTHONPATH")])))  # fmt: skip
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO / "exporter"), os.environ.get("PYTHONPATH")]))
+    )
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "porto_exporter", f"--porto.socket={real_portod.socket}",
-        f"--porto.api={request.param}", "--web.listen-address=127.0.0.1:0", "--scrape.interval=250ms",
+        sys.executable,
+        "-m",
+        "porto_exporter",
+        f"--porto.socket={real_portod.socket}",
+        f"--porto.api={request.param}",
+        "--web.listen-address=127.0.0.1:0",
+        "--scrape.interval=250ms",
         "--scrape.slow-interval=0s",
-        f"--containers.include={host.top}", f"--containers.include={host.top}/***",
-        f"--labels.allowlist={','.join(ALLOWLIST)}", "--collector.containers.hierarchy", "--collector.containers.vmem",
-        env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+        f"--containers.include={host.top}",
+        f"--containers.include={host.top}/***",
+        f"--labels.allowlist={','.join(ALLOWLIST)}",
+        "--collector.containers.hierarchy",
+        "--collector.containers.vmem",
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
     log: list[str] = []
     listening: asyncio.Future[str] = asyncio.get_running_loop().create_future()
 
@@ -503,8 +580,10 @@ async def scrape_after(session: aiohttp.ClientSession, url: str) -> Series:
 
 def ours(served: Series, host: Host) -> Series:
     mine, vols = set(host.containers), set(host.volumes)
-    return {f: {k: v for k, v in series.items() if dict(k).get("container") in mine or dict(k).get("volume") in vols}
-            for f, series in served.items()}  # fmt: skip
+    return {
+        f: {k: v for k, v in series.items() if dict(k).get("container") in mine or dict(k).get("volume") in vols}
+        for f, series in served.items()
+    }
 
 
 @dataclass
@@ -546,7 +625,10 @@ async def agreed_round(real: RealPortod, session: aiohttp.ClientSession, exporte
 
 
 CONTAINER_FAMILIES = {cm.metric.name for cm in CONTAINER_METRICS} | {
-    CONTAINER_STATE.name, CONTAINER_INFO.name, CONTAINER_LABELS.name}  # fmt: skip
+    CONTAINER_STATE.name,
+    CONTAINER_INFO.name,
+    CONTAINER_LABELS.name,
+}
 VOLUME_FAMILIES = {VOLUME_INFO.name, *(n for n, *_ in VOLUME_GAUGES)}
 
 
@@ -581,9 +663,10 @@ async def test_every_family_matches_what_portod_says(real_portod: RealPortod, ho
         # the host is what it claims to be, so the comparison above covered what it should
         got, before = first.served, first.before
         state = {n: before.containers[n]["state"] for n in host.containers}
-        assert [state[c(n)] for n in ("svc", "svc/web/burner", "svc/exit3", "svc/oom", "svc/stopped", "svc/paused",
-                                      "jobs/respawn")] == ["meta", "running", "dead", "dead", "stopped", "paused",
-                                                           "respawning"]  # fmt: skip
+        assert [
+            state[c(n)]
+            for n in ("svc", "svc/web/burner", "svc/exit3", "svc/oom", "svc/stopped", "svc/paused", "jobs/respawn")
+        ] == ["meta", "running", "dead", "dead", "stopped", "paused", "respawning"]
         assert one(got, "porto_container_exit_code", container=c("svc/exit3")) == 3
         assert one(got, "porto_container_exit_code", container=c("svc/oom")) == -99
         assert one(got, "porto_container_oom_killed", container=c("svc/oom")) == 1
@@ -593,7 +676,8 @@ async def test_every_family_matches_what_portod_says(real_portod: RealPortod, ho
         hog = one(got, "porto_container_memory_usage_bytes", container=c("svc/web/hog"))
         assert HOG_MIB << 20 <= hog <= 64 << 20, hog
         assert {dict(k)["volume"]: dict(k)["backend"] for k in got[VOLUME_INFO.name]} == dict(
-            zip(host.volumes, ("tmpfs", "loop"), strict=True))  # fmt: skip
+            zip(host.volumes, ("tmpfs", "loop"), strict=True)
+        )
 
         # inherited controllers: web owns no memory or cpu cgroup, so portod answers svc's figures for it; the
         # exporter serves them once, on svc
@@ -608,8 +692,10 @@ async def test_every_family_matches_what_portod_says(real_portod: RealPortod, ho
             assert c("svc") in holders and c("svc/web") not in holders, (family, holders)
 
         # labels only through the allowlist
-        assert one(got, CONTAINER_LABELS.name, container=c("svc/web"), label_TEAM_name="web",
-                   label_TEAM_oncall="alice") == 1  # fmt: skip
+        assert (
+            one(got, CONTAINER_LABELS.name, container=c("svc/web"), label_TEAM_name="web", label_TEAM_oncall="alice")
+            == 1
+        )
         assert not [k for series in got.values() for k in series if any(n.startswith("label_APP") for n, _ in k)]
 
         # what changes reaches the exporter: limits (and the totals of the children they bound), labels, states,
@@ -625,8 +711,9 @@ async def test_every_family_matches_what_portod_says(real_portod: RealPortod, ho
         assert one(got, "porto_container_memory_limit_bytes", container=c("svc")) == 200 << 20
         assert one(got, "porto_container_memory_limit_total_bytes", container=c("svc/web/burner")) == 200 << 20
         assert one(got, "porto_container_cpu_limit_total_cores", container=c("svc/web")) == 0.8
-        assert one(got, CONTAINER_LABELS.name, container=c("svc/web"), label_TEAM_name="web",
-                   label_TEAM_oncall="bob") == 1  # fmt: skip
+        assert (
+            one(got, CONTAINER_LABELS.name, container=c("svc/web"), label_TEAM_name="web", label_TEAM_oncall="bob") == 1
+        )
         assert one(got, CONTAINER_STATE.name, container=c("svc/paused"), state="running") == 1
         assert one(got, CONTAINER_STATE.name, container=c("svc/exit3"), state="stopped") == 1
         assert math.isnan(one(got, "porto_container_exit_code", container=c("svc/exit3")))

@@ -29,9 +29,13 @@ from .conftest import REPO, RealPortod
 
 NS, NAME, UID, CT = (
     "LABEL." + base64.b64encode(k.encode()).decode().rstrip("=")
-    for k in ("io.kubernetes.pod.namespace", "io.kubernetes.pod.name", "io.kubernetes.pod.uid",
-              "io.kubernetes.container.name")
-)  # fmt: skip
+    for k in (
+        "io.kubernetes.pod.namespace",
+        "io.kubernetes.pod.name",
+        "io.kubernetes.pod.uid",
+        "io.kubernetes.container.name",
+    )
+)
 
 
 ANNOTATION = "ANNOTATION." + base64.b64encode(b"example.com/runbook").decode().rstrip("=")
@@ -68,13 +72,22 @@ async def pods(real_portod: RealPortod, own: str) -> dict[str, tuple[str, ...]]:
     uid = "0b5c1d2e-9f3a-4c7d-8e21-5a6b7c8d9e0f"  # a uid's base64 never has + or /: only > ? ~ DEL in ASCII make them
     pod, ct, broken = f"{own}/cart-7d9f8-x2x4q-1a2b", f"{own}/cart-7d9f8-x2x4q-1a2b/redis-0c9d", f"{own}/bad-0e0f"
     kube = {NS: b64("shop"), NAME: b64("cart-7d9f8-x2x4q"), UID: b64(uid)}
-    pod_labels = {**kube, "LABEL." + b64("app.kubernetes.io/name"): b64("cart"), "LABEL." + b64("attempt"): b64("0"),
-                  "ANNOTATION." + b64("kubernetes.io/config.source"): b64("api"), "INFRA.engine": "k8s"}  # fmt: skip
+    pod_labels = {
+        **kube,
+        "LABEL." + b64("app.kubernetes.io/name"): b64("cart"),
+        "LABEL." + b64("attempt"): b64("0"),
+        "ANNOTATION." + b64("kubernetes.io/config.source"): b64("api"),
+        "INFRA.engine": "k8s",
+    }
     rsp = await create_from_spec(real_portod.socket, pod, pod_labels)
     assert rsp.error == pb.Success, rsp
     await real_portod.actl("create", ct)
-    ct_labels = {**kube, CT: b64("redis"), "LABEL." + b64("io.kubernetes.container.logpath"): b64(f"/place/{ct}"),
-                 "INFRA.engine": "k8s"}  # fmt: skip
+    ct_labels = {
+        **kube,
+        CT: b64("redis"),
+        "LABEL." + b64("io.kubernetes.container.logpath"): b64(f"/place/{ct}"),
+        "INFRA.engine": "k8s",
+    }
     await real_portod.actl("set", ct, "labels", labels_string(ct_labels))
     await real_portod.actl("create", broken)
     await real_portod.actl("set", broken, "labels", labels_string({**kube, NS: "abcde", "INFRA.engine": "k8s"}))
@@ -95,8 +108,11 @@ async def test_portod_refuses_what_portoshims_base64_can_hold(real_portod: RealP
         assert (rsp.error, rsp.errorMsg.split(":")[0]) == (pb.InvalidLabel, "Invalid label value"), rsp
         assert name not in real_portod.containers()
     await real_portod.actl("create", f"{own}/set")
-    for label, value, said in ((NS, "c2hvcA==", "Invalid label value"), ("LABEL.a+b", "x", "Invalid label name"),
-                               ("LABEL." + "A" * 123, "x", "Label name too log, max 128 bytes")):  # fmt: skip
+    for label, value, said in (
+        (NS, "c2hvcA==", "Invalid label value"),
+        ("LABEL.a+b", "x", "Invalid label name"),
+        ("LABEL." + "A" * 123, "x", "Label name too log, max 128 bytes"),
+    ):
         req = pb.TPortoRequest()
         req.SetLabel.name, req.SetLabel.label, req.SetLabel.value = f"{own}/set", label, value
         answer = await exchange(real_portod.socket, req)
@@ -120,13 +136,24 @@ async def test_a_limit_set_to_zero_gives_a_nested_container_its_cgroup(real_port
 @pytest.fixture(params=["auto", "v4"])
 async def exporter(real_portod: RealPortod, own: str, request: pytest.FixtureRequest) -> AsyncIterator[str]:
     """An exporter process reading this test's subtree only, over v5 (auto) and v4; its URL."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO / "exporter"),
-                                                                       os.environ.get("PYTHONPATH")])))  # fmt: skip
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO / "exporter"), os.environ.get("PYTHONPATH")]))
+    )
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "porto_exporter", f"--porto.socket={real_portod.socket}", f"--porto.api={request.param}",
-        "--web.listen-address=127.0.0.1:0", "--scrape.interval=250ms", f"--containers.include={own}/***",
-        "--no-collector.events", "--kubernetes.mode=on", env=env, stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE)  # fmt: skip
+        sys.executable,
+        "-m",
+        "porto_exporter",
+        f"--porto.socket={real_portod.socket}",
+        f"--porto.api={request.param}",
+        "--web.listen-address=127.0.0.1:0",
+        "--scrape.interval=250ms",
+        f"--containers.include={own}/***",
+        "--no-collector.events",
+        "--kubernetes.mode=on",
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
     stderr = proc.stderr
     assert stderr is not None
     log: list[str] = []

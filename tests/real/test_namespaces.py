@@ -51,8 +51,11 @@ def free_port() -> int:
 
 
 def parse(text: str) -> Series:
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}  # fmt: skip
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def about(series: Series, top: str, label: str = "container") -> Series:
@@ -96,12 +99,23 @@ async def make_tenant(real: RealPortod, own: str, mode: str, logs: Path) -> Tena
     port = free_port()
     # read-only does not isolate: the exporter sees the whole host and is pointed at its tenant as on the host;
     # events are grouped 1 level below what it sees (inside a namespace) or at web's level (on the host's view)
-    flags = "" if MODES[mode][1] else f" --containers.include={name} --containers.include={name}/*** " \
-        f"--events.group-depth={name.count('/') + 2}"  # fmt: skip
-    command = (f"{sys.executable} -m porto_exporter --web.listen-address=127.0.0.1:{port} --scrape.interval=0 "
-               f"--scrape.slow-interval=0s --porto.socket={real.socket}{flags}")  # fmt: skip
-    await real.actl("run", f"{name}/exp", f"command={command}", f"env=PYTHONPATH={REPO / 'exporter'}",
-                    f"stdout_path={logs / (mode + '.out')}", f"stderr_path={logs / (mode + '.err')}")  # fmt: skip
+    flags = (
+        ""
+        if MODES[mode][1]
+        else f" --containers.include={name} --containers.include={name}/*** --events.group-depth={name.count('/') + 2}"
+    )
+    command = (
+        f"{sys.executable} -m porto_exporter --web.listen-address=127.0.0.1:{port} --scrape.interval=0 "
+        f"--scrape.slow-interval=0s --porto.socket={real.socket}{flags}"
+    )
+    await real.actl(
+        "run",
+        f"{name}/exp",
+        f"command={command}",
+        f"env=PYTHONPATH={REPO / 'exporter'}",
+        f"stdout_path={logs / (mode + '.out')}",
+        f"stderr_path={logs / (mode + '.err')}",
+    )
     tenant = Tenant(mode, name, f"http://127.0.0.1:{port}")
     try:
         await wait_ready(tenant.url + "/metrics", seconds=SECONDS)  # each scrape is a cycle (interval 0)
@@ -116,10 +130,18 @@ async def host_exporter(real: RealPortod, own: str) -> AsyncIterator[tuple[str, 
     """An exporter on the host (no container), pointed at this test's subtree: its URL and process (starting)."""
     port = free_port()
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "porto_exporter", f"--porto.socket={real.socket}", "--scrape.interval=0",
-        "--scrape.slow-interval=0s", f"--web.listen-address=127.0.0.1:{port}", f"--containers.include={own}/***",
+        sys.executable,
+        "-m",
+        "porto_exporter",
+        f"--porto.socket={real.socket}",
+        "--scrape.interval=0",
+        "--scrape.slow-interval=0s",
+        f"--web.listen-address=127.0.0.1:{port}",
+        f"--containers.include={own}/***",
         "--no-collector.events",
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)  # fmt: skip
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     try:
         yield f"http://127.0.0.1:{port}", proc
     finally:
@@ -139,11 +161,14 @@ async def test_an_exporter_in_each_kind_of_namespace_names_series_as_the_host(
             host = await scrape(http, host_url)
             inside = {t.mode: await scrape(http, t.url) for t in tenants}
             for t in tenants:
-                await poll(partial(_subscribed, http, t), f"{t.name}/exp subscribed to portod's pushes",
-                           seconds=SECONDS)  # fmt: skip
+                await poll(
+                    partial(_subscribed, http, t), f"{t.name}/exp subscribed to portod's pushes", seconds=SECONDS
+                )
                 await real.actl("run", f"{t.name}/web/job", "command=false")  # exits 1: one failure
-            counted = {t.mode: await poll(partial(_failure, http, t), f"the failed job in {t.name} counted",
-                                          seconds=SECONDS) for t in tenants}  # fmt: skip
+            counted = {
+                t.mode: await poll(partial(_failure, http, t), f"the failed job in {t.name} counted", seconds=SECONDS)
+                for t in tenants
+            }
 
     for t in tenants:
         got = inside[t.mode]
@@ -171,6 +196,9 @@ async def _subscribed(http: aiohttp.ClientSession, t: Tenant) -> bool:
 async def _failure(http: aiohttp.ClientSession, t: Tenant) -> dict[str, float] | None:
     """The tenant exporter's failure exits by group, once any is counted."""
     got = await scrape(http, t.url)
-    out = {dict(k[1])["group"]: v for k, v in got.items()
-           if k[0] == "porto_container_exits_total" and dict(k[1]).get("reason") == "failure"}  # fmt: skip
+    out = {
+        dict(k[1])["group"]: v
+        for k, v in got.items()
+        if k[0] == "porto_container_exits_total" and dict(k[1]).get("reason") == "failure"
+    }
     return out or None

@@ -17,8 +17,14 @@ from .conftest import RealPortod
 
 UNIT = Path("/lib/systemd/system/porto-exporter.service")
 # what the package makes or takes beside the files dpkg lists
-STATE = (Path("/etc/porto-exporter"), Path("/etc/default/porto-exporter"), Path("/usr/lib/porto-exporter"),
-         Path("/var/lib/porto-exporter"), Path("/usr/bin/porto-exporter"), UNIT)  # fmt: skip
+STATE = (
+    Path("/etc/porto-exporter"),
+    Path("/etc/default/porto-exporter"),
+    Path("/usr/lib/porto-exporter"),
+    Path("/var/lib/porto-exporter"),
+    Path("/usr/bin/porto-exporter"),
+    UNIT,
+)
 
 
 def test_the_package_installs_runs_as_its_user_against_portod_and_purges_without_leftovers(
@@ -55,19 +61,36 @@ def test_the_package_installs_runs_as_its_user_against_portod_and_purges_without
             port = free_port()
             with log.open("wb") as out:  # the unit's command, as the unit's user and group (systemd does not run here)
                 proc = subprocess.Popen(
-                    ["setpriv", f"--reuid={unit['User']}", f"--regid={unit['Group']}", "--init-groups",
-                     "--", *unit["ExecStart"].split(), f"--porto.socket={real_portod.socket}",
-                     f"--web.listen-address=127.0.0.1:{port}", "--scrape.interval=0",
-                     f"--containers.include={real_portod.prefix}/***", "--no-collector.volumes",
-                     "--no-collector.storage"],
-                    stdout=subprocess.DEVNULL, stderr=out, stdin=subprocess.DEVNULL, cwd="/")  # fmt: skip
+                    [
+                        "setpriv",
+                        f"--reuid={unit['User']}",
+                        f"--regid={unit['Group']}",
+                        "--init-groups",
+                        "--",
+                        *unit["ExecStart"].split(),
+                        f"--porto.socket={real_portod.socket}",
+                        f"--web.listen-address=127.0.0.1:{port}",
+                        "--scrape.interval=0",
+                        f"--containers.include={real_portod.prefix}/***",
+                        "--no-collector.volumes",
+                        "--no-collector.storage",
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=out,
+                    stdin=subprocess.DEVNULL,
+                    cwd="/",
+                )
             visible = f'porto_container_state{{container="{mine}",state="meta"}}'  # our own container, as exported
-            exposition = until(f"http://127.0.0.1:{port}/metrics", proc, lambda text: sample(text, visible) == 1,
-                               log, within=60)  # fmt: skip
+            exposition = until(
+                f"http://127.0.0.1:{port}/metrics", proc, lambda text: sample(text, visible) == 1, log, within=60
+            )
             assert sample(exposition, "porto_up") == 1
             assert sample(exposition, "porto_exporter_simulated") == 0  # the real portod, not the demo's simulator
-            uids = next(line.split()[1:] for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines()
-                        if line.startswith("Uid:"))  # fmt: skip
+            uids = next(
+                line.split()[1:]
+                for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines()
+                if line.startswith("Uid:")
+            )
             assert set(uids) == {user[2]}  # real, effective, saved, fs: porto-exporter's, nothing of root's
             maps = Path(f"/proc/{proc.pid}/maps").read_text()
             assert "/usr/lib/porto-exporter/" in maps  # the package's own compiled libraries, not another copy

@@ -35,22 +35,28 @@ REQUEST_LABELS = frozenset({"client", "error", "long", "queue"})  # what portod 
 
 async def read_endpoint(path: str = ENDPOINT) -> str:
     async with (
-        aiohttp.ClientSession(connector=aiohttp.UnixConnector(path=path, force_close=True),
-                              timeout=aiohttp.ClientTimeout(total=10)) as session,
+        aiohttp.ClientSession(
+            connector=aiohttp.UnixConnector(path=path, force_close=True), timeout=aiohttp.ClientTimeout(total=10)
+        ) as session,
         session.get("http://localhost/metrics") as r,
-    ):  # fmt: skip
+    ):
         assert r.status == 200, r.status
         return await r.text()
 
 
 def series_of(text: str) -> Series:
-    return {(s.name, frozenset(s.labels.items())): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}  # fmt: skip
+    return {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def shape(text: str) -> list[tuple[str, str, frozenset[str]]]:
-    return [(f.name, f.type, frozenset(k for s in f.samples for k in s.labels))
-            for f in text_string_to_metric_families(text)]  # fmt: skip
+    return [
+        (f.name, f.type, frozenset(k for s in f.samples for k in s.labels))
+        for f in text_string_to_metric_families(text)
+    ]
 
 
 async def test_the_simulator_serves_what_this_portod_serves(real_portod: RealPortod, socket_dir: Path) -> None:
@@ -74,11 +80,18 @@ async def exporter(real_portod: RealPortod, own: str, socket_dir: Path) -> Async
     log = socket_dir / "exporter.log"
     with log.open("wb") as err:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "porto_exporter", f"--porto.socket={real_portod.socket}",
-            f"--porto.metrics-socket={ENDPOINT}", f"--web.listen-address=127.0.0.1:{port}",
-            "--scrape.interval=250ms", "--no-collector.events", f"--containers.include={own}",
-            f"--containers.include={own}/***", stderr=err,
-        )  # fmt: skip
+            sys.executable,
+            "-m",
+            "porto_exporter",
+            f"--porto.socket={real_portod.socket}",
+            f"--porto.metrics-socket={ENDPOINT}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--scrape.interval=250ms",
+            "--no-collector.events",
+            f"--containers.include={own}",
+            f"--containers.include={own}/***",
+            stderr=err,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         await wait_ready(url + "/-/ready", proc)
@@ -134,8 +147,11 @@ async def test_the_exporter_reexports_portods_metrics_with_their_values(exporter
                 compared += 1
             else:
                 assert (em.portod, labels) in after, (em.metric.name, dict(labels))
-    reads = [v for (n, labels), v in got.items() if n == "porto_daemon_requests_total"
-             and dict(labels).get("queue") == "portod-RO"]  # fmt: skip
+    reads = [
+        v
+        for (n, labels), v in got.items()
+        if n == "porto_daemon_requests_total" and dict(labels).get("queue") == "portod-RO"
+    ]
     assert compared >= 17 and sum(reads) > 0, (compared, reads)  # 4 queues x 3 times, 4 single, requests
     said = log.read_text()
     assert said.count(f"portod serves its own metrics at {ENDPOINT}") == 1 and "level=warn" not in said, said

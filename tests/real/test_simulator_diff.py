@@ -52,8 +52,9 @@ from .simdiff import (
 
 # What the exporter reads: v5 ListContainersBy properties, and the v4 Get variables for the same.
 V5_PROPS = list(dict.fromkeys([*FAST_ALWAYS, *INFO_PROPS, *(cm.prop for cm in CONTAINER_METRICS)]))
-V4_VARS = list(dict.fromkeys([*FAST_ALWAYS, "change_time[raw]", *INFO_PROPS,
-                              *(v4_variable(cm) for cm in CONTAINER_METRICS)]))  # fmt: skip
+V4_VARS = list(
+    dict.fromkeys([*FAST_ALWAYS, "change_time[raw]", *INFO_PROPS, *(v4_variable(cm) for cm in CONTAINER_METRICS)])
+)
 # The tree under BASE (relative name, command, properties, labels, started); the same on both hosts.
 TREE: tuple[tuple[str, str, dict[str, str], dict[str, str], bool], ...] = (
     ("", "", {}, {"TEAM.name": "diff"}, True),
@@ -65,8 +66,16 @@ TREE: tuple[tuple[str, str, dict[str, str], dict[str, str], bool], ...] = (
 )
 TMPFS_LIMIT = 16 << 20
 # What the simulator's containers do, as the real ones do: sleep (no disk or network traffic) or exit 3 at once.
-SLEEP = Behaviour(cpu_cores=0.0005, system_fraction=0.1, memory_bytes=1 << 20, io_read_bps=0.0, io_write_bps=0.0,
-                  net_bps=0.0, processes=1, threads=1)  # fmt: skip
+SLEEP = Behaviour(
+    cpu_cores=0.0005,
+    system_fraction=0.1,
+    memory_bytes=1 << 20,
+    io_read_bps=0.0,
+    io_write_bps=0.0,
+    net_bps=0.0,
+    processes=1,
+    threads=1,
+)
 EXITS_3 = dataclasses.replace(SLEEP, exit_after=0.001, exit_code=3)
 PROBE_TIMEOUT = 20.0
 # Probes whose values are compared by form only: every property portod lists, most of which no metric reads.
@@ -123,7 +132,7 @@ def build_requests(base: str) -> list[str]:
         name = quoted(f"{base}/{rel}" if rel else base)
         out.append(f"Create {{ name: {name} }}")
         if command:
-            out.append(f"SetProperty {{ name: {name} property: \"command\" value: {quoted(command)} }}")
+            out.append(f'SetProperty {{ name: {name} property: "command" value: {quoted(command)} }}')
         for prop, value in props.items():
             out.append(f"SetProperty {{ name: {name} property: {quoted(prop)} value: {quoted(value)} }}")
         for label, value in labels.items():
@@ -137,7 +146,7 @@ async def poll_state(side: Side, name: str, state: str, seconds: float = 15.0) -
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     while True:
-        rsp = await side.ask(f"GetProperty {{ name: {quoted(name)} property: \"state\" }}")
+        rsp = await side.ask(f'GetProperty {{ name: {quoted(name)} property: "state" }}')
         if rsp is not None and rsp.GetProperty.value == state:
             return
         if loop.time() > deadline:
@@ -163,13 +172,27 @@ async def make_volumes(real: Side, host: Host, base: str, storage: str) -> dict[
         ("VOL_NATIVE", "native", f"{base}/meta", {"storage": storage}),
     ):
         props = {"backend": backend, "containers": link, **extra}
-        rsp = await real.do("CreateVolume { " + " ".join(f"properties {{ key: {quoted(k)} value: {quoted(v)} }}"
-                                                         for k, v in props.items()) + " }")  # fmt: skip
+        rsp = await real.do(
+            "CreateVolume { "
+            + " ".join(f"properties {{ key: {quoted(k)} value: {quoted(v)} }}" for k, v in props.items())
+            + " }"
+        )
         path = made[token] = rsp.CreateVolume.path
         host.volumes[path] = Volume(
-            path, len(made), backend, "/place", "/", int(extra.get("space_limit", 0)), 0, 0, 1, int(host.clock()),
-            links=[link], storage=extra.get("storage", ""), device_name="vda" if backend == "native" else "",
-        )  # fmt: skip
+            path,
+            len(made),
+            backend,
+            "/place",
+            "/",
+            int(extra.get("space_limit", 0)),
+            0,
+            0,
+            1,
+            int(host.clock()),
+            links=[link],
+            storage=extra.get("storage", ""),
+            device_name="vda" if backend == "native" else "",
+        )
     return made
 
 
@@ -204,9 +227,12 @@ async def equivalent_hosts(real_portod: RealPortod, socket_dir: Path, tag: str) 
             sim_host.storages[storage] = Layer(storage, int(sim_host.clock()))
             tokens = {**volumes, "BASE": base, "PREFIX": prefix, "LAYER": layer, "STORAGE": storage}
             mine = {"/", *tokens.values()}
-            names = Names(tuple(sorted(((real_name, token) for token, real_name in tokens.items()),
-                                       key=lambda pair: -len(pair[0]))),  # longest first: base before prefix
-                          lambda k: k in mine or k.startswith(base + "/"))  # fmt: skip
+            names = Names(
+                tuple(
+                    sorted(((real_name, token) for token, real_name in tokens.items()), key=lambda pair: -len(pair[0]))
+                ),  # longest first: base before prefix
+                lambda k: k in mine or k.startswith(base + "/"),
+            )
             yield Hosts(real, sim, base, names, volumes, layer, storage)
         finally:
             await portod_epoch(real_portod.socket)  # answering again, if another session restarted it
@@ -224,14 +250,57 @@ def variables(names: list[str] | tuple[str, ...]) -> str:
 
 
 # Odd reads: unknown names, labels, subscripts (portod's own and refused ones), and what differs by state.
-ODD = ["nope", "labels[TEAM.name]", "labels[.TEAM.name]", "labels[APP.role]", "TEAM.name", "APP.role", "io_read[sda]",
-       "io_read[hw]", "virtual_memory[anon]", "virtual_memory[nope]", "cgroups[memory]", "cgroups[nope]", "exit_code",
-       "state[x]", "creation_time[raw]", "creation_time[x]", "cpu_usage[raw]", "time[dead]", "root_pid", "stdout",
-       "stdout[0:4]", "stdout[1]", "stdout[x]", "stderr", "net_rx_bytes[Uplink]", "net_bytes[nope]",
-       "net_bytes[Latency]", "cpu_limit", "memory_limit", "parent", "cgroups", "controllers", "controllers[memory]",
-       "controllers[cpuacct]", "controllers[nope]", "taint", "isolate", "volumes_owned", "volumes_linked",
-       "cpu_set_affinity", "virtual_memory", "cwd", "ulimit", "anon_max_usage", "labels", "oom_killed", "exit_status",
-       "start_error", "io_limit[/place]"]  # fmt: skip
+ODD = [
+    "nope",
+    "labels[TEAM.name]",
+    "labels[.TEAM.name]",
+    "labels[APP.role]",
+    "TEAM.name",
+    "APP.role",
+    "io_read[sda]",
+    "io_read[hw]",
+    "virtual_memory[anon]",
+    "virtual_memory[nope]",
+    "cgroups[memory]",
+    "cgroups[nope]",
+    "exit_code",
+    "state[x]",
+    "creation_time[raw]",
+    "creation_time[x]",
+    "cpu_usage[raw]",
+    "time[dead]",
+    "root_pid",
+    "stdout",
+    "stdout[0:4]",
+    "stdout[1]",
+    "stdout[x]",
+    "stderr",
+    "net_rx_bytes[Uplink]",
+    "net_bytes[nope]",
+    "net_bytes[Latency]",
+    "cpu_limit",
+    "memory_limit",
+    "parent",
+    "cgroups",
+    "controllers",
+    "controllers[memory]",
+    "controllers[cpuacct]",
+    "controllers[nope]",
+    "taint",
+    "isolate",
+    "volumes_owned",
+    "volumes_linked",
+    "cpu_set_affinity",
+    "virtual_memory",
+    "cwd",
+    "ulimit",
+    "anon_max_usage",
+    "labels",
+    "oom_killed",
+    "exit_status",
+    "start_error",
+    "io_limit[/place]",
+]
 MINE = ("BASE", "BASE/meta", "BASE/meta/run", "BASE/stopped", "BASE/dead", "/")
 
 
@@ -251,7 +320,7 @@ def static_probes(listed: list[str]) -> dict[str, str]:
         "get.exporter": "Get { " + " ".join(f'name: "{n}"' for n in MINE) + f" {variables(V4_VARS)} }}",
         "get.subtree": 'Get { name: "BASE/***" variable: "state" }',
         "get.mixed": 'Get { name: "BASE/meta" name: "BASE/nope" name: "BASE/*" name: "/" variable: "state" '
-                     'variable: "level" }',
+        'variable: "level" }',
         "get.odd.running": f'Get {{ name: "BASE/meta/run" {odd} }}',
         "get.odd.stopped": f'Get {{ name: "BASE/stopped" {odd} }}',
         "get.odd.dead": f'Get {{ name: "BASE/dead" {odd} }}',
@@ -260,17 +329,17 @@ def static_probes(listed: list[str]) -> dict[str, str]:
         "get.raw": f'Get {{ name: "BASE/meta/run" name: "BASE/dead" {variables([p + "[raw]" for p in V5_PROPS])} }}',
         "get.listed": f'Get {{ name: "BASE/meta/run" {variables(listed)} }}',
         "lcb.exporter": f'ListContainersBy {{ filters {{ name: "/" }} filters {{ name: "BASE" }} '
-                        f'filters {{ name: "BASE/***" }} field_options {{ {v5} }} }}',
+        f'filters {{ name: "BASE/***" }} field_options {{ {v5} }} }}',
         "lcb.full": 'ListContainersBy { filters { name: "BASE/***" } }',
         "lcb.full.root": 'ListContainersBy { filters { name: "/" } }',
         "lcb.labels": 'ListContainersBy { filters { name: "BASE/***" labels { map { key: "TEAM.name" '
-                      'val: "alpha" } } } field_options { properties: "state" } }',
+        'val: "alpha" } } } field_options { properties: "state" } }',
         "lcb.missing": 'ListContainersBy { filters { name: "BASE/nope" } filters { name: "BASE/stopped" } '
-                       'field_options { properties: "state" properties: "nope" properties: "cpu_usage" '
-                       'properties: "exit_code" } }',
+        'field_options { properties: "state" properties: "nope" properties: "cpu_usage" '
+        'properties: "exit_code" } }',
         "lcb.order": 'ListContainersBy { filters { name: "BASE/meta/run" } filters { name: "BASE/meta" } '
-                     'filters { name: "BASE/meta/run" } filters { name: "BASE/*" } '
-                     'field_options { properties: "state" } }',
+        'filters { name: "BASE/meta/run" } filters { name: "BASE/*" } '
+        'field_options { properties: "state" } }',
         "getproperty.state": 'GetProperty { name: "BASE/meta" property: "state" }',
         "getproperty.labels": 'GetProperty { name: "BASE/meta" property: "labels" }',
         "getproperty.exit_code": 'GetProperty { name: "BASE/dead" property: "exit_code" }',
@@ -296,7 +365,7 @@ def static_probes(listed: list[str]) -> dict[str, str]:
         "wait.dead": 'Wait { name: "BASE/***" timeout_ms: 0 }',
         "wait.running": 'Wait { name: "BASE/meta/run" timeout_ms: 0 }',
         "data_properties": "ListDataProperties {}",
-    }  # fmt: skip
+    }
 
 
 def bad_probes() -> dict[str, str | bytes]:
@@ -368,30 +437,36 @@ async def changed_since(h: Hosts, out: dict[str, tuple[dict, dict]]) -> None:
     Read = pb.TPortoResponse | dict[str, bool] | None  # a reply; parent_time's: which names moved
     per_side: list[dict[str, Read]] = []
     for side in h.sides:
-        rsp = await side.do(f"ListContainersBy {{ filters {{ name: {q(b + '/***')} }} filters {{ name: {q(b)} }} "
-                            "field_options { properties: \"change_time\" } }")  # fmt: skip
+        rsp = await side.do(
+            f"ListContainersBy {{ filters {{ name: {q(b + '/***')} }} filters {{ name: {q(b)} }} "
+            'field_options { properties: "change_time" } }'
+        )
         vols = await side.do(" ".join(["GetVolume {", *(f"path: {q(p)}" for p in h.volumes.values()), "}"]))
-        newest = max([*(c.status.change_time for c in rsp.ListContainersBy.containers),
-                      *(v.change_time for v in vols.GetVolume.volume)])  # fmt: skip
+        newest = max(
+            [
+                *(c.status.change_time for c in rsp.ListContainersBy.containers),
+                *(v.change_time for v in vols.GetVolume.volume),
+            ]
+        )
         cursor = await side.timestamp()
         while cursor <= newest:  # the next second: changes made so far are all older than the cursor
             await asyncio.sleep(0.05)
             cursor = await side.timestamp()
-        await side.do(f"SetLabel {{ name: {q(b + '/meta')} label: \"APP.tier\" value: \"db\" }}")
+        await side.do(f'SetLabel {{ name: {q(b + "/meta")} label: "APP.tier" value: "db" }}')
         got: dict[str, Read] = {}
         reads = {
             "list": f"List {{ mask: {q(b + '/***')} changed_since: {cursor} }}",
             "list.future": f"List {{ mask: {q(b + '/***')} changed_since: {cursor + 3600} }}",
             "get": f"Get {{ name: {q(b)} name: {q(b + '/meta')} name: {q(b + '/meta/run')} name: {q(b + '/stopped')} "
-                   f"variable: \"state\" variable: \"labels\" changed_since: {cursor} }}",
-            "get.mask": f"Get {{ name: {q(b + '/***')} variable: \"state\" changed_since: {cursor} }}",
+            f'variable: "state" variable: "labels" changed_since: {cursor} }}',
+            "get.mask": f'Get {{ name: {q(b + "/***")} variable: "state" changed_since: {cursor} }}',
             "lcb": f"ListContainersBy {{ filters {{ name: {q(b + '/***')} changed_since: {cursor} }} "
-                   "field_options { properties: \"labels\" } }",
+            'field_options { properties: "labels" } }',
             "lcb.two": f"ListContainersBy {{ filters {{ name: {q(b + '/stopped')} changed_since: {cursor} }} "
-                       f"filters {{ name: {q(b + '/meta')} changed_since: {cursor} }} "
-                       "field_options { properties: \"state\" } }",
+            f"filters {{ name: {q(b + '/meta')} changed_since: {cursor} }} "
+            'field_options { properties: "state" } }',
             "volumes": f"GetVolume {{ path: {q(h.volumes['VOL_TMPFS'])} changed_since: {cursor} }}",
-            "parent_time": f"Get {{ name: {q(b)} name: {q(b + '/meta/run')} variable: \"change_time[raw]\" }}",
+            "parent_time": f'Get {{ name: {q(b)} name: {q(b + "/meta/run")} variable: "change_time[raw]" }}',
         }
         for key, text in reads.items():
             rsp2 = await side.ask(text)
@@ -403,8 +478,10 @@ async def changed_since(h: Hosts, out: dict[str, tuple[dict, dict]]) -> None:
     for key in real:
         r, s = real[key], sim[key]
         if isinstance(r, dict) and isinstance(s, dict):
-            out[f"changed_since.{key}"] = ({h.names.sub(k): v for k, v in r.items()},
-                                           {h.names.sub(k): v for k, v in s.items()})  # fmt: skip
+            out[f"changed_since.{key}"] = (
+                {h.names.sub(k): v for k, v in r.items()},
+                {h.names.sub(k): v for k, v in s.items()},
+            )
         else:
             assert not isinstance(r, dict) and not isinstance(s, dict), (key, r, s)  # parent_time: both or neither
             out[f"changed_since.{key}"] = (flat_reply(h, r), flat_reply(h, s))
@@ -422,13 +499,28 @@ async def snapshot(side: Side, text: str) -> list[pb.TPortoResponse]:
 
 
 def pushed(frames: list[pb.TPortoResponse], name: str, state: str, after: int = 0) -> bool:
-    return any(f.HasField("AsyncWait") and f.AsyncWait.name == name and f.AsyncWait.state == state
-               for f in frames[after:])  # fmt: skip
+    return any(
+        f.HasField("AsyncWait") and f.AsyncWait.name == name and f.AsyncWait.state == state for f in frames[after:]
+    )
 
 
 # What is read of the cycling container in each state it is taken through (v4 and v5).
-CYCLE_READS = ("state", "start_time", "death_time", "change_time", "time", "exit_code", "exit_status", "oom_killed",
-               "core_dumped", "start_error", "respawn_count", "oom_kills", "root_pid", "process_count")  # fmt: skip
+CYCLE_READS = (
+    "state",
+    "start_time",
+    "death_time",
+    "change_time",
+    "time",
+    "exit_code",
+    "exit_status",
+    "oom_killed",
+    "core_dumped",
+    "start_error",
+    "respawn_count",
+    "oom_kills",
+    "root_pid",
+    "process_count",
+)
 
 
 async def lifecycle(side: Side, b: str) -> tuple[list[pb.TPortoResponse], dict[str, pb.TPortoResponse | None]]:
@@ -442,10 +534,11 @@ async def lifecycle(side: Side, b: str) -> tuple[list[pb.TPortoResponse], dict[s
 
     async def read(state: str) -> None:
         writes[f"get.{state}"] = await side.ask(f"Get {{ name: {q(name)} {v4} }}")
-        writes[f"lcb.{state}"] = await side.ask(f"ListContainersBy {{ filters {{ name: {q(name)} }} "
-                                                f"field_options {{ {v5} }} }}")  # fmt: skip
+        writes[f"lcb.{state}"] = await side.ask(
+            f"ListContainersBy {{ filters {{ name: {q(name)} }} field_options {{ {v5} }} }}"
+        )
 
-    await side.do(f"SetProperty {{ name: {q(name)} property: \"command\" value: \"sleep 100000\" }}")
+    await side.do(f'SetProperty {{ name: {q(name)} property: "command" value: "sleep 100000" }}')
     async with Subscriber(side.socket) as sub:
         sub.send(request(f"AsyncWait {{ name: {q(name)} name: {q(b)} }}"))
         await sub.until(lambda fs: replies(fs) >= 1, "AsyncWait reply")
@@ -462,7 +555,7 @@ async def lifecycle(side: Side, b: str) -> tuple[list[pb.TPortoResponse], dict[s
         writes["stop"] = await side.ask(f"Stop {{ name: {q(name)} }}")
         await sub.until(lambda fs: pushed(fs, name, "stopped", mark), "stopped push")
         await read("stopped")
-        await side.do(f"SetProperty {{ name: {q(name)} property: \"command\" value: \"/nonexistent/x\" }}")
+        await side.do(f'SetProperty {{ name: {q(name)} property: "command" value: "/nonexistent/x" }}')
         mark = len(sub.frames)
         writes["start_failing"] = await side.ask(f"Start {{ name: {q(name)} }}")
         await sub.until(lambda fs: pushed(fs, name, "stopped", mark), "stopped push after a failed start")
@@ -477,15 +570,16 @@ async def async_wait(h: Hosts, out: dict[str, tuple[dict, dict]]) -> None:
     b, q = h.base, quoted
     snaps = {
         "aw.snapshot": f"AsyncWait {{ name: {q(b + '/***')} timeout_ms: 0 }}",
-        "aw.snapshot.labels": f"AsyncWait {{ name: {q(b + '/meta')} label: \"TEAM.*\" timeout_ms: 0 }}",
-        "aw.target_state": f"AsyncWait {{ name: {q(b + '/***')} target_state: \"dead\" }}",
+        "aw.snapshot.labels": f'AsyncWait {{ name: {q(b + "/meta")} label: "TEAM.*" timeout_ms: 0 }}',
+        "aw.target_state": f'AsyncWait {{ name: {q(b + "/***")} target_state: "dead" }}',
         "aw.subscribe": f"AsyncWait {{ name: {q(b + '/***')} }}",
     }
     for pid, text in snaps.items():
         real, sim = await asyncio.gather(snapshot(h.real, text), snapshot(h.sim, text))
         out[pid] = (flat_frames(h, real), flat_frames(h, sim))
-    (real_frames, real_writes), (sim_frames, sim_writes) = await asyncio.gather(lifecycle(h.real, b),
-                                                                                lifecycle(h.sim, b))  # fmt: skip
+    (real_frames, real_writes), (sim_frames, sim_writes) = await asyncio.gather(
+        lifecycle(h.real, b), lifecycle(h.sim, b)
+    )
     out["aw.lifecycle"] = (flat_frames(h, real_frames), flat_frames(h, sim_frames))
     for key in real_writes:
         out[f"aw.lifecycle.{key}"] = (flat_reply(h, real_writes[key]), flat_reply(h, sim_writes[key]))
@@ -553,24 +647,26 @@ async def test_simulator_answers_as_portod_does(
     else:
         pytest.fail("portod restarted during each of 3 comparisons")
     if os.environ.get("PE_SIMDIFF_DUMP"):  # what was compared, for a developer to read (values as compared)
-        Path(os.environ["PE_SIMDIFF_DUMP"]).write_text(json.dumps(
-            {pid: {"portod": comparable(r), "simulator": comparable(s)} for pid, (r, s) in compared.items()},
-            indent=1, default=repr))  # fmt: skip
+        Path(os.environ["PE_SIMDIFF_DUMP"]).write_text(
+            json.dumps(
+                {pid: {"portod": comparable(r), "simulator": comparable(s)} for pid, (r, s) in compared.items()},
+                indent=1,
+                default=repr,
+            )
+        )
     diffs, values = diff_all(compared)
     known = known_differences()
     unexplained = [d for d in diffs if not any(k.covers(d.id) for k in known)]
     stale = [k.pattern for k in known if not any(k.covers(d.id) for d in diffs)]
     with capsys.disabled():
-        print(f"\nsimulator vs portod: {len(compared)} probes, {values} values compared, {len(diffs)} differ "
-              f"({len(known)} known differences in the table)")  # fmt: skip
+        print(
+            f"\nsimulator vs portod: {len(compared)} probes, {values} values compared, {len(diffs)} differ "
+            f"({len(known)} known differences in the table)"
+        )
     problems = []
     if unexplained:
-        problems.append(f"{len(unexplained)} differences not in {TABLE}:\n"
-                        + "\n".join(str(d) for d in unexplained))  # fmt: skip
+        problems.append(f"{len(unexplained)} differences not in {TABLE}:\n" + "\n".join(str(d) for d in unexplained))
     if stale:
         problems.append("rows of the table that no longer differ (remove them):\n" + "\n".join(stale))
     if problems:
         pytest.fail("\n\n".join(problems), pytrace=False)
-
-
-

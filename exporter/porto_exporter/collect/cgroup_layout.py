@@ -63,8 +63,10 @@ async def learn_layout(client: PortoClient) -> CgroupLayout:
         return UNKNOWN
     value = result.containers[0].values.get("cgroups") if result.containers else None
     if not isinstance(value, str):
-        log.warning("containers: portod did not give its cgroups (%s): read as cgroup v1",
-                    value if value is not None else "no value")  # fmt: skip
+        log.warning(
+            "containers: portod did not give its cgroups (%s): read as cgroup v1",
+            value if value is not None else "no value",
+        )
         return UNKNOWN
     try:
         layout = layout_of(value)
@@ -72,6 +74,9 @@ async def learn_layout(client: PortoClient) -> CgroupLayout:
         log.warning("containers: portod's cgroups could not be read (%s): read as cgroup v1", exc)
         return UNKNOWN
     if layout.version == 2:
-        log.info("containers: portod keeps memory, cpu and blkio in cgroup2: %s not read (cgroup v1 values; "
-                 "docs/cgroup-v2.md)", ", ".join(layout.meaningless))  # fmt: skip
+        log.info(
+            "containers: portod keeps memory, cpu and blkio in cgroup2: %s not read (cgroup v1 values; "
+            "docs/cgroup-v2.md)",
+            ", ".join(layout.meaningless),
+        )
     return layout

@@ -139,8 +139,13 @@ class ContainerEmitter:
 
     MAX_KEY_TUPLES = 100_000  # past this (map keys nobody expects) the shared key tuples start over
 
-    def __init__(self, selection: Selection, allowlist: LabelAllowlist, metrics: Sequence[ContainerMetric],
-                 kubernetes: Kubernetes | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        selection: Selection,
+        allowlist: LabelAllowlist,
+        metrics: Sequence[ContainerMetric],
+        kubernetes: Kubernetes | None = None,
+    ) -> None:
         self.selection = selection
         self.kubernetes = kubernetes or Kubernetes()
         self.allowlist = allowlist
@@ -187,8 +192,9 @@ class ContainerEmitter:
             if fresh is not None:
                 if cached is None:
                     key = LabelSet((("container", name if self.display is None else self.display(name)),))
-                    cached = cache[name] = Cached(r.change_time, fresh.read_at, key, fresh.owned, NOTHING,
-                                                  self._state(key, r.state))  # fmt: skip
+                    cached = cache[name] = Cached(
+                        r.change_time, fresh.read_at, key, fresh.owned, NOTHING, self._state(key, r.state)
+                    )
                 cached.change_time = r.change_time
                 cached.read_at = fresh.read_at
                 cached.owned = fresh.owned
@@ -226,8 +232,12 @@ class ContainerEmitter:
         info = r.info
         intern = sys.intern
         before = {p.name: p for p in cached.spec}
-        values = tuple([intern(info.get(k, "")) if shared else info.get(k, "")
-                        for k, shared in zip(INFO_LABEL_PROPS, SHARED_INFO, strict=True)])  # fmt: skip
+        values = tuple(
+            [
+                intern(info.get(k, "")) if shared else info.get(k, "")
+                for k, shared in zip(INFO_LABEL_PROPS, SHARED_INFO, strict=True)
+            ]
+        )
         head: Pieces = (_same_info(before, KeptInfo(CONTAINER_INFO.name, cached.key, INFO_LABEL_PROPS, values)),)
         if self.allowlist.patterns:  # no allowlist: no porto_container_labels at all (it would carry nothing)
             allowed = self.allowlist.select(r.labels)
@@ -284,8 +294,11 @@ class ContainerEmitter:
                         out.append(old)
                         continue
                 shared = self._shared(keys)
-                out.append(ScaledKeptMap(plan.name, plan.decimals, key, plan.key_label, shared, values)
-                           if plan.decimals else KeptMap(plan.name, key, plan.key_label, shared, values))  # fmt: skip
+                out.append(
+                    ScaledKeptMap(plan.name, plan.decimals, key, plan.key_label, shared, values)
+                    if plan.decimals
+                    else KeptMap(plan.name, key, plan.key_label, shared, values)
+                )
         return tuple(out)
 
     def _shared(self, keys: tuple[str, ...]) -> tuple[str, ...]:

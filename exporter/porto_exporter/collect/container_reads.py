@@ -135,8 +135,13 @@ class ContainerReader:
         stale = await run(self._v5_fast(rsp, cache, read))
         if stale:
             spec_props = list(dict.fromkeys([*FAST_ALWAYS, *INFO_PROPS, *(cm.prop for cm in self.spec)]))
-            plan = plan_spec_read(stale, containers=total if total is not None else len(read.readings),
-                                  wanted=len(read.readings), properties=len(spec_props), masks=include)  # fmt: skip
+            plan = plan_spec_read(
+                stale,
+                containers=total if total is not None else len(read.readings),
+                wanted=len(read.readings),
+                properties=len(spec_props),
+                masks=include,
+            )
             rsp = await client.list_containers_by(plan.filters, spec_props)
             await run(self._v5_spec(rsp, set(stale), plan.by_name, read))
         return read
@@ -175,14 +180,19 @@ class ContainerReader:
                 continue
             if ct.spec.name not in keep:
                 continue  # a masked read answers for every container: keep what changed
-            r = Reading(ct.spec.name, ct.status.state, ct.status.change_time, reply=containers, at=i,
-                        read_at=rsp.timestamp)  # fmt: skip
+            r = Reading(
+                ct.spec.name, ct.status.state, ct.status.change_time, reply=containers, at=i, read_at=rsp.timestamp
+            )
             st, sp = ct.status, ct.spec
             r.info = {  # catalog.INFO_LABEL_PROPS, read from the typed fields (test_collect checks they agree)
-                "id": str(st.id), "level": str(st.level), "parent": st.parent,
-                "absolute_name": st.absolute_name, "owner_user": sp.owner_user,
-                "owner_group": sp.owner_group, "virt_mode": sp.virt_mode,
-            }  # fmt: skip
+                "id": str(st.id),
+                "level": str(st.level),
+                "parent": st.parent,
+                "absolute_name": st.absolute_name,
+                "owner_user": sp.owner_user,
+                "owner_group": sp.owner_group,
+                "virt_mode": sp.virt_mode,
+            }
             r.labels = {e.key: e.val for e in sp.labels.map}
             r.owned = None if r.name == ROOT else self._intern(frozenset(sp.controllers.controller))
             changed[r.name] = r
@@ -232,8 +242,9 @@ class ContainerReader:
         # The spec tier: Get with changed_since answers no_changes for containers whose
         # change_time is older than the cursor; at-least-once (same-second changes repeat).
         since = None if missing_spec else self.cursor
-        spec_vars = list(dict.fromkeys(["state", "change_time[raw]", *INFO_PROPS,
-                                        *(v4_variable(cm) for cm in self.spec)]))  # fmt: skip
+        spec_vars = list(
+            dict.fromkeys(["state", "change_time[raw]", *INFO_PROPS, *(v4_variable(cm) for cm in self.spec)])
+        )
         rsp = await client.get_raw(targets, spec_vars, changed_since=since)
         read.cursor = rsp.timestamp
         extra = await run(self._v4_spec(rsp, cache, read))

@@ -44,9 +44,21 @@ class Plan:
     @classmethod
     def of(cls, cm: ContainerMetric) -> Plan:
         convert = v5_converter(cm)
-        return cls(cm.metric.name, cm.prop, cm.field, cm.where == "spec", convert, cm.key_label or "",
-                   cm.skip_keys, cm.controller, cm.skip_zero, cm.parse == "optional_int", cm.metric.decimals,
-                   convert is uint_map and cm.key_label is not None and not cm.metric.decimals, cm.pick)  # fmt: skip
+        return cls(
+            cm.metric.name,
+            cm.prop,
+            cm.field,
+            cm.where == "spec",
+            convert,
+            cm.key_label or "",
+            cm.skip_keys,
+            cm.controller,
+            cm.skip_zero,
+            cm.parse == "optional_int",
+            cm.metric.decimals,
+            convert is uint_map and cm.key_label is not None and not cm.metric.decimals,
+            cm.pick,
+        )
 
 
 # What a plan yields for one container: a number; a map key -> number (plans with a key label); or, for

@@ -162,8 +162,13 @@ class ContainersCollector(Collector):
             self.emitter.cache.clear()
             self.reader.cursor = None
         if ns.container != ROOT:
-            log.info("containers: in Porto container %s, namespace %s (enable_porto=%s): series name containers "
-                     "as the host does", ns.container, ns.namespace, ns.enable_porto)  # fmt: skip
+            log.info(
+                "containers: in Porto container %s, namespace %s (enable_porto=%s): series name containers "
+                "as the host does",
+                ns.container,
+                ns.namespace,
+                ns.enable_porto,
+            )
         self.namespace = ns
         if ns.isolated:
             top = ns.top or ROOT  # without a top the root is dropped before it is labelled
@@ -191,9 +196,12 @@ class ContainersCollector(Collector):
             return
         masks = " ".join(include)
         if not matched:
-            log.warning("containers: --containers.include %s matches no container (of %d): no porto_container_* "
-                        "series are exported; check the masks", masks,
-                        sum(readings.states.values()) if readings.states is not None else 0)  # fmt: skip
+            log.warning(
+                "containers: --containers.include %s matches no container (of %d): no porto_container_* "
+                "series are exported; check the masks",
+                masks,
+                sum(readings.states.values()) if readings.states is not None else 0,
+            )
         elif self._include_matched is not None:
             log.info("containers: --containers.include %s now matches %d container(s)", masks, len(readings.readings))
         self._include_matched = matched
@@ -260,8 +268,11 @@ class ContainersCollector(Collector):
             self.suspects.discard(cm.prop)
             if not any(_has_value(r, cm) for r in (*read.readings, *read.changed.values())):
                 self.dropped.add(cm.prop)
-                log.info("containers: portod neither lists %s nor gave it for any container: not asked for again "
-                         "(until portod is connected anew)", cm.prop)  # fmt: skip
+                log.info(
+                    "containers: portod neither lists %s nor gave it for any container: not asked for again "
+                    "(until portod is connected anew)",
+                    cm.prop,
+                )
         self.reader.spec = self._usable(self.spec)
 
 

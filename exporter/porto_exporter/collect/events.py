@@ -276,9 +276,15 @@ class EventsCollector(Collector):
     async def collect(self, ctx: CollectContext) -> Batch:
         client = ctx.client
         if self.subscription is None:
-            self.subscription = Subscription(client.socket_path, self.on_change, masks=self.masks,
-                                             on_subscribed=self.on_subscribed, on_lost=self.on_lost,
-                                             timeout=client.timeout, idle=self.idle)  # fmt: skip
+            self.subscription = Subscription(
+                client.socket_path,
+                self.on_change,
+                masks=self.masks,
+                on_subscribed=self.on_subscribed,
+                on_lost=self.on_lost,
+                timeout=client.timeout,
+                idle=self.idle,
+            )
         sub = self.subscription
         sub.start()  # the first cycle; later, only if its task ended (which it never should: it says so)
         await sub.settled.wait()  # the first attempt's outcome (the scraper's deadline bounds the wait)
@@ -292,8 +298,11 @@ class EventsCollector(Collector):
                 await self.where.learn(client)
         self.expire_groups()
         if not sub.stats.connected:
-            raise Degraded(f"not subscribed to portod's pushes: {sub.problem or 'subscribing'}", self.samples(),
-                           sub.stats.down_since or time.time())
+            raise Degraded(
+                f"not subscribed to portod's pushes: {sub.problem or 'subscribing'}",
+                self.samples(),
+                sub.stats.down_since or time.time(),
+            )
         return self.samples()
 
     async def _read_unseen_deaths(self, ctx: CollectContext) -> None:
@@ -322,11 +331,17 @@ class EventsCollector(Collector):
                     out.add(CONTAINER_EXITS.name, (("group", label), ("reason", reason)), n)
         for group in groups:
             if group in self.starts:
-                out.add(CONTAINER_STARTS.name, (("group", _label(group, name)),),
-                        self._first("starts", group, "", self.starts[group]))  # fmt: skip
+                out.add(
+                    CONTAINER_STARTS.name,
+                    (("group", _label(group, name)),),
+                    self._first("starts", group, "", self.starts[group]),
+                )
         for group in groups:
-            out.add(CONTAINER_START_FAILURES.name, (("group", _label(group, name)),),
-                    self._first("start_failures", group, "", self.start_failures[group]))  # fmt: skip
+            out.add(
+                CONTAINER_START_FAILURES.name,
+                (("group", _label(group, name)),),
+                self._first("start_failures", group, "", self.start_failures[group]),
+            )
         stats = self.subscription.stats if self.subscription is not None else None
         out.add(EVENTS_CONNECTED.name, (), 1 if stats is not None and stats.connected else 0)
         out.add(EVENTS_RECEIVED.name, (), stats.received if stats is not None else 0)

@@ -88,8 +88,12 @@ def identify(labels: Mapping[str, str], allowlist: LabelAllowlist | None = None)
             values[name] = decode(found[name] or "")
         except ValueError as exc:
             raise ValueError(f"{name}: {exc}") from None
-    out: Labels = (("namespace", values[POD_NAMESPACE]), ("pod", values[POD_NAME]), ("uid", values[POD_UID]),
-                   ("kubernetes_container", values.get(CONTAINER_NAME, "")))  # fmt: skip
+    out: Labels = (
+        ("namespace", values[POD_NAMESPACE]),
+        ("pod", values[POD_NAME]),
+        ("uid", values[POD_UID]),
+        ("kubernetes_container", values.get(CONTAINER_NAME, "")),
+    )
     if allowlist is not None and allowlist.patterns:
         out += allowlist.select(_kubernetes_labels(labels))
     return out
@@ -146,8 +150,12 @@ class Kubernetes:
                 self.warned.clear()
             self.warned[name] = why
             self.pending += 1
-            log.warning("kubernetes: container %s has portoshim's labels but no readable pod identity (%s): "
-                        "no porto_container_kubernetes_info for it", name, why)  # fmt: skip
+            log.warning(
+                "kubernetes: container %s has portoshim's labels but no readable pod identity (%s): "
+                "no porto_container_kubernetes_info for it",
+                name,
+                why,
+            )
 
     def end_cycle(self, parse_errors: dict[str, int]) -> None:
         """After a cycle's samples are made: add the faults it found to ``parse_errors``."""
@@ -160,8 +168,10 @@ class Kubernetes:
         if self.pods_seen:
             log.info("kubernetes: portoshim's pods found: porto_container_kubernetes_info is exported")
         elif self.mode == "on":
-            log.warning("kubernetes: --kubernetes.mode=on, but no container carries portoshim's labels "
-                        "(io.kubernetes.pod.* as LABEL.<base64>): is portoshim's portod the one at --porto.socket, "
-                        "and are its pods within --containers.include?")  # fmt: skip
+            log.warning(
+                "kubernetes: --kubernetes.mode=on, but no container carries portoshim's labels "
+                "(io.kubernetes.pod.* as LABEL.<base64>): is portoshim's portod the one at --porto.socket, "
+                "and are its pods within --containers.include?"
+            )
         else:
             self._told = False  # auto: say so when the first pods come

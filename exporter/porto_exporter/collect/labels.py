@@ -93,12 +93,18 @@ class LabelAllowlist:
         self.conflicts += 1
         if len(keys) > 1:
             kept = ", ".join(f"{name}_conflict{i} ({k})" for i, k in enumerate(keys, 1) if k not in left_out)
-            log.warning("labels: %s %s all sanitize to %s: kept as %s, as kube-state-metrics names them%s",
-                        self.what, ", ".join(keys), name, kept,
-                        f"; {', '.join(left_out)} left out (its name is another's)" if left_out else "")  # fmt: skip
+            log.warning(
+                "labels: %s %s all sanitize to %s: kept as %s, as kube-state-metrics names them%s",
+                self.what,
+                ", ".join(keys),
+                name,
+                kept,
+                f"; {', '.join(left_out)} left out (its name is another's)" if left_out else "",
+            )
         else:
-            log.warning("labels: %s %s becomes %s, the name another key's conflict took: left out", self.what,
-                        keys[0], name)  # fmt: skip
+            log.warning(
+                "labels: %s %s becomes %s, the name another key's conflict took: left out", self.what, keys[0], name
+            )
 
     def take_conflicts(self) -> int:
         """Collision sets found since the last call (each counted once): for the exporter's counter."""

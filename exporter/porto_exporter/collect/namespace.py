@@ -124,8 +124,9 @@ class NamespaceLearner:
             raise
         except errors.PortoError as exc:
             found = self.current or Namespace()
-            log.warning("portod did not say where this client is (Get self: %s): container names are taken as "
-                        "the host's", exc)  # fmt: skip
+            log.warning(
+                "portod did not say where this client is (Get self: %s): container names are taken as the host's", exc
+            )
         stats = getattr(client, "stats", None)
         self._at = stats.generation if stats is not None else 0
         self.current = found

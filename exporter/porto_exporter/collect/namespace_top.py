@@ -50,8 +50,11 @@ class TopReader:
     ) -> None:
         """Replace the host's root in ``read`` with ``ns``'s top container (named ``/``), or drop it."""
         readings = read.readings
-        at = 0 if readings and readings[0].name == ROOT else next((i for i, r in enumerate(readings)
-                                                                   if r.name == ROOT), None)  # fmt: skip
+        at = (
+            0
+            if readings and readings[0].name == ROOT
+            else next((i for i, r in enumerate(readings) if r.name == ROOT), None)
+        )
         read.changed.pop(ROOT, None)  # the host root's spec, if anything read it
         if at is None:
             return  # include masks that leave the root out: nothing in its place either
@@ -80,19 +83,29 @@ class TopReader:
         r = Reading(ROOT, vals["state"], _int(vals.get("change_time[raw]")), v4_values(read.tally, fast, vals, errs))
         cached = cache.get(ROOT)
         if cached is None or cached.change_time != r.change_time or r.change_time >= cached.read_at or read.changed:
-            spec_vars = list(dict.fromkeys(["state", "change_time[raw]", *INFO_PROPS,
-                                            *(v4_variable(cm) for cm in spec)]))  # fmt: skip
+            spec_vars = list(
+                dict.fromkeys(["state", "change_time[raw]", *INFO_PROPS, *(v4_variable(cm) for cm in spec)])
+            )
             found = await self._get(ctx, name, spec_vars)
             if found is not None:
                 read.changed[ROOT] = self._spec_reading(read, spec, *found)
         return r
 
     def _spec_reading(
-        self, read: CycleRead, spec: Sequence[ContainerMetric], vals: dict[str, str], errs: dict[str, int] | None,
+        self,
+        read: CycleRead,
+        spec: Sequence[ContainerMetric],
+        vals: dict[str, str],
+        errs: dict[str, int] | None,
         timestamp: int,
-    ) -> Reading:  # fmt: skip
-        s = Reading(ROOT, vals["state"], _int(vals.get("change_time[raw]")), v4_values(read.tally, spec, vals, errs),
-                    read_at=timestamp)  # fmt: skip
+    ) -> Reading:
+        s = Reading(
+            ROOT,
+            vals["state"],
+            _int(vals.get("change_time[raw]")),
+            v4_values(read.tally, spec, vals, errs),
+            read_at=timestamp,
+        )
         s.info = {k: v for k in INFO_LABEL_PROPS if (v := vals.get(k)) is not None}
         try:
             labels, ctl = vals.get("labels"), vals.get("controllers")
@@ -124,6 +137,10 @@ class TopReader:
 
     def _cannot(self, name: str, why: str) -> None:
         if why != self._problem:
-            log.warning("containers: the namespace's top container %s could not be read (%s): the host's root / is "
-                        "left out and nothing is exported in its place", name, why)  # fmt: skip
+            log.warning(
+                "containers: the namespace's top container %s could not be read (%s): the host's root / is "
+                "left out and nothing is exported in its place",
+                name,
+                why,
+            )
             self._problem = why

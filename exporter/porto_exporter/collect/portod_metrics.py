@@ -69,11 +69,13 @@ async def fetch(path: str, timeout: float = TIMEOUT, limit: int = MAX_BODY) -> b
     connector = aiohttp.UnixConnector(path=path, force_close=True)
     try:
         async with (
-            aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout),
-                                  auto_decompress=False) as session,
-            session.get(URL, headers={"Accept-Encoding": "identity", "Connection": "close"},
-                        allow_redirects=False) as rsp,
-        ):  # fmt: skip
+            aiohttp.ClientSession(
+                connector=connector, timeout=aiohttp.ClientTimeout(total=timeout), auto_decompress=False
+            ) as session,
+            session.get(
+                URL, headers={"Accept-Encoding": "identity", "Connection": "close"}, allow_redirects=False
+            ) as rsp,
+        ):
             if rsp.status != 200:
                 raise EndpointError("http_status", f"HTTP {rsp.status} {rsp.reason or ''}".rstrip())
             if rsp.content_length is not None and rsp.content_length > limit:
@@ -180,8 +182,14 @@ class PortodMetricsCollector(Collector):
     name = "portod_metrics"
     asks_portod = False  # another socket: porto_up stays about portod's API (and an old portod has no endpoint)
 
-    def __init__(self, socket_path: str = DEFAULT_METRICS_SOCKET, *, timeout: float = TIMEOUT,
-                 limit: int = MAX_BODY, grace: float = GRACE) -> None:  # fmt: skip
+    def __init__(
+        self,
+        socket_path: str = DEFAULT_METRICS_SOCKET,
+        *,
+        timeout: float = TIMEOUT,
+        limit: int = MAX_BODY,
+        grace: float = GRACE,
+    ) -> None:
         self.socket_path = socket_path
         self.timeout = timeout
         self.limit = limit
@@ -264,8 +272,11 @@ class PortodMetricsCollector(Collector):
         self._read_at = None
         read = self._latest
         if read is None:
-            raise Degraded(f"{self.socket_path}: no reply yet (the read goes on, up to {self.timeout:g}s)",
-                           self._errors(), self._last_good)  # fmt: skip
+            raise Degraded(
+                f"{self.socket_path}: no reply yet (the read goes on, up to {self.timeout:g}s)",
+                self._errors(),
+                self._last_good,
+            )
         if read.error is not None:
             raise Degraded(f"{self.socket_path}: {read.error}", self._errors(), self._last_good)
         if read.parsed is None:
@@ -278,18 +289,24 @@ class PortodMetricsCollector(Collector):
 
     def _errors(self) -> Batch:
         """The failure counter, served whether the read worked or not (absent until something failed)."""
-        return Batch.of(Sample(PORTOD_METRICS_ERRORS.name, (("reason", reason),), n)
-                        for reason, n in sorted(self.errors.items()))  # fmt: skip
+        return Batch.of(
+            Sample(PORTOD_METRICS_ERRORS.name, (("reason", reason),), n) for reason, n in sorted(self.errors.items())
+        )
 
     def _presence(self, present: bool) -> None:
         if present == self.present:
             return
         if present:
-            log.info("portod serves its own metrics at %s: re-exporting them as porto_daemon_requests_* and friends",
-                     self.socket_path)  # fmt: skip
+            log.info(
+                "portod serves its own metrics at %s: re-exporting them as porto_daemon_requests_* and friends",
+                self.socket_path,
+            )
         else:
-            log.info("no portod metrics endpoint at %s (an older portod has none, 5.3.15 for one; or the socket "
-                     "is not visible here): nothing to re-export until it appears", self.socket_path)  # fmt: skip
+            log.info(
+                "no portod metrics endpoint at %s (an older portod has none, 5.3.15 for one; or the socket "
+                "is not visible here): nothing to re-export until it appears",
+                self.socket_path,
+            )
         self.present = present
 
     def _note_skipped(self, parsed: Parsed) -> None:
@@ -307,6 +324,6 @@ class PortodMetricsCollector(Collector):
         new = sorted(names - self._unknown)[: max(0, _MAX_UNKNOWN - len(self._unknown))]
         if new:
             self._unknown.update(new)
-            log.info("portod metrics at %s: families this exporter does not re-export: %s", self.socket_path,
-                     ", ".join(new))  # fmt: skip
-
+            log.info(
+                "portod metrics at %s: families this exporter does not re-export: %s", self.socket_path, ", ".join(new)
+            )

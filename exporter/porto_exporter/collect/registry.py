@@ -101,10 +101,14 @@ def _names(names: Iterable[str]) -> tuple[str, ...]:
 
 
 def _containers(s: CollectorSettings) -> Collector:
-    return ContainersCollector(selection=Selection(s.include, s.exclude, s.max_depth),
-                               allowlist=LabelAllowlist(s.labels_allowlist), disabled_groups=s.disabled_groups,
-                               api=s.api, slow_interval=s.slow_interval,
-                               kubernetes=Kubernetes(s.kubernetes_mode, s.kubernetes_labels))  # fmt: skip
+    return ContainersCollector(
+        selection=Selection(s.include, s.exclude, s.max_depth),
+        allowlist=LabelAllowlist(s.labels_allowlist),
+        disabled_groups=s.disabled_groups,
+        api=s.api,
+        slow_interval=s.slow_interval,
+        kubernetes=Kubernetes(s.kubernetes_mode, s.kubernetes_labels),
+    )
 
 
 def _events(s: CollectorSettings) -> Collector:
@@ -121,23 +125,47 @@ CONTAINER_GROUPS = tuple(sorted({cm.group for cm in CONTAINER_METRICS}))
 
 # In --help order (and the order the collectors run in).
 REGISTRY: tuple[Registration, ...] = (
-    Registration(SystemCollector, lambda _: SystemCollector(),
-                 _names([DAEMON_INFO.name, NAMESPACE_INFO.name, *(name for _, name, *_ in SYSTEM_FIELDS)])),
-    Registration(ContainersCollector, _containers,
-                 (DAEMON_CONTAINERS.name, CGROUP_VERSION.name, CONTAINER_INFO.name, CONTAINER_STATE.name,
-                  CONTAINER_LABELS.name, KUBERNETES_INFO.name),
-                 groups=tuple(Group(g, f"the container {g} metrics", g not in OPT_IN_GROUPS,
-                                    tuple(cm.metric.name for cm in CONTAINER_METRICS if cm.group == g))
-                              for g in CONTAINER_GROUPS)),
-    Registration(VolumesCollector, lambda _: VolumesCollector(),
-                 (VOLUME_INFO.name, *(name for name, *_ in VOLUME_GAUGES))),
-    Registration(StorageCollector, lambda _: StorageCollector(),
-                 (LAYERS.name, LAYER_IDLE.name, STORAGES.name, STORAGE_IDLE.name,
-                  *(name for name, *_ in META_STORAGE_GAUGES))),
+    Registration(
+        SystemCollector,
+        lambda _: SystemCollector(),
+        _names([DAEMON_INFO.name, NAMESPACE_INFO.name, *(name for _, name, *_ in SYSTEM_FIELDS)]),
+    ),
+    Registration(
+        ContainersCollector,
+        _containers,
+        (
+            DAEMON_CONTAINERS.name,
+            CGROUP_VERSION.name,
+            CONTAINER_INFO.name,
+            CONTAINER_STATE.name,
+            CONTAINER_LABELS.name,
+            KUBERNETES_INFO.name,
+        ),
+        groups=tuple(
+            Group(
+                g,
+                f"the container {g} metrics",
+                g not in OPT_IN_GROUPS,
+                tuple(cm.metric.name for cm in CONTAINER_METRICS if cm.group == g),
+            )
+            for g in CONTAINER_GROUPS
+        ),
+    ),
+    Registration(
+        VolumesCollector, lambda _: VolumesCollector(), (VOLUME_INFO.name, *(name for name, *_ in VOLUME_GAUGES))
+    ),
+    Registration(
+        StorageCollector,
+        lambda _: StorageCollector(),
+        (LAYERS.name, LAYER_IDLE.name, STORAGES.name, STORAGE_IDLE.name, *(name for name, *_ in META_STORAGE_GAUGES)),
+    ),
     Registration(EventsCollector, _events, tuple(m.name for m in EVENT_METRICS)),
-    Registration(PortodMetricsCollector, _portod_metrics,
-                 (*(em.metric.name for em in PORTOD_ENDPOINT_METRICS), PORTOD_METRICS_ERRORS.name)),
-)  # fmt: skip
+    Registration(
+        PortodMetricsCollector,
+        _portod_metrics,
+        (*(em.metric.name for em in PORTOD_ENDPOINT_METRICS), PORTOD_METRICS_ERRORS.name),
+    ),
+)
 
 
 def build_collectors(enabled: Iterable[str], settings: CollectorSettings) -> list[Collector]:

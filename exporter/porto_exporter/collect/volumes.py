@@ -15,10 +15,15 @@ from .namespace import Namespace, NamespaceLearner
 
 # ListVolumes (v4) property names for the TVolumeSpec paths used by VOLUME_GAUGES.
 _V4_NAMES = {
-    "space.usage": "space_used", "space.limit": "space_limit", "space.guarantee": "space_guarantee",
-    "space.available": "space_available", "inodes.usage": "inode_used", "inodes.limit": "inode_limit",
-    "inodes.guarantee": "inode_guarantee", "inodes.available": "inode_available",
-}  # fmt: skip
+    "space.usage": "space_used",
+    "space.limit": "space_limit",
+    "space.guarantee": "space_guarantee",
+    "space.available": "space_available",
+    "inodes.usage": "inode_used",
+    "inodes.limit": "inode_limit",
+    "inodes.guarantee": "inode_guarantee",
+    "inodes.available": "inode_available",
+}
 _OPTIONAL = {"space.limit", "space.guarantee", "inodes.limit", "inodes.guarantee"}  # 0 means none
 
 
@@ -43,10 +48,15 @@ class VolumesCollector(Collector):
     def _typed_samples(self, v: pb.TVolumeSpec, ns: Namespace) -> list[Sample]:
         vol = (("volume", v.path),)
         info = (
-            *vol, ("id", v.id), ("backend", v.backend), ("place", v.place), ("storage", v.storage),
-            ("owner_container", ns.host_name(v.owner_container)), ("state", v.state),
+            *vol,
+            ("id", v.id),
+            ("backend", v.backend),
+            ("place", v.place),
+            ("storage", v.storage),
+            ("owner_container", ns.host_name(v.owner_container)),
+            ("state", v.state),
             ("read_only", str(v.read_only).lower()),
-        )  # fmt: skip
+        )
         out = [Sample(VOLUME_INFO.name, info, 1)]
         for metric, path, _help in VOLUME_GAUGES:
             if path == "links":
@@ -68,10 +78,15 @@ class VolumesCollector(Collector):
         p = dict(v.properties)
         vol = (("volume", v.path),)
         info = (
-            *vol, ("id", p.get("id", "")), ("backend", p.get("backend", "")), ("place", p.get("place", "")),
-            ("storage", p.get("storage", "")), ("owner_container", ns.host_name(p.get("owner_container", ""))),
-            ("state", p.get("state", "")), ("read_only", p.get("read_only", "")),
-        )  # fmt: skip
+            *vol,
+            ("id", p.get("id", "")),
+            ("backend", p.get("backend", "")),
+            ("place", p.get("place", "")),
+            ("storage", p.get("storage", "")),
+            ("owner_container", ns.host_name(p.get("owner_container", ""))),
+            ("state", p.get("state", "")),
+            ("read_only", p.get("read_only", "")),
+        )
         out = [Sample(VOLUME_INFO.name, info, 1)]
         for metric, path, _help in VOLUME_GAUGES:
             if path == "links":

@@ -46,8 +46,10 @@ def fixed_lines(name: str, keys: Sequence[LabelSet], values: Sequence[Scaled], d
     """A family's lines with fixed-point values; the common case (non-negative counts) inline."""
     if all(type(v) is int and v >= 0 for v in values):
         digits = [str(v).zfill(decimals + 1) for v in values]
-        return [f"{name}{k.text} {s[:-decimals]}.{s[-decimals:].rstrip('0') or '0'}\n"
-                for k, s in zip(keys, digits, strict=True)]  # fmt: skip
+        return [
+            f"{name}{k.text} {s[:-decimals]}.{s[-decimals:].rstrip('0') or '0'}\n"
+            for k, s in zip(keys, digits, strict=True)
+        ]
     try:
         return [f"{name}{k.text} {fixed_point(v, decimals)}\n" for k, v in zip(keys, values, strict=True)]
     except EncodingMismatch as exc:
@@ -57,8 +59,9 @@ def fixed_lines(name: str, keys: Sequence[LabelSet], values: Sequence[Scaled], d
 def fixed_numbers(values: Sequence[Value], decimals: int) -> list[str]:
     """Counts of 10**-decimals units as exact decimals (``fixed_point`` of each); non-negative ints inline."""
     if all(type(v) is int and v >= 0 for v in values):
-        return [f"{s[:-decimals]}.{s[-decimals:].rstrip('0') or '0'}" for s in [str(v).zfill(decimals + 1)
-                                                                                 for v in values]]  # fmt: skip
+        return [
+            f"{s[:-decimals]}.{s[-decimals:].rstrip('0') or '0'}" for s in [str(v).zfill(decimals + 1) for v in values]
+        ]
     return [fixed_point(v, decimals) for v in values]
 
 
@@ -105,16 +108,21 @@ class LineWriter:
         ``decimals``: the catalog's for the family; a piece made with others is refused.
         """
         if p.decimals != decimals:
-            raise EncodingMismatch(f"{p.name}: the catalog declares {decimals} decimals, a kept piece holds "
-                                   f"{p.decimals}")  # fmt: skip
+            raise EncodingMismatch(
+                f"{p.name}: the catalog declares {decimals} decimals, a kept piece holds {p.decimals}"
+            )
         name = p.name
         try:
             if isinstance(p, KeptMap):
                 head = f"{name}{p.key.text[:-1]}," if p.key.text else f"{name}{{"
                 label, known, fragment = p.label, self.fragments.get, self.fragment
                 numbers = fixed_numbers(p.values, decimals) if decimals else p.values
-                text = "".join([f"{head}{known((label, k)) or fragment(label, k)} {v}\n"
-                                for k, v in zip(p.keys, numbers, strict=True)])  # fmt: skip
+                text = "".join(
+                    [
+                        f"{head}{known((label, k)) or fragment(label, k)} {v}\n"
+                        for k, v in zip(p.keys, numbers, strict=True)
+                    ]
+                )
             elif isinstance(p, KeptInfo):
                 data = ",".join([f'{n}="{escape_label_value(v)}"' for n, v in zip(p.names, p.values, strict=True)])
                 if not data:

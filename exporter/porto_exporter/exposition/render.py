@@ -104,8 +104,9 @@ class Renderer:
         for i, b in enumerate(batches):
             for name in b.families():
                 if name in owner:
-                    raise DuplicateFamily(f"{name}: samples in two batches (#{owner[name]} and #{i}); a family "
-                                          "comes from one collector")  # fmt: skip
+                    raise DuplicateFamily(
+                        f"{name}: samples in two batches (#{owner[name]} and #{i}); a family comes from one collector"
+                    )
                 owner[name] = i
         bodies: dict[str, _KeptBody] = {}
         families: list[Family] = []

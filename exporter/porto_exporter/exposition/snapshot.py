@@ -123,6 +123,13 @@ def build_snapshot(exposition: Exposition, collected_at: float, previous: Snapsh
             om_z += (segments[1], segments[2])
     text_parts, om_parts = tuple(text), tuple(om)
     return Snapshot(
-        text_parts, om_parts, tuple(text_z), tuple(om_z), collected_at, exposition.samples,
-        (_crc(text_parts), sum(map(len, text_parts))), (_crc(om_parts), sum(map(len, om_parts))), memo,
-    )  # fmt: skip
+        text_parts,
+        om_parts,
+        tuple(text_z),
+        tuple(om_z),
+        collected_at,
+        exposition.samples,
+        (_crc(text_parts), sum(map(len, text_parts))),
+        (_crc(om_parts), sum(map(len, om_parts))),
+        memo,
+    )

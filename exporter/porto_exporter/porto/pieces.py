@@ -78,8 +78,13 @@ def pieces(message: Message, data: bytes, size: int = PIECE_BYTES) -> Iterator[b
     pending = bytearray()
     for number, wire, first, end in fields(data):
         field = by_number.get(number)
-        if (end - first <= size or wire != LENGTH or field is None or field.is_repeated
-                or field.type != FieldDescriptor.TYPE_MESSAGE):  # fmt: skip
+        if (
+            end - first <= size
+            or wire != LENGTH
+            or field is None
+            or field.is_repeated
+            or field.type != FieldDescriptor.TYPE_MESSAGE
+        ):
             pending += data[first:end]
             if len(pending) >= size:
                 yield bytes(pending)

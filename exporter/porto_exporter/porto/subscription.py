@@ -178,16 +178,27 @@ class Subscription:
         reason = describe(failure)
         trace = None if isinstance(failure, EXPECTED) else failure  # a bug: its traceback, once
         if self.problem is not None:
-            log.debug("events: subscribing to portod's pushes on %s failed again (%s); next try in %.2fs",
-                      self.socket_path, reason, delay, exc_info=trace)  # fmt: skip
+            log.debug(
+                "events: subscribing to portod's pushes on %s failed again (%s); next try in %.2fs",
+                self.socket_path,
+                reason,
+                delay,
+                exc_info=trace,
+            )
             return
         self.problem = reason
         self._down_since = time.monotonic()
         self.settled.set()
         what = "lost" if self.stats.subscriptions else "not made"
-        log.warning("events: subscription to portod's pushes on %s %s (%s); retrying with backoff up to %gs, "
-                    "logged again once subscribed", self.socket_path, what, reason, self.backoff.maximum,
-                    exc_info=trace)  # fmt: skip
+        log.warning(
+            "events: subscription to portod's pushes on %s %s (%s); retrying with backoff up to %gs, "
+            "logged again once subscribed",
+            self.socket_path,
+            what,
+            reason,
+            self.backoff.maximum,
+            exc_info=trace,
+        )
 
     def _subscribed(self, reply: pb.TPortoResponse) -> None:
         """The AsyncWait reply: pushes from here on are live; log a recovery once."""
@@ -197,8 +208,12 @@ class Subscription:
         self.stats.connected = True
         self.stats.down_since = None
         if self.problem is not None:
-            log.info("events: subscribed to portod's pushes on %s again after %.1fs down (%s)",
-                     self.socket_path, time.monotonic() - self._down_since, self.problem)  # fmt: skip
+            log.info(
+                "events: subscribed to portod's pushes on %s again after %.1fs down (%s)",
+                self.socket_path,
+                time.monotonic() - self._down_since,
+                self.problem,
+            )
             self.problem = None
         self.settled.set()
         if self.on_subscribed is not None:
@@ -250,8 +265,10 @@ class Subscription:
                     raise TimeoutError(f"no reply to AsyncWait within {self.timeout:g}s") from exc
                 if probe is not None:  # events may have been missed since portod last sent anything
                     self.stats.down_since = heard
-                    raise TimeoutError(f"portod hung: no push for {self.idle:g}s and no reply to a Version probe "
-                                       f"on the subscription connection within {self._probe_wait:g}s") from exc
+                    raise TimeoutError(
+                        f"portod hung: no push for {self.idle:g}s and no reply to a Version probe "
+                        f"on the subscription connection within {self._probe_wait:g}s"
+                    ) from exc
                 probe = self._request("Version")
                 until = loop.time() + self._probe_wait
                 continue

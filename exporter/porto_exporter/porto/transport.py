@@ -126,8 +126,9 @@ class Backoff:
 class _Connection:
     """One socket to portod; used by one caller at a time."""
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, max_frame: int,
-                 generation: int = 0) -> None:  # fmt: skip
+    def __init__(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, max_frame: int, generation: int = 0
+    ) -> None:
         self._reader = reader
         self._writer = writer
         self._decoder = FrameDecoder(max_frame)

@@ -22,8 +22,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pods", type=int, default=0, help="bulk pods besides those (implies --kubernetes)")
     parser.add_argument("--sleep-cost", action="store_true", help="sleep for the modelled portod time per request")
     parser.add_argument("--metrics-socket", help="also serve portod's own metrics endpoint (HTTP) on this unix socket")
-    parser.add_argument("--cgroup", choices=("v1", "v2"), default="v1",
-                        help="v2: a host whose portod keeps memory, cpu and blkio in cgroup2, as it reports them")
+    parser.add_argument(
+        "--cgroup",
+        choices=("v1", "v2"),
+        default="v1",
+        help="v2: a host whose portod keeps memory, cpu and blkio in cgroup2, as it reports them",
+    )
     args = parser.parse_args(argv)
     if args.containers < 0:
         parser.error("--containers must be >= 0")
@@ -31,8 +35,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 async def serve(args: argparse.Namespace) -> None:
-    host = build_host(seed=args.seed, containers=args.containers, batch_jobs=args.batch_jobs, cgroup=args.cgroup,
-                      kubernetes=args.kubernetes, pods=args.pods)  # fmt: skip
+    host = build_host(
+        seed=args.seed,
+        containers=args.containers,
+        batch_jobs=args.batch_jobs,
+        cgroup=args.cgroup,
+        kubernetes=args.kubernetes,
+        pods=args.pods,
+    )
     sim = Simulator(host, args.socket, faults=Faults(sleep_cost=args.sleep_cost), metrics_socket=args.metrics_socket)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -14,12 +14,33 @@ from dataclasses import dataclass
 HOST_CORES = 2
 HOST_MEMORY = 25276502016
 ALL_CONTROLLERS = (
-    "freezer", "memory", "cpu", "cpuacct", "blkio", "devices", "hugetlb", "cpuset", "pids", "perf_event", "cgroup2",
-)  # fmt: skip
+    "freezer",
+    "memory",
+    "cpu",
+    "cpuacct",
+    "blkio",
+    "devices",
+    "hugetlb",
+    "cpuset",
+    "pids",
+    "perf_event",
+    "cgroup2",
+)
 CGROUP_FS = (
-    "blkio", "cpu", "cpuacct", "cpuset", "devices", "freezer", "hugetlb", "memory", "net_cls", "perf_event", "pids",
-    "systemd", "unified",
-)  # fmt: skip
+    "blkio",
+    "cpu",
+    "cpuacct",
+    "cpuset",
+    "devices",
+    "freezer",
+    "hugetlb",
+    "memory",
+    "net_cls",
+    "perf_event",
+    "pids",
+    "systemd",
+    "unified",
+)
 
 
 # Cumulative counters (they never go down while a cgroup lives) and gauges, with

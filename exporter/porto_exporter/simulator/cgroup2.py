@@ -38,8 +38,16 @@ CGROUP2_CONTROLLERS = ("memory", "cpu", "cpuset", "blkio", "pids")
 UNIFIED = "unified"  # the cgroup2 hierarchy, as ``cgroups`` names it
 CGROUP2_ROOT = "/sys/fs/cgroup"
 # Statistics portod reads from cgroup v1 files: 0 for every container on a cgroup2 host.
-ZERO = ("cpu_throttled", "anon_usage", "cache_usage", "shmem_usage", "mlock_usage", "minor_faults",
-        "major_faults", "memory_reclaimed")  # fmt: skip
+ZERO = (
+    "cpu_throttled",
+    "anon_usage",
+    "cache_usage",
+    "shmem_usage",
+    "mlock_usage",
+    "minor_faults",
+    "major_faults",
+    "memory_reclaimed",
+)
 
 
 def use_cgroup2(host: Host) -> None:

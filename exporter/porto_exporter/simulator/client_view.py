@@ -20,8 +20,22 @@ from .host import Host, HostError
 from .namespace import HOST, READ_ONLY, access, porto_namespace
 from .wire import Simulator
 
-WRITES = frozenset({"Create", "CreateWeak", "Destroy", "Start", "Stop", "Pause", "Resume", "Kill", "SetProperty",
-                    "SetLabel", "RemoveLayer", "RemoveStorage"})  # fmt: skip
+WRITES = frozenset(
+    {
+        "Create",
+        "CreateWeak",
+        "Destroy",
+        "Start",
+        "Stop",
+        "Pause",
+        "Resume",
+        "Kill",
+        "SetProperty",
+        "SetLabel",
+        "RemoveLayer",
+        "RemoveStorage",
+    }
+)
 # filters ListContainersBy does not resolve (it matches names, it does not look them up): ContainerDoesNotExist
 UNLISTED = frozenset({"self", ".", ".."})
 UNLISTED_PREFIXES = ("self/", HOST)

@@ -123,13 +123,26 @@ class CostModel:
         return running * per_running + stopped * (STOPPED_BASE_SECONDS + len(props) * STOPPED_PER_PROPERTY_SECONDS)
 
     def charge(
-        self, method: str, running: int, stopped: int, props: list[str], *, filters: int = 0, tries: int = 0,
+        self,
+        method: str,
+        running: int,
+        stopped: int,
+        props: list[str],
+        *,
+        filters: int = 0,
+        tries: int = 0,
         lookups: int = 0,
-    ) -> float:  # fmt: skip
+    ) -> float:
         """Record one request; returns its modelled seconds."""
-        cost = RequestCost(method, filters, tries, lookups, running + stopped,
-                           tries * FILTER_TRY_SECONDS + lookups * NAME_LOOKUP_SECONDS,
-                           self.dump_seconds(running, stopped, props))  # fmt: skip
+        cost = RequestCost(
+            method,
+            filters,
+            tries,
+            lookups,
+            running + stopped,
+            tries * FILTER_TRY_SECONDS + lookups * NAME_LOOKUP_SECONDS,
+            self.dump_seconds(running, stopped, props),
+        )
         self.seconds += cost.seconds
         self.requests += 1
         self.log.append(cost)

@@ -68,16 +68,40 @@ STATUS_UNKNOWN = ROOT_STATUS_UNKNOWN = b""
 
 
 # What a container that is not the root may do (portod's defaults for a container owned by root), by name.
-APP_CAPS = ("CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP", "NET_BIND_SERVICE",
-            "NET_ADMIN", "NET_RAW", "IPC_LOCK", "SYS_CHROOT", "SYS_PTRACE", "MKNOD", "AUDIT_WRITE", "SETFCAP")  # fmt: skip
-APP_CAPS_ALLOWED = tuple(c for c in CAPS if c in {*APP_CAPS, "LINUX_IMMUTABLE", "SYS_ADMIN", "SYS_BOOT", "SYS_NICE",
-                                                  "SYS_RESOURCE"})  # fmt: skip
+APP_CAPS = (
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "SETGID",
+    "SETUID",
+    "SETPCAP",
+    "NET_BIND_SERVICE",
+    "NET_ADMIN",
+    "NET_RAW",
+    "IPC_LOCK",
+    "SYS_CHROOT",
+    "SYS_PTRACE",
+    "MKNOD",
+    "AUDIT_WRITE",
+    "SETFCAP",
+)
+APP_CAPS_ALLOWED = tuple(
+    c for c in CAPS if c in {*APP_CAPS, "LINUX_IMMUTABLE", "SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE"}
+)
 # The host's devices, as the root container lists them: (device, access, path).
 ROOT_DEVICES = (
-    ("/dev/null", "rwm", "/dev/null"), ("/dev/zero", "rwm", "/dev/zero"), ("/dev/full", "rwm", "/dev/full"),
-    ("/dev/random", "rwm", "/dev/random"), ("/dev/urandom", "rwm", "/dev/urandom"), ("/dev/tty", "rwm", "/dev/tty"),
-    ("/dev/null", "rwm", "/dev/console"), ("/dev/ptmx", "rw", "/dev/ptmx"), ("/dev/pts/*", "rw*", "/dev/pts/*"),
-)  # fmt: skip
+    ("/dev/null", "rwm", "/dev/null"),
+    ("/dev/zero", "rwm", "/dev/zero"),
+    ("/dev/full", "rwm", "/dev/full"),
+    ("/dev/random", "rwm", "/dev/random"),
+    ("/dev/urandom", "rwm", "/dev/urandom"),
+    ("/dev/tty", "rwm", "/dev/tty"),
+    ("/dev/null", "rwm", "/dev/console"),
+    ("/dev/ptmx", "rw", "/dev/ptmx"),
+    ("/dev/pts/*", "rw*", "/dev/pts/*"),
+)
 HOSTNAME = "vm"  # PORTO_HOST: the name of the machines portod was recorded on
 
 

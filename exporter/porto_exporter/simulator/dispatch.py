@@ -17,19 +17,53 @@ from .host import HostError
 # The order portod's request handler tests the command fields in (capture 56:
 # version+list in one request is answered as list).
 DISPATCH = (
-    "Create", "Destroy", "List", "GetProperty", "SetProperty", "GetDataProperty", "Start", "Stop", "Pause",
-    "Resume", "ListProperties", "ListDataProperties", "Kill", "Version", "Get", "Wait", "CreateWeak",
-    "SetLabel", "ListVolumeProperties", "ListVolumes", "GetVolume", "ListLayers", "ListStorages",
-    "ListContainersBy", "GetSystem", "FindLabel", "AsyncWait", "StopAsyncWait", "RemoveLayer", "RemoveStorage",
-)  # fmt: skip
+    "Create",
+    "Destroy",
+    "List",
+    "GetProperty",
+    "SetProperty",
+    "GetDataProperty",
+    "Start",
+    "Stop",
+    "Pause",
+    "Resume",
+    "ListProperties",
+    "ListDataProperties",
+    "Kill",
+    "Version",
+    "Get",
+    "Wait",
+    "CreateWeak",
+    "SetLabel",
+    "ListVolumeProperties",
+    "ListVolumes",
+    "GetVolume",
+    "ListLayers",
+    "ListStorages",
+    "ListContainersBy",
+    "GetSystem",
+    "FindLabel",
+    "AsyncWait",
+    "StopAsyncWait",
+    "RemoveLayer",
+    "RemoveStorage",
+)
 
 # Fields that portod's own proto marks `required`: without them it drops the connection.
 REQUIRED = {
-    "Create": ("name",), "CreateWeak": ("name",), "Destroy": ("name",), "Start": ("name",),
-    "Stop": ("name",), "Pause": ("name",), "Resume": ("name",), "Kill": ("name", "sig"),
-    "GetProperty": ("name", "property"), "GetDataProperty": ("name", "data"),
-    "SetProperty": ("name", "property", "value"), "SetLabel": ("name", "label"),
-}  # fmt: skip
+    "Create": ("name",),
+    "CreateWeak": ("name",),
+    "Destroy": ("name",),
+    "Start": ("name",),
+    "Stop": ("name",),
+    "Pause": ("name",),
+    "Resume": ("name",),
+    "Kill": ("name", "sig"),
+    "GetProperty": ("name", "property"),
+    "GetDataProperty": ("name", "data"),
+    "SetProperty": ("name", "property", "value"),
+    "SetLabel": ("name", "label"),
+}
 
 
 def all_handlers() -> dict[str, Handler]:

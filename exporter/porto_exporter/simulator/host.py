@@ -292,8 +292,9 @@ class Host:
                     self._touch(c, c.run_since)
                 else:  # between death and respawn
                     if cycles or c.state != "respawning":  # a new death, not the one already reported
-                        self.events.publish(c.name, "respawning", c.run_since + cycles * cycle + period,
-                                            "exit_code", str(code))  # fmt: skip
+                        self.events.publish(
+                            c.name, "respawning", c.run_since + cycles * cycle + period, "exit_code", str(code)
+                        )
                     c.respawn_count += cycles
                     c.run_since += cycles * cycle
                     c.state = "respawning"

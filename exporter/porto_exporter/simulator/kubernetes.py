@@ -62,17 +62,41 @@ class Workload:
 
 # The node's pods: a few namespaces, single- and multi-container pods, limited and unlimited.
 WORKLOADS = (
-    Workload("kube-system", "coredns", (Box("coredns", "registry.k8s.io/coredns/coredns:v1.11.1", 0.004, 18 << 20,
-                                           0.0, 170 << 20),)),
-    Workload("kube-system", "kube-proxy", (Box("kube-proxy", "registry.k8s.io/kube-proxy:v1.29.4", 0.002, 22 << 20),),
-             daemon=True),
-    Workload("shop", "frontend", (Box("nginx", "nginx:1.25", 0.03, 12 << 20, 0.5, 128 << 20),
-                                  Box("app", "shop/frontend:2.4.1", 0.12, 180 << 20, 1.0, 512 << 20)), replicas=2),
-    Workload("shop", "cart", (Box("cart", "shop/cart:1.9.0", 0.05, 96 << 20, 0.5, 256 << 20),
-                              Box("redis", "redis:7.2", 0.01, 40 << 20, 0.2, 64 << 20))),
-    Workload("monitoring", "porto-exporter", (Box("porto-exporter", "porto-exporter:0.1.0", 0.02, 60 << 20, 0.0,
-                                                  512 << 20),), daemon=True),
-)  # fmt: skip
+    Workload(
+        "kube-system",
+        "coredns",
+        (Box("coredns", "registry.k8s.io/coredns/coredns:v1.11.1", 0.004, 18 << 20, 0.0, 170 << 20),),
+    ),
+    Workload(
+        "kube-system",
+        "kube-proxy",
+        (Box("kube-proxy", "registry.k8s.io/kube-proxy:v1.29.4", 0.002, 22 << 20),),
+        daemon=True,
+    ),
+    Workload(
+        "shop",
+        "frontend",
+        (
+            Box("nginx", "nginx:1.25", 0.03, 12 << 20, 0.5, 128 << 20),
+            Box("app", "shop/frontend:2.4.1", 0.12, 180 << 20, 1.0, 512 << 20),
+        ),
+        replicas=2,
+    ),
+    Workload(
+        "shop",
+        "cart",
+        (
+            Box("cart", "shop/cart:1.9.0", 0.05, 96 << 20, 0.5, 256 << 20),
+            Box("redis", "redis:7.2", 0.01, 40 << 20, 0.2, 64 << 20),
+        ),
+    ),
+    Workload(
+        "monitoring",
+        "porto-exporter",
+        (Box("porto-exporter", "porto-exporter:0.1.0", 0.02, 60 << 20, 0.0, 512 << 20),),
+        daemon=True,
+    ),
+)
 
 
 def encode(text: str) -> str:
@@ -91,8 +115,12 @@ def porto_labels(labels: dict[str, str], annotations: dict[str, str]) -> dict[st
 def porto_accepts(labels: dict[str, str]) -> bool:
     """Whether portod would take these labels (ValidLabel: characters, lengths, count)."""
     return len(labels) <= LABELS_MAX and all(
-        len(k) <= LABEL_NAME_MAX and len(v) <= LABEL_VALUE_MAX and set(k) <= PORTO_NAME_CHARS
-        and set(v) <= PORTO_NAME_CHARS for k, v in labels.items())  # fmt: skip
+        len(k) <= LABEL_NAME_MAX
+        and len(v) <= LABEL_VALUE_MAX
+        and set(k) <= PORTO_NAME_CHARS
+        and set(v) <= PORTO_NAME_CHARS
+        for k, v in labels.items()
+    )
 
 
 def create_id(rng: random.Random, name: str) -> str:
@@ -120,25 +148,36 @@ def draw_pod(rng: random.Random, w: Workload, pod_name: str, revision: str, now:
     """The pod's names and labels as portoshim writes them."""
     uid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
     porto = create_id(rng, pod_name)
-    kube = {"io.kubernetes.pod.name": pod_name, "io.kubernetes.pod.namespace": w.namespace,
-            "io.kubernetes.pod.uid": uid}  # fmt: skip
+    kube = {
+        "io.kubernetes.pod.name": pod_name,
+        "io.kubernetes.pod.namespace": w.namespace,
+        "io.kubernetes.pod.uid": uid,
+    }
     app = {"app.kubernetes.io/name": w.name, "app.kubernetes.io/part-of": w.namespace}
     app["controller-revision-hash" if w.daemon else "pod-template-hash"] = revision
     seen = _rfc3339(now - rng.uniform(600, 86400))
     shim = {"attempt": "0", "portoshim.pod.id": porto, "portoshim.pod.image": PAUSE_IMAGE}
-    pod_labels = porto_labels({**app, **kube, **shim},
-                              {"kubernetes.io/config.seen": seen, "kubernetes.io/config.source": "api"})  # fmt: skip
+    pod_labels = porto_labels(
+        {**app, **kube, **shim}, {"kubernetes.io/config.seen": seen, "kubernetes.io/config.source": "api"}
+    )
     containers = []
     for box in w.containers:
         cid = f"{porto}/{create_id(rng, box.name)}"
-        labels = {**kube, "io.kubernetes.container.name": box.name, "attempt": "0",
-                  "io.kubernetes.container.logpath": f"/place/porto/{cid}/stdout", "portoshim.container.id": cid,
-                  "portoshim.container.image": f"sha256:{rng.getrandbits(256):064x}"}  # fmt: skip
-        annotations = {"io.kubernetes.container.hash": f"{rng.getrandbits(32):08x}",
-                       "io.kubernetes.container.restartCount": "0",
-                       "io.kubernetes.container.terminationMessagePath": "/dev/termination-log",
-                       "io.kubernetes.container.terminationMessagePolicy": "File",
-                       "io.kubernetes.pod.terminationGracePeriod": "30"}  # fmt: skip
+        labels = {
+            **kube,
+            "io.kubernetes.container.name": box.name,
+            "attempt": "0",
+            "io.kubernetes.container.logpath": f"/place/porto/{cid}/stdout",
+            "portoshim.container.id": cid,
+            "portoshim.container.image": f"sha256:{rng.getrandbits(256):064x}",
+        }
+        annotations = {
+            "io.kubernetes.container.hash": f"{rng.getrandbits(32):08x}",
+            "io.kubernetes.container.restartCount": "0",
+            "io.kubernetes.container.terminationMessagePath": "/dev/termination-log",
+            "io.kubernetes.container.terminationMessagePolicy": "File",
+            "io.kubernetes.pod.terminationGracePeriod": "30",
+        }
         containers.append((box, cid, porto_labels(labels, annotations)))
     for name, labels in ((porto, pod_labels), *((c[1], c[2]) for c in containers)):
         if not porto_accepts(labels):

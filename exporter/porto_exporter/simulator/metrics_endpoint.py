@@ -93,8 +93,9 @@ class MetricsEndpoint:
         """Write one response; False when the connection is to be dropped instead."""
         keep = "Connection: close\r\n" if close else "Keep-Alive: timeout=5, max=100\r\n"
         if method != "GET" or target != "/metrics":
-            status, reason, body, kind = (404, "Not Found", b"", "") if method == "GET" else (
-                400, "Bad Request", b"", "")  # fmt: skip
+            status, reason, body, kind = (
+                (404, "Not Found", b"", "") if method == "GET" else (400, "Bad Request", b"", "")
+            )
         else:
             self.requests += 1
             faults = self.faults
@@ -156,11 +157,13 @@ class MetricsEndpoint:
         family("version", "gauge", [(f'{{version="{VERSION_TAG}"}}', 1)])
         family("containers", "gauge", [(f'{{state="{s}"}}', states[s]) for s in STATES])
         queues = d.queues
-        per_queue = [("requests_queued", "gauge", lambda q: queues.waiting(q, now)),
-                     ("requests_exec_ms_total", "counter", lambda q: queues.queues[q].exec_ms),
-                     ("requests_wait_ms_total", "counter", lambda q: queues.queues[q].wait_ms),
-                     ("requests_lock_ms_total", "counter", lambda q: queues.queues[q].lock_ms),
-                     ("requests_top_running_ms", "gauge", lambda q: queues.top_running(q, now) * 1000)]  # fmt: skip
+        per_queue = [
+            ("requests_queued", "gauge", lambda q: queues.waiting(q, now)),
+            ("requests_exec_ms_total", "counter", lambda q: queues.queues[q].exec_ms),
+            ("requests_wait_ms_total", "counter", lambda q: queues.queues[q].wait_ms),
+            ("requests_lock_ms_total", "counter", lambda q: queues.queues[q].lock_ms),
+            ("requests_top_running_ms", "gauge", lambda q: queues.top_running(q, now) * 1000),
+        ]
         for name, kind, value in per_queue:
             family(name, kind, [(f'{{queue="{q}"}}', value(q)) for q in QUEUES])
         requests = []

@@ -111,8 +111,10 @@ def _map_prop(
         if key not in values and absent is not None:
             return absent
         if key not in values:
-            raise Refused(pb.InvalidValue, f"Disk not found: {key}" if name.startswith("io_")
-                          else f"network device {key} not found")  # fmt: skip
+            raise Refused(
+                pb.InvalidValue,
+                f"Disk not found: {key}" if name.startswith("io_") else f"network device {key} not found",
+            )
         return str(values[key])
 
     pressure = name.endswith("_pressure")
@@ -180,10 +182,22 @@ def _vm(v: View) -> dict[str, int]:
     if not count:  # no processes left (dead): portod omits the count
         code = used = 0
     out = {
-        "anon": anon, "code": code, "count": count, "data": anon + 258048, "file": cache, "huge": 0,
-        "locked": 0, "max_size": used + code, "max_used": used, "shmem": 0, "size": used + code,
-        "stack": 135168 * count, "swap": 0, "table": 40960 * count, "used": used,
-    }  # fmt: skip
+        "anon": anon,
+        "code": code,
+        "count": count,
+        "data": anon + 258048,
+        "file": cache,
+        "huge": 0,
+        "locked": 0,
+        "max_size": used + code,
+        "max_used": used,
+        "shmem": 0,
+        "size": used + code,
+        "stack": 135168 * count,
+        "swap": 0,
+        "table": 40960 * count,
+        "used": used,
+    }
     if not count:
         del out["count"]
     return out
@@ -216,9 +230,20 @@ def _status_setter(field_name: str, getter: Callable[[View], object]) -> V5:
 
 # The hierarchies in the order portod lists a container's cgroups in v5 (v4 prints them sorted by name).
 CGROUP_ORDER = (
-    "memory", "freezer", "cpu", "cpuacct", "cpuset", "net_cls", "blkio", "devices", "hugetlb", "pids", "perf_event",
-    "systemd", "unified",
-)  # fmt: skip
+    "memory",
+    "freezer",
+    "cpu",
+    "cpuacct",
+    "cpuset",
+    "net_cls",
+    "blkio",
+    "devices",
+    "hugetlb",
+    "pids",
+    "perf_event",
+    "systemd",
+    "unified",
+)
 _CONTROLLER = {"unified": "cgroup2"}  # hierarchy -> the controller name in ``controllers``
 
 

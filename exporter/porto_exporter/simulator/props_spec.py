@@ -44,9 +44,14 @@ def _time_prop(name: str, getter: Callable[[Container], int]) -> None:
 
     _add(
         Prop(
-            name, ALWAYS, lambda v: format_time(getter(v.c)), v5, 0.3, lambda v, k: _raw(k, getter(v.c)),
+            name,
+            ALWAYS,
+            lambda v: format_time(getter(v.c)),
+            v5,
+            0.3,
+            lambda v, k: _raw(k, getter(v.c)),
         )
-    )  # fmt: skip
+    )
 
 
 _time_prop("creation_time", lambda c: c.creation_time)
@@ -145,6 +150,8 @@ _add(Prop("labels", ALWAYS, lambda v: string_map_to_string(v.c.labels), _labels_
 _simple("state", ALWAYS, lambda v: v.c.state, _status_setter("state", lambda v: v.c.state), 3.0)
 _simple("id", ALWAYS, lambda v: str(v.c.id), _status_setter("id", lambda v: v.c.id))
 _simple("level", ALWAYS, lambda v: str(v.c.level), _status_setter("level", lambda v: v.c.level))
+
+
 def _time_sub(v: View, key: str) -> str:
     """``time[dead]``: seconds since death; any other key is refused."""
     if key != "dead":
@@ -159,8 +166,12 @@ _simple("parent", ALWAYS, lambda v: v.c.parent_name, None)
 _simple(
     "absolute_name", ALWAYS, lambda v: v.c.absolute_name, _status_setter("absolute_name", lambda v: v.c.absolute_name)
 )
-_simple("absolute_namespace", ALWAYS, lambda v: absolute_namespace(v.c),
-        _status_setter("absolute_namespace", lambda v: absolute_namespace(v.c)))  # fmt: skip
+_simple(
+    "absolute_namespace",
+    ALWAYS,
+    lambda v: absolute_namespace(v.c),
+    _status_setter("absolute_namespace", lambda v: absolute_namespace(v.c)),
+)
 _simple("oom_kills", ALWAYS, lambda v: str(v.c.oom_kills), _status_setter("oom_kills", lambda v: v.c.oom_kills), 0.3)
 
 
@@ -177,8 +188,12 @@ def _oom_total(v: View) -> int:
 
 _simple("oom_kills_total", ALWAYS, lambda v: str(_oom_total(v)), _status_setter("oom_kills_total", _oom_total), 0.3)
 _simple("memory_limit", ALWAYS, lambda v: str(_memory_limit(v)), _spec_setter("memory_limit", _memory_limit), 0.3)
-_simple("memory_limit_total", ALWAYS, lambda v: str(v.host.memory_limit_total(v.c)),
-        _status_setter("memory_limit_total", lambda v: v.host.memory_limit_total(v.c)))  # fmt: skip
+_simple(
+    "memory_limit_total",
+    ALWAYS,
+    lambda v: str(v.host.memory_limit_total(v.c)),
+    _status_setter("memory_limit_total", lambda v: v.host.memory_limit_total(v.c)),
+)
 _simple("dirty_limit", ALWAYS, lambda v: str(v.c.dirty_limit), _spec_setter("dirty_limit", lambda v: v.c.dirty_limit))
 _simple(
     "hugetlb_limit",
@@ -213,8 +228,14 @@ def _thread_limit(c: Container) -> int:
     return c.thread_limit or (10000 if c.level == 1 else 0)
 
 
-_simple("thread_limit", ALWAYS, lambda v: str(_thread_limit(v.c)) if _thread_limit(v.c) else "",
-        lambda v, spec, st: setattr(spec, "thread_limit", _thread_limit(v.c)) if _thread_limit(v.c) else None)  # fmt: skip
+_simple(
+    "thread_limit",
+    ALWAYS,
+    lambda v: str(_thread_limit(v.c)) if _thread_limit(v.c) else "",
+    lambda v, spec, st: setattr(spec, "thread_limit", _thread_limit(v.c)) if _thread_limit(v.c) else None,
+)
+
+
 def _limit_map(name: str, getter: Callable[[Container], dict[str, int]]) -> None:
     """A spec map (disk or interface -> limit); ``prop[key]`` reads one entry."""
 
@@ -240,8 +261,12 @@ _simple(
     lambda v: str(v.c.respawn_count),
     _spec_setter("respawn_count", lambda v: v.c.respawn_count),
 )
-_simple("max_respawns", ALWAYS, lambda v: "" if v.c.max_respawns < 0 else str(v.c.max_respawns),
-        _spec_setter("max_respawns", lambda v: v.c.max_respawns))  # fmt: skip
+_simple(
+    "max_respawns",
+    ALWAYS,
+    lambda v: "" if v.c.max_respawns < 0 else str(v.c.max_respawns),
+    _spec_setter("max_respawns", lambda v: v.c.max_respawns),
+)
 _simple(
     "respawn_delay",
     ALWAYS,
@@ -253,8 +278,12 @@ _simple("weak", ALWAYS, lambda v: bool_to_string(v.c.weak), _spec_setter("weak",
 _simple("isolate", ALWAYS, lambda v: bool_to_string(v.c.isolate), _spec_setter("isolate", lambda v: v.c.isolate))
 _simple("private", ALWAYS, lambda v: v.c.private, _spec_setter("private", lambda v: v.c.private))
 _simple("command", ALWAYS, lambda v: v.c.command, _spec_setter("command", lambda v: v.c.command))
-_simple("virt_mode", ALWAYS, lambda v: "host" if v.c.is_root else v.c.virt_mode,
-        _spec_setter("virt_mode", lambda v: "host" if v.c.is_root else v.c.virt_mode))  # fmt: skip
+_simple(
+    "virt_mode",
+    ALWAYS,
+    lambda v: "host" if v.c.is_root else v.c.virt_mode,
+    _spec_setter("virt_mode", lambda v: "host" if v.c.is_root else v.c.virt_mode),
+)
 _simple("owner_user", ALWAYS, lambda v: v.c.owner_user, _spec_setter("owner_user", lambda v: v.c.owner_user))
 _simple("owner_group", ALWAYS, lambda v: v.c.owner_group, _spec_setter("owner_group", lambda v: v.c.owner_group))
 _simple("user", ALWAYS, lambda v: v.c.owner_user, _spec_setter("user", lambda v: v.c.owner_user))
@@ -265,6 +294,8 @@ _simple(
     lambda v: bool_to_string(v.c.oom_is_fatal),
     _spec_setter("oom_is_fatal", lambda v: v.c.oom_is_fatal),
 )
+
+
 def _controller_sub(v: View, key: str) -> str:
     """``controllers[memory]``: whether the container owns it."""
     if key not in ALL_CONTROLLERS:
@@ -277,13 +308,16 @@ _add(Prop("cgroups", ALWAYS, lambda v: string_map_to_string(_cgroups(v)), _cgrou
 _simple("volumes_linked", ALWAYS, lambda v: ";".join(_volumes_linked(v)), _vol_links_v5)
 _simple("volumes_owned", ALWAYS, lambda v: ";".join(_volumes_owned(v)), _owned_v5)
 _simple("place_usage", ALWAYS, lambda v: "")
+
+
 def _start_error_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> None:
     if v.c.start_error:
         st.start_error.CopyFrom(pb.TError(error=pb.InvalidCommand, msg=v.c.start_error))
 
 
-_simple("start_error", ALWAYS, lambda v: f"InvalidCommand:({v.c.start_error})" if v.c.start_error else "",
-        _start_error_v5)  # fmt: skip
+_simple(
+    "start_error", ALWAYS, lambda v: f"InvalidCommand:({v.c.start_error})" if v.c.start_error else "", _start_error_v5
+)
 _simple("taint", ALWAYS, lambda v: "".join(line + "\n" for line in _taints(v.c)), _taint_v5)
 _simple("enable_porto", ALWAYS, lambda v: enable_porto(v.c), _spec_setter("enable_porto", lambda v: enable_porto(v.c)))
 _simple("net", ALWAYS, lambda v: "inherited")

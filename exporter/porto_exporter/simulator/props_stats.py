@@ -67,11 +67,17 @@ _map_prop("cpu_pressure", _pressure("cpu_pressure"), 11.7, unknown_field=76)
 _map_prop("memory_pressure", _pressure("memory_pressure"), 11.7, unknown_field=83)
 _map_prop("io_pressure", _pressure("io_pressure"), 11.7)
 _NET: tuple[tuple[str, str | None], ...] = (
-    ("net_bytes", "net_bytes"), ("net_packets", "net_packets"),
-    ("net_tx_bytes", "net_tx_bytes"), ("net_tx_packets", "net_tx_packets"),
-    ("net_rx_bytes", "net_rx_bytes"), ("net_rx_packets", "net_rx_packets"),
-    ("net_drops", None), ("net_overlimits", None), ("net_rx_drops", None), ("net_tx_drops", None),
-)  # fmt: skip
+    ("net_bytes", "net_bytes"),
+    ("net_packets", "net_packets"),
+    ("net_tx_bytes", "net_tx_bytes"),
+    ("net_tx_packets", "net_tx_packets"),
+    ("net_rx_bytes", "net_rx_bytes"),
+    ("net_rx_packets", "net_rx_packets"),
+    ("net_drops", None),
+    ("net_overlimits", None),
+    ("net_rx_drops", None),
+    ("net_tx_drops", None),
+)
 for _net_name, _net_key in _NET:
     _map_prop(_net_name, _net(_net_key), 0.3, absent=None if _net_key else "")  # drops: "" for any device
 _add(Prop("virtual_memory", STAT, lambda v: uint_map_to_string(_vm(v)), _vm_v5, 53.5, _vm_sub))
@@ -104,18 +110,32 @@ def _std_slice(name: str) -> Callable[[View, str], str]:
 _simple("net_class_id", STAT, lambda v: f"1:{v.c.id:x}" if not v.c.is_root else "1:0")
 _simple("stdout_offset", STAT, lambda v: "0", _status_setter("stdout_offset", lambda v: 0))
 _simple("stderr_offset", STAT, lambda v: "0", _status_setter("stderr_offset", lambda v: 0))
-_add(Prop("stdout", STAT, lambda v: "failing\n" if v.c.state == "dead" and v.c.exit_code > 0 else "",
-          subscript=_std_slice("stdout")))  # fmt: skip
-_add(Prop("stderr", STAT, lambda v: "oops\n" if v.c.state == "dead" and v.c.exit_code > 0 else "",
-          subscript=_std_slice("stderr")))  # fmt: skip
+_add(
+    Prop(
+        "stdout",
+        STAT,
+        lambda v: "failing\n" if v.c.state == "dead" and v.c.exit_code > 0 else "",
+        subscript=_std_slice("stdout"),
+    )
+)
+_add(
+    Prop(
+        "stderr",
+        STAT,
+        lambda v: "oops\n" if v.c.state == "dead" and v.c.exit_code > 0 else "",
+        subscript=_std_slice("stderr"),
+    )
+)
 
 # --- only in the dead state ---------------------------------------------------
 
 _simple("exit_code", DEAD, _dead_int(lambda c: c.exit_code), _status_setter("exit_code", lambda v: v.c.exit_code))
-_simple("exit_status", DEAD, _dead_int(lambda c: c.exit_status),
-        _status_setter("exit_status", lambda v: v.c.exit_status))  # fmt: skip
-_simple("oom_killed", DEAD, lambda v: bool_to_string(v.c.oom_killed),
-        _status_setter("oom_killed", lambda v: v.c.oom_killed))  # fmt: skip
+_simple(
+    "exit_status", DEAD, _dead_int(lambda c: c.exit_status), _status_setter("exit_status", lambda v: v.c.exit_status)
+)
+_simple(
+    "oom_killed", DEAD, lambda v: bool_to_string(v.c.oom_killed), _status_setter("oom_killed", lambda v: v.c.oom_killed)
+)
 _simple("core_dumped", DEAD, lambda v: "false", _status_setter("core_dumped", lambda v: False))
 
 
@@ -126,15 +146,25 @@ def _death_v5(v: View, spec: pb.TContainerSpec, st: pb.TContainerStatus) -> None
 
 _add(
     Prop(
-        "death_time", DEAD, lambda v: format_time(v.c.death_time), _death_v5, 0.3,
+        "death_time",
+        DEAD,
+        lambda v: format_time(v.c.death_time),
+        _death_v5,
+        0.3,
         lambda v, k: _raw(k, v.c.death_time),
     )
-)  # fmt: skip
+)
 
 # --- not supported on the captured kernel ------------------------------------
 
 for _name in (
-    "cpu_wait", "memory_guarantee", "anon_limit", "memory_guarantee_total", "anon_limit_total",
-    "cpu_burst_usage", "cpu_unconstrained_wait", "anon_max_usage",
-):  # fmt: skip
+    "cpu_wait",
+    "memory_guarantee",
+    "anon_limit",
+    "memory_guarantee_total",
+    "anon_limit_total",
+    "cpu_burst_usage",
+    "cpu_unconstrained_wait",
+    "anon_max_usage",
+):
     _simple(_name, UNSUPPORTED, None)

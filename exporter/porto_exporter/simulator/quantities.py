@@ -22,8 +22,21 @@ from dataclasses import dataclass
 #   nsec ("1000000000ns")
 FORMS = ("int", "float", "cores", "bool", "map", "time", "optional_int", "nsec")
 # Units: what one step of the number is
-UNITS = ("nanoseconds", "microseconds", "seconds", "unix_seconds", "bytes", "bytes_per_second", "ops_per_second",
-         "cores", "count", "flag", "weight", "code", "pid")  # fmt: skip
+UNITS = (
+    "nanoseconds",
+    "microseconds",
+    "seconds",
+    "unix_seconds",
+    "bytes",
+    "bytes_per_second",
+    "ops_per_second",
+    "cores",
+    "count",
+    "flag",
+    "weight",
+    "code",
+    "pid",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,18 +19,52 @@ from dataclasses import dataclass, field
 QUEUES = ("portod-IO", "portod-RO", "portod-Vl", "portod-RW")  # the order portod 5.3.59 writes them in
 THREADS = {"portod-RW": 20, "portod-RO": 10, "portod-IO": 5, "portod-Vl": 5}
 # Commands by queue, as Classify sorts them (the simulator's command names: the request's field names).
-READS = frozenset({
-    "Version", "List", "FindLabel", "ListVolumes", "ListLayers", "ListStorages", "GetLayerPrivate", "Get",
-    "GetDataProperty", "GetProperty", "ListDataProperties", "ListProperties", "ListVolumeProperties", "Wait",
-    "AsyncWait", "StopAsyncWait", "ConvertPath", "LocateProcess", "GetSystem", "ListContainersBy", "GetVolume",
-})  # fmt: skip
-LAYERS_AND_STORAGE = frozenset({
-    "CheckVolume", "ImportLayer", "ExportLayer", "RemoveLayer", "ImportStorage", "ExportStorage", "CleanupPlace",
-    "RemoveStorage", "CreateMetaStorage", "RemoveMetaStorage", "DockerImageStatus", "ListDockerImages",
-    "PullDockerImage", "RemoveDockerImage",
-})  # fmt: skip
-VOLUMES = frozenset({"CreateVolume", "TuneVolume", "LinkVolume", "UnlinkVolume", "LinkVolumeTarget",
-                     "UnlinkVolumeTarget", "NewVolume"})  # fmt: skip
+READS = frozenset(
+    {
+        "Version",
+        "List",
+        "FindLabel",
+        "ListVolumes",
+        "ListLayers",
+        "ListStorages",
+        "GetLayerPrivate",
+        "Get",
+        "GetDataProperty",
+        "GetProperty",
+        "ListDataProperties",
+        "ListProperties",
+        "ListVolumeProperties",
+        "Wait",
+        "AsyncWait",
+        "StopAsyncWait",
+        "ConvertPath",
+        "LocateProcess",
+        "GetSystem",
+        "ListContainersBy",
+        "GetVolume",
+    }
+)
+LAYERS_AND_STORAGE = frozenset(
+    {
+        "CheckVolume",
+        "ImportLayer",
+        "ExportLayer",
+        "RemoveLayer",
+        "ImportStorage",
+        "ExportStorage",
+        "CleanupPlace",
+        "RemoveStorage",
+        "CreateMetaStorage",
+        "RemoveMetaStorage",
+        "DockerImageStatus",
+        "ListDockerImages",
+        "PullDockerImage",
+        "RemoveDockerImage",
+    }
+)
+VOLUMES = frozenset(
+    {"CreateVolume", "TuneVolume", "LinkVolume", "UnlinkVolume", "LinkVolumeTarget", "UnlinkVolumeTarget", "NewVolume"}
+)
 LOCK_SHARE = 0.005  # of a request's run spent waiting for portod's locks (the captured host: 0.5% on RO)
 LONG = ((300.0, "5m"), (30.0, "30s"), (3.0, "3s"), (1.0, "1s"))  # the `long` label: request time over it
 MAX_TRACKED = 10_000  # requests remembered for the waiting / top-running gauges (older ones are dropped)

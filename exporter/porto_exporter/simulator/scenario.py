@@ -61,9 +61,15 @@ def bulk_workload(seed: int, index: int, containers: int) -> tuple[Behaviour, in
 
 
 def build_host(
-    seed: int = 1, containers: int = 0, clock: Callable[[], float] = time.time, age: float = 104.0,
-    batch_jobs: bool = False, cgroup: str = "v1", kubernetes: bool = False, pods: int = 0,
-) -> Host:  # fmt: skip
+    seed: int = 1,
+    containers: int = 0,
+    clock: Callable[[], float] = time.time,
+    age: float = 104.0,
+    batch_jobs: bool = False,
+    cgroup: str = "v1",
+    kubernetes: bool = False,
+    pods: int = 0,
+) -> Host:
     """The scenario as it looks ``age`` seconds after it was set up (counters already moving).
 
     ``batch_jobs``: add the demo's ``batch`` group, spawning short-lived jobs (some fail or are OOM-killed).
@@ -87,12 +93,16 @@ def build_host(
     make("a", labels={"TEAM.name": "alpha"})
     make("a/b")
     make("a/b/c", "sleep 100000", Behaviour(cpu_cores=0.001, memory_bytes=400_000), memory_limit=64 << 20)
-    make("batch-job", "sleep 60", memory_limit=1 << 30, cpu_limit=1.5, thread_limit=10000,
-         labels={"APP.tier": "batch"})  # fmt: skip
+    make("batch-job", "sleep 60", memory_limit=1 << 30, cpu_limit=1.5, thread_limit=10000, labels={"APP.tier": "batch"})
     make("failed-job", "sh -c 'echo failing; echo oops >&2; exit 3'", labels={"APP.tier": "batch"})
-    make(RESPAWNING_CONTAINER, "sh -c 'sleep 15; exit 1'",
-         Behaviour(cpu_cores=0.01, memory_bytes=2 << 20, io_read_bps=8192, respawn_period=15.0, exit_code=1),
-         respawn=True, respawn_delay_ns=2_000_000_000, labels={"TEAM.name": "infra"})  # fmt: skip
+    make(
+        RESPAWNING_CONTAINER,
+        "sh -c 'sleep 15; exit 1'",
+        Behaviour(cpu_cores=0.01, memory_bytes=2 << 20, io_read_bps=8192, respawn_period=15.0, exit_code=1),
+        respawn=True,
+        respawn_delay_ns=2_000_000_000,
+        labels={"TEAM.name": "infra"},
+    )
     make("frozen", "sleep 100000", Behaviour(cpu_cores=0.001, memory_bytes=1 << 20))
     make(
         "host-sleeper",
@@ -103,27 +113,62 @@ def build_host(
     )
     make("idle-worker", "sleep 100000", Behaviour(cpu_cores=0.002, memory_bytes=3 << 20), cpu_guarantee=0.1)
     make("infra", cpu_guarantee=0.5, labels={"ENV.stage": "prod", "TEAM.name": "infra"})
-    make("infra/db", "sh -c 'while :; do dd if=/dev/zero of=ddfile bs=1M count=64 oflag=direct; done'",
-         Behaviour(cpu_cores=0.05, memory_bytes=900_000, io_read_bps=2.5e6, io_write_bps=2.5e6, processes=2),
-         memory_limit=512 << 20, cpu_limit=0.3, io_limit={"/place": 20971520}, labels={"APP.tier": "db"})  # fmt: skip
+    make(
+        "infra/db",
+        "sh -c 'while :; do dd if=/dev/zero of=ddfile bs=1M count=64 oflag=direct; done'",
+        Behaviour(cpu_cores=0.05, memory_bytes=900_000, io_read_bps=2.5e6, io_write_bps=2.5e6, processes=2),
+        memory_limit=512 << 20,
+        cpu_limit=0.3,
+        io_limit={"/place": 20971520},
+        labels={"APP.tier": "db"},
+    )
     make("infra/web", memory_limit=2 << 30, labels={"APP.tier": "web"})
-    make(BUSY_CONTAINER, "sh -c 'while :; do :; done'",
-         Behaviour(cpu_cores=1.0, system_fraction=0.004, memory_bytes=150_000), cpu_limit=BUSY_CPU_CORES,
-         labels={"APP.tier": "web"})  # fmt: skip
-    make("infra/web/mem-hog", "stress --vm 1 --vm-bytes 100M",
-         Behaviour(cpu_cores=0.01, memory_bytes=100 << 20), memory_limit=256 << 20,
-         labels={"APP.role": "cache", "APP.tier": "web"})  # fmt: skip
-    make("infra/web/threads", "threads 64", Behaviour(cpu_cores=0.02, memory_bytes=8 << 20, threads=64),
-         thread_limit=100)  # fmt: skip
-    make(LEAKY_CONTAINER, "leaky-cache --grow",
-         Behaviour(cpu_cores=0.01, memory_bytes=245 << 20, anon_fraction=0.98), memory_limit=256 << 20,
-         labels={"APP.tier": "web"})  # fmt: skip
-    make(OOM_CONTAINER, "stress --vm 1 --vm-bytes 200M", Behaviour(cpu_cores=0.05, memory_bytes=60 << 20),
-         memory_limit=64 << 20)  # fmt: skip
+    make(
+        BUSY_CONTAINER,
+        "sh -c 'while :; do :; done'",
+        Behaviour(cpu_cores=1.0, system_fraction=0.004, memory_bytes=150_000),
+        cpu_limit=BUSY_CPU_CORES,
+        labels={"APP.tier": "web"},
+    )
+    make(
+        "infra/web/mem-hog",
+        "stress --vm 1 --vm-bytes 100M",
+        Behaviour(cpu_cores=0.01, memory_bytes=100 << 20),
+        memory_limit=256 << 20,
+        labels={"APP.role": "cache", "APP.tier": "web"},
+    )
+    make(
+        "infra/web/threads", "threads 64", Behaviour(cpu_cores=0.02, memory_bytes=8 << 20, threads=64), thread_limit=100
+    )
+    make(
+        LEAKY_CONTAINER,
+        "leaky-cache --grow",
+        Behaviour(cpu_cores=0.01, memory_bytes=245 << 20, anon_fraction=0.98),
+        memory_limit=256 << 20,
+        labels={"APP.tier": "web"},
+    )
+    make(
+        OOM_CONTAINER,
+        "stress --vm 1 --vm-bytes 200M",
+        Behaviour(cpu_cores=0.05, memory_bytes=60 << 20),
+        memory_limit=64 << 20,
+    )
 
-    for name in ("a", "a/b/c", "failed-job", RESPAWNING_CONTAINER, "frozen", "host-sleeper", "idle-worker",
-                 "infra/db", BUSY_CONTAINER, "infra/web/mem-hog", LEAKY_CONTAINER, "infra/web/threads",
-                 OOM_CONTAINER):  # fmt: skip
+    for name in (
+        "a",
+        "a/b/c",
+        "failed-job",
+        RESPAWNING_CONTAINER,
+        "frozen",
+        "host-sleeper",
+        "idle-worker",
+        "infra/db",
+        BUSY_CONTAINER,
+        "infra/web/mem-hog",
+        LEAKY_CONTAINER,
+        "infra/web/threads",
+        OOM_CONTAINER,
+    ):
         if host.by_name[name].state == "stopped":
             host.start(name)
     host.pause("frozen")
@@ -138,8 +183,14 @@ def build_host(
             make(f"bulk/s{s}", labels={"APP.shard": f"s{s}"})
         for i in range(containers):
             behaviour, memory_limit, cpu_limit = bulk_workload(seed, i, containers)
-            make(f"bulk/s{i % shards}/ct-{i:05d}", "sleep 100000", behaviour, memory_limit=memory_limit,
-                 cpu_limit=cpu_limit, labels={"APP.idx": str(i), "APP.shard": f"s{i % shards}"})  # fmt: skip
+            make(
+                f"bulk/s{i % shards}/ct-{i:05d}",
+                "sleep 100000",
+                behaviour,
+                memory_limit=memory_limit,
+                cpu_limit=cpu_limit,
+                labels={"APP.idx": str(i), "APP.shard": f"s{i % shards}"},
+            )
         host.start("bulk")
         for i in range(containers):
             host.start(f"bulk/s{i % shards}/ct-{i:05d}")
@@ -151,20 +202,81 @@ def build_host(
     host.volumes = {
         v.path: v
         for v in (
-            Volume("/place/porto_volumes/1/volume", 1, "loop", "/place", "/", 1 << 30, 52453376, 0, 12, t - 60,
-                   device_name="loop0"),
+            Volume(
+                "/place/porto_volumes/1/volume",
+                1,
+                "loop",
+                "/place",
+                "/",
+                1 << 30,
+                52453376,
+                0,
+                12,
+                t - 60,
+                device_name="loop0",
+            ),
             Volume("/place/porto_volumes/2/volume", 2, "tmpfs", "/place", "/", 64 << 20, 10 << 20, 0, 2, t - 60),
-            Volume("/place/porto_volumes/3/volume", 3, "loop", "/place", "/", 256 << 20, 12 << 20, 0, 11, t - 60,
-                   device_name="loop1"),
-            Volume("/place/porto_volumes/4/volume", 4, "overlay", "/place", "/", 0, 24_600_000_000, 0, 410_000,
-                   t - 56, links=["infra/db"], layers=["app-layer", "demo-layer"], device_name="vda",
-                   private="ovl-volume"),
-            Volume("/place/porto_volumes/7/volume", 7, "tmpfs", "/place", "/", 16 << 20, 15 << 20, 0, 40, t - 50,
-                   links=["infra/web/mem-hog", "a/b/c"], private="shared-cache"),
-            Volume("/srv/porto-demo/storage-vol", 5, "loop", "/place", "/", 128 << 20, 20 << 20, 0, 15, t - 54,
-                   storage="app-data", device_name="loop2", private="persistent", auto_path=False),
+            Volume(
+                "/place/porto_volumes/3/volume",
+                3,
+                "loop",
+                "/place",
+                "/",
+                256 << 20,
+                12 << 20,
+                0,
+                11,
+                t - 60,
+                device_name="loop1",
+            ),
+            Volume(
+                "/place/porto_volumes/4/volume",
+                4,
+                "overlay",
+                "/place",
+                "/",
+                0,
+                24_600_000_000,
+                0,
+                410_000,
+                t - 56,
+                links=["infra/db"],
+                layers=["app-layer", "demo-layer"],
+                device_name="vda",
+                private="ovl-volume",
+            ),
+            Volume(
+                "/place/porto_volumes/7/volume",
+                7,
+                "tmpfs",
+                "/place",
+                "/",
+                16 << 20,
+                15 << 20,
+                0,
+                40,
+                t - 50,
+                links=["infra/web/mem-hog", "a/b/c"],
+                private="shared-cache",
+            ),
+            Volume(
+                "/srv/porto-demo/storage-vol",
+                5,
+                "loop",
+                "/place",
+                "/",
+                128 << 20,
+                20 << 20,
+                0,
+                15,
+                t - 54,
+                storage="app-data",
+                device_name="loop2",
+                private="persistent",
+                auto_path=False,
+            ),
         )
-    }  # fmt: skip
+    }
     host.layers = {n: Layer(n, t - 88, p) for n, p in (("demo-layer", ""), ("app-layer", "build: 42"))}
     host.storages = {"app-data": Layer("app-data", t - 86, "persistent")}
     host.meta_storages = {

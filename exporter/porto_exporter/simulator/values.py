@@ -19,8 +19,20 @@ import time
 from collections.abc import Mapping
 
 SIZE_UNITS = "BKMGTPE"  # powers of 1024, in order
-NSEC_UNITS = {"s": 1e9, "sec": 1e9, "ms": 1e6, "msec": 1e6, "us": 1e3, "usec": 1e3, "ns": 1.0, "nsec": 1.0,
-              "ps": 1e-3, "psec": 1e-3, "fs": 1e-6, "fsec": 1e-6}  # fmt: skip
+NSEC_UNITS = {
+    "s": 1e9,
+    "sec": 1e9,
+    "ms": 1e6,
+    "msec": 1e6,
+    "us": 1e3,
+    "usec": 1e3,
+    "ns": 1.0,
+    "nsec": 1.0,
+    "ps": 1e-3,
+    "psec": 1e-3,
+    "fs": 1e-6,
+    "fsec": 1e-6,
+}
 UINT64_MAX = (1 << 64) - 1
 _NUMBER = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)(.*)\Z", re.DOTALL)  # strtod's decimal form
 TRIM = " \t\n"

@@ -64,8 +64,9 @@ class _Conn:
 class Simulator:
     """A portod on a unix socket over a ``Host``; ``async with`` starts and stops it."""
 
-    def __init__(self, host: Host, socket_path: str, *, faults: Faults | None = None,
-                 metrics_socket: str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, host: Host, socket_path: str, *, faults: Faults | None = None, metrics_socket: str | None = None
+    ) -> None:
         self.host = host
         self.socket_path = socket_path
         self.faults = faults or Faults()

@@ -118,8 +118,9 @@ PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src
 
 async def landing(request: web.Request) -> web.Response:
     page = STATIC["index.html"].replace(b"{{metrics_path}}", html.escape(request.app[CONFIG].telemetry_path).encode())
-    return web.Response(body=page, content_type="text/html", charset="utf-8",
-                        headers={"Content-Security-Policy": PAGE_CSP})  # fmt: skip
+    return web.Response(
+        body=page, content_type="text/html", charset="utf-8", headers={"Content-Security-Policy": PAGE_CSP}
+    )
 
 
 async def static_file(request: web.Request) -> web.Response:
@@ -136,14 +137,18 @@ async def overview(request: web.Request) -> web.Response:
     scraper = request.app[SCRAPER]
     snapshot = scraper.snapshot
     state = {
-        "up": scraper.up, "cycles": scraper.cycles, "cycle_seconds": round(scraper.cycle_seconds, 3),
-        "interval_seconds": scraper.interval, "socket": scraper.client.socket_path,
+        "up": scraper.up,
+        "cycles": scraper.cycles,
+        "cycle_seconds": round(scraper.cycle_seconds, 3),
+        "interval_seconds": scraper.interval,
+        "socket": scraper.client.socket_path,
         "snapshot_age_seconds": round(time.time() - snapshot.collected_at, 3) if snapshot is not None else None,
         # how old the container rows are (None: none served, e.g. portod down past --scrape.max-age)
-        "containers_age_seconds": round(time.time() - served, 3) if (served := scraper.served.get("containers"))
-        is not None else None,
+        "containers_age_seconds": round(time.time() - served, 3)
+        if (served := scraper.served.get("containers")) is not None
+        else None,
         "simulated": scraper.simulated,  # --demo on its embedded simulator: the page says so
-    }  # fmt: skip
+    }
     # built once per snapshot, off the event loop: at 10,000 containers it reads ~100,000 kept samples
     body = await asyncio.to_thread(request.app[OVERVIEW].document, snapshot, scraper.last_batches, state)
     response = web.Response(body=body, content_type="application/json", headers={"Cache-Control": "no-store"})

@@ -69,8 +69,9 @@ class WebGuard:
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         settings = self.settings
         if settings.users and not await self._authorized(request, settings):
-            raise web.HTTPUnauthorized(headers={"WWW-Authenticate": REALM, **settings.headers},
-                                       text="401 Unauthorized\n")  # fmt: skip
+            raise web.HTTPUnauthorized(
+                headers={"WWW-Authenticate": REALM, **settings.headers}, text="401 Unauthorized\n"
+            )
         return await handler(request)
 
     async def on_prepare(self, request: web.Request, response: web.StreamResponse) -> None:
@@ -111,16 +112,23 @@ class WebGuard:
             return False
         except Exception as exc:  # a loading bug must not pass for a good file, nor end the watcher
             self._failed()
-            log.error("web config %s changed but loading it failed, keeping the previous one: %s: %s",
-                      path, type(exc).__name__, exc)  # fmt: skip
+            log.error(
+                "web config %s changed but loading it failed, keeping the previous one: %s: %s",
+                path,
+                type(exc).__name__,
+                exc,
+            )
             return False
         if new.tls_source != running.tls_source:
             try:
                 await serve_tls(new, ends_connections(running, new))
             except OSError as exc:
                 self._failed()
-                log.error("web config %s changed but its TLS cannot be served, keeping the previous one: %s",
-                          path, exc.strerror or exc)  # fmt: skip
+                log.error(
+                    "web config %s changed but its TLS cannot be served, keeping the previous one: %s",
+                    path,
+                    exc.strerror or exc,
+                )
                 return False
         for warning in new.warnings:
             log.warning("%s", warning)
@@ -149,8 +157,12 @@ class WebGuard:
                     seen = fingerprint(self.settings.watched)
             except Exception as exc:  # whatever failed, later edits and certificate rotations must still be seen
                 self._failed()
-                log.error("web config %s: reload failed, keeping the previous config and watching on: %s: %s",
-                          self.settings.path, type(exc).__name__, exc)  # fmt: skip
+                log.error(
+                    "web config %s: reload failed, keeping the previous config and watching on: %s: %s",
+                    self.settings.path,
+                    type(exc).__name__,
+                    exc,
+                )
 
 
 class WebConfigMetrics(Collector):

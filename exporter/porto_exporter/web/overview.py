@@ -88,28 +88,45 @@ class Overview:
     def _build(self, batches: Sequence[Batch], scraper_state: dict[str, object]) -> dict[str, object]:
         now = time.time()
         info = next((labels for labels, _ in family(batches, DAEMON_INFO_METRIC.name)), {})
-        uptime, errors, warnings = (next((v for _, v in family(batches, SYSTEM[f])), None)
-                                    for f in ("porto_uptime", "errors", "warnings"))  # fmt: skip
+        uptime, errors, warnings = (
+            next((v for _, v in family(batches, SYSTEM[f])), None) for f in ("porto_uptime", "errors", "warnings")
+        )
         states = {labels["state"]: v for labels, v in family(batches, DAEMON_CONTAINERS.name)}
         collectors: dict[str, dict[str, object]] = {
             labels["collector"]: {"success": v == 1} for labels, v in family(batches, COLLECTOR_SUCCESS.name)
         }
         for labels, v in family(batches, COLLECTOR_DURATION.name):
             collectors.setdefault(labels["collector"], {})["duration_seconds"] = v
-        state = {labels["container"]: labels["state"] for labels, _ in
-                 family(batches, CONTAINER_STATE.name, only_ones=True)}  # fmt: skip
+        state = {
+            labels["container"]: labels["state"] for labels, _ in family(batches, CONTAINER_STATE.name, only_ones=True)
+        }
         cpu = self.cpu_cores()
         memory, limit = per_container(batches, MEMORY), per_container(batches, MEMORY_LIMIT)
         ooms, respawns, created = (per_container(batches, f) for f in (OOM_KILLS, RESPAWNS, CREATED))
-        rows = [[name, st, _round(cpu.get(name)), memory.get(name), limit.get(name), ooms.get(name),
-                 respawns.get(name), _round(now - created[name]) if name in created else None]
-                for name, st in sorted(state.items())]  # fmt: skip
+        rows = [
+            [
+                name,
+                st,
+                _round(cpu.get(name)),
+                memory.get(name),
+                limit.get(name),
+                ooms.get(name),
+                respawns.get(name),
+                _round(now - created[name]) if name in created else None,
+            ]
+            for name, st in sorted(state.items())
+        ]
         return {
-            "portod": {"version": info.get("version"), "uptime_seconds": uptime, "errors": errors,
-                       "warnings": warnings, "containers_by_state": states},
+            "portod": {
+                "version": info.get("version"),
+                "uptime_seconds": uptime,
+                "errors": errors,
+                "warnings": warnings,
+                "containers_by_state": states,
+            },
             "exporter": {"version": __version__, **scraper_state, "collectors": collectors},
             "containers": {"columns": COLUMNS, "rows": rows},
-        }  # fmt: skip
+        }
 
 
 def _round(value: float | None) -> float | None:

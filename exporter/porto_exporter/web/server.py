@@ -68,8 +68,11 @@ class Connections:
         now = time.monotonic()
         if now - self._warned_at >= REFUSAL_LOG_EVERY:  # a flood of refusals is one line a minute
             self._warned_at = now
-            log.warning("refusing new connections: %d open, the --web.max-connections limit (%d refused so far)",
-                        self.open, self.refused)  # fmt: skip
+            log.warning(
+                "refusing new connections: %d open, the --web.max-connections limit (%d refused so far)",
+                self.open,
+                self.refused,
+            )
         return False
 
     def release(self) -> None:
@@ -145,8 +148,11 @@ class LimitedHandler(RequestHandler):
     def _head_timeout(self) -> None:
         self._head_timer = None
         if self._waiter is not None and not self._waiter.done():  # idle: still waiting for a complete head
-            log.debug("closing the connection from %s: no complete request head in %gs (--web.header-timeout)",
-                      _peer(self.peername), self._connections.limits.header_timeout)  # fmt: skip
+            log.debug(
+                "closing the connection from %s: no complete request head in %gs (--web.header-timeout)",
+                _peer(self.peername),
+                self._connections.limits.header_timeout,
+            )
             self.force_close()
 
     def handle_error(
@@ -189,6 +195,10 @@ class LimitedRunner(web.AppRunner):
     async def _make_server(self) -> web.Server:
         plain = await super()._make_server()
         return LimitedServer(
-            plain.request_handler, request_factory=plain.request_factory, limits=self.limits,
-            handler_cancellation=plain.handler_cancellation, loop=plain._loop, **plain._kwargs,
-        )  # fmt: skip
+            plain.request_handler,
+            request_factory=plain.request_factory,
+            limits=self.limits,
+            handler_cancellation=plain.handler_cancellation,
+            loop=plain._loop,
+            **plain._kwargs,
+        )

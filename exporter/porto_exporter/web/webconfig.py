@@ -35,9 +35,11 @@ import yaml
 TOP_KEYS = {"tls_server_config", "http_server_config", "basic_auth_users"}
 TLS_KEYS = {"cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version", "max_version"}
 TLS_IGNORED = {"cipher_suites", "curve_preferences", "prefer_server_cipher_suites"}
-TLS_REFUSED = {"client_allowed_sans": "client_allowed_sans is not supported: restrict clients by CA instead",
-               "cert": "inline certificates are not supported: use cert_file",
-               "key": "inline keys are not supported: use key_file"}  # fmt: skip
+TLS_REFUSED = {
+    "client_allowed_sans": "client_allowed_sans is not supported: restrict clients by CA instead",
+    "cert": "inline certificates are not supported: use cert_file",
+    "key": "inline keys are not supported: use key_file",
+}
 HTTP_KEYS = {"headers"}
 HTTP_IGNORED = {"http2"}
 CLIENT_AUTH = {
@@ -46,11 +48,22 @@ CLIENT_AUTH = {
     "VerifyClientCertIfGiven": (ssl.CERT_OPTIONAL, True),
     "RequireAndVerifyClientCert": (ssl.CERT_REQUIRED, True),
 }
-VERSIONS = {"TLS10": ssl.TLSVersion.TLSv1, "TLS11": ssl.TLSVersion.TLSv1_1, "TLS12": ssl.TLSVersion.TLSv1_2,
-            "TLS13": ssl.TLSVersion.TLSv1_3}  # fmt: skip
+VERSIONS = {
+    "TLS10": ssl.TLSVersion.TLSv1,
+    "TLS11": ssl.TLSVersion.TLSv1_1,
+    "TLS12": ssl.TLSVersion.TLSv1_2,
+    "TLS13": ssl.TLSVersion.TLSv1_3,
+}
 # Headers the exporter sets itself: overriding them would break responses or authentication.
-RESERVED_HEADERS = {"content-type", "content-length", "content-encoding", "transfer-encoding", "vary",
-                    "www-authenticate", "connection"}  # fmt: skip
+RESERVED_HEADERS = {
+    "content-type",
+    "content-length",
+    "content-encoding",
+    "transfer-encoding",
+    "vary",
+    "www-authenticate",
+    "connection",
+}
 DUMMY_HASH = bcrypt.hashpw(b"porto-exporter-unknown-user", bcrypt.gensalt(rounds=10))
 
 
@@ -139,8 +152,10 @@ def load_web_config(path: str) -> WebSettings:
     for user, hashed in _section(doc, "basic_auth_users", path).items():
         settings.users[str(user)] = _bcrypt_hash(str(user), hashed, path)
     if settings.tls is None and not settings.users and not settings.headers:
-        raise WebConfigError(f"{path}: configures nothing (no tls_server_config, basic_auth_users or headers); "
-                             "leave out --web.config.file to serve plain HTTP without auth")  # fmt: skip
+        raise WebConfigError(
+            f"{path}: configures nothing (no tls_server_config, basic_auth_users or headers); "
+            "leave out --web.config.file to serve plain HTTP without auth"
+        )
     settings.watched = tuple(dict.fromkeys(watched))
     settings.warnings = tuple(warnings)
     return settings
@@ -182,27 +197,35 @@ def _tls_context(tls: Mapping[str, Any], base: Path, path: str, watched: list[st
     watched += [cert, key]
     auth = tls.get("client_auth_type", "NoClientCert") or "NoClientCert"
     if auth == "RequireAnyClientCert":
-        raise WebConfigError(f"{path}: {section}.client_auth_type RequireAnyClientCert (any certificate, unverified) "
-                             "is not supported: use RequireAndVerifyClientCert with client_ca_file")  # fmt: skip
+        raise WebConfigError(
+            f"{path}: {section}.client_auth_type RequireAnyClientCert (any certificate, unverified) "
+            "is not supported: use RequireAndVerifyClientCert with client_ca_file"
+        )
     if auth not in CLIENT_AUTH:
-        raise WebConfigError(f"{path}: {section}.client_auth_type {auth!r} is not one of "
-                             f"{', '.join([*CLIENT_AUTH, 'RequireAnyClientCert'])}")  # fmt: skip
+        raise WebConfigError(
+            f"{path}: {section}.client_auth_type {auth!r} is not one of "
+            f"{', '.join([*CLIENT_AUTH, 'RequireAnyClientCert'])}"
+        )
     verify, needs_ca = CLIENT_AUTH[auth]
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 
     def no_passphrase() -> bytes:
         """Asked only for an encrypted key: refuse, so OpenSSL never prompts on the terminal (or fails on a
         stdin that is no terminal) and a reload never blocks the event loop on a prompt."""
-        raise WebConfigError(f"{path}: {section}.key_file {key} is encrypted; "
-                             "passphrase-protected keys are not supported")  # fmt: skip
+        raise WebConfigError(
+            f"{path}: {section}.key_file {key} is encrypted; passphrase-protected keys are not supported"
+        )
 
     try:
         ctx.load_cert_chain(cert, key, password=no_passphrase)
     except WebConfigError:
         raise  # from no_passphrase, already saying which file and why
     except ssl.SSLError as exc:
-        reason = "key_file does not match cert_file" if "MISMATCH" in str(exc).upper() else (
-            f"cert_file {cert} and key_file {key} are not a PEM certificate and its private key: {exc}")
+        reason = (
+            "key_file does not match cert_file"
+            if "MISMATCH" in str(exc).upper()
+            else (f"cert_file {cert} and key_file {key} are not a PEM certificate and its private key: {exc}")
+        )
         raise WebConfigError(f"{path}: {section}: {reason}") from None
     except (OSError, ValueError) as exc:  # what OpenSSL's own prompt failing, or a file vanishing, looks like
         raise WebConfigError(f"{path}: {section}: cannot load cert_file {cert} / key_file {key}: {exc}") from None
@@ -221,8 +244,9 @@ def _tls_context(tls: Mapping[str, Any], base: Path, path: str, watched: list[st
         if key_name in tls:
             version = VERSIONS.get(str(tls[key_name]))
             if version is None:
-                raise WebConfigError(f"{path}: {section}.{key_name} {tls[key_name]!r} is not one of "
-                                     f"{', '.join(VERSIONS)}")  # fmt: skip
+                raise WebConfigError(
+                    f"{path}: {section}.{key_name} {tls[key_name]!r} is not one of {', '.join(VERSIONS)}"
+                )
             setattr(ctx, attr, version)
     if "min_version" not in tls:
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2  # exporter-toolkit's default
@@ -238,8 +262,9 @@ def _bcrypt_hash(user: str, hashed: object, path: str) -> bytes:
     try:
         bcrypt.checkpw(b"", raw)  # raises on anything that is not a bcrypt hash
     except ValueError:
-        raise WebConfigError(f"{path}: basic_auth_users.{user}: not a bcrypt hash "
-                             "(make one with htpasswd -nBC 10 \"\" | tr -d ':\\n')") from None  # fmt: skip
+        raise WebConfigError(
+            f"{path}: basic_auth_users.{user}: not a bcrypt hash (make one with htpasswd -nBC 10 \"\" | tr -d ':\\n')"
+        ) from None
     return raw
 
 

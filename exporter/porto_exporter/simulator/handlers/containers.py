@@ -153,8 +153,15 @@ def get(d: Daemon, args: pb.TGetRequest, rsp: pb.TPortoResponse, conn: object, n
             else:
                 item.keyval.add(variable=var, value=text)
     masks = sum(1 for name in args.name if names.is_mask(name))
-    return d.cost.charge("Get", running, stopped, [base_property(v) for v in variables], filters=len(args.name),
-                         tries=masks * (len(host.by_name) - 1), lookups=len(args.name) - masks)  # fmt: skip
+    return d.cost.charge(
+        "Get",
+        running,
+        stopped,
+        [base_property(v) for v in variables],
+        filters=len(args.name),
+        tries=masks * (len(host.by_name) - 1),
+        lookups=len(args.name) - masks,
+    )
 
 
 def list_containers_by(
@@ -224,11 +231,13 @@ def list_containers_by(
         item.error.error = pb.ContainerDoesNotExist
         item.error.msg = f"container {name} not found"
     order = [host.root, *host.containers()]  # portod's order: the root, then by name
-    tried = [Filter(f.name if f.HasField("name") else "***", {e.key: e.val for e in f.labels.map})
-             for f in args.filters]  # fmt: skip
+    tried = [
+        Filter(f.name if f.HasField("name") else "***", {e.key: e.val for e in f.labels.map}) for f in args.filters
+    ]
     tries = filter_tries(tried, [(c.name, c.labels) for c in order])
-    return d.cost.charge("ListContainersBy", running, len(chosen) - running, wanted, filters=len(args.filters),
-                         tries=tries)  # fmt: skip
+    return d.cost.charge(
+        "ListContainersBy", running, len(chosen) - running, wanted, filters=len(args.filters), tries=tries
+    )
 
 
 def find_label(d: Daemon, args: pb.TFindLabelRequest, rsp: pb.TPortoResponse, conn: object, now: float) -> float:

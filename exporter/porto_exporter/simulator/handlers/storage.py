@@ -52,9 +52,12 @@ def list_layers(d: Daemon, args: pb.TListLayersRequest, rsp: pb.TPortoResponse, 
             continue
         rsp.ListLayers.layer.append(layer.name)
         rsp.ListLayers.layers.add(
-            name=layer.name, owner_user="root", owner_group="root",
-            last_usage=max(0, int(now) - layer.last_used), private_value=layer.private,
-        )  # fmt: skip
+            name=layer.name,
+            owner_user="root",
+            owner_group="root",
+            last_usage=max(0, int(now) - layer.last_used),
+            private_value=layer.private,
+        )
     return 0.0
 
 
@@ -62,17 +65,27 @@ def list_storages(d: Daemon, args: pb.TListStoragesRequest, rsp: pb.TPortoRespon
     rsp.ListStorages.SetInParent()
     for st in d.host.storages.values():
         rsp.ListStorages.storages.add(
-            name=st.name, owner_user="root", owner_group="root",
-            last_usage=max(0, int(now) - st.last_used), private_value=st.private,
-        )  # fmt: skip
+            name=st.name,
+            owner_user="root",
+            owner_group="root",
+            last_usage=max(0, int(now) - st.last_used),
+            private_value=st.private,
+        )
     for ms in d.host.meta_storages.values():
         rsp.ListStorages.meta_storages.add(
-            name=ms.name, place=ms.place, private_value=ms.private, space_limit=ms.space_limit,
-            inode_limit=ms.inode_limit, space_used=ms.space_used,
-            space_available=max(0, ms.space_limit - ms.space_used), inode_used=ms.inode_used,
-            inode_available=max(0, ms.inode_limit - ms.inode_used), owner_user="root", owner_group="root",
+            name=ms.name,
+            place=ms.place,
+            private_value=ms.private,
+            space_limit=ms.space_limit,
+            inode_limit=ms.inode_limit,
+            space_used=ms.space_used,
+            space_available=max(0, ms.space_limit - ms.space_used),
+            inode_used=ms.inode_used,
+            inode_available=max(0, ms.inode_limit - ms.inode_used),
+            owner_user="root",
+            owner_group="root",
             last_usage=max(0, int(now) - ms.last_used),
-        )  # fmt: skip
+        )
     return 0.0
 
 
