@@ -15,7 +15,7 @@ import aiohttp
 from porto_exporter.simulator import BUSY_CONTAINER
 from porto_exporter.simulator.scenario import LEAKY_CONTAINER, OOM_CONTAINER, RESPAWNING_CONTAINER
 
-from .test_e2e_prometheus import free_port, query, until_up
+from .test_e2e_prometheus import free_port, query, start_prometheus, until_up
 from .test_fleet import fast_rules, get_json
 
 CONTAINERS = 2_000
@@ -87,16 +87,7 @@ async def test_only_the_scenarios_problems_alert_on_a_2000_container_host(
             stderr=asyncio.subprocess.DEVNULL,
         )
     )
-    procs.append(
-        await asyncio.create_subprocess_exec(
-            "prometheus",
-            f"--config.file={config}",
-            f"--storage.tsdb.path={tmp}/data",
-            f"--web.listen-address=127.0.0.1:{prom_port}",
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-    )
+    procs.append(await start_prometheus(config, f"{tmp}/data", prom_port))
     prom = f"http://127.0.0.1:{prom_port}"
     base = f"{prom}/api/v1"
     seen: dict[tuple[str, str], set[str]] = {}  # (alertname, container or instance) -> states seen

@@ -35,7 +35,7 @@ from porto_exporter.simulator import Behaviour, Simulator, build_host
 from porto_exporter.simulator.scenario import LEAKY_CONTAINER
 
 from .conftest import CAPTURES, FakeClock, answer_with, poll
-from .test_e2e_prometheus import free_port, query, until_up
+from .test_e2e_prometheus import free_port, query, start_prometheus, until_up
 from .test_service import serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -316,16 +316,7 @@ async def test_memory_near_the_limit_stalls_and_the_v2_alert_sees_it_on_promethe
                 stderr=asyncio.subprocess.DEVNULL,
             )
         )
-        procs.append(
-            await asyncio.create_subprocess_exec(
-                "prometheus",
-                f"--config.file={config}",
-                f"--storage.tsdb.path={socket_dir}/data",
-                f"--web.listen-address=127.0.0.1:{prom_port}",
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.DEVNULL,
-            )
-        )
+        procs.append(await start_prometheus(config, f"{socket_dir}/data", prom_port))
         await until_up(s, base, 'up{job="porto"}')
 
         async def window_full() -> bool:

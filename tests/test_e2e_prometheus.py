@@ -44,6 +44,18 @@ async def query(session: aiohttp.ClientSession, base: str, expr: str) -> list[di
     return doc["data"]["result"]
 
 
+async def start_prometheus(config: Path | str, data: Path | str, port: int) -> asyncio.subprocess.Process:
+    """Debian's prometheus with ``config``, its TSDB in ``data``, listening on 127.0.0.1:``port``, output dropped."""
+    return await asyncio.create_subprocess_exec(
+        "prometheus",
+        f"--config.file={config}",
+        f"--storage.tsdb.path={data}",
+        f"--web.listen-address=127.0.0.1:{port}",
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
 async def until_up(s: aiohttp.ClientSession, base: str, expr: str, series: int = 1, tries: int = 120) -> None:
     """Poll Prometheus until ``expr`` gives ``series`` results, all 1 (it may not listen yet), for tries / 2 s."""
     result: list = []
@@ -134,14 +146,7 @@ async def test_prometheus_scrapes_the_exporter() -> None:
             f"--web.listen-address=127.0.0.1:{exporter_port}",
             stderr=asyncio.subprocess.DEVNULL,
         )
-        prom = await asyncio.create_subprocess_exec(
-            "prometheus",
-            f"--config.file={config}",
-            f"--storage.tsdb.path={tmp}/data",
-            f"--web.listen-address=127.0.0.1:{prom_port}",
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
+        prom = await start_prometheus(config, f"{tmp}/data", prom_port)
         base = f"http://127.0.0.1:{prom_port}"
         try:
             async with aiohttp.ClientSession() as s:

@@ -26,7 +26,7 @@ from porto_exporter.simulator import Behaviour, Simulator, build_host
 from porto_exporter.simulator.host import HostError
 
 from .conftest import CAPTURES, FakeClock, poll
-from .test_e2e_prometheus import free_port, query, until_up
+from .test_e2e_prometheus import free_port, query, start_prometheus, until_up
 from .test_service import serve
 
 READS = {
@@ -505,16 +505,7 @@ async def test_a_new_groups_first_failure_counts_on_prometheus(
                 stderr=asyncio.subprocess.DEVNULL,
             )
         )
-        procs.append(
-            await asyncio.create_subprocess_exec(
-                "prometheus",
-                f"--config.file={config}",
-                f"--storage.tsdb.path={socket_dir}/data",
-                f"--web.listen-address=127.0.0.1:{prom_port}",
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.DEVNULL,
-            )
-        )
+        procs.append(await start_prometheus(config, f"{socket_dir}/data", prom_port))
         await until_up(s, base, "porto_events_connected")
 
         async def value(expr: str) -> float | None:

@@ -31,7 +31,7 @@ from porto_exporter.porto import PortoClient
 from porto_exporter.simulator import Simulator, build_host
 
 from .conftest import poll, stop_processes
-from .test_e2e_prometheus import free_port, query, until_up
+from .test_e2e_prometheus import free_port, query, start_prometheus, until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "kubernetes.md"
@@ -187,16 +187,7 @@ async def test_the_documented_joins_on_prometheus() -> None:
                         stderr=asyncio.subprocess.DEVNULL,
                     )
                 )
-                running.append(
-                    await asyncio.create_subprocess_exec(
-                        "prometheus",
-                        f"--config.file={config}",
-                        f"--storage.tsdb.path={tmp}/data",
-                        f"--web.listen-address=127.0.0.1:{prom_port}",
-                        stdout=asyncio.subprocess.DEVNULL,
-                        stderr=asyncio.subprocess.DEVNULL,
-                    )
-                )
+                running.append(await start_prometheus(config, f"{tmp}/data", prom_port))
                 base = f"http://127.0.0.1:{prom_port}"
                 async with aiohttp.ClientSession() as s, PortoClient(sim.socket_path, timeout=10.0) as porto:
                     await until_up(s, base, "up", series=2)

@@ -35,6 +35,7 @@ FLOORS = {
     "scraper": 4,
     "selfmetrics": 4,
     "web": 5,
+    "flags": 5,
     "config": 6,
     "logs": 6,
     "demo": 6,

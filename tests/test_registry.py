@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from porto_exporter import config
+from porto_exporter import flags as flag_table
 from porto_exporter.catalog import SELF_METRICS, all_metrics
 from porto_exporter.cli import build_collectors
 from porto_exporter.collect import REGISTRY, Batch, CollectContext, Collector, CollectorSettings, Registration
@@ -114,7 +115,8 @@ def test_a_new_registration_gets_its_flags_default_and_groups(monkeypatch: pytes
         default=False,
         groups=(Group("loud", "the quiet loud metrics", False, ()),),
     )
-    monkeypatch.setattr(config, "REGISTRY", (*REGISTRY, extra))
+    for module in (config, flag_table):  # flags.py declares the flags, config.py reads them back
+        monkeypatch.setattr(module, "REGISTRY", (*REGISTRY, extra))
     flags = {o.flag: o for o in options()}
     assert "(default off)" in flags["--collector.quiet"].help
     assert flags["--collector.quiet.loud"].help == "export the quiet loud metrics (default off)"
@@ -124,6 +126,7 @@ def test_a_new_registration_gets_its_flags_default_and_groups(monkeypatch: pytes
     assert "loud" in load([], environ={}).disabled_groups
     assert "loud" not in load(["--collector.quiet.loud"], environ={}).disabled_groups
     on = replace(extra, default=True)
-    monkeypatch.setattr(config, "REGISTRY", (*REGISTRY, on))
+    for module in (config, flag_table):
+        monkeypatch.setattr(module, "REGISTRY", (*REGISTRY, on))
     assert "quiet" in load([], environ={}).collectors
     assert "quiet" not in load(["--no-collector.quiet"], environ={}).collectors

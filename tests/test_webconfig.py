@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives import serialization
 from porto_exporter.web.webconfig import PasswordCache, WebConfigError, load_web_config
 
 from .conftest import wait_ready
-from .test_e2e_prometheus import free_port, until_up
+from .test_e2e_prometheus import free_port, start_prometheus, until_up
 
 USER, PASSWORD = "prometheus", "s3cret pass:word"
 
@@ -546,14 +546,7 @@ async def prometheus_scrapes(pki: Pki, port: int, procs: list[asyncio.subprocess
             }
         )
     )
-    prom = await asyncio.create_subprocess_exec(
-        "prometheus",
-        f"--config.file={prom_config}",
-        f"--storage.tsdb.path={pki.dir}/data",
-        f"--web.listen-address=127.0.0.1:{prom_port}",
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
+    prom = await start_prometheus(prom_config, f"{pki.dir}/data", prom_port)
     procs.append(prom)
     base = f"http://127.0.0.1:{prom_port}"
     async with aiohttp.ClientSession() as s:

@@ -52,11 +52,13 @@ def parse(text: str) -> Series:
 
 
 def counts(series: Series, group: str) -> dict[str, float]:
-    """The event counters of one group: starts, start_failures and exits by reason (``exit:<reason>``)."""
+    """The event counters of one group that counted something: starts, start_failures and exits by reason
+    (``exit:<reason>``). A group's failure counters are served at 0 from when it is first seen (so rate() counts
+    its first failure): those zeros are left out here."""
     out: dict[str, float] = {}
     for (name, labels), value in series.items():
         got = dict(labels)
-        if got.get("group") != group:
+        if got.get("group") != group or not value:
             continue
         if name == "porto_container_starts_total":
             out["starts"] = value

@@ -194,11 +194,11 @@ async def _subscribed(http: aiohttp.ClientSession, t: Tenant) -> bool:
 
 
 async def _failure(http: aiohttp.ClientSession, t: Tenant) -> dict[str, float] | None:
-    """The tenant exporter's failure exits by group, once any is counted."""
+    """The tenant exporter's failure exits by group, once any is counted (groups' counters start at 0: left out)."""
     got = await scrape(http, t.url)
     out = {
         dict(k[1])["group"]: v
         for k, v in got.items()
-        if k[0] == "porto_container_exits_total" and dict(k[1]).get("reason") == "failure"
+        if k[0] == "porto_container_exits_total" and dict(k[1]).get("reason") == "failure" and v
     }
     return out or None
