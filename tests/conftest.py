@@ -10,6 +10,7 @@ import errno
 import gc
 import os
 import signal
+import socket
 import ssl
 import sys
 import tempfile
@@ -222,6 +223,13 @@ async def wait_ready(
 
 
 T = TypeVar("T")
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now (the kernel's choice), for a server a test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 async def poll(check: Callable[[], Awaitable[T | None]], what: str, *, seconds: float = 30.0, every: float = 0.05) -> T:

@@ -8,7 +8,6 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import tomllib
@@ -22,6 +21,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from porto_exporter.config import load
 from porto_exporter.simulator import Simulator, build_host
+
+from .conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -372,12 +373,6 @@ async def poll_metrics(
                 return summary
             await asyncio.sleep(0.1)
     raise AssertionError(f"{url}: not there within 30 s: {summary}")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_scrape_jobs_are_valid_and_keep_the_same_intervals() -> None:

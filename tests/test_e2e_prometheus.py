@@ -7,7 +7,6 @@ import contextlib
 import json
 import re
 import shutil
-import socket
 import sys
 import tempfile
 import time
@@ -21,14 +20,8 @@ from porto_exporter.porto import PortoClient
 from porto_exporter.porto.values import parse_uint_map
 from porto_exporter.simulator import BUSY_CONTAINER, BUSY_CPU_CORES
 
-from .conftest import poll
+from .conftest import free_port, poll
 from .test_deploy import DASHBOARD, alert_exprs, dashboard_exprs
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class NotReady(Exception):

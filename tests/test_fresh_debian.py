@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from .debian import NAME, REPO, Built, account, free_port, leftovers, run, sample, status, stop, stop_group, tail, until
+from .conftest import free_port
+from .debian import NAME, REPO, Built, account, leftovers, run, sample, status, stop, stop_group, tail, until
 
 SUITE = "bookworm"
 CLEAN_ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root", "LANG": "C.UTF-8"}

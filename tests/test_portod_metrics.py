@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -27,7 +26,7 @@ from porto_exporter.porto import PortoClient
 from porto_exporter.porto import rpc_pb2 as pb
 from porto_exporter.simulator import Simulator, build_host
 
-from .conftest import CAPTURES, FakeClock, exchange, poll, stop_processes, wait_ready
+from .conftest import CAPTURES, FakeClock, exchange, free_port, poll, stop_processes, wait_ready
 
 CAPTURE = CAPTURES / "portod_metrics_http_response.txt"  # curl -i of portod 5.3.59's endpoint, recorded here
 OLDER_CAPTURE = CAPTURES / "portod_builtin_metrics_endpoint.txt"  # its body on the captures' host
@@ -274,12 +273,6 @@ def test_every_reexported_name_is_new_to_the_catalog() -> None:
 
 
 # --- the exporter, over HTTP ----------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def test_the_exporter_serves_portods_metrics_over_http(

@@ -8,7 +8,6 @@ a unix socket, injects the fault (portod stopped, replies delayed or held, a met
 from __future__ import annotations
 
 import asyncio
-import socket
 import subprocess
 import sys
 import time
@@ -28,18 +27,12 @@ from porto_exporter.scraper import Scraper
 from porto_exporter.simulator import Simulator
 from porto_exporter.web import build_app
 
-from .conftest import answer_with, before_each_request
+from .conftest import answer_with, before_each_request, free_port
 
 PORTOD_COLLECTORS = ("system", "containers", "volumes", "storage")
 # the collectors that ask portod's API (not the events subscription, nor portod's own metrics endpoint)
 API_ONLY = ["--no-collector.events", "--no-collector.portod_metrics"]
 Series = dict[tuple[str, tuple[tuple[str, str], ...]], float]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def serve(scraper: Scraper) -> tuple[web.AppRunner, str]:

@@ -22,13 +22,7 @@ from porto_exporter.scraper import Scraper
 from porto_exporter.simulator import Simulator
 from porto_exporter.web import WebConfig, build_app
 
-from .conftest import poll
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from .conftest import free_port, poll
 
 
 async def serve(scraper: Scraper, config: WebConfig | None = None) -> tuple[web.AppRunner, str]:

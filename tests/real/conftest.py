@@ -30,6 +30,13 @@ SOCKET = "/run/portod.socket"
 REPO = Path(__file__).resolve().parents[2]
 
 
+def exporter_env() -> dict[str, str]:
+    """The environment for an exporter process: this checkout's package first on PYTHONPATH."""
+    return dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO / "exporter"), os.environ.get("PYTHONPATH")]))
+    )
+
+
 def portod_dir() -> Path | None:
     """$PORTOD_DIR, else the first ``shared/portod`` beside the checkout or above it, else /work/shared/portod."""
     if os.environ.get("PORTOD_DIR"):

@@ -24,7 +24,6 @@ import contextlib
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,7 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from ..conftest import free_port
 from .conftest import RealPortod
 
 DEADLINE = 30.0  # seconds any one awaited condition may take (portod restoring a loaded host included)
@@ -115,12 +115,6 @@ class Exporter:
             ),
             f"subscribed to portod's pushes (reconnects >= {reconnects:g})",
         )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextlib.asynccontextmanager

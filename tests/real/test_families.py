@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import fnmatch
 import math
-import os
 import re
 import sys
 import time
@@ -44,7 +43,7 @@ from porto_exporter.catalog import (
 )
 
 from ..conftest import poll, stop_processes, wait_ready
-from .conftest import REPO, RealPortod
+from .conftest import RealPortod, exporter_env
 
 ALLOWLIST = ("TEAM.*",)  # --labels.allowlist: TEAM.name and TEAM.oncall pass, APP.version must not
 NS, US, S = 1e-9, 1e-6, 1.0
@@ -499,9 +498,7 @@ class Exporter:
 async def exporter(real_portod: RealPortod, host: Host, request: pytest.FixtureRequest) -> AsyncIterator[Exporter]:
     """``python3 -m porto_exporter`` on a free port, scraping our subtree of the real portod every 250 ms, over
     the API it picks (v5 ListContainersBy on portod 5.3) and over the v4 Get it falls back to on older portods."""
-    env = dict(
-        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO / "exporter"), os.environ.get("PYTHONPATH")]))
-    )
+    env = exporter_env()
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

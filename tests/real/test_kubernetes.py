@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import os
 import re
 import sys
 from collections.abc import AsyncIterator
@@ -25,7 +24,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from porto_exporter.porto import rpc_pb2 as pb
 
 from ..conftest import exchange, poll, stop_processes, wait_ready
-from .conftest import REPO, RealPortod
+from .conftest import RealPortod, exporter_env
 
 NS, NAME, UID, CT = (
     "LABEL." + base64.b64encode(k.encode()).decode().rstrip("=")
@@ -136,9 +135,7 @@ async def test_a_limit_set_to_zero_gives_a_nested_container_its_cgroup(real_port
 @pytest.fixture(params=["auto", "v4"])
 async def exporter(real_portod: RealPortod, own: str, request: pytest.FixtureRequest) -> AsyncIterator[str]:
     """An exporter process reading this test's subtree only, over v5 (auto) and v4; its URL."""
-    env = dict(
-        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO / "exporter"), os.environ.get("PYTHONPATH")]))
-    )
+    env = exporter_env()
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import sys
 import tempfile
 from collections.abc import AsyncIterator
@@ -27,7 +26,7 @@ from pathlib import Path
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
-from ..conftest import poll, stop_processes, wait_ready
+from ..conftest import free_port, poll, stop_processes, wait_ready
 from .conftest import REPO, RealPortod
 
 Series = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -42,12 +41,6 @@ MODES = {
 SECONDS = 60.0  # the most any awaited condition may take (five exporters starting on a loaded machine)
 # Every exporter reads every tier every cycle from its second on (--scrape.slow-interval=0s), and the series
 # compared come from a cycle after one that already saw the tenants (the slow tier comes from the second).
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def parse(text: str) -> Series:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ..debian import NAME, Built, account, free_port, leftovers, run, sample, status, stop, unit_settings, until
+from ..conftest import free_port
+from ..debian import NAME, Built, account, leftovers, run, sample, status, stop, unit_settings, until
 from .conftest import RealPortod
 
 UNIT = Path("/lib/systemd/system/porto-exporter.service")
